@@ -1,0 +1,9 @@
+-- opsbot's own tables live in schema opsbot; the app's tables are only read.
+CREATE SCHEMA IF NOT EXISTS opsbot;
+
+-- Webhook redelivery dedup when Redis is not configured (a set with a TTL).
+CREATE TABLE IF NOT EXISTS opsbot.seen_updates (
+  update_id bigint PRIMARY KEY,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS seen_updates_expires_at ON opsbot.seen_updates (expires_at);

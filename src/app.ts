@@ -1,0 +1,145 @@
+import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import type { Composer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Redis } from "ioredis";
+import { createBot, registerCommands } from "./bot/create-bot.js";
+import type { BotContext } from "./bot/context.js";
+import {
+  ALLOWED_UPDATES,
+  setWebhook,
+  withStartupRetry,
+  type RetryOptions,
+} from "./bot/telegram-setup.js";
+import { checkPostgres } from "./checks/postgres.js";
+import { checkRedis } from "./checks/redis.js";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config/parse-config.js";
+import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
+import type { Pool } from "./db/pool.js";
+import { createFallbackDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
+import { createHealthzRoute, createMetricsRoute } from "./http/healthz.js";
+import { createMetrics } from "./http/metrics.js";
+import { createHttpServer, type HttpServer, type Route } from "./http/server.js";
+import { createWebhookHandler } from "./http/webhook.js";
+import type { Logger } from "./log/create-logger.js";
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  redis?: Redis;
+  clock: Clock;
+  version: string;
+  /** Console mode answers Bot API calls itself. */
+  botInfo?: UserFromGetMe;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/** The wiring, apart from the process: tests build it, main.ts runs it. */
+export function createApp(deps: AppDeps) {
+  const { config, logger, pool, redis } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const startedAt = deps.clock.now();
+  const metrics = createMetrics();
+  const pgDedup = createPgDedup(pool);
+  const dedup = redis ? createFallbackDedup(createRedisDedup(redis), pgDedup) : pgDedup;
+  const features: Composer<BotContext>[] = [];
+
+  const bot = createBot({
+    token: config.TELEGRAM_BOT_TOKEN ?? "0:console",
+    apiRoot: config.TELEGRAM_API_ROOT,
+    access: config,
+    logger,
+    metrics,
+    dedup,
+    botInfo: deps.botInfo,
+    fetch: deps.fetch,
+    first: sequentialize((ctx) => ctx.chat?.id.toString()),
+    features,
+  });
+
+  let schema: SchemaState | undefined;
+  let http: HttpServer | undefined;
+  let runner: RunnerHandle | undefined;
+  let accepting = false;
+  let stopping: Promise<void> | undefined;
+  const retry: RetryOptions = { attempts: 5, maxDelayMs: 10_000, sleep };
+
+  const healthz = createHealthzRoute({
+    checks: { postgres: () => checkPostgres(pool), redis: () => checkRedis(redis) },
+    facts: () => ({
+      version: deps.version,
+      mode: config.mode,
+      uptimeSeconds: Math.round((deps.clock.now().getTime() - startedAt.getTime()) / 1000),
+      schemaReady: schema?.isReady() ?? false,
+    }),
+  });
+
+  function routes(): Record<string, Route> {
+    const table: Record<string, Route> = {
+      "GET /healthz": healthz,
+      "GET /metrics": createMetricsRoute(metrics),
+    };
+    if (config.mode === "webhook") {
+      table[`POST ${config.WEBHOOK_PATH}`] = createWebhookHandler({
+        secret: config.TELEGRAM_WEBHOOK_SECRET,
+        logger,
+        metrics,
+        handleUpdate: (update) => bot.handleUpdate(update),
+        isAccepting: () => accepting,
+      });
+    }
+    return table;
+  }
+
+  return {
+    bot,
+    metrics,
+    /** Settles once the opsbot schema is migrated (tests wait on it). */
+    schemaReady: () => schema?.ready ?? Promise.resolve(),
+    /** Starts in order: schema, bot identity, HTTP, then the update source. */
+    async start(): Promise<{ port?: number }> {
+      schema = keepMigrating(pool, logger);
+      if (!bot.isInited())
+        await withStartupRetry("getMe", () => bot.init(), logger, { ...retry, attempts: Infinity });
+      let port: number | undefined;
+      if (config.mode !== "console") {
+        http = createHttpServer(routes(), logger);
+        port = await http.listen(config.HOST, config.PORT);
+        logger.info({ host: config.HOST, port, mode: config.mode }, "http server listening");
+      }
+      accepting = true;
+      await withStartupRetry("setMyCommands", () => registerCommands(bot), logger, retry).catch(
+        (error: unknown) => logger.error({ err: error }, "could not register the command list"),
+      );
+      if (config.mode === "webhook") {
+        await setWebhook(
+          bot,
+          config.WEBHOOK_URL,
+          config.TELEGRAM_WEBHOOK_SECRET,
+          logger,
+          retry,
+        ).catch((error: unknown) => logger.error({ err: error }, "could not register the webhook"));
+      } else if (config.mode === "polling") {
+        await withStartupRetry("deleteWebhook", () => bot.api.deleteWebhook(), logger, retry);
+        runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+        logger.info("long polling started");
+      }
+      return { port };
+    },
+    /** Once, in reverse order of start. */
+    stop(): Promise<void> {
+      stopping ??= (async () => {
+        accepting = false;
+        if (runner?.isRunning()) await runner.stop();
+        await http?.close();
+        schema?.stop();
+        await schema?.ready;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { Api, RawApi, Transformer } from "grammy";
+import type { Metrics } from "../http/metrics.js";
+import type { Logger } from "../log/create-logger.js";
+import { htmlToPlain } from "./format/html.js";
+
+const NOT_MODIFIED = "message is not modified";
+const CANT_PARSE = "can't parse entities";
+
+/** Counts every failed attempt, so retried 429s show up in /metrics too. */
+function countErrors(metrics: Metrics): Transformer<RawApi> {
+  return async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (!result.ok) metrics.telegramErrors.inc({ method, code: String(result.error_code) });
+      return result;
+    } catch (error) {
+      metrics.telegramErrors.inc({ method, code: "0" });
+      throw error;
+    }
+  };
+}
+
+/**
+ * "message is not modified" means the message already says what we wanted: success.
+ * "can't parse entities" falls back once to the same text without markup.
+ */
+function toleratePresentation(logger: Logger): Transformer<RawApi> {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (result.ok) return result;
+    if (result.error_code === 400 && result.description.includes(NOT_MODIFIED)) {
+      return { ok: true, result: true as never };
+    }
+    const p = payload as { parse_mode?: string; text?: unknown };
+    if (
+      result.error_code === 400 &&
+      result.description.includes(CANT_PARSE) &&
+      p.parse_mode !== undefined &&
+      typeof p.text === "string"
+    ) {
+      logger.warn({ method, description: result.description }, "falling back to plain text");
+      const { parse_mode: _dropped, ...rest } = p;
+      return prev(method, { ...rest, text: htmlToPlain(p.text) } as typeof payload, signal);
+    }
+    return result;
+  };
+}
+
+export interface ApiGuardOptions {
+  metrics: Metrics;
+  logger: Logger;
+  /** Longest 429 wait worth doing inline (a webhook must answer within seconds). */
+  maxRetryDelaySeconds: number;
+}
+
+export function installApiGuards(api: Api, options: ApiGuardOptions): void {
+  // Installed inner to outer: each wraps the ones before it.
+  api.config.use(countErrors(options.metrics));
+  api.config.use(
+    autoRetry({
+      // Replies are sent inside a webhook request, which Telegram gives about 10 s: one
+      // inline retry of a short 429, nothing longer. auto-retry also sleeps after its
+      // last 5xx attempt (3 s, 6 s, ...), so 5xx is not retried inline; durable sends
+      // (alerts) retry on the next tick instead.
+      maxRetryAttempts: 1,
+      maxDelaySeconds: options.maxRetryDelaySeconds,
+      rethrowInternalServerErrors: true,
+      // A network error may hide a message that did arrive: do not send it twice.
+      rethrowHttpErrors: true,
+    }),
+  );
+  api.config.use(toleratePresentation(options.logger));
+}

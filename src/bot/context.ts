@@ -1,0 +1,13 @@
+import type { Context } from "grammy";
+import type { Logger } from "../log/create-logger.js";
+import type { Role } from "./roles.js";
+
+/** Per-update data only; dependencies reach handlers through feature factories. */
+export interface OpsFlavor {
+  log: Logger;
+  role: Role;
+  /** false in a chat outside ALLOWED_CHAT_IDS: only /whoami answers there. */
+  chatServed: boolean;
+}
+
+export type BotContext = Context & OpsFlavor;

@@ -1,0 +1,90 @@
+/**
+ * The bot and its middleware, in this order (after per-chat sequencing, when given):
+ *   1. observe     child logger per update, update/command counters, duration
+ *   2. dedup       a redelivered update_id runs once
+ *   3. auth        the caller's role by user id; whether this chat is served
+ *   4. boundary    a feature's error is logged and answered, never escapes
+ *   5. features    /whoami everywhere; the rest only in served chats
+ *   6. unknown     a short hint for commands nobody handled
+ */
+import { Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { UpdateDedup } from "../db/update-dedup.js";
+import type { Metrics } from "../http/metrics.js";
+import type { Logger } from "../log/create-logger.js";
+import { installApiGuards } from "./api-guards.js";
+import { COMMANDS } from "./commands.js";
+import type { BotContext } from "./context.js";
+import { startFeature } from "./features/start.js";
+import { unknownCommandFeature } from "./features/unknown-command.js";
+import { whoamiFeature } from "./features/whoami.js";
+import { authenticate } from "./middleware/auth.js";
+import { dedup } from "./middleware/dedup.js";
+import { observe } from "./middleware/observe.js";
+import type { AccessLists } from "./roles.js";
+
+export interface BotDeps {
+  token: string;
+  apiRoot: string;
+  access: AccessLists;
+  logger: Logger;
+  metrics: Metrics;
+  dedup: UpdateDedup;
+  /** Preset to skip getMe (console mode, tests); otherwise init() fetches it. */
+  botInfo?: UserFromGetMe;
+  /** Replaces the HTTP client (the console transport answers API calls itself). */
+  fetch?: typeof fetch;
+  /** Runs before everything else (per-chat sequencing for the polling runner). */
+  first?: MiddlewareFn<BotContext>;
+  /** Feature composers from later modules, mounted before the unknown-command hint. */
+  features?: Composer<BotContext>[];
+}
+
+export function createBot(deps: BotDeps): Bot<BotContext> {
+  const bot = new Bot<BotContext>(deps.token, {
+    botInfo: deps.botInfo,
+    client: {
+      apiRoot: deps.apiRoot,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      // Network errors must not carry the token in the URL into our logs.
+      sensitiveLogs: false,
+    },
+  });
+  installApiGuards(bot.api, {
+    metrics: deps.metrics,
+    logger: deps.logger,
+    maxRetryDelaySeconds: 5,
+  });
+
+  if (deps.first) bot.use(deps.first);
+  bot.use(observe(deps.logger, deps.metrics));
+  bot.use(dedup(deps.dedup, deps.metrics));
+  bot.use(authenticate(deps.access));
+
+  const guarded = bot.errorBoundary((error) => onFeatureError(error, deps.metrics));
+  guarded.use(whoamiFeature());
+  const served = guarded.filter((ctx) => ctx.chatServed);
+  served.use(startFeature(), ...(deps.features ?? []), unknownCommandFeature());
+  return bot;
+}
+
+async function onFeatureError(error: BotError<BotContext>, metrics: Metrics): Promise<void> {
+  const ctx = error.ctx;
+  metrics.errors.inc({ kind: "handler" });
+  ctx.log.error({ err: error.error }, "handler failed");
+  if (ctx.callbackQuery !== undefined) {
+    await ctx
+      .answerCallbackQuery({ text: "Something went wrong; it is logged." })
+      .catch(() => undefined);
+  } else if (ctx.chat !== undefined && ctx.message !== undefined) {
+    await ctx
+      .reply(`Something went wrong handling that; it is logged (update ${ctx.update.update_id}).`)
+      .catch(() => undefined);
+  }
+}
+
+export async function registerCommands(bot: Bot<BotContext>): Promise<void> {
+  await bot.api.setMyCommands(
+    COMMANDS.map(({ command, description }) => ({ command, description })),
+  );
+}

@@ -1,0 +1,40 @@
+import type { MiddlewareFn } from "grammy";
+import type { Metrics } from "../../http/metrics.js";
+import type { Logger } from "../../log/create-logger.js";
+import { isKnownCommand } from "../commands.js";
+import type { BotContext } from "../context.js";
+
+/** First in the chain: a child logger per update, and the update counters. */
+export function observe(logger: Logger, metrics: Metrics): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const type = Object.keys(ctx.update).find((k) => k !== "update_id") ?? "unknown";
+    ctx.log = logger.child({
+      update_id: ctx.update.update_id,
+      chat_id: ctx.chat?.id,
+      user_id: ctx.from?.id,
+    });
+    metrics.updates.inc({ type });
+    const command = commandName(ctx);
+    if (command !== undefined) {
+      metrics.commands.inc({ command: isKnownCommand(command) ? command : "unknown" });
+    }
+    const stop = metrics.updateDuration.startTimer();
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      stop();
+      ctx.log.debug(
+        { type, command, ms: Math.round(performance.now() - started) },
+        "update handled",
+      );
+    }
+  };
+}
+
+function commandName(ctx: BotContext): string | undefined {
+  const entity = ctx.message?.entities?.[0];
+  if (entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
+  const text = ctx.message?.text ?? "";
+  return text.slice(1, entity.length).split("@")[0]?.toLowerCase();
+}

@@ -1,0 +1,90 @@
+import type { z } from "zod";
+import { envSchema, type Env } from "./schema.js";
+
+export type Mode = "console" | "webhook" | "polling";
+
+export type Config = Env &
+  (
+    | { mode: "console"; TELEGRAM_BOT_TOKEN: undefined }
+    | { mode: "polling"; TELEGRAM_BOT_TOKEN: string }
+    | {
+        mode: "webhook";
+        TELEGRAM_BOT_TOKEN: string;
+        WEBHOOK_URL: string;
+        TELEGRAM_WEBHOOK_SECRET: string;
+      }
+  );
+
+/** Thrown with one line that names the variable(s) and the problem, never the value. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const modeRules = envSchema.superRefine((env, ctx) => {
+  if (env.TELEGRAM_BOT_TOKEN !== undefined && env.DATABASE_URL === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["DATABASE_URL"],
+      message: "is required with TELEGRAM_BOT_TOKEN (only the console demo embeds a database)",
+    });
+  }
+  if (env.WEBHOOK_URL !== undefined && env.TELEGRAM_BOT_TOKEN === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TELEGRAM_BOT_TOKEN"],
+      message: "is required when WEBHOOK_URL is set",
+    });
+  }
+  if (env.WEBHOOK_URL !== undefined && env.TELEGRAM_WEBHOOK_SECRET === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TELEGRAM_WEBHOOK_SECRET"],
+      message: "is required in webhook mode (WEBHOOK_URL is set)",
+    });
+  }
+});
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = modeRules.safeParse(env);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  const e = parsed.data;
+  if (e.TELEGRAM_BOT_TOKEN === undefined)
+    return { ...e, mode: "console", TELEGRAM_BOT_TOKEN: undefined };
+  if (e.WEBHOOK_URL !== undefined && e.TELEGRAM_WEBHOOK_SECRET !== undefined) {
+    return {
+      ...e,
+      mode: "webhook",
+      TELEGRAM_BOT_TOKEN: e.TELEGRAM_BOT_TOKEN,
+      WEBHOOK_URL: e.WEBHOOK_URL,
+      TELEGRAM_WEBHOOK_SECRET: e.TELEGRAM_WEBHOOK_SECRET,
+    };
+  }
+  return { ...e, mode: "polling", TELEGRAM_BOT_TOKEN: e.TELEGRAM_BOT_TOKEN };
+}
+
+function describeIssues(error: z.ZodError): string {
+  const parts = error.issues.map((issue) => {
+    const name = issue.path.join(".") || "environment";
+    // zod's own wording for type errors can quote the input; ours never does.
+    const message = issue.code === "invalid_type" ? `must be a ${issue.expected}` : issue.message;
+    return `${name} ${message}`;
+  });
+  return `Invalid configuration: ${parts.join("; ")}`;
+}
+
+/** Values that must never appear in a log line, an error reply or a child's environment. */
+export function secretsOf(config: Env): string[] {
+  // The part after the colon is the token's secret; it can travel on its own.
+  const tokenSecret = config.TELEGRAM_BOT_TOKEN?.split(":")[1];
+  const secrets = [config.TELEGRAM_BOT_TOKEN, tokenSecret, config.TELEGRAM_WEBHOOK_SECRET];
+  for (const url of [config.DATABASE_URL, config.REDIS_URL]) {
+    if (url === undefined) continue;
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password !== "") secrets.push(password, url);
+    } catch {
+      secrets.push(url);
+    }
+  }
+  return secrets.filter((s): s is string => s !== undefined && s.length >= 4);
+}

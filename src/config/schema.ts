@@ -1,0 +1,105 @@
+import { validate } from "node-cron";
+import { z } from "zod";
+
+// Variables are named exactly as in DESIGN.md; operators and docs rely on them.
+
+const userIdList = z
+  .string()
+  .trim()
+  .default("")
+  .transform((raw, ctx) => {
+    const ids: number[] = [];
+    for (const part of raw.split(",").map((p) => p.trim())) {
+      if (part === "") continue;
+      if (!/^-?\d{1,20}$/.test(part)) {
+        ctx.addIssue({ code: "custom", message: `"${part}" is not a numeric Telegram id` });
+        return z.NEVER;
+      }
+      ids.push(Number(part));
+    }
+    return ids;
+  });
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const chatId = z
+  .string()
+  .trim()
+  .regex(/^-?\d{1,20}$/, "must be a numeric Telegram chat id")
+  .transform(Number);
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+export const envSchema = z.object({
+  TELEGRAM_BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a BotFather token (digits:secret)")
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: httpUrl
+    .default("https://api.telegram.org")
+    .transform((u) => u.replace(/\/+$/, "")),
+  TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z a-z 0-9 _ -")
+      .optional(),
+  ),
+  WEBHOOK_URL: optionalText.pipe(
+    z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+  ),
+  WEBHOOK_PATH: z
+    .string()
+    .trim()
+    .regex(/^\/\S*$/, "must start with /")
+    .default("/telegram/webhook"),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
+      .optional(),
+  ),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// URL")
+      .optional(),
+  ),
+  API_HEALTH_URL: httpUrl.default("http://localhost:3001/health"),
+  ALERT_CHAT_ID: optionalText.pipe(chatId.optional()),
+  ALERT_THREAD_ID: optionalText.pipe(chatId.optional()),
+  ALLOWED_CHAT_IDS: userIdList,
+  DOWN_AFTER_CHECKS: positiveInt(2),
+  HEARTBEAT_URL: optionalText.pipe(httpUrl.optional()),
+  PROGRESS_EDIT_SECONDS: positiveInt(5),
+  VIEWER_IDS: userIdList,
+  OPERATOR_IDS: userIdList,
+  WATCH_CRON: z
+    .string()
+    .trim()
+    .default("* * * * *")
+    .refine(validate, "is not a valid cron expression (5 fields, or 6 with seconds)"),
+  STUCK_AFTER_MINUTES: positiveInt(30),
+  JOB_OVERDUE_MINUTES: positiveInt(10),
+  SYNC_STALE_MINUTES: positiveInt(120),
+  ALERT_REPEAT_MINUTES: positiveInt(240),
+  DEPLOY_SCRIPT: optionalText,
+  ROLLBACK_SCRIPT: optionalText,
+  DEPLOY_DEFAULT_REF: z.string().trim().min(1).default("main"),
+  APPROVAL: z.enum(["self", "other"]).default("self"),
+  CONFIRM_TTL_SECONDS: positiveInt(120),
+  ACTION_TIMEOUT_SECONDS: positiveInt(900),
+  VERIFY_SECONDS: positiveInt(60),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;

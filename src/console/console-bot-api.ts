@@ -1,0 +1,56 @@
+import type { UserFromGetMe } from "grammy/types";
+import type { Clock } from "../clock.js";
+import { parseParams } from "./bot-api-request.js";
+import { createLocalBotApi, type BotApiResponse } from "./local-bot-api.js";
+
+export const CONSOLE_BOT: UserFromGetMe = {
+  id: 100_000_001,
+  is_bot: true,
+  first_name: "opsbot",
+  username: "opsbot_console_bot",
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
+
+export type CallListener = (
+  method: string,
+  params: Record<string, unknown>,
+  result: unknown,
+) => void;
+
+/**
+ * A fetch for grammY's client that answers Bot API calls in process, the way Telegram
+ * would, and reports each successful call so the terminal can show it.
+ */
+export function createConsoleFetch(clock: Clock, onCall: CallListener): typeof fetch {
+  const api = createLocalBotApi(CONSOLE_BOT, { clock });
+  return async (input, init) => {
+    const request = new Request(input, { ...init, duplex: "half" });
+    const url = new URL(request.url);
+    const method = url.pathname.split("/").pop() ?? "";
+    const body = Buffer.from(await request.arrayBuffer());
+    let response: BotApiResponse;
+    try {
+      const params = parseParams(
+        body,
+        request.headers.get("content-type") ?? undefined,
+        url.searchParams,
+      );
+      response = api.call(method, params);
+      if (response.ok) onCall(method, params, response.result);
+    } catch (error) {
+      response = { ok: false, error_code: 400, description: `Bad Request: ${String(error)}` };
+    }
+    return new Response(JSON.stringify(response), {
+      status: response.ok ? 200 : response.error_code,
+      headers: { "content-type": "application/json" },
+    });
+  };
+}

@@ -1,0 +1,55 @@
+import type { App } from "../app.js";
+import type { Clock } from "../clock.js";
+import type { Config } from "../config/parse-config.js";
+import { applyLabpicsSchema, loadDemoData } from "../db/labpics-fixtures.js";
+import type { Pool } from "../db/pool.js";
+import { CONSOLE_BOT, createConsoleFetch } from "./console-bot-api.js";
+import {
+  CONSOLE_USER,
+  createConsoleChat,
+  type ConsoleChat,
+  type ConsoleIo,
+} from "./start-console.js";
+
+export interface ConsoleSession {
+  chat: ConsoleChat;
+  /** What createApp needs to talk to the terminal instead of Telegram. */
+  appDeps: { botInfo: typeof CONSOLE_BOT; fetch: typeof fetch };
+  /** The person at the terminal is an operator. */
+  config(config: Config): Config;
+}
+
+export function createConsoleSession(io: ConsoleIo, clock: Clock): ConsoleSession {
+  const chat = createConsoleChat(io, clock);
+  return {
+    chat,
+    appDeps: {
+      botInfo: CONSOLE_BOT,
+      fetch: createConsoleFetch(clock, (method, params, result) =>
+        chat.show(method, params, result),
+      ),
+    },
+    config: (config) => ({ ...config, OPERATOR_IDS: [...config.OPERATOR_IDS, CONSOLE_USER.id] }),
+  };
+}
+
+/** Runs the chat until EOF. With the embedded database, loads the demo data first. */
+export async function runConsole(
+  session: ConsoleSession,
+  app: App,
+  deps: { pool: Pool; clock: Clock; demo: boolean },
+): Promise<void> {
+  const { chat } = session;
+  if (deps.demo) {
+    await applyLabpicsSchema(deps.pool);
+    await loadDemoData(deps.pool, deps.clock.now());
+    chat.print(
+      "DEMO MODE — embedded PostgreSQL with made-up LabPics data (a stuck worker, a failed job,\n" +
+        "an overdue job, a stale connector). Nothing here is production. Set DATABASE_URL to\n" +
+        "read a real database, TELEGRAM_BOT_TOKEN to talk to Telegram.",
+    );
+  }
+  await app.start();
+  chat.print("opsbot console — you are an operator. Type /help; type a number to press a button.");
+  await session.chat.run(app.bot);
+}

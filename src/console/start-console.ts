@@ -1,0 +1,143 @@
+import { createInterface } from "node:readline";
+import type { Bot } from "grammy";
+import type { InlineKeyboardMarkup, Update } from "grammy/types";
+import type { BotContext } from "../bot/context.js";
+import type { Clock } from "../clock.js";
+import { CONSOLE_BOT } from "./console-bot-api.js";
+import { renderHtml, renderKeyboard, type InlineButton } from "./render.js";
+
+/** The person at the terminal: an operator in a private chat with the bot. */
+export const CONSOLE_USER = {
+  id: 1,
+  is_bot: false,
+  first_name: "You",
+  username: "console",
+} as const;
+
+export interface ConsoleIo {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+interface Pressable {
+  messageId: number;
+  chatId: number;
+  data: string;
+  text: string;
+}
+
+export interface ConsoleChat {
+  /** Shows a Bot API call that produced something visible. */
+  show(method: string, params: Record<string, unknown>, result: unknown): void;
+  /** Reads lines until EOF; resolves once every update has been handled. */
+  run(bot: Bot<BotContext>): Promise<void>;
+  print(text: string): void;
+}
+
+export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
+  const colour = io.output.isTTY === true;
+  let buttons: Pressable[] = [];
+  let nextUpdateId = 1;
+  const print = (text: string) => io.output.write(`${text}\n`);
+
+  const showMessage = (params: Record<string, unknown>, result: unknown, edited: boolean) => {
+    const message = result as { message_id?: number; chat?: { id: number } };
+    const text = typeof params.text === "string" ? params.text : "";
+    const html = params.parse_mode === "HTML";
+    print(`${edited ? "(edited) " : ""}${html ? renderHtml(text, colour) : text}`);
+    const markup = params.reply_markup as InlineKeyboardMarkup | undefined;
+    const rows = (markup?.inline_keyboard ?? []) as InlineButton[][];
+    if (rows.length > 0 && message.message_id !== undefined && message.chat) {
+      const { message_id, chat } = message;
+      buttons = rows.flat().map((b) => ({
+        messageId: message_id,
+        chatId: chat.id,
+        data: b.callback_data ?? "",
+        text: b.text,
+      }));
+      print(renderKeyboard(rows, 1));
+    }
+  };
+
+  const updateFor = (line: string): Update | string => {
+    const base = { update_id: nextUpdateId++ };
+    const chat = {
+      id: CONSOLE_USER.id,
+      type: "private" as const,
+      first_name: CONSOLE_USER.first_name,
+    };
+    if (/^\d+$/.test(line)) {
+      const button = buttons[Number(line) - 1];
+      if (button === undefined)
+        return `No button ${line}. Type a command, or the number of a button shown.`;
+      return {
+        ...base,
+        callback_query: {
+          id: String(base.update_id),
+          from: CONSOLE_USER,
+          chat_instance: "console",
+          data: button.data,
+          message: {
+            message_id: button.messageId,
+            date: 0,
+            chat,
+            from: CONSOLE_BOT,
+            text: button.text,
+          },
+        },
+      };
+    }
+    const command = /^\/\S+/.exec(line)?.[0];
+    return {
+      ...base,
+      message: {
+        message_id: base.update_id,
+        date: Math.floor(clock.now().getTime() / 1000),
+        chat,
+        from: CONSOLE_USER,
+        text: line,
+        ...(command
+          ? { entities: [{ type: "bot_command" as const, offset: 0, length: command.length }] }
+          : {}),
+      },
+    };
+  };
+
+  return {
+    print,
+    show(method, params, result) {
+      if (method === "sendMessage") showMessage(params, result, false);
+      else if (method === "editMessageText") showMessage(params, result, true);
+      else if (method === "sendDocument") {
+        const file = params.document as { name?: string; size?: number } | undefined;
+        print(
+          `📎 ${file?.name ?? "document"} (${file?.size ?? 0} bytes)${typeof params.caption === "string" ? `: ${params.caption}` : ""}`,
+        );
+      } else if (
+        method === "answerCallbackQuery" &&
+        typeof params.text === "string" &&
+        params.text !== ""
+      ) {
+        print(`(notice) ${params.text}`);
+      }
+    },
+    async run(bot) {
+      const lines = createInterface({ input: io.input, terminal: false });
+      const prompt = () => {
+        if (colour) io.output.write("> ");
+      };
+      prompt();
+      for await (const raw of lines) {
+        const line = raw.trim();
+        if (line === "") {
+          prompt();
+          continue;
+        }
+        const update = updateFor(line);
+        if (typeof update === "string") print(update);
+        else await bot.handleUpdate(update);
+        prompt();
+      }
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { readdir, readFile } from "node:fs/promises";
+import type { Pool } from "./pool.js";
+
+const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
+// Any constant shared by all replicas: they queue on it instead of racing.
+const ADVISORY_LOCK_KEY = 7_146_001;
+
+export interface MigrationResult {
+  applied: string[];
+}
+
+/**
+ * Applies migrations/NNNN_name.sql in order, each in its own transaction, under a
+ * session advisory lock so replicas starting together apply each file once.
+ */
+export async function migrate(pool: Pool, dir: URL = MIGRATIONS_DIR): Promise<MigrationResult> {
+  const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS opsbot;
+      CREATE TABLE IF NOT EXISTS opsbot.migrations (
+        name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = await client.query<{ name: string }>("SELECT name FROM opsbot.migrations");
+    const seen = new Set(done.rows.map((r) => r.name));
+    for (const file of files) {
+      if (seen.has(file)) continue;
+      const sql = await readFile(new URL(file, dir), "utf8");
+      try {
+        await client.query("BEGIN");
+        await client.query(sql);
+        await client.query("INSERT INTO opsbot.migrations (name) VALUES ($1)", [file]);
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
+      }
+      applied.push(file);
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]).catch(() => undefined);
+    client.release();
+  }
+  return { applied };
+}

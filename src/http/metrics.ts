@@ -1,0 +1,48 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** One registry per app instance: tests build several apps in one process. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "opsbot_" });
+  const registers = [registry];
+  return {
+    registry,
+    updates: new Counter({
+      name: "opsbot_updates_total",
+      help: "Updates received, by type",
+      labelNames: ["type"] as const,
+      registers,
+    }),
+    duplicateUpdates: new Counter({
+      name: "opsbot_duplicate_updates_total",
+      help: "Redelivered updates ignored by dedup",
+      registers,
+    }),
+    commands: new Counter({
+      name: "opsbot_commands_total",
+      help: "Commands handled, by command",
+      labelNames: ["command"] as const,
+      registers,
+    }),
+    errors: new Counter({
+      name: "opsbot_errors_total",
+      help: "Errors, by where they happened",
+      labelNames: ["kind"] as const,
+      registers,
+    }),
+    telegramErrors: new Counter({
+      name: "opsbot_telegram_errors_total",
+      help: "Bot API calls that failed, by method and error code (0 = network)",
+      labelNames: ["method", "code"] as const,
+      registers,
+    }),
+    updateDuration: new Histogram({
+      name: "opsbot_update_duration_seconds",
+      help: "Time to handle one update",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

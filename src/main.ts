@@ -1,0 +1,101 @@
+/**
+ * The process: read the environment once, create the resources, pick the mode, handle
+ * signals. Everything else is wiring in app.ts and factories below it.
+ */
+import { readFileSync } from "node:fs";
+import { createApp } from "./app.js";
+import { systemClock } from "./clock.js";
+import { ConfigError, parseConfig, secretsOf } from "./config/parse-config.js";
+import { createConsoleSession, runConsole } from "./console/run-console.js";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded-postgres.js";
+import { createPool } from "./db/pool.js";
+import { createRedis } from "./db/redis.js";
+import { createLogger } from "./log/create-logger.js";
+
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const version = (
+    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const consoleMode = config.mode === "console";
+  const logger = createLogger({
+    // The console chat owns the terminal: logs stay quiet unless asked for.
+    level: consoleMode && process.env.LOG_LEVEL === undefined ? "warn" : config.LOG_LEVEL,
+    secrets: secretsOf(config),
+    pretty: process.stdout.isTTY,
+  });
+
+  let embedded: EmbeddedPostgres | undefined;
+  let connectionString = config.DATABASE_URL;
+  if (connectionString === undefined) {
+    embedded = await startEmbeddedPostgres();
+    connectionString = embedded.connectionString;
+  }
+  // The embedded database is a single backend: one connection at a time.
+  const pool = createPool({ connectionString, max: embedded ? 1 : 10 });
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  const session = consoleMode
+    ? createConsoleSession({ input: process.stdin, output: process.stdout }, systemClock)
+    : undefined;
+  const app = createApp({
+    config: session ? session.config(config) : config,
+    logger,
+    pool,
+    redis,
+    clock: systemClock,
+    version,
+    ...session?.appDeps,
+  });
+
+  const closeResources = async () => {
+    await app.stop();
+    redis?.disconnect();
+    await pool.end();
+    await embedded?.close();
+  };
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, "shutting down");
+    const deadline = setTimeout(() => {
+      logger.error("shutdown deadline passed; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    closeResources().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+
+  if (session) {
+    await runConsole(session, app, { pool, clock: systemClock, demo: embedded !== undefined });
+    shutdown("end of input");
+  } else {
+    await app.start();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `opsbot failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, secretsOf } from "../../src/config/parse-config.js";
+
+const TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const DB = "postgres://opsbot:s3cretpw@db.example:5432/labpics";
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("parseConfig", () => {
+  it("applies DESIGN's defaults and picks console mode without a token", () => {
+    const config = parseConfig({});
+    expect(config.mode).toBe("console");
+    expect(config).toMatchObject({
+      TELEGRAM_API_ROOT: "https://api.telegram.org",
+      WEBHOOK_PATH: "/telegram/webhook",
+      HOST: "0.0.0.0",
+      PORT: 8080,
+      API_HEALTH_URL: "http://localhost:3001/health",
+      DOWN_AFTER_CHECKS: 2,
+      PROGRESS_EDIT_SECONDS: 5,
+      WATCH_CRON: "* * * * *",
+      STUCK_AFTER_MINUTES: 30,
+      JOB_OVERDUE_MINUTES: 10,
+      SYNC_STALE_MINUTES: 120,
+      ALERT_REPEAT_MINUTES: 240,
+      DEPLOY_DEFAULT_REF: "main",
+      APPROVAL: "self",
+      CONFIRM_TTL_SECONDS: 120,
+      ACTION_TIMEOUT_SECONDS: 900,
+      VERIFY_SECONDS: 60,
+      LOG_LEVEL: "info",
+      VIEWER_IDS: [],
+      OPERATOR_IDS: [],
+      ALLOWED_CHAT_IDS: [],
+    });
+  });
+
+  it("picks polling with a token and webhook with a token and WEBHOOK_URL", () => {
+    expect(parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, DATABASE_URL: DB }).mode).toBe("polling");
+    const webhook = parseConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      DATABASE_URL: DB,
+      WEBHOOK_URL: "https://ops.example.com/telegram/webhook",
+      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123",
+    });
+    expect(webhook.mode).toBe("webhook");
+  });
+
+  it("parses id lists, six-field cron and trims the API root", () => {
+    const config = parseConfig({
+      VIEWER_IDS: " 11, 22 ,",
+      OPERATOR_IDS: "33",
+      ALLOWED_CHAT_IDS: "-1001234567890",
+      WATCH_CRON: "*/5 * * * * *",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081/",
+    });
+    expect(config.VIEWER_IDS).toEqual([11, 22]);
+    expect(config.OPERATOR_IDS).toEqual([33]);
+    expect(config.ALLOWED_CHAT_IDS).toEqual([-1001234567890]);
+    expect(config.WATCH_CRON).toBe("*/5 * * * * *");
+    expect(config.TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
+  });
+
+  it.each([
+    [{ PORT: "http" }, "PORT must be a number"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ WATCH_CRON: "every minute" }, "WATCH_CRON is not a valid cron expression"],
+    [{ VIEWER_IDS: "12,alice" }, 'VIEWER_IDS "alice" is not a numeric Telegram id'],
+    [{ APPROVAL: "both" }, "APPROVAL"],
+    [{ STUCK_AFTER_MINUTES: "0" }, "STUCK_AFTER_MINUTES"],
+    [{ HEARTBEAT_URL: "ftp://x" }, "HEARTBEAT_URL must be an http(s) URL"],
+    [{ ALERT_CHAT_ID: "@team" }, "ALERT_CHAT_ID must be a numeric Telegram chat id"],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+  ])("rejects %j naming the variable", (env, expected) => {
+    const message = errorOf(env);
+    expect(message).toContain(expected);
+    expect(message.split("\n")).toHaveLength(1);
+  });
+
+  it("requires the webhook secret, and a valid one, in webhook mode", () => {
+    const base = {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      DATABASE_URL: DB,
+      WEBHOOK_URL: "https://ops.example.com/hook",
+    };
+    expect(errorOf(base)).toContain("TELEGRAM_WEBHOOK_SECRET is required in webhook mode");
+    expect(errorOf({ ...base, TELEGRAM_WEBHOOK_SECRET: "has spaces!" })).toContain(
+      "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters",
+    );
+    expect(
+      errorOf({ ...base, WEBHOOK_URL: "http://plain.example/hook", TELEGRAM_WEBHOOK_SECRET: "x" }),
+    ).toContain("WEBHOOK_URL must be an https URL");
+  });
+
+  it("requires DATABASE_URL outside the console demo", () => {
+    expect(errorOf({ TELEGRAM_BOT_TOKEN: TOKEN })).toContain("DATABASE_URL is required");
+  });
+
+  it("never echoes a secret value in its error", () => {
+    const badToken = "not-a-token-but-secret-looking-value";
+    const message = errorOf({
+      TELEGRAM_BOT_TOKEN: badToken,
+      TELEGRAM_WEBHOOK_SECRET: "bad secret value!",
+    });
+    expect(message).toContain("TELEGRAM_BOT_TOKEN");
+    expect(message).not.toContain(badToken);
+    expect(message).not.toContain("bad secret value!");
+  });
+
+  it("lists the token, webhook secret and database password as secrets", () => {
+    const config = parseConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      DATABASE_URL: DB,
+      REDIS_URL: "redis://:redispass@cache:6379/0",
+      WEBHOOK_URL: "https://ops.example.com/hook",
+      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123",
+    });
+    const secrets = secretsOf(config);
+    for (const s of [TOKEN, "abc_DEF-123", "s3cretpw", "redispass"]) expect(secrets).toContain(s);
+  });
+});

@@ -1,0 +1,105 @@
+// The real app, wired as in production, over this machine's PostgreSQL (and Redis when
+// asked), talking to a fake Bot API and driven through its real webhook endpoint.
+import type { Update } from "grammy/types";
+import { createApp, type App } from "../../src/app.js";
+import { systemClock, type Clock } from "../../src/clock.js";
+import { parseConfig, secretsOf, type Config } from "../../src/config/parse-config.js";
+import { createPool, type Pool } from "../../src/db/pool.js";
+import { createRedis } from "../../src/db/redis.js";
+import { SECRET_HEADER } from "../../src/http/webhook.js";
+import { createLogger } from "../../src/log/create-logger.js";
+import { startFakeBotApi, type FakeBotApi } from "./fake-bot-api.js";
+import { captureLogs } from "./log-capture.js";
+import { createTestDatabase, type TestDatabase } from "./postgres.js";
+import { OPERATOR, SECOND_OPERATOR, VIEWER } from "./updates.js";
+
+export const TEST_TOKEN = "7000000001:AAHtestTOKENvalueThatMustNeverBeLogged42";
+export const TEST_SECRET = "webhook_Secret-0123456789";
+
+export interface TestAppOptions {
+  /** Overrides of the environment (DESIGN's variable names). */
+  env?: Record<string, string>;
+  /** Reuse one database across apps (replicas, restarts); created and dropped otherwise. */
+  database?: TestDatabase;
+  /** Share a fake Bot API between apps. */
+  fake?: FakeBotApi;
+  redisUrl?: string | null;
+  clock?: Clock;
+}
+
+export interface TestApp {
+  app: App;
+  config: Config;
+  fake: FakeBotApi;
+  pool: Pool;
+  database: TestDatabase;
+  logs: ReturnType<typeof captureLogs>;
+  baseUrl: string;
+  /** POSTs an update to the webhook with the right secret (or the given headers). */
+  post(update: Update | string, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const fake = options.fake ?? (await startFakeBotApi());
+  const database = options.database ?? (await createTestDatabase());
+  const config = parseConfig({
+    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
+    WEBHOOK_URL: "https://opsbot.test/telegram/webhook",
+    DATABASE_URL: database.connectionString,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    OPERATOR_IDS: `${OPERATOR.id},${SECOND_OPERATOR.id}`,
+    VIEWER_IDS: String(VIEWER.id),
+    LOG_LEVEL: "debug",
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  });
+  const logs = captureLogs();
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    secrets: secretsOf(config),
+    destination: logs.destination,
+  });
+  const pool = createPool({
+    connectionString: config.DATABASE_URL ?? database.connectionString,
+    max: database.embedded ? 1 : 5,
+  });
+  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
+  const app = createApp({
+    config,
+    logger,
+    pool,
+    redis,
+    clock: options.clock ?? systemClock,
+    version: "test",
+  });
+  const { port } = await app.start();
+  await app.schemaReady();
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    app,
+    config,
+    fake,
+    pool,
+    database,
+    logs,
+    baseUrl,
+    post: (update, headers = { [SECRET_HEADER]: TEST_SECRET }) =>
+      fetch(`${baseUrl}${config.WEBHOOK_PATH}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: typeof update === "string" ? update : JSON.stringify(update),
+      }),
+    async close() {
+      await app.stop();
+      redis?.disconnect();
+      await pool.end();
+      if (!options.fake) await fake.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
