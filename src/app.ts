@@ -1,19 +1,17 @@
 import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
-import type { Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import { createBot, registerCommands } from "./bot/create-bot.js";
-import type { BotContext } from "./bot/context.js";
 import {
   ALLOWED_UPDATES,
   setWebhook,
   withStartupRetry,
   type RetryOptions,
 } from "./bot/telegram-setup.js";
-import { checkPostgres } from "./checks/postgres.js";
-import { checkRedis } from "./checks/redis.js";
+import { opsQueriesFeature } from "./bot/features/ops-queries.js";
+import { createChecks } from "./checks/create-checks.js";
 import type { Clock } from "./clock.js";
-import type { Config } from "./config/parse-config.js";
+import { secretsOf, type Config } from "./config/parse-config.js";
 import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import type { Pool } from "./db/pool.js";
 import { createFallbackDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
@@ -22,6 +20,7 @@ import { createMetrics } from "./http/metrics.js";
 import { createHttpServer, type HttpServer, type Route } from "./http/server.js";
 import { createWebhookHandler } from "./http/webhook.js";
 import type { Logger } from "./log/create-logger.js";
+import { createRedactor } from "./log/redact.js";
 
 export interface AppDeps {
   config: Config;
@@ -33,6 +32,8 @@ export interface AppDeps {
   /** Console mode answers Bot API calls itself. */
   botInfo?: UserFromGetMe;
   fetch?: typeof fetch;
+  /** The HTTP client for the API health check (tests may aim it elsewhere). */
+  apiFetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -46,7 +47,17 @@ export function createApp(deps: AppDeps) {
   const metrics = createMetrics();
   const pgDedup = createPgDedup(pool);
   const dedup = redis ? createFallbackDedup(createRedisDedup(redis), pgDedup) : pgDedup;
-  const features: Composer<BotContext>[] = [];
+  const checks = createChecks({
+    pool,
+    redis,
+    clock: deps.clock,
+    apiHealthUrl: config.API_HEALTH_URL,
+    overdueMinutes: config.JOB_OVERDUE_MINUTES,
+    staleMinutes: config.SYNC_STALE_MINUTES,
+    stuckMinutes: config.STUCK_AFTER_MINUTES,
+    botFacts: () => ({ version: deps.version, startedAt }),
+    fetch: deps.apiFetch,
+  });
 
   const bot = createBot({
     token: config.TELEGRAM_BOT_TOKEN ?? "0:console",
@@ -57,8 +68,11 @@ export function createApp(deps: AppDeps) {
     dedup,
     botInfo: deps.botInfo,
     fetch: deps.fetch,
+    redact: createRedactor(secretsOf(config)),
     first: sequentialize((ctx) => ctx.chat?.id.toString()),
-    features,
+    features: [
+      opsQueriesFeature({ checks, clock: deps.clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
+    ],
   });
 
   let schema: SchemaState | undefined;
@@ -69,7 +83,7 @@ export function createApp(deps: AppDeps) {
   const retry: RetryOptions = { attempts: 5, maxDelayMs: 10_000, sleep };
 
   const healthz = createHealthzRoute({
-    checks: { postgres: () => checkPostgres(pool), redis: () => checkRedis(redis) },
+    checks: { postgres: checks.postgres, redis: checks.redis },
     facts: () => ({
       version: deps.version,
       mode: config.mode,

@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import type { Api, RawApi, Transformer } from "grammy";
 import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../log/create-logger.js";
+import type { Redactor } from "../log/redact.js";
 import { htmlToPlain } from "./format/html.js";
 
 const NOT_MODIFIED = "message is not modified";
@@ -47,11 +48,23 @@ function toleratePresentation(logger: Logger): Transformer<RawApi> {
   };
 }
 
+/** Secrets never leave in a message, whatever an error happened to contain. */
+function redactOutgoing(redact: Redactor): Transformer<RawApi> {
+  return (prev, method, payload, signal) => {
+    const p = payload as { text?: unknown; caption?: unknown };
+    const cleaned = { ...p } as Record<string, unknown>;
+    if (typeof p.text === "string") cleaned.text = redact(p.text);
+    if (typeof p.caption === "string") cleaned.caption = redact(p.caption);
+    return prev(method, cleaned as typeof payload, signal);
+  };
+}
+
 export interface ApiGuardOptions {
   metrics: Metrics;
   logger: Logger;
   /** Longest 429 wait worth doing inline (a webhook must answer within seconds). */
   maxRetryDelaySeconds: number;
+  redact: Redactor;
 }
 
 export function installApiGuards(api: Api, options: ApiGuardOptions): void {
@@ -71,4 +84,5 @@ export function installApiGuards(api: Api, options: ApiGuardOptions): void {
     }),
   );
   api.config.use(toleratePresentation(options.logger));
+  api.config.use(redactOutgoing(options.redact));
 }

@@ -14,6 +14,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   { command: "start", description: "What this bot can do for you", role: "unknown" },
   { command: "help", description: "Commands for your role", role: "unknown" },
   { command: "whoami", description: "Your Telegram user id, chat id and role", role: "unknown" },
+  { command: "health", description: "API, PostgreSQL, Redis and the bot itself", role: "viewer" },
+  { command: "jobs", description: "Scheduled jobs, failed and overdue first", role: "viewer" },
+  {
+    command: "stuck",
+    description: "Runs going longer than the threshold",
+    role: "viewer",
+    args: "[minutes]",
+  },
+  { command: "sync", description: "Connector sync, failed and stale first", role: "viewer" },
 ];
 
 export function commandsFor(role: Role): CommandSpec[] {

@@ -12,6 +12,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { UpdateDedup } from "../db/update-dedup.js";
 import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../log/create-logger.js";
+import type { Redactor } from "../log/redact.js";
 import { installApiGuards } from "./api-guards.js";
 import { COMMANDS } from "./commands.js";
 import type { BotContext } from "./context.js";
@@ -30,6 +31,7 @@ export interface BotDeps {
   logger: Logger;
   metrics: Metrics;
   dedup: UpdateDedup;
+  redact: Redactor;
   /** Preset to skip getMe (console mode, tests); otherwise init() fetches it. */
   botInfo?: UserFromGetMe;
   /** Replaces the HTTP client (the console transport answers API calls itself). */
@@ -54,6 +56,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     metrics: deps.metrics,
     logger: deps.logger,
     maxRetryDelaySeconds: 5,
+    redact: deps.redact,
   });
 
   if (deps.first) bot.use(deps.first);

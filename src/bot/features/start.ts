@@ -2,7 +2,8 @@ import { Composer } from "grammy";
 import { commandsFor } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { bold, escapeHtml } from "../format/html.js";
-import type { Role } from "../roles.js";
+import { hasRole, type Role } from "../roles.js";
+import { quickActionsKeyboard } from "./ops-queries.js";
 
 const ROLE_LINE: Record<Role, string> = {
   unknown: "You are not on the access list yet: send /whoami and ask an operator to add you.",
@@ -21,7 +22,13 @@ export function renderHelp(role: Role): string {
 export function startFeature() {
   const feature = new Composer<BotContext>();
   feature.command(["start", "help"], (ctx) =>
-    ctx.reply(renderHelp(ctx.role), { parse_mode: "HTML" }),
+    ctx.reply(renderHelp(ctx.role), {
+      parse_mode: "HTML",
+      // /start offers the everyday questions as buttons to those allowed to ask them.
+      ...(ctx.msg.text.startsWith("/start") && hasRole(ctx.role, "viewer")
+        ? { reply_markup: quickActionsKeyboard() }
+        : {}),
+    }),
   );
   return feature;
 }

@@ -17,6 +17,8 @@ export interface FitOptions {
   limit?: number;
   /** Joins the kept lines (e.g. inside a <pre> block). */
   wrap?: (body: string) => string;
+  /** Items already left out before formatting (a bounded query); added to "+N more". */
+  hidden?: number;
 }
 
 /**
@@ -26,11 +28,12 @@ export interface FitOptions {
 export function fitLines(lines: readonly string[], options: FitOptions = {}): string {
   const limit = options.limit ?? MESSAGE_LIMIT;
   const wrap = options.wrap ?? ((body: string) => body);
+  const hidden = options.hidden ?? 0;
   const compose = (kept: readonly string[], cut: number) =>
     [
       options.header,
       kept.length > 0 ? wrap(kept.join("\n")) : undefined,
-      cut > 0 ? italic(`+${cut} more`) : undefined,
+      cut + hidden > 0 ? italic(`+${cut + hidden} more`) : undefined,
       options.footer,
     ]
       .filter((part) => part !== undefined && part !== "")

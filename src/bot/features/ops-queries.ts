@@ -1,0 +1,91 @@
+import { Composer, InlineKeyboard } from "grammy";
+import { z } from "zod";
+import type { Checks } from "../../checks/create-checks.js";
+import type { Clock } from "../../clock.js";
+import type { BotContext } from "../context.js";
+import { requireRole } from "../middleware/auth.js";
+import { renderHealth } from "../render/health.js";
+import { renderJobs } from "../render/jobs.js";
+import { renderStuck } from "../render/stuck.js";
+import { renderSync } from "../render/sync.js";
+import { renderDatabaseError } from "../render/unavailable.js";
+
+export interface OpsQueryDeps {
+  checks: Checks;
+  clock: Clock;
+  stuckMinutes: number;
+}
+
+const QUICK_PREFIX = "q:";
+const QUICK_ACTIONS = [
+  ["health", "Health"],
+  ["jobs", "Jobs"],
+  ["stuck", "Stuck"],
+  ["sync", "Sync"],
+] as const;
+type QueryName = (typeof QUICK_ACTIONS)[number][0];
+
+const stuckMinutesArg = z.coerce.number().int().min(1).max(10_080);
+export const STUCK_USAGE = "Usage: /stuck [minutes] — whole minutes from 1 to 10080.";
+
+/** Health, Jobs, Stuck, Sync as buttons; each runs the same code as its command. */
+export function quickActionsKeyboard(): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const [name, label] of QUICK_ACTIONS) keyboard.text(label, `${QUICK_PREFIX}${name}`);
+  return keyboard;
+}
+
+export function opsQueriesFeature(deps: OpsQueryDeps) {
+  const { checks, clock } = deps;
+  const html = { parse_mode: "HTML" } as const;
+
+  /** A database-backed answer: data or one line saying the database is unavailable. */
+  async function fromDatabase<T>(
+    ctx: BotContext,
+    load: () => Promise<T>,
+    render: (data: T) => string,
+  ) {
+    let data: T;
+    try {
+      data = await load();
+    } catch (error) {
+      ctx.log.warn({ err: error }, "database query failed");
+      return ctx.reply(renderDatabaseError(error), html);
+    }
+    return ctx.reply(render(data), html);
+  }
+
+  const answer: Record<QueryName, (ctx: BotContext, minutes?: number) => Promise<unknown>> = {
+    health: async (ctx) => ctx.reply(renderHealth(await checks.health(), clock.now()), html),
+    jobs: (ctx) => fromDatabase(ctx, checks.jobs, (jobs) => renderJobs(jobs, clock.now())),
+    stuck: (ctx, minutes = deps.stuckMinutes) =>
+      fromDatabase(
+        ctx,
+        () => checks.stuck(minutes),
+        (stuck) => renderStuck(stuck, minutes, clock.now()),
+      ),
+    sync: (ctx) =>
+      fromDatabase(ctx, checks.sync, (connectors) => renderSync(connectors, clock.now())),
+  };
+
+  const feature = new Composer<BotContext>();
+  feature.command("health", requireRole("viewer"), (ctx) => answer.health(ctx));
+  feature.command("jobs", requireRole("viewer"), (ctx) => answer.jobs(ctx));
+  feature.command("sync", requireRole("viewer"), (ctx) => answer.sync(ctx));
+  feature.command("stuck", requireRole("viewer"), async (ctx) => {
+    const raw = ctx.match.trim();
+    if (raw === "") return answer.stuck(ctx);
+    const minutes = /^\d+$/.test(raw) ? stuckMinutesArg.safeParse(raw) : undefined;
+    if (!minutes?.success) return ctx.reply(STUCK_USAGE);
+    return answer.stuck(ctx, minutes.data);
+  });
+
+  const names: QueryName[] = QUICK_ACTIONS.map(([name]) => name);
+  const pattern = new RegExp(`^${QUICK_PREFIX}(${names.join("|")})$`);
+  feature.callbackQuery(pattern, requireRole("viewer"), async (ctx) => {
+    // Answer the press first: the spinner stops at once, the query may take a while.
+    await ctx.answerCallbackQuery();
+    await answer[ctx.match[1] as QueryName](ctx);
+  });
+  return feature;
+}

@@ -1,0 +1,65 @@
+import type { Redis } from "ioredis";
+import type { Clock } from "../clock.js";
+import type { Pool } from "../db/pool.js";
+import { checkApi, type ApiHealth } from "./api-health.js";
+import { listJobs } from "./jobs.js";
+import { checkPostgres, type PostgresCheck } from "./postgres.js";
+import { checkRedis, type RedisCheck } from "./redis.js";
+import { findStuckRuns } from "./stuck.js";
+import { listConnectors } from "./sync.js";
+
+export interface BotFacts {
+  version: string;
+  startedAt: Date;
+  /** null: the watcher runs but has not ticked yet; undefined: it is not running. */
+  lastTickAt?: Date | null;
+}
+
+export interface Health {
+  api: ApiHealth;
+  postgres: PostgresCheck;
+  redis: RedisCheck;
+  bot: BotFacts;
+  checkedAt: Date;
+}
+
+export interface ChecksDeps {
+  pool: Pool;
+  redis?: Redis;
+  clock: Clock;
+  apiHealthUrl: string;
+  apiTimeoutMs?: number;
+  overdueMinutes: number;
+  staleMinutes: number;
+  stuckMinutes: number;
+  botFacts: () => BotFacts;
+  fetch?: typeof fetch;
+}
+
+export const STUCK_LIST_LIMIT = 50;
+
+/** Every question the bot can ask production, bound to its adapters. */
+export function createChecks(deps: ChecksDeps) {
+  const { pool, clock } = deps;
+  const api = () =>
+    checkApi({ url: deps.apiHealthUrl, timeoutMs: deps.apiTimeoutMs ?? 3_000, fetch: deps.fetch });
+  return {
+    api,
+    postgres: () => checkPostgres(pool),
+    redis: () => checkRedis(deps.redis),
+    async health(): Promise<Health> {
+      const [apiResult, postgres, redis] = await Promise.all([
+        api(),
+        checkPostgres(pool),
+        checkRedis(deps.redis),
+      ]);
+      return { api: apiResult, postgres, redis, bot: deps.botFacts(), checkedAt: clock.now() };
+    },
+    jobs: () => listJobs(pool, clock.now(), deps.overdueMinutes),
+    stuck: (minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT) =>
+      findStuckRuns(pool, clock.now(), minutes, limit),
+    sync: () => listConnectors(pool, clock.now(), deps.staleMinutes),
+  };
+}
+
+export type Checks = ReturnType<typeof createChecks>;
