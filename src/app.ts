@@ -8,6 +8,11 @@ import {
   withStartupRetry,
   type RetryOptions,
 } from "./bot/telegram-setup.js";
+import { createWatcher } from "./alerts/watcher.js";
+import { countUndelivered } from "./alerts/outbox-store.js";
+import { createAlertChannel } from "./bot/alert-channel.js";
+import { createOutboxApi } from "./bot/create-bot.js";
+import { alertsFeature } from "./bot/features/alerts.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
 import { createChecks } from "./checks/create-checks.js";
 import type { Clock } from "./clock.js";
@@ -34,6 +39,7 @@ export interface AppDeps {
   fetch?: typeof fetch;
   /** The HTTP client for the API health check (tests may aim it elsewhere). */
   apiFetch?: typeof fetch;
+  apiTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -55,23 +61,49 @@ export function createApp(deps: AppDeps) {
     overdueMinutes: config.JOB_OVERDUE_MINUTES,
     staleMinutes: config.SYNC_STALE_MINUTES,
     stuckMinutes: config.STUCK_AFTER_MINUTES,
-    botFacts: () => ({ version: deps.version, startedAt }),
+    botFacts: () => ({
+      version: deps.version,
+      startedAt,
+      ...(watcher.isRunning() ? { lastTickAt: watcher.lastTickAt() } : {}),
+    }),
     fetch: deps.apiFetch,
+    ...(deps.apiTimeoutMs !== undefined ? { apiTimeoutMs: deps.apiTimeoutMs } : {}),
+  });
+  const redact = createRedactor(secretsOf(config));
+  const telegram = {
+    token: config.TELEGRAM_BOT_TOKEN ?? "0:console",
+    apiRoot: config.TELEGRAM_API_ROOT,
+    fetch: deps.fetch,
+  };
+  const alertApi = createOutboxApi({ ...telegram, logger, metrics, redact });
+  const watcher = createWatcher({
+    pool,
+    redis,
+    checks,
+    channel: createAlertChannel(alertApi, deps.clock, logger),
+    clock: deps.clock,
+    logger,
+    metrics,
+    sleep,
+    cron: config.WATCH_CRON,
+    downAfterChecks: config.DOWN_AFTER_CHECKS,
+    repeatMinutes: config.ALERT_REPEAT_MINUTES,
+    destination: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
+    ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
   });
 
   const bot = createBot({
-    token: config.TELEGRAM_BOT_TOKEN ?? "0:console",
-    apiRoot: config.TELEGRAM_API_ROOT,
+    ...telegram,
     access: config,
     logger,
     metrics,
     dedup,
     botInfo: deps.botInfo,
-    fetch: deps.fetch,
-    redact: createRedactor(secretsOf(config)),
+    redact,
     first: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [
       opsQueriesFeature({ checks, clock: deps.clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
+      alertsFeature({ pool, clock: deps.clock }),
     ],
   });
 
@@ -84,11 +116,13 @@ export function createApp(deps: AppDeps) {
 
   const healthz = createHealthzRoute({
     checks: { postgres: checks.postgres, redis: checks.redis },
-    facts: () => ({
+    facts: async () => ({
       version: deps.version,
       mode: config.mode,
       uptimeSeconds: Math.round((deps.clock.now().getTime() - startedAt.getTime()) / 1000),
       schemaReady: schema?.isReady() ?? false,
+      lastTickAt: watcher.lastTickAt(),
+      undeliveredAlerts: await countUndelivered(pool).catch(() => null),
     }),
   });
 
@@ -112,6 +146,7 @@ export function createApp(deps: AppDeps) {
   return {
     bot,
     metrics,
+    watcher,
     /** Settles once the opsbot schema is migrated (tests wait on it). */
     schemaReady: () => schema?.ready ?? Promise.resolve(),
     /** Starts in order: schema, bot identity, HTTP, then the update source. */
@@ -142,6 +177,7 @@ export function createApp(deps: AppDeps) {
         runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
         logger.info("long polling started");
       }
+      watcher.start();
       return { port };
     },
     /** Once, in reverse order of start. */
@@ -150,6 +186,7 @@ export function createApp(deps: AppDeps) {
         accepting = false;
         if (runner?.isRunning()) await runner.stop();
         await http?.close();
+        await watcher.stop();
         schema?.stop();
         await schema?.ready;
       })();

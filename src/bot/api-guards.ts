@@ -62,7 +62,10 @@ function redactOutgoing(redact: Redactor): Transformer<RawApi> {
 export interface ApiGuardOptions {
   metrics: Metrics;
   logger: Logger;
-  /** Longest 429 wait worth doing inline (a webhook must answer within seconds). */
+  /**
+   * Longest 429 wait worth doing inline (a webhook must answer within seconds); 0 for a
+   * caller that schedules its own retries (the alert outbox).
+   */
   maxRetryDelaySeconds: number;
   redact: Redactor;
 }
@@ -70,19 +73,21 @@ export interface ApiGuardOptions {
 export function installApiGuards(api: Api, options: ApiGuardOptions): void {
   // Installed inner to outer: each wraps the ones before it.
   api.config.use(countErrors(options.metrics));
-  api.config.use(
-    autoRetry({
-      // Replies are sent inside a webhook request, which Telegram gives about 10 s: one
-      // inline retry of a short 429, nothing longer. auto-retry also sleeps after its
-      // last 5xx attempt (3 s, 6 s, ...), so 5xx is not retried inline; durable sends
-      // (alerts) retry on the next tick instead.
-      maxRetryAttempts: 1,
-      maxDelaySeconds: options.maxRetryDelaySeconds,
-      rethrowInternalServerErrors: true,
-      // A network error may hide a message that did arrive: do not send it twice.
-      rethrowHttpErrors: true,
-    }),
-  );
+  if (options.maxRetryDelaySeconds > 0) {
+    api.config.use(
+      autoRetry({
+        // Replies are sent inside a webhook request, which Telegram gives about 10 s: one
+        // inline retry of a short 429, nothing longer. auto-retry also sleeps after its
+        // last 5xx attempt (3 s, 6 s, ...), so 5xx is not retried inline; durable sends
+        // (alerts) retry on the next tick instead.
+        maxRetryAttempts: 1,
+        maxDelaySeconds: options.maxRetryDelaySeconds,
+        rethrowInternalServerErrors: true,
+        // A network error may hide a message that did arrive: do not send it twice.
+        rethrowHttpErrors: true,
+      }),
+    );
+  }
   api.config.use(toleratePresentation(options.logger));
   api.config.use(redactOutgoing(options.redact));
 }

@@ -23,6 +23,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "[minutes]",
   },
   { command: "sync", description: "Connector sync, failed and stale first", role: "viewer" },
+  { command: "alerts", description: "Alerts firing now, and silences", role: "viewer" },
+  {
+    command: "silence",
+    description: "Silence an alert (KEY may end in *)",
+    role: "operator",
+    args: "KEY DURATION",
+  },
+  { command: "unsilence", description: "End a silence", role: "operator", args: "KEY" },
 ];
 
 export function commandsFor(role: Role): CommandSpec[] {

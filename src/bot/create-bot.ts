@@ -5,9 +5,9 @@
  *   3. auth        the caller's role by user id; whether this chat is served
  *   4. boundary    a feature's error is logged and answered, never escapes
  *   5. features    /whoami everywhere; the rest only in served chats
- *   6. unknown     a short hint for commands nobody handled
+ *   6. unhandled   a hint for commands nobody handled; every button press answered
  */
-import { Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
+import { Api, Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { UpdateDedup } from "../db/update-dedup.js";
 import type { Metrics } from "../http/metrics.js";
@@ -17,7 +17,7 @@ import { installApiGuards } from "./api-guards.js";
 import { COMMANDS } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { startFeature } from "./features/start.js";
-import { unknownCommandFeature } from "./features/unknown-command.js";
+import { unhandledFeature } from "./features/unhandled.js";
 import { whoamiFeature } from "./features/whoami.js";
 import { authenticate } from "./middleware/auth.js";
 import { dedup } from "./middleware/dedup.js";
@@ -38,19 +38,23 @@ export interface BotDeps {
   fetch?: typeof fetch;
   /** Runs before everything else (per-chat sequencing for the polling runner). */
   first?: MiddlewareFn<BotContext>;
-  /** Feature composers from later modules, mounted before the unknown-command hint. */
+  /** Feature composers, mounted in served chats before the unhandled-update answers. */
   features?: Composer<BotContext>[];
+}
+
+function clientOptions(deps: { apiRoot: string; fetch?: typeof fetch }) {
+  return {
+    apiRoot: deps.apiRoot,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // Network errors must not carry the token in the URL into our logs.
+    sensitiveLogs: false,
+  };
 }
 
 export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
     botInfo: deps.botInfo,
-    client: {
-      apiRoot: deps.apiRoot,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-      // Network errors must not carry the token in the URL into our logs.
-      sensitiveLogs: false,
-    },
+    client: clientOptions(deps),
   });
   installApiGuards(bot.api, {
     metrics: deps.metrics,
@@ -67,7 +71,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const guarded = bot.errorBoundary((error) => onFeatureError(error, deps.metrics));
   guarded.use(whoamiFeature());
   const served = guarded.filter((ctx) => ctx.chatServed);
-  served.use(startFeature(), ...(deps.features ?? []), unknownCommandFeature());
+  served.use(startFeature(), ...(deps.features ?? []));
+  guarded.use(unhandledFeature());
   return bot;
 }
 
@@ -84,6 +89,20 @@ async function onFeatureError(error: BotError<BotContext>, metrics: Metrics): Pr
       .reply(`Something went wrong handling that; it is logged (update ${ctx.update.update_id}).`)
       .catch(() => undefined);
   }
+}
+
+/** A Bot API client that does not retry: for the alert outbox, which schedules its own. */
+export function createOutboxApi(deps: {
+  token: string;
+  apiRoot: string;
+  fetch?: typeof fetch;
+  logger: Logger;
+  metrics: Metrics;
+  redact: Redactor;
+}): Api {
+  const api = new Api(deps.token, clientOptions(deps));
+  installApiGuards(api, { ...deps, maxRetryDelaySeconds: 0 });
+  return api;
 }
 
 export async function registerCommands(bot: Bot<BotContext>): Promise<void> {

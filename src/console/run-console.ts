@@ -15,7 +15,6 @@ export interface ConsoleSession {
   chat: ConsoleChat;
   /** What createApp needs to talk to the terminal instead of Telegram. */
   appDeps: { botInfo: typeof CONSOLE_BOT; fetch: typeof fetch };
-  /** The person at the terminal is an operator. */
   config(config: Config): Config;
 }
 
@@ -29,7 +28,12 @@ export function createConsoleSession(io: ConsoleIo, clock: Clock): ConsoleSessio
         chat.show(method, params, result),
       ),
     },
-    config: (config) => ({ ...config, OPERATOR_IDS: [...config.OPERATOR_IDS, CONSOLE_USER.id] }),
+    // The person at the terminal is an operator, and alerts come to the terminal.
+    config: (config) => ({
+      ...config,
+      OPERATOR_IDS: [...config.OPERATOR_IDS, CONSOLE_USER.id],
+      ALERT_CHAT_ID: config.ALERT_CHAT_ID ?? CONSOLE_USER.id,
+    }),
   };
 }
 
@@ -51,5 +55,8 @@ export async function runConsole(
   }
   await app.start();
   chat.print("opsbot console — you are an operator. Type /help; type a number to press a button.");
+  // A first look right away rather than at the next cron slot.
+  await app.schemaReady();
+  await app.watcher.tick();
   await session.chat.run(app.bot);
 }

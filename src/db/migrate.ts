@@ -1,9 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
+import type { QueryConfig, QueryResult } from "pg";
 import type { Pool } from "./pool.js";
 
 const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
 // Any constant shared by all replicas: they queue on it instead of racing.
 const ADVISORY_LOCK_KEY = 7_146_001;
+const MIGRATION_TIMEOUT_MS = 10 * 60_000;
 
 export interface MigrationResult {
   applied: string[];
@@ -16,10 +18,15 @@ export interface MigrationResult {
 export async function migrate(pool: Pool, dir: URL = MIGRATIONS_DIR): Promise<MigrationResult> {
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
   const client = await pool.connect();
+  // Migrations (and waiting for another replica's) may take longer than a query may.
+  // (pg reads query_timeout per query; its type declarations do not list it.)
+  const run = (text: string, values?: unknown[]): Promise<QueryResult> =>
+    client.query({ text, values, query_timeout: MIGRATION_TIMEOUT_MS } as QueryConfig);
   const applied: string[] = [];
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS opsbot;
+    await run("SET statement_timeout = 0");
+    await run("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
+    await run(`CREATE SCHEMA IF NOT EXISTS opsbot;
       CREATE TABLE IF NOT EXISTS opsbot.migrations (
         name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = await client.query<{ name: string }>("SELECT name FROM opsbot.migrations");
@@ -28,18 +35,19 @@ export async function migrate(pool: Pool, dir: URL = MIGRATIONS_DIR): Promise<Mi
       if (seen.has(file)) continue;
       const sql = await readFile(new URL(file, dir), "utf8");
       try {
-        await client.query("BEGIN");
-        await client.query(sql);
-        await client.query("INSERT INTO opsbot.migrations (name) VALUES ($1)", [file]);
-        await client.query("COMMIT");
+        await run("BEGIN");
+        await run(sql);
+        await run("INSERT INTO opsbot.migrations (name) VALUES ($1)", [file]);
+        await run("COMMIT");
       } catch (error) {
-        await client.query("ROLLBACK");
+        await run("ROLLBACK");
         throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
       }
       applied.push(file);
     }
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]).catch(() => undefined);
+    await run("SELECT pg_advisory_unlock($1)", [ADVISORY_LOCK_KEY]).catch(() => undefined);
+    await run("RESET statement_timeout").catch(() => undefined);
     client.release();
   }
   return { applied };

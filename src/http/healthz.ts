@@ -6,17 +6,20 @@ export interface HealthzDeps {
   /** Component name → check; each must resolve (a failed check reports "down"). */
   checks: Record<string, () => Promise<ComponentCheck>>;
   /** Extra facts about the bot itself: version, uptime, last tick, outbox backlog. */
-  facts: () => Record<string, unknown>;
+  facts: () => Promise<Record<string, unknown>>;
 }
 
 /** The bot's own liveness and its dependencies. 200 when all are ok, 503 when degraded. */
 export function createHealthzRoute(deps: HealthzDeps) {
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const names = Object.keys(deps.checks);
-    const results = await Promise.all(names.map((name) => deps.checks[name]!()));
+    const [facts, ...results] = await Promise.all([
+      deps.facts(),
+      ...names.map((name) => deps.checks[name]!()),
+    ]);
     const components = Object.fromEntries(names.map((name, i) => [name, results[i]]));
     const healthy = results.every((r) => r.status === "ok" || r.status === "not_configured");
-    const body = { status: healthy ? "ok" : "degraded", ...deps.facts(), components };
+    const body = { status: healthy ? "ok" : "degraded", ...facts, components };
     res
       .writeHead(healthy ? 200 : 503, { "content-type": "application/json" })
       .end(JSON.stringify(body));

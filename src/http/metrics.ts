@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** One registry per app instance: tests build several apps in one process. */
 export function createMetrics() {
@@ -34,6 +34,39 @@ export function createMetrics() {
       name: "opsbot_telegram_errors_total",
       help: "Bot API calls that failed, by method and error code (0 = network)",
       labelNames: ["method", "code"] as const,
+      registers,
+    }),
+    ticks: new Counter({
+      name: "opsbot_watcher_ticks_total",
+      help: "Watcher ticks, by result (ok, failed, skipped, pg_down)",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    tickDuration: new Histogram({
+      name: "opsbot_watcher_tick_duration_seconds",
+      help: "Duration of one watcher tick",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    lastTick: new Gauge({
+      name: "opsbot_watcher_last_tick_timestamp_seconds",
+      help: "When the last successful tick finished (unix time)",
+      registers,
+    }),
+    alertsSent: new Counter({
+      name: "opsbot_alert_messages_sent_total",
+      help: "Alert messages delivered, by kind (firing, repeat, resolved)",
+      labelNames: ["kind"] as const,
+      registers,
+    }),
+    alertsFailed: new Counter({
+      name: "opsbot_alert_messages_failed_total",
+      help: "Alert delivery attempts that failed and will be retried",
+      registers,
+    }),
+    undeliveredAlerts: new Gauge({
+      name: "opsbot_alert_messages_undelivered",
+      help: "Alert messages waiting in the outbox after the last tick",
       registers,
     }),
     updateDuration: new Histogram({

@@ -1,0 +1,119 @@
+import type { Pool, PoolClient } from "pg";
+import type { FailureCounts } from "./rules.js";
+import type { AlertState, NotifiedAlert, Silence, Source } from "./types.js";
+
+type Db = Pool | PoolClient;
+
+interface AlertRow {
+  fingerprint: string;
+  kind: string;
+  source: Source;
+  summary: string;
+  firing_since: Date;
+  resolved_at: Date | null;
+  notified_at: Date | null;
+  queued_at: Date | null;
+}
+
+const toState = (r: AlertRow): AlertState => ({
+  fingerprint: r.fingerprint,
+  kind: r.kind,
+  source: r.source,
+  summary: r.summary,
+  firingSince: r.firing_since,
+  resolvedAt: r.resolved_at,
+  notifiedAt: r.notified_at,
+  queuedAt: r.queued_at,
+});
+
+export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
+  const { rows } = await db.query<AlertRow>(
+    "SELECT * FROM opsbot.alerts WHERE resolved_at IS NULL ORDER BY firing_since, fingerprint",
+  );
+  return rows.map(toState);
+}
+
+export async function loadAlerts(db: Db, fingerprints: readonly string[]): Promise<AlertState[]> {
+  const { rows } = await db.query<AlertRow>(
+    "SELECT * FROM opsbot.alerts WHERE fingerprint = ANY($1)",
+    [fingerprints],
+  );
+  return rows.map(toState);
+}
+
+/** One statement for any number of rows: a storm of thousands is one round trip. */
+export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise<void> {
+  if (alerts.length === 0) return;
+  const column = <T>(pick: (a: AlertState) => T) => alerts.map(pick);
+  await db.query(
+    `INSERT INTO opsbot.alerts
+       (fingerprint, kind, source, summary, firing_since, resolved_at, notified_at, queued_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+                          $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[])
+     ON CONFLICT (fingerprint) DO UPDATE SET
+       kind = EXCLUDED.kind, source = EXCLUDED.source, summary = EXCLUDED.summary,
+       firing_since = EXCLUDED.firing_since, resolved_at = EXCLUDED.resolved_at,
+       notified_at = EXCLUDED.notified_at, queued_at = EXCLUDED.queued_at`,
+    [
+      column((a) => a.fingerprint),
+      column((a) => a.kind),
+      column((a) => a.source),
+      column((a) => a.summary),
+      column((a) => a.firingSince),
+      column((a) => a.resolvedAt),
+      column((a) => a.notifiedAt),
+      column((a) => a.queuedAt),
+    ],
+  );
+}
+
+export async function loadFailures(db: Db): Promise<FailureCounts> {
+  const { rows } = await db.query<{ component: keyof FailureCounts; consecutive: number }>(
+    "SELECT component, consecutive FROM opsbot.component_failures",
+  );
+  return Object.fromEntries(rows.map((r) => [r.component, r.consecutive]));
+}
+
+export async function saveFailures(db: Db, failures: FailureCounts): Promise<void> {
+  const entries = Object.entries(failures);
+  await db.query(
+    `INSERT INTO opsbot.component_failures (component, consecutive)
+     SELECT * FROM unnest($1::text[], $2::int[])
+     ON CONFLICT (component) DO UPDATE SET consecutive = EXCLUDED.consecutive`,
+    [entries.map(([k]) => k), entries.map(([, v]) => v)],
+  );
+}
+
+export async function loadSilences(db: Db, now: Date): Promise<Silence[]> {
+  const { rows } = await db.query<{ matcher: string; until: Date; created_by: string }>(
+    "SELECT matcher, until, created_by FROM opsbot.silences WHERE until > $1 ORDER BY matcher",
+    [now],
+  );
+  return rows.map((r) => ({ matcher: r.matcher, until: r.until, createdBy: r.created_by }));
+}
+
+export async function saveSilence(db: Db, silence: Silence, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO opsbot.silences (matcher, until, created_by, created_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (matcher) DO UPDATE SET until = EXCLUDED.until, created_by = EXCLUDED.created_by,
+       created_at = EXCLUDED.created_at`,
+    [silence.matcher, silence.until, silence.createdBy, now],
+  );
+}
+
+/** Ends a silence now; false when there was none in force. */
+export async function endSilence(db: Db, matcher: string, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "UPDATE opsbot.silences SET until = $2 WHERE matcher = $1 AND until > $2",
+    [matcher, now],
+  );
+  return rowCount === 1;
+}
+
+export const snapshotOf = (a: AlertState): NotifiedAlert => ({
+  fingerprint: a.fingerprint,
+  kind: a.kind,
+  summary: a.summary,
+  firingSince: a.firingSince.toISOString(),
+  ...(a.resolvedAt ? { resolvedAt: a.resolvedAt.toISOString() } : {}),
+});

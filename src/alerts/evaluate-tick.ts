@@ -1,0 +1,100 @@
+import type { Checks } from "../checks/create-checks.js";
+import type { Pool } from "../db/pool.js";
+import type { Logger } from "../log/create-logger.js";
+import {
+  loadFailures,
+  loadOpenAlerts,
+  loadSilences,
+  saveAlerts,
+  saveFailures,
+} from "./alert-store.js";
+import { enqueue, type Destination } from "./outbox-store.js";
+import { evaluateRules, type Snapshot } from "./rules.js";
+import { step, type StepResult } from "./state.js";
+import type { AlertState } from "./types.js";
+
+// Enough for any storm; past it the stuck list is incomplete and resolves nothing.
+const STUCK_ALERT_LIMIT = 50_000;
+
+export interface EvaluateDeps {
+  pool: Pool;
+  downAfterChecks: number;
+  repeatMs: number;
+  destination: Destination;
+}
+
+/** Observe everything at once; a failed query leaves its source unevaluated. */
+export async function observe(checks: Checks, logger: Logger): Promise<Snapshot> {
+  const attempt = async <T>(what: string, load: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await load();
+    } catch (error) {
+      logger.warn({ err: error, what }, "watcher could not evaluate; its alerts stay as they are");
+      return undefined;
+    }
+  };
+  const [api, postgres, redis, stuck, jobs, connectors] = await Promise.all([
+    checks.api(),
+    checks.postgres(),
+    checks.redis(),
+    attempt("stuck", () => checks.stuck(undefined, STUCK_ALERT_LIMIT)),
+    attempt("jobs", checks.jobs),
+    attempt("sync", checks.sync),
+  ]);
+  return {
+    api,
+    postgres,
+    redis,
+    ...(stuck ? { stuck: { runs: stuck.runs, complete: stuck.total === stuck.runs.length } } : {}),
+    ...(jobs ? { jobs } : {}),
+    ...(connectors ? { connectors } : {}),
+  };
+}
+
+/**
+ * One transaction: previous state in, new state and the notifications to send out. The
+ * outbox rows are written with the state change, so a crash loses neither.
+ */
+export async function evaluateAndQueue(
+  deps: EvaluateDeps,
+  snapshot: Snapshot,
+  now: Date,
+  extraResolved: readonly AlertState[] = [],
+): Promise<StepResult> {
+  const client = await deps.pool.connect();
+  try {
+    await client.query("BEGIN");
+    const [open, silences, failures] = [
+      await loadOpenAlerts(client),
+      await loadSilences(client, now),
+      await loadFailures(client),
+    ];
+    const evaluation = evaluateRules(snapshot, failures, { downAfterChecks: deps.downAfterChecks });
+    const result = step({
+      open,
+      observed: evaluation.alerts,
+      evaluated: evaluation.evaluated,
+      silences,
+      now,
+      repeatMs: deps.repeatMs,
+    });
+    await saveAlerts(client, result.changed);
+    await saveFailures(client, evaluation.failures);
+    await enqueue(client, "firing", result.firing, deps.destination, now);
+    await enqueue(client, "repeat", result.repeat, deps.destination, now);
+    await enqueue(
+      client,
+      "resolved",
+      [...result.resolved, ...extraResolved],
+      deps.destination,
+      now,
+    );
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

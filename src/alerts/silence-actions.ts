@@ -1,0 +1,59 @@
+import type { Pool } from "../db/pool.js";
+import { endSilence, loadOpenAlerts, loadSilences, saveSilence } from "./alert-store.js";
+import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.js";
+import { silenceFor } from "./silences.js";
+import type { AlertState, Silence } from "./types.js";
+
+export async function silence(
+  pool: Pool,
+  matcher: string,
+  until: Date,
+  by: string,
+  now: Date,
+): Promise<Silence> {
+  const created = { matcher, until, createdBy: by };
+  await saveSilence(pool, created, now);
+  return created;
+}
+
+export const unsilence = endSilence;
+
+/** Silences every alert a sent notification announced; undefined if there is no such message. */
+export async function silenceNotification(
+  pool: Pool,
+  target: { outboxId: number; chatId: number; messageId: number },
+  until: Date,
+  by: string,
+  now: Date,
+): Promise<OutboxRow | undefined> {
+  const row = await findNotification(pool, target.outboxId);
+  // The button must sit on the very message it was sent with: forged or replayed data is refused.
+  if (
+    !row ||
+    row.messageId !== target.messageId ||
+    row.kind === "resolved" ||
+    row.chatId === null
+  ) {
+    return undefined;
+  }
+  if ((await currentChatId(pool, row.chatId)) !== target.chatId) return undefined;
+  for (const alert of row.alerts)
+    await saveSilence(pool, { matcher: alert.fingerprint, until, createdBy: by }, now);
+  return row;
+}
+
+export interface FiringView {
+  alerts: (AlertState & { silence?: Silence })[];
+  silences: Silence[];
+}
+
+export async function firingNow(pool: Pool, now: Date): Promise<FiringView> {
+  const [alerts, silences] = [await loadOpenAlerts(pool), await loadSilences(pool, now)];
+  return {
+    alerts: alerts.map((a) => {
+      const s = silenceFor(a.fingerprint, silences, now);
+      return s ? { ...a, silence: s } : a;
+    }),
+    silences,
+  };
+}

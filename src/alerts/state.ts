@@ -1,0 +1,65 @@
+import { silenceFor } from "./silences.js";
+import type { Alert, AlertState, Silence, Source } from "./types.js";
+
+export interface StepInput {
+  /** Stored alerts that are firing (resolved_at null). */
+  open: readonly AlertState[];
+  observed: readonly Alert[];
+  evaluated: ReadonlySet<Source>;
+  silences: readonly Silence[];
+  now: Date;
+  repeatMs: number;
+}
+
+export interface StepResult {
+  /** New or changed alert rows to store. */
+  changed: AlertState[];
+  firing: AlertState[];
+  repeat: AlertState[];
+  resolved: AlertState[];
+}
+
+/**
+ * Pure: previous state and this tick's observations → new state and notifications, with
+ * Alertmanager's rules: announce once, repeat after the interval, resolve only what was
+ * announced, leave alone what could not be evaluated, say nothing about silenced alerts.
+ */
+export function step(input: StepInput): StepResult {
+  const { now } = input;
+  const previous = new Map(input.open.map((a) => [a.fingerprint, a]));
+  const result: StepResult = { changed: [], firing: [], repeat: [], resolved: [] };
+
+  for (const alert of input.observed) {
+    const before = previous.get(alert.fingerprint);
+    previous.delete(alert.fingerprint);
+    let state: AlertState = before
+      ? { ...before, summary: alert.summary }
+      : { ...alert, firingSince: now, resolvedAt: null, notifiedAt: null, queuedAt: null };
+    let changed = before === undefined || before.summary !== alert.summary;
+
+    if (
+      state.queuedAt === null &&
+      silenceFor(state.fingerprint, input.silences, now) === undefined
+    ) {
+      if (state.notifiedAt === null) {
+        state = { ...state, queuedAt: now };
+        result.firing.push(state);
+        changed = true;
+      } else if (now.getTime() - state.notifiedAt.getTime() >= input.repeatMs) {
+        state = { ...state, queuedAt: now };
+        result.repeat.push(state);
+        changed = true;
+      }
+    }
+    if (changed) result.changed.push(state);
+  }
+
+  for (const gone of previous.values()) {
+    // Unknown is not ok: a source that was not evaluated resolves nothing.
+    if (!input.evaluated.has(gone.source)) continue;
+    const state = { ...gone, resolvedAt: now };
+    result.changed.push(state);
+    if (gone.notifiedAt !== null) result.resolved.push(state);
+  }
+  return result;
+}

@@ -1,0 +1,46 @@
+import type { Pool } from "../db/pool.js";
+
+/**
+ * Ticks across replicas: a lease (in database time, so skewed clocks agree) keeps two
+ * ticks from overlapping, and a unique tick key makes each scheduled tick run once.
+ */
+export async function acquireLease(pool: Pool, holder: string, ttlMs: number): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE opsbot.watcher_lease SET holder = $1, expires_at = now() + make_interval(secs => $2)
+      WHERE id = 1 AND (expires_at < now() OR holder = $1)`,
+    [holder, ttlMs / 1000],
+  );
+  return rowCount === 1;
+}
+
+export async function releaseLease(pool: Pool, holder: string): Promise<void> {
+  await pool.query(
+    "UPDATE opsbot.watcher_lease SET holder = NULL, expires_at = '-infinity' WHERE id = 1 AND holder = $1",
+    [holder],
+  );
+}
+
+export async function claimTick(pool: Pool, tickKey: string, owner: string): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    "INSERT INTO opsbot.watcher_ticks (tick_key, owner) VALUES ($1, $2) ON CONFLICT (tick_key) DO NOTHING",
+    [tickKey, owner],
+  );
+  return rowCount === 1;
+}
+
+export async function finishTick(pool: Pool, tickKey: string): Promise<void> {
+  await pool.query("UPDATE opsbot.watcher_ticks SET finished_at = now() WHERE tick_key = $1", [
+    tickKey,
+  ]);
+}
+
+/** Old ticks, delivered messages and long-resolved alerts are only history. */
+export async function housekeeping(pool: Pool): Promise<void> {
+  await pool.query("DELETE FROM opsbot.watcher_ticks WHERE started_at < now() - interval '1 day'");
+  await pool.query(
+    "DELETE FROM opsbot.outbox WHERE (sent_at IS NOT NULL OR cancelled_at IS NOT NULL) AND created_at < now() - interval '7 days'",
+  );
+  await pool.query("DELETE FROM opsbot.alerts WHERE resolved_at < now() - interval '7 days'");
+  await pool.query("DELETE FROM opsbot.silences WHERE until < now() - interval '7 days'");
+  await pool.query("DELETE FROM opsbot.seen_updates WHERE expires_at < now()");
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import cron, { type ScheduledTask } from "node-cron";
+import type { Checks } from "../checks/create-checks.js";
+import type { Clock } from "../clock.js";
+import type { Pool } from "../db/pool.js";
+import type { Metrics } from "../http/metrics.js";
+import type { Logger } from "../log/create-logger.js";
+import type { AlertChannel } from "./channel.js";
+import { deliverPending } from "./deliver.js";
+import { evaluateAndQueue, observe } from "./evaluate-tick.js";
+import { countUndelivered, type Destination } from "./outbox-store.js";
+import { createPgOutage } from "./pg-outage.js";
+import { acquireLease, claimTick, finishTick, housekeeping, releaseLease } from "./watcher-lock.js";
+
+export interface WatcherDeps {
+  pool: Pool;
+  checks: Checks;
+  channel: AlertChannel;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  cron: string;
+  downAfterChecks: number;
+  repeatMinutes: number;
+  destination: Destination;
+  heartbeatUrl?: string;
+  /** Dedups the PostgreSQL-down page across replicas while the database cannot. */
+  redis?: Redis;
+  sleep: (ms: number) => Promise<void>;
+  /** Extra work for every tick that ran (the executor reaps lapsed leases here). */
+  onTick?: () => Promise<void>;
+}
+
+export type TickOutcome = "ok" | "failed" | "skipped" | "pg_down";
+
+const LEASE_MS = 5 * 60_000;
+const HOUSEKEEPING_EVERY = 60;
+
+export function createWatcher(deps: WatcherDeps) {
+  const { pool, clock, logger, metrics } = deps;
+  const instance = randomUUID();
+  const outage = createPgOutage(deps);
+  let task: ScheduledTask | undefined;
+  let inFlight: Promise<TickOutcome> | undefined;
+  let lastTickAt: Date | null = null;
+  let ticks = 0;
+  const evaluateDeps = { ...deps, repeatMs: deps.repeatMinutes * 60_000 };
+
+  async function runTick(tickKey: string): Promise<TickOutcome> {
+    const started = performance.now();
+    try {
+      if (!(await acquireLease(pool, instance, LEASE_MS))) return "skipped";
+    } catch (error) {
+      // Unreachable is an outage; anything else (schema not migrated yet) just a failed tick.
+      if ((await deps.checks.postgres()).status !== "down") {
+        logger.warn({ err: error }, "watcher tick could not start");
+        return "failed";
+      }
+      await outage.failedTick(error);
+      return "pg_down";
+    }
+    try {
+      if (!(await claimTick(pool, tickKey, instance))) return "skipped";
+      const now = clock.now();
+      const snapshot = await observe(deps.checks, logger);
+      await evaluateAndQueue(evaluateDeps, snapshot, now, outage.recovered(now));
+      await outage.reset();
+      const delivery = await deliverPending(deps);
+      for (const { kind } of delivery.sent) metrics.alertsSent.inc({ kind });
+      metrics.alertsFailed.inc(delivery.failed);
+      await deps.onTick?.();
+      if (++ticks % HOUSEKEEPING_EVERY === 1) await housekeeping(pool);
+      await finishTick(pool, tickKey);
+      metrics.undeliveredAlerts.set(await countUndelivered(pool));
+      lastTickAt = clock.now();
+      metrics.lastTick.set(lastTickAt.getTime() / 1000);
+      metrics.tickDuration.observe((performance.now() - started) / 1000);
+      await heartbeat();
+      return "ok";
+    } catch (error) {
+      logger.error({ err: error, tickKey }, "watcher tick failed");
+      return "failed";
+    } finally {
+      await releaseLease(pool, instance).catch(() => undefined);
+    }
+  }
+
+  async function heartbeat(): Promise<void> {
+    if (deps.heartbeatUrl === undefined) return;
+    try {
+      await fetch(deps.heartbeatUrl, { signal: AbortSignal.timeout(5_000) });
+    } catch (error) {
+      logger.warn({ err: error }, "heartbeat request failed");
+    }
+  }
+
+  /** Runs one tick; a tick already in flight in this process is not overlapped. */
+  async function tick(tickKey = `tick:${clock.now().toISOString()}`): Promise<TickOutcome> {
+    if (inFlight) return "skipped";
+    inFlight = runTick(tickKey);
+    try {
+      const outcome = await inFlight;
+      metrics.ticks.inc({ result: outcome });
+      return outcome;
+    } finally {
+      inFlight = undefined;
+    }
+  }
+
+  return {
+    tick,
+    lastTickAt: () => lastTickAt,
+    isRunning: () => task !== undefined,
+    start() {
+      // Replicas compute the same scheduled slot, hence the same tick key.
+      task = cron.schedule(deps.cron, (ctx) => tick(`tick:${ctx.date.toISOString()}`), {
+        name: "opsbot-watcher",
+        noOverlap: true,
+      });
+      logger.info({ cron: deps.cron }, "watcher started");
+    },
+    /** Stops scheduling and lets the tick in flight finish. */
+    async stop(): Promise<void> {
+      await task?.stop();
+      task = undefined;
+      await inFlight;
+    },
+  };
+}
+
+export type Watcher = ReturnType<typeof createWatcher>;

@@ -1,0 +1,120 @@
+import { Composer } from "grammy";
+import {
+  silence,
+  silenceNotification,
+  unsilence,
+  firingNow,
+} from "../../alerts/silence-actions.js";
+import { silenceDuration, silenceMatcher } from "../../alerts/silences.js";
+import type { Clock } from "../../clock.js";
+import type { Pool } from "../../db/pool.js";
+import { SILENCE_CHOICES, SILENCE_PREFIX } from "../alert-channel.js";
+import type { BotContext } from "../context.js";
+import { code } from "../format/html.js";
+import { requireRole } from "../middleware/auth.js";
+import {
+  formatUtc,
+  renderNotification,
+  renderOpenAlerts,
+  renderSilencedNote,
+} from "../render/alerts.js";
+import { renderDatabaseError } from "../render/unavailable.js";
+
+export const SILENCE_USAGE =
+  "Usage: /silence KEY DURATION — e.g. /silence stuck_worker:42 4h (30m, 4h, 2d; KEY may end in *)";
+export const UNSILENCE_USAGE = "Usage: /unsilence KEY — the key exactly as /alerts shows it";
+
+/** Who did it, as the team will recognise them. */
+export const displayName = (ctx: BotContext) =>
+  ctx.from
+    ? ctx.from.username
+      ? `@${ctx.from.username}`
+      : `${ctx.from.first_name} (${ctx.from.id})`
+    : "unknown";
+
+export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
+  const { pool, clock } = deps;
+  const html = { parse_mode: "HTML" } as const;
+  const feature = new Composer<BotContext>();
+  const guarded = async (ctx: BotContext, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      ctx.log.warn({ err: error }, "alerts command failed");
+      await ctx.reply(renderDatabaseError(error), html);
+    }
+  };
+
+  feature.command("alerts", requireRole("viewer"), (ctx) =>
+    guarded(ctx, async () => {
+      const now = clock.now();
+      const view = await firingNow(pool, now);
+      await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now), html);
+    }),
+  );
+
+  feature.command("silence", requireRole("operator"), (ctx) => {
+    const [key = "", duration = "", ...rest] = ctx.match.trim().split(/\s+/);
+    const matcher = silenceMatcher.safeParse(key);
+    const ms = silenceDuration.safeParse(duration);
+    if (!matcher.success || !ms.success || rest.length > 0) return ctx.reply(SILENCE_USAGE);
+    return guarded(ctx, async () => {
+      const now = clock.now();
+      const created = await silence(
+        pool,
+        matcher.data,
+        new Date(now.getTime() + ms.data),
+        displayName(ctx),
+        now,
+      );
+      await ctx.reply(
+        `🔕 ${code(created.matcher)} silenced until ${formatUtc(created.until)}.`,
+        html,
+      );
+    });
+  });
+
+  feature.command("unsilence", requireRole("operator"), (ctx) => {
+    const parts = ctx.match.trim().split(/\s+/);
+    const matcher = silenceMatcher.safeParse(parts[0] ?? "");
+    if (!matcher.success || parts.length !== 1) return ctx.reply(UNSILENCE_USAGE);
+    return guarded(ctx, async () => {
+      const ended = await unsilence(pool, matcher.data, clock.now());
+      await ctx.reply(
+        ended
+          ? `🔔 ${code(matcher.data)} is no longer silenced.`
+          : `No silence in force for ${code(matcher.data)}.`,
+        html,
+      );
+    });
+  });
+
+  const choices = Object.keys(SILENCE_CHOICES).join("|");
+  const pattern = new RegExp(`^${SILENCE_PREFIX}:(\\d{1,15}):(${choices})$`);
+  feature.callbackQuery(pattern, requireRole("operator"), async (ctx) => {
+    const choice = ctx.match[2] as keyof typeof SILENCE_CHOICES;
+    const message = ctx.callbackQuery.message;
+    const now = clock.now();
+    const until = new Date(now.getTime() + SILENCE_CHOICES[choice]);
+    const who = displayName(ctx);
+    const row =
+      message && ctx.chat
+        ? await silenceNotification(
+            pool,
+            { outboxId: Number(ctx.match[1]), chatId: ctx.chat.id, messageId: message.message_id },
+            until,
+            who,
+            now,
+          )
+        : undefined;
+    if (!row)
+      return ctx.answerCallbackQuery({
+        text: "That alert message is not known here.",
+        show_alert: true,
+      });
+    await ctx.answerCallbackQuery({ text: `Silenced for ${choice}.` });
+    const text = renderNotification(row.kind, row.alerts, now);
+    await ctx.editMessageText(`${text}\n\n${renderSilencedNote(who, until)}`, html);
+  });
+  return feature;
+}

@@ -1,0 +1,65 @@
+import type { NotificationKind, NotifiedAlert, Silence } from "../../alerts/types.js";
+import { formatDuration } from "../format/duration.js";
+import { bold, code, escapeHtml, fitLines } from "../format/html.js";
+
+const TITLE: Record<NotificationKind, (n: number) => string> = {
+  firing: (n) => `🔥 ${bold(`${n} alert${n === 1 ? "" : "s"} firing`)}`,
+  repeat: (n) => `🔁 ${bold(`Still firing: ${n} alert${n === 1 ? "" : "s"}`)}`,
+  resolved: (n) => `✅ ${bold(`Resolved: ${n} alert${n === 1 ? "" : "s"}`)}`,
+};
+
+export const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/** One message for any number of alerts: counts per kind, then as many as fit, "+N more". */
+export function renderNotification(
+  kind: NotificationKind,
+  alerts: readonly NotifiedAlert[],
+  now: Date,
+): string {
+  const perKind = new Map<string, number>();
+  for (const a of alerts) perKind.set(a.kind, (perKind.get(a.kind) ?? 0) + 1);
+  const counts = [...perKind].map(([k, n]) => `${escapeHtml(k)} ×${n}`).join(" · ");
+  const lines = alerts.map((a) => {
+    const since = new Date(a.firingSince);
+    const when =
+      kind === "resolved" && a.resolvedAt
+        ? `lasted ${formatDuration(new Date(a.resolvedAt).getTime() - since.getTime())}`
+        : `since ${formatDuration(now.getTime() - since.getTime())}`;
+    return `• ${code(a.fingerprint)} ${escapeHtml(a.summary)} (${when})`;
+  });
+  return fitLines(lines, { header: `${TITLE[kind](alerts.length)}\n${counts}` });
+}
+
+export function renderSilencedNote(who: string, until: Date): string {
+  return `🔕 Silenced by ${escapeHtml(who)} until ${formatUtc(until)}`;
+}
+
+export interface OpenAlertView {
+  fingerprint: string;
+  summary: string;
+  firingSince: Date;
+  silence?: Silence;
+}
+
+export function renderOpenAlerts(
+  alerts: readonly OpenAlertView[],
+  silences: readonly Silence[],
+  now: Date,
+): string {
+  const silenceLines = silences.map(
+    (s) => `🔕 ${code(s.matcher)} until ${formatUtc(s.until)} by ${escapeHtml(s.createdBy)}`,
+  );
+  if (alerts.length === 0) {
+    return ["✅ No alerts firing.", ...silenceLines].join("\n");
+  }
+  const lines = alerts.map((a) => {
+    const muted = a.silence ? ` 🔕 until ${formatUtc(a.silence.until)}` : "";
+    return `• ${code(a.fingerprint)} ${escapeHtml(a.summary)} (since ${formatDuration(now.getTime() - a.firingSince.getTime())})${muted}`;
+  });
+  const footer =
+    silenceLines.length > 0 ? `${bold("Silences")}\n${silenceLines.join("\n")}` : undefined;
+  return fitLines(lines, {
+    header: `🔥 ${bold(`${alerts.length} firing`)}`,
+    ...(footer ? { footer } : {}),
+  });
+}

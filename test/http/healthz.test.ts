@@ -1,0 +1,245 @@
+// GET /healthz, and DESIGN "Failure behaviour": the bot keeps answering when PostgreSQL
+// or Redis is down, and /healthz says which one.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createApp, type App } from "../../src/app.js";
+import type { Clock } from "../../src/clock.js";
+import { parseConfig, secretsOf } from "../../src/config/parse-config.js";
+import { createPool, type Pool } from "../../src/db/pool.js";
+import { createRedis, type Redis } from "../../src/db/redis.js";
+import { SECRET_HEADER } from "../../src/http/webhook.js";
+import { createLogger } from "../../src/log/create-logger.js";
+import { buildTestApp, TEST_SECRET, TEST_TOKEN, type TestApp } from "../kit/build-test-app.js";
+import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
+import { captureLogs } from "../kit/log-capture.js";
+import { testRedisUrl } from "../kit/redis.js";
+import { createUpdates, STRANGER } from "../kit/updates.js";
+
+const updates = createUpdates(7_000);
+const DB_PASSWORD = "pg-Pa55word-never-shown";
+const CLOSED_PG = `postgres://opsbot:${DB_PASSWORD}@127.0.0.1:1/labpics`;
+const CLOSED_REDIS = "redis://127.0.0.1:1/0";
+
+interface Component {
+  status: string;
+  error?: string;
+  latencyMs?: number;
+}
+interface Healthz {
+  status: string;
+  version: string;
+  mode: string;
+  uptimeSeconds: number;
+  schemaReady: boolean;
+  components: { postgres: Component & { connections?: unknown }; redis: Component };
+}
+
+async function getHealthz(baseUrl: string): Promise<{ status: number; body: Healthz }> {
+  const res = await fetch(`${baseUrl}/healthz`);
+  expect(res.headers.get("content-type")).toBe("application/json");
+  return { status: res.status, body: (await res.json()) as Healthz };
+}
+
+/** A clock the test moves by hand. */
+function manualClock(start = new Date("2030-01-01T00:00:00Z")) {
+  let now = start;
+  const clock: Clock = { now: () => now };
+  return { clock, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+describe("GET /healthz with PostgreSQL up and no Redis", () => {
+  const time = manualClock();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ clock: time.clock });
+  });
+  afterAll(() => t.close());
+
+  it("answers 200 JSON with status, version, uptime and each component", async () => {
+    const { status, body } = await getHealthz(t.baseUrl);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      status: "ok",
+      version: "test",
+      mode: "webhook",
+      schemaReady: true,
+      uptimeSeconds: expect.any(Number) as number,
+      components: {
+        postgres: {
+          status: "ok",
+          latencyMs: expect.any(Number) as number,
+          connections: { used: expect.any(Number) as number, max: expect.any(Number) as number },
+        },
+        redis: { status: "not_configured" },
+      },
+    });
+    expect(body.components.postgres.error).toBeUndefined();
+  });
+
+  it("counts uptime on the injected clock from start", async () => {
+    const before = (await getHealthz(t.baseUrl)).body.uptimeSeconds;
+    time.advance(90_000);
+    const after = (await getHealthz(t.baseUrl)).body.uptimeSeconds;
+    expect(after - before).toBe(90);
+  });
+});
+
+/** The app as main.ts wires it, but started without waiting for the schema. */
+async function startWithoutSchema(env: Record<string, string>) {
+  const fake: FakeBotApi = await startFakeBotApi();
+  const config = parseConfig({
+    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
+    WEBHOOK_URL: "https://opsbot.test/telegram/webhook",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "debug",
+    ...env,
+  });
+  const logs = captureLogs();
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    secrets: secretsOf(config),
+    destination: logs.destination,
+  });
+  const pool: Pool = createPool({
+    connectionString: config.DATABASE_URL!,
+    connectTimeoutMs: 1_000,
+  });
+  const redis: Redis | undefined = config.REDIS_URL
+    ? createRedis(config.REDIS_URL, logger)
+    : undefined;
+  const app: App = createApp({
+    config,
+    logger,
+    pool,
+    redis,
+    clock: { now: () => new Date() },
+    version: "test",
+  });
+  const { port } = await app.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    fake,
+    logs,
+    baseUrl,
+    post: (update: object) =>
+      fetch(`${baseUrl}${config.WEBHOOK_PATH}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", [SECRET_HEADER]: TEST_SECRET },
+        body: JSON.stringify(update),
+      }),
+    async close() {
+      await app.stop();
+      redis?.disconnect();
+      await pool.end();
+      await fake.close();
+    },
+  };
+}
+
+describe("with PostgreSQL down (DATABASE_URL at a closed port)", () => {
+  let t: Awaited<ReturnType<typeof startWithoutSchema>>;
+  beforeAll(async () => {
+    t = await startWithoutSchema({ DATABASE_URL: CLOSED_PG });
+  });
+  afterAll(() => t.close());
+
+  it("still starts: serves HTTP and registers the webhook", async () => {
+    expect(t.fake.callsTo("setWebhook")).toHaveLength(1);
+    expect((await fetch(`${t.baseUrl}/metrics`)).status).toBe(200);
+  });
+
+  it("answers /healthz 503 with postgres down, the schema not ready, and no password", async () => {
+    const res = await fetch(`${t.baseUrl}/healthz`);
+    const raw = await res.text();
+    expect(res.status).toBe(503);
+    const body = JSON.parse(raw) as Healthz;
+    expect(body).toMatchObject({
+      status: "degraded",
+      version: "test",
+      schemaReady: false,
+      components: { postgres: { status: "down" }, redis: { status: "not_configured" } },
+    });
+    expect(body.components.postgres.error).toEqual(expect.any(String));
+    expect(body.components.postgres.error).not.toBe("");
+    expect(raw).not.toContain(DB_PASSWORD);
+  });
+
+  it("keeps answering /whoami through the webhook (200 and a reply)", async () => {
+    t.fake.reset();
+    const res = await t.post(updates.message("/whoami", { from: STRANGER }));
+    expect(res.status).toBe(200);
+    const [reply] = t.fake.callsTo("sendMessage");
+    expect(reply?.params).toMatchObject({ chat_id: STRANGER.id });
+    expect(String(reply?.params.text)).toContain(`user id: <code>${STRANGER.id}</code>`);
+  });
+
+  it("never logs the database password while retrying", () => {
+    expect(
+      t.logs.entries().some((e) => e.msg === "database unavailable; will retry migrations"),
+    ).toBe(true);
+    expect(t.logs.text()).not.toContain(DB_PASSWORD);
+  });
+});
+
+describe("with Redis down (REDIS_URL at a closed port)", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ redisUrl: CLOSED_REDIS });
+  });
+  afterAll(() => t.close());
+
+  it("answers /healthz 503 with redis down and postgres ok", async () => {
+    const { status, body } = await getHealthz(t.baseUrl);
+    expect(status).toBe(503);
+    expect(body).toMatchObject({
+      status: "degraded",
+      components: { postgres: { status: "ok" }, redis: { status: "down" } },
+    });
+    expect(body.components.redis.error).toEqual(expect.any(String));
+  });
+
+  it("keeps answering through the webhook, deduplicating in PostgreSQL instead", async () => {
+    t.fake.reset();
+    const update = updates.message("/whoami", { from: STRANGER });
+    const results = await Promise.all([t.post(update), t.post(update)]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect((await t.post(update)).status).toBe(200);
+    expect(t.fake.callsTo("sendMessage")).toHaveLength(1);
+    const rows = await t.pool.query("SELECT 1 FROM opsbot.seen_updates WHERE update_id = $1", [
+      update.update_id,
+    ]);
+    expect(rows.rowCount).toBe(1);
+  });
+});
+
+const redisUrl = await testRedisUrl();
+
+describe.skipIf(!redisUrl)("GET /healthz with Redis up", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ redisUrl });
+  });
+  afterAll(() => t.close());
+
+  it("reports redis ok with its latency and memory", async () => {
+    // The client connects in the background after start; give it a moment, not forever.
+    const { status, body } = await vi.waitFor(
+      async () => {
+        const health = await getHealthz(t.baseUrl);
+        expect(health.body.components.redis.status).toBe("ok");
+        return health;
+      },
+      { timeout: 3_000, interval: 50 },
+    );
+    expect(status).toBe(200);
+    expect(body.status).toBe("ok");
+    expect(body.components.redis).toMatchObject({
+      status: "ok",
+      latencyMs: expect.any(Number) as number,
+      usedMemoryBytes: expect.any(Number) as number,
+    });
+  });
+});
