@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import { step, type StepInput } from "../../src/alerts/state.js";
+import type { Alert, AlertState, Silence, Source } from "../../src/alerts/types.js";
+import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
+
+const REPEAT = 240 * MINUTE;
+const ALL: ReadonlySet<Source> = new Set<Source>([
+  "api",
+  "postgres",
+  "redis",
+  "stuck",
+  "jobs",
+  "sync",
+]);
+const stuck: Alert = {
+  fingerprint: "stuck_worker:7",
+  kind: "stuck_worker",
+  source: "stuck",
+  summary: "run 7",
+};
+
+/** Drives the pure step like the watcher does: state carried from tick to tick. */
+function simulate() {
+  const clock = createFakeClock();
+  let open: AlertState[] = [];
+  const tick = (observed: Alert[], extra: Partial<StepInput> = {}) => {
+    const result = step({
+      open,
+      observed,
+      evaluated: ALL,
+      silences: [],
+      now: clock.now(),
+      repeatMs: REPEAT,
+      ...extra,
+    });
+    const byFp = new Map(open.map((a) => [a.fingerprint, a]));
+    for (const changed of result.changed) byFp.set(changed.fingerprint, changed);
+    open = [...byFp.values()].filter((a) => a.resolvedAt === null);
+    return result;
+  };
+  /** What the outbox does once Telegram answered ok. */
+  const delivered = (fingerprints: string[]) => {
+    open = open.map((a) =>
+      fingerprints.includes(a.fingerprint) ? { ...a, notifiedAt: clock.now(), queuedAt: null } : a,
+    );
+  };
+  const fps = (alerts: AlertState[]) => alerts.map((a) => a.fingerprint);
+  return { clock, tick, delivered, fps, open: () => open };
+}
+
+describe("alert state step", () => {
+  it("announces a new alert once", () => {
+    const s = simulate();
+    const first = s.tick([stuck]);
+    expect(s.fps(first.firing)).toEqual(["stuck_worker:7"]);
+    expect(first.changed[0]).toMatchObject({
+      firingSince: s.clock.now(),
+      queuedAt: s.clock.now(),
+      notifiedAt: null,
+    });
+    // Queued but not yet delivered: not announced again.
+    s.clock.advance(MINUTE);
+    expect(s.tick([stuck]).firing).toEqual([]);
+  });
+
+  it("does not repeat before ALERT_REPEAT_MINUTES and repeats once after", () => {
+    const s = simulate();
+    s.tick([stuck]);
+    s.delivered(["stuck_worker:7"]);
+    for (let minutes = 30; minutes < 240; minutes += 30) {
+      s.clock.advance(30 * MINUTE);
+      const early = s.tick([stuck]);
+      expect(early.firing).toEqual([]);
+      expect(early.repeat).toEqual([]);
+    }
+    s.clock.advance(30 * MINUTE);
+    expect(s.fps(s.tick([stuck]).repeat)).toEqual(["stuck_worker:7"]);
+    s.clock.advance(MINUTE);
+    expect(s.tick([stuck]).repeat).toEqual([]);
+  });
+
+  it("resolves an announced alert once when it clears", () => {
+    const s = simulate();
+    s.tick([stuck]);
+    s.delivered(["stuck_worker:7"]);
+    s.clock.advance(5 * MINUTE);
+    const cleared = s.tick([]);
+    expect(s.fps(cleared.resolved)).toEqual(["stuck_worker:7"]);
+    expect(cleared.resolved[0]?.resolvedAt).toEqual(s.clock.now());
+    expect(s.tick([]).resolved).toEqual([]);
+  });
+
+  it("says nothing about an alert that fired and cleared before it was sent", () => {
+    const s = simulate();
+    s.tick([stuck]);
+    s.clock.advance(MINUTE);
+    const cleared = s.tick([]);
+    expect(cleared.resolved).toEqual([]);
+    expect(cleared.changed[0]?.resolvedAt).toEqual(s.clock.now());
+  });
+
+  it("treats a re-fire after resolution as a new episode, announced again", () => {
+    const s = simulate();
+    s.tick([stuck]);
+    s.delivered(["stuck_worker:7"]);
+    s.clock.advance(MINUTE);
+    s.tick([]);
+    s.clock.advance(MINUTE);
+    const again = s.tick([stuck]);
+    expect(s.fps(again.firing)).toEqual(["stuck_worker:7"]);
+    expect(again.firing[0]).toMatchObject({ firingSince: s.clock.now(), notifiedAt: null });
+  });
+
+  it("stays quiet about a silenced alert and announces it when the silence ends", () => {
+    const s = simulate();
+    const silences: Silence[] = [
+      {
+        matcher: "stuck_worker:*",
+        until: new Date(s.clock.now().getTime() + HOUR),
+        createdBy: "@olga",
+      },
+    ];
+    expect(s.tick([stuck], { silences }).firing).toEqual([]);
+    s.clock.advance(30 * MINUTE);
+    expect(s.tick([stuck], { silences }).firing).toEqual([]);
+    s.clock.advance(31 * MINUTE);
+    expect(s.fps(s.tick([stuck], { silences }).firing)).toEqual(["stuck_worker:7"]);
+  });
+
+  it("neither fires nor resolves what could not be evaluated (inhibition)", () => {
+    const s = simulate();
+    s.tick([stuck]);
+    s.delivered(["stuck_worker:7"]);
+    const withoutStuck = new Set<Source>(["api", "postgres", "redis"]);
+    s.clock.advance(MINUTE);
+    const inhibited = s.tick([], { evaluated: withoutStuck });
+    expect(inhibited.resolved).toEqual([]);
+    expect(inhibited.changed).toEqual([]);
+    expect(s.fps(s.open())).toEqual(["stuck_worker:7"]);
+    s.clock.advance(MINUTE);
+    expect(s.fps(s.tick([]).resolved)).toEqual(["stuck_worker:7"]);
+  });
+
+  it("groups everything of one tick and keeps a storm to single lists", () => {
+    const s = simulate();
+    const storm = Array.from({ length: 5000 }, (_, i): Alert => ({
+      fingerprint: `stuck_worker:${i}`,
+      kind: "stuck_worker",
+      source: "stuck",
+      summary: `run ${i}`,
+    }));
+    const result = s.tick(storm);
+    expect(result.firing).toHaveLength(5000);
+    s.clock.advance(MINUTE);
+    expect(s.tick(storm).changed).toEqual([]);
+  });
+
+  it("stores a changed summary without announcing it again", () => {
+    const s = simulate();
+    s.tick([stuck]);
+    s.delivered(["stuck_worker:7"]);
+    s.clock.advance(MINUTE);
+    const result = s.tick([{ ...stuck, summary: "run 7, new detail" }]);
+    expect(result.firing).toEqual([]);
+    expect(result.changed[0]?.summary).toBe("run 7, new detail");
+  });
+});
