@@ -12,7 +12,11 @@ import { createWatcher } from "./alerts/watcher.js";
 import { countUndelivered } from "./alerts/outbox-store.js";
 import { createAlertChannel } from "./bot/alert-channel.js";
 import { createOutboxApi } from "./bot/create-bot.js";
+import { createActionReporter } from "./bot/action-reporter.js";
 import { alertsFeature } from "./bot/features/alerts.js";
+import { deployFeature } from "./bot/features/deploy.js";
+import { rollbackFeature } from "./bot/features/rollback.js";
+import { createExecutor } from "./executor/create-executor.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
 import { createChecks } from "./checks/create-checks.js";
 import type { Clock } from "./clock.js";
@@ -40,10 +44,14 @@ export interface AppDeps {
   /** The HTTP client for the API health check (tests may aim it elsewhere). */
   apiFetch?: typeof fetch;
   apiTimeoutMs?: number;
+  actionLeaseMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 export type App = ReturnType<typeof createApp>;
+
+// A running deploy gets this long to finish on SIGTERM before it is stopped and marked.
+const ACTION_SHUTDOWN_GRACE_MS = 15_000;
 
 /** The wiring, apart from the process: tests build it, main.ts runs it. */
 export function createApp(deps: AppDeps) {
@@ -90,8 +98,39 @@ export function createApp(deps: AppDeps) {
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
     destination: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
+    onTick: () => executor.reap().then(() => undefined),
   });
 
+  const executor = createExecutor({
+    pool,
+    clock: deps.clock,
+    logger,
+    sleep,
+    // The bot is built below; the reporter reaches its Api when it first reports.
+    reporter: createActionReporter(() => bot.api),
+    config: {
+      deployScript: config.DEPLOY_SCRIPT,
+      rollbackScript: config.ROLLBACK_SCRIPT,
+      approval: config.APPROVAL,
+      confirmTtlMs: config.CONFIRM_TTL_SECONDS * 1000,
+      actionTimeoutMs: config.ACTION_TIMEOUT_SECONDS * 1000,
+      progressEditMs: config.PROGRESS_EDIT_SECONDS * 1000,
+      verifyMs: config.VERIFY_SECONDS * 1000,
+    },
+    apiHealthy: async () => {
+      const api = await checks.api();
+      return { healthy: api.status === "ok", ...(api.error ? { detail: api.error } : {}) };
+    },
+    onOutcome: (kind, outcome) => metrics.actions.inc({ kind, outcome }),
+    ...(deps.actionLeaseMs !== undefined ? { leaseMs: deps.actionLeaseMs } : {}),
+  });
+  const deployDeps = {
+    executor,
+    pool,
+    clock: deps.clock,
+    approval: config.APPROVAL,
+    defaultRef: config.DEPLOY_DEFAULT_REF,
+  };
   const bot = createBot({
     ...telegram,
     access: config,
@@ -102,8 +141,15 @@ export function createApp(deps: AppDeps) {
     redact,
     first: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [
+      // First: an active /rollback dialogue sees its person's updates before anyone else.
+      rollbackFeature({
+        ...deployDeps,
+        access: config,
+        choiceMs: config.CONFIRM_TTL_SECONDS * 1000,
+      }),
       opsQueriesFeature({ checks, clock: deps.clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
       alertsFeature({ pool, clock: deps.clock }),
+      deployFeature(deployDeps),
     ],
   });
 
@@ -147,6 +193,7 @@ export function createApp(deps: AppDeps) {
     bot,
     metrics,
     watcher,
+    executor,
     /** Settles once the opsbot schema is migrated (tests wait on it). */
     schemaReady: () => schema?.ready ?? Promise.resolve(),
     /** Starts in order: schema, bot identity, HTTP, then the update source. */
@@ -178,6 +225,13 @@ export function createApp(deps: AppDeps) {
         logger.info("long polling started");
       }
       watcher.start();
+      // Actions left running by a process that died: interrupted and reported, not re-run.
+      const migrated = schema;
+      void migrated.ready
+        .then(() => (migrated.isReady() ? executor.reap() : []))
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, "could not check for interrupted actions"),
+        );
       return { port };
     },
     /** Once, in reverse order of start. */
@@ -185,8 +239,9 @@ export function createApp(deps: AppDeps) {
       stopping ??= (async () => {
         accepting = false;
         if (runner?.isRunning()) await runner.stop();
-        await http?.close();
+        await executor.stop(ACTION_SHUTDOWN_GRACE_MS);
         await watcher.stop();
+        await http?.close();
         schema?.stop();
         await schema?.ready;
       })();

@@ -31,6 +31,15 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "KEY DURATION",
   },
   { command: "unsilence", description: "End a silence", role: "operator", args: "KEY" },
+  {
+    command: "deploy",
+    description: "Guarded deploy (Confirm first)",
+    role: "operator",
+    args: "[REF]",
+  },
+  { command: "rollback", description: "Roll back to an earlier good deploy", role: "operator" },
+  { command: "history", description: "Recent deploys and rollbacks", role: "viewer" },
+  { command: "cancel", description: "Leave the current dialogue", role: "operator" },
 ];
 
 export function commandsFor(role: Role): CommandSpec[] {

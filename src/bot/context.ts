@@ -1,3 +1,4 @@
+import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context } from "grammy";
 import type { Logger } from "../log/create-logger.js";
 import type { Role } from "./roles.js";
@@ -10,4 +11,5 @@ export interface OpsFlavor {
   chatServed: boolean;
 }
 
-export type BotContext = Context & OpsFlavor;
+// ctx.conversation comes from @grammyjs/conversations (the /rollback dialogue).
+export type BotContext = ConversationFlavor<Context & OpsFlavor>;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { App } from "../app.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/parse-config.js";
@@ -29,10 +30,14 @@ export function createConsoleSession(io: ConsoleIo, clock: Clock): ConsoleSessio
       ),
     },
     // The person at the terminal is an operator, and alerts come to the terminal.
+    // The demo scripts sleep and print, so /deploy can be tried safely.
     config: (config) => ({
       ...config,
       OPERATOR_IDS: [...config.OPERATOR_IDS, CONSOLE_USER.id],
       ALERT_CHAT_ID: config.ALERT_CHAT_ID ?? CONSOLE_USER.id,
+      DEPLOY_SCRIPT: config.DEPLOY_SCRIPT ?? fileURLToPath(new URL("../../examples/deploy.sh", import.meta.url)),
+      ROLLBACK_SCRIPT:
+        config.ROLLBACK_SCRIPT ?? fileURLToPath(new URL("../../examples/rollback.sh", import.meta.url)),
     }),
   };
 }

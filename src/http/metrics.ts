@@ -69,6 +69,12 @@ export function createMetrics() {
       help: "Alert messages waiting in the outbox after the last tick",
       registers,
     }),
+    actions: new Counter({
+      name: "opsbot_action_outcomes_total",
+      help: "Deploys and rollbacks that ended, by kind and outcome",
+      labelNames: ["kind", "outcome"] as const,
+      registers,
+    }),
     updateDuration: new Histogram({
       name: "opsbot_update_duration_seconds",
       help: "Time to handle one update",

@@ -53,6 +53,14 @@ export function fitLines(lines: readonly string[], options: FitOptions = {}): st
   return message.length <= limit ? message : truncateText(message, limit);
 }
 
+/** The end of a long output (where the news is), cut at a line start to fit `limit`. */
+export function lastLines(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(-(limit - 2));
+  const newline = cut.indexOf("\n");
+  return `…\n${newline >= 0 && newline < cut.length - 1 ? cut.slice(newline + 1) : cut}`;
+}
+
 /** Last resort for one oversized block: cut plain text at the limit. */
 export function truncateText(text: string, limit = MESSAGE_LIMIT): string {
   if (text.length <= limit) return text;

@@ -1,0 +1,101 @@
+import { conversations, createConversation, type Conversation } from "@grammyjs/conversations";
+import { Composer, InlineKeyboard, type Context } from "grammy";
+import { rollbackTargets } from "../../executor/actions-store.js";
+import { createConversationStorage } from "../../db/conversation-storage.js";
+import type { BotContext } from "../context.js";
+import { code } from "../format/html.js";
+import { requireRole } from "../middleware/auth.js";
+import { hasRole, roleOf, type AccessLists } from "../roles.js";
+import { actorOf, renderRequest, type DeployDeps } from "./deploy.js";
+
+const PICK = /^rbpick:(\d{1,2}|x)$/;
+const html = { parse_mode: "HTML" } as const;
+
+export interface RollbackDeps extends DeployDeps {
+  access: AccessLists;
+  /** How long the choice stays open. */
+  choiceMs: number;
+}
+
+/**
+ * /rollback as a dialogue: pick one of the last successful deploys, then the same
+ * Confirm/Cancel step as /deploy. /cancel always leaves it.
+ */
+export function rollbackFeature(deps: RollbackDeps) {
+  const { executor, pool } = deps;
+
+  async function rollback(conversation: Conversation<BotContext, Context>, ctx: Context) {
+    const targets = await conversation.external(() => rollbackTargets(pool, 5));
+    if (targets.length === 0) {
+      await ctx.reply("No earlier successful deploy to roll back to.");
+      return;
+    }
+    const keyboard = new InlineKeyboard();
+    targets.forEach((ref, i) => keyboard.text(ref, `rbpick:${i}`).row());
+    keyboard.text("Cancel", "rbpick:x");
+    await ctx.reply("Roll back to which deploy? (newest first; /cancel to stop)", {
+      reply_markup: keyboard,
+    });
+
+    for (;;) {
+      const next = await conversation.wait({ maxMilliseconds: deps.choiceMs });
+      const pick = PICK.exec(next.callbackQuery?.data ?? "");
+      // Anything else from this person goes on to the rest of the bot.
+      if (!pick) await conversation.skip({ next: true });
+      // Re-authorised at press time, like every button.
+      if (!hasRole(roleOf(deps.access, { from: next.from }), "operator")) {
+        await next.answerCallbackQuery({ text: "Only operators can roll back.", show_alert: true });
+        continue;
+      }
+      await next.answerCallbackQuery();
+      const ref = pick?.[1] === "x" ? undefined : targets[Number(pick?.[1])];
+      if (ref === undefined) {
+        await next.editMessageText("Rollback cancelled.");
+        return;
+      }
+      const result = await conversation.external(() =>
+        executor.request({
+          kind: "rollback",
+          ref,
+          requester: actorOf(next),
+          chatId: next.chat!.id,
+        }),
+      );
+      const { text, keyboard: confirm } = renderRequest(result, deps);
+      await next.editMessageText(`Rolling back to ${code(ref)}.`, html);
+      const sent = await next.reply(text, {
+        ...html,
+        ...(confirm ? { reply_markup: confirm } : {}),
+      });
+      if (result.ok)
+        await conversation.external(() => executor.setMessage(result.action.id, sent.message_id));
+      return;
+    }
+  }
+
+  const feature = new Composer<BotContext>();
+  feature.use(
+    conversations<BotContext, Context>({
+      storage: {
+        type: "key",
+        version: 1,
+        // One dialogue per person per chat: others in a group are not held up by it.
+        getStorageKey: (ctx) =>
+          ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined,
+        adapter: createConversationStorage(pool),
+      },
+    }),
+  );
+  // Between conversations() and createConversation(): it escapes an active dialogue.
+  feature.command("cancel", async (ctx) => {
+    const active = Object.keys(ctx.conversation.active()).length > 0;
+    await ctx.conversation.exitAll();
+    await ctx.reply(active ? "Cancelled." : "Nothing to cancel.");
+  });
+  feature.use(createConversation(rollback, "rollback"));
+  feature.command("rollback", requireRole("operator"), async (ctx) => {
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter("rollback");
+  });
+  return feature;
+}

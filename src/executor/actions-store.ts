@@ -1,0 +1,298 @@
+import { randomUUID } from "node:crypto";
+import type { Pool } from "../db/pool.js";
+
+export type ActionKind = "deploy" | "rollback";
+export type ActionState =
+  | "pending"
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "timed_out"
+  | "interrupted"
+  | "cancelled"
+  | "expired";
+export type Outcome = "succeeded" | "failed" | "timed_out" | "interrupted";
+
+export interface Actor {
+  id: number;
+  name: string;
+}
+
+export interface Action {
+  id: string;
+  kind: ActionKind;
+  ref: string;
+  state: ActionState;
+  requestedBy: Actor;
+  confirmedBy: Actor | null;
+  chatId: number;
+  threadId: number | null;
+  messageId: number | null;
+  createdAt: Date;
+  expiresAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  exitCode: number | null;
+  outputTail: string | null;
+}
+
+interface Row {
+  id: string;
+  kind: ActionKind;
+  ref: string;
+  state: ActionState;
+  requested_by: number;
+  requested_by_name: string;
+  confirmed_by: number | null;
+  confirmed_by_name: string | null;
+  chat_id: number;
+  thread_id: number | null;
+  message_id: number | null;
+  created_at: Date;
+  expires_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  exit_code: number | null;
+  output_tail: string | null;
+}
+
+const toAction = (r: Row): Action => ({
+  id: r.id,
+  kind: r.kind,
+  ref: r.ref,
+  state: r.state,
+  requestedBy: { id: r.requested_by, name: r.requested_by_name },
+  confirmedBy:
+    r.confirmed_by === null ? null : { id: r.confirmed_by, name: r.confirmed_by_name ?? "" },
+  chatId: r.chat_id,
+  threadId: r.thread_id,
+  messageId: r.message_id,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  exitCode: r.exit_code,
+  outputTail: r.output_tail,
+});
+
+export interface AuditEntry {
+  event: string;
+  actor?: Actor;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * A state change and its audit row in one statement: the trail can never miss a step
+ * that happened, nor record one that did not.
+ */
+async function changeAndAudit(
+  pool: Pool,
+  change: string,
+  values: unknown[],
+  audit: AuditEntry,
+  at: Date,
+): Promise<Action[]> {
+  const n = values.length;
+  const { rows } = await pool.query<Row>(
+    `WITH changed AS (${change} RETURNING *),
+          logged AS (
+            INSERT INTO opsbot.audit (action_id, at, event, actor_id, actor_name, detail)
+            SELECT id, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5} FROM changed)
+     SELECT * FROM changed`,
+    [
+      ...values,
+      at,
+      audit.event,
+      audit.actor?.id ?? null,
+      audit.actor?.name ?? null,
+      audit.detail ?? null,
+    ],
+  );
+  return rows.map(toAction);
+}
+
+export interface NewAction {
+  kind: ActionKind;
+  ref: string;
+  requester: Actor;
+  chatId: number;
+  threadId?: number;
+  ttlMs: number;
+}
+
+export async function createPending(pool: Pool, action: NewAction, now: Date): Promise<Action> {
+  const [created] = await changeAndAudit(
+    pool,
+    `INSERT INTO opsbot.actions (id, kind, ref, state, requested_by, requested_by_name, chat_id,
+       thread_id, created_at, expires_at)
+     VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9)`,
+    [
+      randomUUID(),
+      action.kind,
+      action.ref,
+      action.requester.id,
+      action.requester.name,
+      action.chatId,
+      action.threadId ?? null,
+      now,
+      new Date(now.getTime() + action.ttlMs),
+    ],
+    { event: "requested", actor: action.requester, detail: { ref: action.ref } },
+    now,
+  );
+  return created!;
+}
+
+export async function setMessage(pool: Pool, id: string, messageId: number): Promise<void> {
+  await pool.query("UPDATE opsbot.actions SET message_id = $2 WHERE id = $1", [id, messageId]);
+}
+
+export async function findAction(pool: Pool, id: string): Promise<Action | undefined> {
+  const { rows } = await pool.query<Row>("SELECT * FROM opsbot.actions WHERE id = $1", [id]);
+  return rows[0] && toAction(rows[0]);
+}
+
+export async function runningAction(pool: Pool): Promise<Action | undefined> {
+  const { rows } = await pool.query<Row>("SELECT * FROM opsbot.actions WHERE state = 'running'");
+  return rows[0] && toAction(rows[0]);
+}
+
+export type Claim =
+  | { claimed: true; action: Action }
+  | { claimed: false; busy: Action }
+  | { claimed: false; busy?: undefined };
+
+/**
+ * pending → running in one statement: a double tap, two operators or two replicas get
+ * one winner. The partial unique index refuses a second running action outright.
+ */
+export async function claim(
+  pool: Pool,
+  id: string,
+  confirmer: Actor,
+  now: Date,
+  leaseMs: number,
+): Promise<Claim> {
+  try {
+    const [action] = await changeAndAudit(
+      pool,
+      `UPDATE opsbot.actions SET state = 'running', confirmed_by = $2, confirmed_by_name = $3,
+         started_at = $4, lease_expires_at = $5
+       WHERE id = $1 AND state = 'pending' AND expires_at > $4`,
+      [id, confirmer.id, confirmer.name, now, new Date(now.getTime() + leaseMs)],
+      { event: "confirmed", actor: confirmer },
+      now,
+    );
+    return action ? { claimed: true, action } : { claimed: false };
+  } catch (error) {
+    if ((error as { code?: string }).code !== "23505") throw error;
+    const busy = await runningAction(pool);
+    return busy ? { claimed: false, busy } : { claimed: false };
+  }
+}
+
+/** pending → cancelled or expired; undefined when it was no longer pending. */
+export async function closePending(
+  pool: Pool,
+  id: string,
+  to: "cancelled" | "expired",
+  actor: Actor | undefined,
+  now: Date,
+): Promise<Action | undefined> {
+  const [action] = await changeAndAudit(
+    pool,
+    `UPDATE opsbot.actions SET state = $2, finished_at = $3
+      WHERE id = $1 AND state = 'pending' ${to === "expired" ? "AND expires_at <= $3" : ""}`,
+    [id, to, now],
+    { event: to, ...(actor ? { actor } : {}) },
+    now,
+  );
+  return action;
+}
+
+export async function renewLease(
+  pool: Pool,
+  id: string,
+  now: Date,
+  leaseMs: number,
+): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    "UPDATE opsbot.actions SET lease_expires_at = $2 WHERE id = $1 AND state = 'running'",
+    [id, new Date(now.getTime() + leaseMs)],
+  );
+  return rowCount === 1;
+}
+
+export async function audit(pool: Pool, id: string, entry: AuditEntry, now: Date): Promise<void> {
+  await pool.query(
+    `INSERT INTO opsbot.audit (action_id, at, event, actor_id, actor_name, detail)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      id,
+      now,
+      entry.event,
+      entry.actor?.id ?? null,
+      entry.actor?.name ?? null,
+      entry.detail ?? null,
+    ],
+  );
+}
+
+export async function finish(
+  pool: Pool,
+  id: string,
+  result: { outcome: Outcome; exitCode: number | null; tail: string; durationMs?: number },
+  now: Date,
+): Promise<Action | undefined> {
+  const [action] = await changeAndAudit(
+    pool,
+    `UPDATE opsbot.actions SET state = $2, exit_code = $3, output_tail = $4, finished_at = $5,
+       lease_expires_at = NULL
+     WHERE id = $1 AND state = 'running'`,
+    [id, result.outcome, result.exitCode, result.tail, now],
+    {
+      event: "finished",
+      detail: {
+        outcome: result.outcome,
+        exitCode: result.exitCode,
+        durationMs: result.durationMs,
+        tail: result.tail,
+      },
+    },
+    now,
+  );
+  return action;
+}
+
+/** Running actions whose process stopped renewing: interrupted, never re-run. */
+export async function reapLapsed(pool: Pool, now: Date): Promise<Action[]> {
+  return changeAndAudit(
+    pool,
+    `UPDATE opsbot.actions SET state = 'interrupted', finished_at = $1, lease_expires_at = NULL
+      WHERE state = 'running' AND lease_expires_at < $1`,
+    [now],
+    { event: "interrupted", detail: { reason: "lease lapsed: the process running it stopped" } },
+    now,
+  );
+}
+
+export async function recentActions(pool: Pool, limit: number): Promise<Action[]> {
+  const { rows } = await pool.query<Row>(
+    "SELECT * FROM opsbot.actions WHERE state NOT IN ('pending') ORDER BY created_at DESC LIMIT $1",
+    [limit],
+  );
+  return rows.map(toAction);
+}
+
+/**
+ * Refs worth rolling back to: successful deploys and rollbacks, newest first, without
+ * the one in place now (the newest) and without repeats.
+ */
+export async function rollbackTargets(pool: Pool, limit: number): Promise<string[]> {
+  const { rows } = await pool.query<{ ref: string; finished_at: Date }>(
+    `SELECT ref, finished_at FROM opsbot.actions WHERE state = 'succeeded'
+      ORDER BY finished_at DESC LIMIT 200`,
+  );
+  const [current, ...earlier] = rows.map((r) => r.ref);
+  return [...new Set(earlier.filter((ref) => ref !== current))].slice(0, limit);
+}

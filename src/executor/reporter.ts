@@ -1,0 +1,19 @@
+import type { Action } from "./actions-store.js";
+import type { RunResult } from "./runner.js";
+
+export interface VerifyResult {
+  healthy: boolean;
+  waitedMs: number;
+  /** Why not healthy, in one line. */
+  detail?: string;
+  /** The previous good ref, when there is one to roll back to. */
+  rollbackRef?: string;
+}
+
+/** How the executor tells the chat what happens; the bot implements it. */
+export interface ActionReporter {
+  progress(action: Action, tail: string, elapsedMs: number): Promise<void>;
+  finished(action: Action, result: RunResult, logFile: string | undefined): Promise<void>;
+  verified(action: Action, result: VerifyResult): Promise<void>;
+  interrupted(action: Action): Promise<void>;
+}
