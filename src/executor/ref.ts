@@ -10,7 +10,7 @@ export function validateRef(input: string): RefCheck {
   if (!SHAPE.test(input)) {
     return {
       ok: false,
-      reason: "use 1-100 of A-Z a-z 0-9 . _ / -, starting with a letter or digit",
+      reason: "must be 1-100 of A-Z a-z 0-9 . _ / -, starting with a letter or digit",
     };
   }
   if (input.includes("..")) return { ok: false, reason: 'must not contain ".."' };
