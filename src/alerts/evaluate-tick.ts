@@ -23,13 +23,28 @@ export interface EvaluateDeps {
   destination: Destination;
 }
 
+/** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
+export type FailureMemory = Map<string, string>;
+
 /** Observe everything at once; a failed query leaves its source unevaluated. */
-export async function observe(checks: Checks, logger: Logger): Promise<Snapshot> {
+export async function observe(
+  checks: Checks,
+  logger: Logger,
+  failing: FailureMemory,
+): Promise<Snapshot> {
   const attempt = async <T>(what: string, load: () => Promise<T>): Promise<T | undefined> => {
     try {
-      return await load();
+      const result = await load();
+      if (failing.delete(what)) logger.info({ what }, "watcher can evaluate again");
+      return result;
     } catch (error) {
-      logger.warn({ err: error, what }, "watcher could not evaluate; its alerts stay as they are");
+      const message = error instanceof Error ? error.message : String(error);
+      const level = failing.get(what) === message ? "debug" : "warn";
+      failing.set(what, message);
+      logger[level](
+        { err: error, what },
+        "watcher could not evaluate; its alerts stay as they are",
+      );
       return undefined;
     }
   };

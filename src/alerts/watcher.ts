@@ -8,7 +8,7 @@ import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { AlertChannel } from "./channel.js";
 import { deliverPending } from "./deliver.js";
-import { evaluateAndQueue, observe } from "./evaluate-tick.js";
+import { evaluateAndQueue, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered, type Destination } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
 import { acquireLease, claimTick, finishTick, housekeeping, releaseLease } from "./watcher-lock.js";
@@ -45,6 +45,7 @@ export function createWatcher(deps: WatcherDeps) {
   let inFlight: Promise<TickOutcome> | undefined;
   let lastTickAt: Date | null = null;
   let ticks = 0;
+  const failing: FailureMemory = new Map();
   const evaluateDeps = { ...deps, repeatMs: deps.repeatMinutes * 60_000 };
 
   async function runTick(tickKey: string): Promise<TickOutcome> {
@@ -63,7 +64,7 @@ export function createWatcher(deps: WatcherDeps) {
     try {
       if (!(await claimTick(pool, tickKey, instance))) return "skipped";
       const now = clock.now();
-      const snapshot = await observe(deps.checks, logger);
+      const snapshot = await observe(deps.checks, logger, failing);
       await evaluateAndQueue(evaluateDeps, snapshot, now, outage.recovered(now));
       await outage.reset();
       const delivery = await deliverPending(deps);

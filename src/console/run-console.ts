@@ -35,9 +35,11 @@ export function createConsoleSession(io: ConsoleIo, clock: Clock): ConsoleSessio
       ...config,
       OPERATOR_IDS: [...config.OPERATOR_IDS, CONSOLE_USER.id],
       ALERT_CHAT_ID: config.ALERT_CHAT_ID ?? CONSOLE_USER.id,
-      DEPLOY_SCRIPT: config.DEPLOY_SCRIPT ?? fileURLToPath(new URL("../../examples/deploy.sh", import.meta.url)),
+      DEPLOY_SCRIPT:
+        config.DEPLOY_SCRIPT ?? fileURLToPath(new URL("../../examples/deploy.sh", import.meta.url)),
       ROLLBACK_SCRIPT:
-        config.ROLLBACK_SCRIPT ?? fileURLToPath(new URL("../../examples/rollback.sh", import.meta.url)),
+        config.ROLLBACK_SCRIPT ??
+        fileURLToPath(new URL("../../examples/rollback.sh", import.meta.url)),
     }),
   };
 }

@@ -68,6 +68,8 @@ const DEFAULT_LEASE_MS = 60_000;
 
 interface RunningEntry {
   script?: RunningScript;
+  /** Aborted on shutdown: verification after the run is abandoned. */
+  shutdown: AbortController;
   /** Set by shutdown: the outcome is "interrupted", whatever the script does. */
   stopping: boolean;
   finished?: Promise<void>;
@@ -163,7 +165,7 @@ export function createExecutor(deps: ExecutorDeps) {
 
   /** Runs a claimed action detached from the update; reports by editing its message. */
   function start(action: Action): void {
-    const entry: RunningEntry = { stopping: false };
+    const entry: RunningEntry = { stopping: false, shutdown: new AbortController() };
     running.set(action.id, entry);
     entry.finished = run(action, entry).catch((error: unknown) => {
       logger.error({ err: error, action_id: action.id }, "action runner failed");
@@ -218,7 +220,12 @@ export function createExecutor(deps: ExecutorDeps) {
           ...deps,
           verifyMs: config.verifyMs,
           deployId: action.id,
+          signal: entry.shutdown.signal,
         });
+        if (verdict === undefined) {
+          logger.warn({ action_id: action.id }, "verification abandoned: shutting down");
+          return;
+        }
         await audit(pool, action.id, { event: "verified", detail: { ...verdict } }, clock.now());
         await reporter.verified(done ?? action, verdict);
       }
@@ -246,6 +253,7 @@ export function createExecutor(deps: ExecutorDeps) {
   async function stop(deadlineMs: number): Promise<void> {
     await Promise.all(
       [...running].map(async ([id, entry]) => {
+        entry.shutdown.abort();
         const late = deps.sleep(deadlineMs).then(() => "late" as const);
         const done = entry.finished?.then(() => "done" as const);
         if ((await Promise.race([done, late])) === "done") return;

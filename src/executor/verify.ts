@@ -10,10 +10,12 @@ export interface VerifyDeps {
   verifyMs: number;
   deployId: string;
   pollMs?: number;
+  /** Shutdown: stop polling and report nothing. */
+  signal?: AbortSignal;
 }
 
-/** After a deploy: poll the API until healthy or VERIFY_SECONDS pass. */
-export async function verifyHealth(deps: VerifyDeps): Promise<VerifyResult> {
+/** After a deploy: poll the API until healthy or VERIFY_SECONDS pass; undefined if aborted. */
+export async function verifyHealth(deps: VerifyDeps): Promise<VerifyResult | undefined> {
   const started = deps.clock.now().getTime();
   const pollMs = Math.min(deps.pollMs ?? 5_000, deps.verifyMs);
   let detail: string | undefined;
@@ -24,6 +26,7 @@ export async function verifyHealth(deps: VerifyDeps): Promise<VerifyResult> {
     detail = check.detail;
     if (waitedMs >= deps.verifyMs) break;
     await deps.sleep(pollMs);
+    if (deps.signal?.aborted) return undefined;
   }
   const rollbackRef = await previousGoodRef(deps.pool, deps.deployId);
   return {

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { spawnBot, type SpawnedBot } from "../kit/spawn-bot.js";
+
+describe("console transport (a spawned process fed by a pipe)", () => {
+  let bot: SpawnedBot | undefined;
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    bot?.child.kill("SIGKILL");
+    await database?.drop();
+    bot = database = undefined;
+  });
+
+  it("answers /help and /whoami, presses a numbered button, and ends cleanly at EOF", async () => {
+    // The embedded demo database: what a newcomer's `npm start` runs.
+    bot = spawnBot({ API_HEALTH_URL: "http://127.0.0.1:9/health" });
+    bot.child.stdin!.write("/help\n/whoami\n/start\n");
+    await bot.waitFor(/\[1\] Health/, 60_000);
+    bot.child.stdin!.write("2\n");
+    await bot.waitFor(/Scheduled jobs — 1 failed, 1 overdue/);
+    bot.child.stdin!.end();
+    const { code } = await bot.exited;
+    const out = bot.stdout();
+
+    expect(code).toBe(0);
+    expect(out).toContain("DEMO MODE");
+    expect(out).toContain("/deploy [REF] — Guarded deploy");
+    expect(out).toMatch(/user id: 1\nchat id: 1\nrole: operator/);
+    // HTML rendered for a terminal, never shown raw.
+    expect(out).not.toMatch(/<\/?(b|code|pre|i)>/);
+    expect(out).toContain("connector_sync");
+  }, 90_000);
+
+  it("uses DATABASE_URL when given and does not claim demo data", async () => {
+    database = await createTestDatabase();
+    bot = spawnBot({
+      DATABASE_URL: database.connectionString,
+      API_HEALTH_URL: "http://127.0.0.1:9/health",
+    });
+    bot.child.stdin!.end("/jobs\n");
+    const { code } = await bot.exited;
+    expect(code).toBe(0);
+    expect(bot.stdout()).not.toContain("DEMO MODE");
+    expect(bot.stdout()).toContain("❌ PostgreSQL unavailable: a table is missing");
+  }, 60_000);
+
+  it("stops with one line naming the variable on a bad configuration", async () => {
+    bot = spawnBot({ WATCH_CRON: "sometimes" });
+    const { code } = await bot.exited;
+    expect(code).toBe(1);
+    expect(bot.stderr().trim()).toBe(
+      "Invalid configuration: WATCH_CRON is not a valid cron expression (5 fields, or 6 with seconds)",
+    );
+  }, 30_000);
+});
