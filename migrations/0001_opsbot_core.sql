@@ -1,8 +1,10 @@
 -- opsbot's own tables live in schema opsbot; the app's tables are only read.
 CREATE SCHEMA IF NOT EXISTS opsbot;
 
--- Webhook redelivery dedup when Redis is not configured (a set with a TTL).
-CREATE TABLE IF NOT EXISTS opsbot.seen_updates (
+-- Webhook redelivery dedup when Redis is not configured (a set with a TTL). UNLOGGED:
+-- one write per update must not wait for a WAL flush; after a database crash the set is
+-- empty, and the worst case is one redelivered update handled twice.
+CREATE UNLOGGED TABLE IF NOT EXISTS opsbot.seen_updates (
   update_id bigint PRIMARY KEY,
   expires_at timestamptz NOT NULL
 );

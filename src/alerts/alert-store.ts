@@ -26,11 +26,37 @@ const toState = (r: AlertRow): AlertState => ({
   queuedAt: r.queued_at,
 });
 
+/**
+ * Every tick reads all firing alerts (thousands in a storm): times travel as epoch
+ * milliseconds, which parse several times faster than timestamptz text.
+ */
 export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
-  const { rows } = await db.query<AlertRow>(
-    "SELECT * FROM opsbot.alerts WHERE resolved_at IS NULL ORDER BY firing_since, fingerprint",
+  const { rows } = await db.query<{
+    fingerprint: string;
+    kind: string;
+    source: Source;
+    summary: string;
+    firing_ms: number;
+    notified_ms: number | null;
+    queued_ms: number | null;
+  }>(
+    `SELECT fingerprint, kind, source, summary,
+            (extract(epoch FROM firing_since) * 1000)::float8 AS firing_ms,
+            (extract(epoch FROM notified_at) * 1000)::float8 AS notified_ms,
+            (extract(epoch FROM queued_at) * 1000)::float8 AS queued_ms
+       FROM opsbot.alerts WHERE resolved_at IS NULL ORDER BY firing_since, fingerprint`,
   );
-  return rows.map(toState);
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  return rows.map((r) => ({
+    fingerprint: r.fingerprint,
+    kind: r.kind,
+    source: r.source,
+    summary: r.summary,
+    firingSince: new Date(r.firing_ms),
+    resolvedAt: null,
+    notifiedAt: date(r.notified_ms),
+    queuedAt: date(r.queued_ms),
+  }));
 }
 
 export async function loadAlerts(db: Db, fingerprints: readonly string[]): Promise<AlertState[]> {
@@ -92,12 +118,20 @@ export async function loadSilences(db: Db, now: Date): Promise<Silence[]> {
   return rows.map((r) => ({ matcher: r.matcher, until: r.until, createdBy: r.created_by }));
 }
 
-export async function saveSilence(db: Db, silence: Silence, now: Date): Promise<void> {
+/** Any number of matchers in one statement: a storm digest silenced with one press. */
+export async function saveSilences(
+  db: Db,
+  matchers: readonly string[],
+  until: Date,
+  createdBy: string,
+  now: Date,
+): Promise<void> {
   await db.query(
-    `INSERT INTO opsbot.silences (matcher, until, created_by, created_at) VALUES ($1, $2, $3, $4)
+    `INSERT INTO opsbot.silences (matcher, until, created_by, created_at)
+     SELECT matcher, $2, $3, $4 FROM unnest($1::text[]) AS matcher
      ON CONFLICT (matcher) DO UPDATE SET until = EXCLUDED.until, created_by = EXCLUDED.created_by,
        created_at = EXCLUDED.created_at`,
-    [silence.matcher, silence.until, silence.createdBy, now],
+    [matchers, until, createdBy, now],
   );
 }
 

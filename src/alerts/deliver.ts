@@ -86,11 +86,13 @@ export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport>
         await deps.sleep(retryAfterMs);
         continue;
       }
+      // 429: as told. 5xx and network: 1 s, 2 s, 4 s… (at most a minute). Anything else
+      // (bot removed, chat not found) needs a person: back off to an hour.
       const delay =
         result.retryAfterSeconds !== undefined
           ? retryAfterMs
           : result.transient
-            ? 0
+            ? Math.min(60_000, 1_000 * 2 ** row.attempts)
             : Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** row.attempts);
       await reschedule(pool, row, new Date(clock.now().getTime() + delay), result.error);
       logger.warn(

@@ -9,9 +9,9 @@ import {
   saveFailures,
 } from "./alert-store.js";
 import { enqueue, type Destination } from "./outbox-store.js";
-import { evaluateRules, type Snapshot } from "./rules.js";
+import { evaluateRules, type FailureCounts, type Snapshot } from "./rules.js";
 import { step, type StepResult } from "./state.js";
-import type { AlertState } from "./types.js";
+import type { AlertState, Silence } from "./types.js";
 
 // Enough for any storm; past it the stuck list is incomplete and resolves nothing.
 const STUCK_ALERT_LIMIT = 50_000;
@@ -66,44 +66,62 @@ export async function observe(
   };
 }
 
+export interface TickState {
+  open: AlertState[];
+  silences: Silence[];
+  failures: FailureCounts;
+}
+
 /**
- * One transaction: previous state in, new state and the notifications to send out. The
- * outbox rows are written with the state change, so a crash loses neither.
+ * The stored state, read alongside the observation: only the lease holder changes alerts,
+ * so nothing else can move them in between.
+ */
+export async function loadTickState(pool: Pool, now: Date): Promise<TickState> {
+  const [open, silences, failures] = await Promise.all([
+    loadOpenAlerts(pool),
+    loadSilences(pool, now),
+    loadFailures(pool),
+  ]);
+  return { open, silences, failures };
+}
+
+/**
+ * Previous state and this tick's observation in; the changes and the notifications to
+ * send out written in one transaction, so a crash loses neither. A quiet tick writes
+ * nothing.
  */
 export async function evaluateAndQueue(
   deps: EvaluateDeps,
   snapshot: Snapshot,
+  state: TickState,
   now: Date,
   extraResolved: readonly AlertState[] = [],
 ): Promise<StepResult> {
+  const evaluation = evaluateRules(snapshot, state.failures, {
+    downAfterChecks: deps.downAfterChecks,
+  });
+  const result = step({
+    open: state.open,
+    observed: evaluation.alerts,
+    evaluated: evaluation.evaluated,
+    silences: state.silences,
+    now,
+    repeatMs: deps.repeatMs,
+  });
+  const resolved = [...result.resolved, ...extraResolved];
+  const failuresChanged = Object.entries(evaluation.failures).some(
+    ([component, count]) => (state.failures[component as keyof FailureCounts] ?? 0) !== count,
+  );
+  if (result.changed.length === 0 && resolved.length === 0 && !failuresChanged) return result;
+
   const client = await deps.pool.connect();
   try {
     await client.query("BEGIN");
-    const [open, silences, failures] = [
-      await loadOpenAlerts(client),
-      await loadSilences(client, now),
-      await loadFailures(client),
-    ];
-    const evaluation = evaluateRules(snapshot, failures, { downAfterChecks: deps.downAfterChecks });
-    const result = step({
-      open,
-      observed: evaluation.alerts,
-      evaluated: evaluation.evaluated,
-      silences,
-      now,
-      repeatMs: deps.repeatMs,
-    });
     await saveAlerts(client, result.changed);
-    await saveFailures(client, evaluation.failures);
+    if (failuresChanged) await saveFailures(client, evaluation.failures);
     await enqueue(client, "firing", result.firing, deps.destination, now);
     await enqueue(client, "repeat", result.repeat, deps.destination, now);
-    await enqueue(
-      client,
-      "resolved",
-      [...result.resolved, ...extraResolved],
-      deps.destination,
-      now,
-    );
+    await enqueue(client, "resolved", resolved, deps.destination, now);
     await client.query("COMMIT");
     return result;
   } catch (error) {

@@ -14,27 +14,33 @@ export interface PgOutageDeps {
 }
 
 const FINGERPRINT = "pg_down";
+// Holds when the paged outage began; whichever replica ticks first afterwards resolves it.
 const PAGE_KEY = "opsbot:alert:pg_down";
+const PAGE_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * PostgreSQL down is the one alert its own tables cannot hold: it is counted in memory
- * and sent straight away (deduped across replicas through Redis when there is one). When
- * the database is back, the resolved message goes through the outbox like any other.
+ * PostgreSQL down is the one alert its own tables cannot hold. It is counted in memory
+ * and sent straight away; with Redis, the page is claimed there (one replica pages) and
+ * remembered there (a restarted replica still resolves it). Once the database answers,
+ * the resolved message goes through the outbox like any other.
  */
 export function createPgOutage(deps: PgOutageDeps) {
   let failures = 0;
   let since: Date | undefined;
-  // Stop trying once one replica paged; only the one that paged sends the resolution.
+  // This outage was handled (paged, or left to the replica that did).
   let settled = false;
-  let paged = false;
+  // Paged without Redis: only this process knows.
+  let pagedInMemory = false;
 
-  /** Whether this replica should page: first to claim in Redis, or alone without it. */
-  const claimPage = async () => {
-    if (!deps.redis) return true;
+  /** true: page; false: another replica did. undefined: no Redis to ask. */
+  const claim = async (at: Date): Promise<boolean | undefined> => {
+    if (!deps.redis) return undefined;
     try {
-      return (await deps.redis.set(PAGE_KEY, "1", "EX", 24 * 3600, "NX")) === "OK";
+      return (
+        (await deps.redis.set(PAGE_KEY, at.toISOString(), "EX", PAGE_TTL_SECONDS, "NX")) === "OK"
+      );
     } catch {
-      return true;
+      return undefined;
     }
   };
 
@@ -45,7 +51,8 @@ export function createPgOutage(deps: PgOutageDeps) {
       deps.logger.warn({ err: error, failures }, "PostgreSQL unreachable: watcher tick skipped");
       if (settled || failures < deps.downAfterChecks) return;
       settled = true;
-      if (!(await claimPage())) return;
+      const claimed = await claim(since);
+      if (claimed === false) return;
       const result = await deps.channel.send({
         outboxId: 0,
         kind: "firing",
@@ -60,36 +67,39 @@ export function createPgOutage(deps: PgOutageDeps) {
         chatId: deps.destination.chatId,
         ...(deps.destination.threadId !== undefined ? { threadId: deps.destination.threadId } : {}),
       });
-      paged = result.ok;
-      // Not sent: try again on the next failing tick.
-      if (!result.ok) {
-        settled = false;
-        await deps.redis?.del(PAGE_KEY).catch(() => undefined);
+      if (result.ok) {
+        pagedInMemory = claimed === undefined;
+        return;
       }
+      // Not sent: try again on the next failing tick.
+      settled = false;
+      if (claimed) await deps.redis?.del(PAGE_KEY).catch(() => undefined);
     },
-    /** The resolved pg_down to queue once the database answers again, if it was announced. */
-    recovered(now: Date): AlertState[] {
-      if (!paged || since === undefined) return [];
+
+    /** After a good tick: the resolved pg_down to queue, if an outage was paged. */
+    async recovered(now: Date): Promise<AlertState[]> {
+      let pagedSince = pagedInMemory ? since : undefined;
+      if (deps.redis) {
+        const stored = await deps.redis.getdel(PAGE_KEY).catch(() => null);
+        if (stored) pagedSince = new Date(stored);
+      }
+      failures = 0;
+      since = undefined;
+      settled = false;
+      pagedInMemory = false;
+      if (pagedSince === undefined) return [];
       return [
         {
           fingerprint: FINGERPRINT,
           kind: FINGERPRINT,
           source: "postgres",
           summary: "PostgreSQL reachable again",
-          firingSince: since,
+          firingSince: pagedSince,
           resolvedAt: now,
-          notifiedAt: since,
+          notifiedAt: pagedSince,
           queuedAt: null,
         },
       ];
-    },
-    /** After a good tick: the next outage pages afresh. */
-    async reset(): Promise<void> {
-      if (paged) await deps.redis?.del(PAGE_KEY).catch(() => undefined);
-      failures = 0;
-      since = undefined;
-      settled = false;
-      paged = false;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Pool } from "../db/pool.js";
-import { endSilence, loadOpenAlerts, loadSilences, saveSilence } from "./alert-store.js";
+import { endSilence, loadOpenAlerts, loadSilences, saveSilences } from "./alert-store.js";
 import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.js";
 import { silenceFor } from "./silences.js";
 import type { AlertState, Silence } from "./types.js";
@@ -12,7 +12,7 @@ export async function silence(
   now: Date,
 ): Promise<Silence> {
   const created = { matcher, until, createdBy: by };
-  await saveSilence(pool, created, now);
+  await saveSilences(pool, [matcher], until, by, now);
   return created;
 }
 
@@ -37,8 +37,8 @@ export async function silenceNotification(
     return undefined;
   }
   if ((await currentChatId(pool, row.chatId)) !== target.chatId) return undefined;
-  for (const alert of row.alerts)
-    await saveSilence(pool, { matcher: alert.fingerprint, until, createdBy: by }, now);
+  const fingerprints = row.alerts.map((a) => a.fingerprint);
+  await saveSilences(pool, fingerprints, until, by, now);
   return row;
 }
 

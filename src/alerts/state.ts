@@ -22,7 +22,8 @@ export interface StepResult {
 /**
  * Pure: previous state and this tick's observations → new state and notifications, with
  * Alertmanager's rules: announce once, repeat after the interval, resolve only what was
- * announced, leave alone what could not be evaluated, say nothing about silenced alerts.
+ * announced, leave alone what could not be evaluated, announce nothing new about a
+ * silenced alert (its resolution is still told: it was announced).
  */
 export function step(input: StepInput): StepResult {
   const { now } = input;

@@ -8,7 +8,7 @@ import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { AlertChannel } from "./channel.js";
 import { deliverPending } from "./deliver.js";
-import { evaluateAndQueue, observe, type FailureMemory } from "./evaluate-tick.js";
+import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered, type Destination } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
 import { acquireLease, claimTick, finishTick, housekeeping, releaseLease } from "./watcher-lock.js";
@@ -64,9 +64,11 @@ export function createWatcher(deps: WatcherDeps) {
     try {
       if (!(await claimTick(pool, tickKey, instance))) return "skipped";
       const now = clock.now();
-      const snapshot = await observe(deps.checks, logger, failing);
-      await evaluateAndQueue(evaluateDeps, snapshot, now, outage.recovered(now));
-      await outage.reset();
+      const [snapshot, state] = await Promise.all([
+        observe(deps.checks, logger, failing),
+        loadTickState(pool, now),
+      ]);
+      await evaluateAndQueue(evaluateDeps, snapshot, state, now, await outage.recovered(now));
       const delivery = await deliverPending(deps);
       for (const { kind } of delivery.sent) metrics.alertsSent.inc({ kind });
       metrics.alertsFailed.inc(delivery.failed);
@@ -76,7 +78,12 @@ export function createWatcher(deps: WatcherDeps) {
       metrics.undeliveredAlerts.set(await countUndelivered(pool));
       lastTickAt = clock.now();
       metrics.lastTick.set(lastTickAt.getTime() / 1000);
-      metrics.tickDuration.observe((performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.tickDuration.observe(seconds);
+      logger.debug(
+        { tickKey, ms: Math.round(seconds * 1000), sent: delivery.sent.length },
+        "watcher tick finished",
+      );
       await heartbeat();
       return "ok";
     } catch (error) {

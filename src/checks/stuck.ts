@@ -29,7 +29,7 @@ export async function findStuckRuns(
     kind: "worker" | "process";
     id: number;
     name: string;
-    started_at: Date;
+    started_ms: number;
     total: number;
   }>(
     `WITH stuck AS (
@@ -39,12 +39,19 @@ export async function findStuckRuns(
        SELECT 'process', id, process, started_at FROM process_runs
         WHERE status = 'running' AND started_at < $1
      )
-     SELECT kind, id, name, started_at, count(*) OVER ()::int AS total
+     SELECT kind, id, name, (extract(epoch FROM started_at) * 1000)::float8 AS started_ms,
+            count(*) OVER ()::int AS total
        FROM stuck ORDER BY started_at, kind, id LIMIT $2`,
     [startedBefore, limit],
   );
   return {
-    runs: rows.map((r) => ({ kind: r.kind, id: r.id, name: r.name, startedAt: r.started_at })),
+    // Epoch milliseconds: the watcher reads thousands of these per tick in a storm.
+    runs: rows.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      name: r.name,
+      startedAt: new Date(r.started_ms),
+    })),
     total: rows[0]?.total ?? 0,
   };
 }

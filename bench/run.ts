@@ -1,0 +1,304 @@
+// npm run bench: builds what it needs (a throwaway database with 1,000,000 worker_runs,
+// the fake Bot API, the bot in webhook mode as a real process, a bare grammY baseline)
+// and prints each figure beside its baseline and target. Loopback only; stops by itself.
+// `npm run bench -- --write-readme` also writes the table into README.md.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import pg from "pg";
+import {
+  applyLabpicsIndexes,
+  applyLabpicsSchema,
+  fillLargeTables,
+} from "../src/db/labpics-fixtures.js";
+import { startFakeBotApi } from "../test/kit/fake-bot-api.js";
+import { createTestDatabase } from "../test/kit/postgres.js";
+import { loadWebhook, median, percentile, startProcess, type Proc } from "./lib.js";
+
+const TOKEN = "7000000001:AAHbenchTOKENvalueThatMustNeverBeLogged42";
+const SECRET = "bench_secret";
+const USERS = Array.from({ length: 50 }, (_, i) => 5000 + i);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
+const ROWS = { workerRuns: 1_000_000, running: 10_000, stuck: 200 };
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  target: string;
+  ok: boolean | undefined;
+}
+const rows: Row[] = [];
+const record = (figure: string, value: string, baseline: string, target: string, ok?: boolean) => {
+  rows.push({ figure, value, baseline, target, ok });
+  console.log(`  ${figure}: ${value}${baseline ? `  (baseline ${baseline})` : ""}`);
+};
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+let nextPort = 19_000 + Math.floor(Math.random() * 1000);
+
+const fake = await startFakeBotApi();
+const database = await createTestDatabase();
+const db = new pg.Pool({ connectionString: database.connectionString, max: 2 });
+const processes: Proc[] = [];
+
+function botEnv(extra: Record<string, string>) {
+  const port = nextPort++;
+  return {
+    port,
+    env: {
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      WEBHOOK_URL: "https://opsbot.bench/telegram/webhook",
+      DATABASE_URL: database.connectionString,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      VIEWER_IDS: USERS.join(","),
+      API_HEALTH_URL: "http://127.0.0.1:9/health",
+      // Far away unless a phase wants ticks.
+      WATCH_CRON: "0 0 1 1 *",
+      LOG_LEVEL: "warn",
+      ...extra,
+    },
+  };
+}
+
+async function startBot(extra: Record<string, string> = {}) {
+  const { port, env } = botEnv(extra);
+  const bot = startProcess("dist/main.js", env);
+  processes.push(bot);
+  fake.reset();
+  await fake.waitForCall("setWebhook", undefined, 60_000);
+  return { bot, url: `http://127.0.0.1:${port}/telegram/webhook` };
+}
+
+/** One update through the real webhook, timed until Telegram's 200. */
+async function timedCommand(url: string, text: string, updateId: number): Promise<number> {
+  const user = USERS[updateId % USERS.length]!;
+  const body = JSON.stringify({
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user, type: "private", first_name: "Bench" },
+      from: { id: user, is_bot: false, first_name: "Bench" },
+      text,
+      entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }],
+    },
+  });
+  const started = performance.now();
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+    body,
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${text}: HTTP ${res.status}`);
+  return performance.now() - started;
+}
+
+async function queryMedians(url: string, firstId: number) {
+  const stuck: number[] = [];
+  const jobs: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    stuck.push(await timedCommand(url, "/stuck", firstId + 2 * i));
+    jobs.push(await timedCommand(url, "/jobs", firstId + 2 * i + 1));
+  }
+  return { stuck: median(stuck), jobs: median(jobs) };
+}
+
+async function stuckPlan(): Promise<string> {
+  const { rows: plan } = await db.query<{ "QUERY PLAN": string }>(
+    `EXPLAIN SELECT id, started_at FROM worker_runs WHERE status = 'running' AND started_at < now() - interval '30 minutes'
+      ORDER BY started_at LIMIT 50`,
+  );
+  return plan.map((r) => r["QUERY PLAN"]).join("\n");
+}
+
+try {
+  // The bot runs as it does in production: compiled, on plain node.
+  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  console.log(
+    `opsbot benchmark — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
+  console.log(
+    `filling ${ROWS.workerRuns.toLocaleString()} worker_runs (${ROWS.running} running, ${ROWS.stuck} stuck)…`,
+  );
+  await applyLabpicsSchema(db);
+  await fillLargeTables(db, new Date(), ROWS);
+
+  // 1. Webhook throughput: bare grammY vs opsbot, /help (no database) and /jobs (database).
+  console.log("webhook load (autocannon, 50 connections)…");
+  const barePort = nextPort++;
+  const bare = startProcess("bench/bare-bot.ts", {
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    PORT: String(barePort),
+  });
+  processes.push(bare);
+  await bare.waitFor(/bare bot listening/);
+  const load = { secret: SECRET, userIds: USERS, connections: 50, durationSeconds: LOAD_SECONDS };
+  const bareHelp = await loadWebhook({
+    ...load,
+    url: `http://127.0.0.1:${barePort}/`,
+    text: "/help",
+    firstUpdateId: 1,
+  });
+  await bare.stop();
+
+  await applyLabpicsIndexes(db);
+  await db.query("ANALYZE");
+  const { bot, url } = await startBot();
+  const help = await loadWebhook({ ...load, url, text: "/help", firstUpdateId: 10_000_000 });
+  const jobsLoad = await loadWebhook({ ...load, url, text: "/jobs", firstUpdateId: 20_000_000 });
+  const ratio = help.requestsPerSecond / bareHelp.requestsPerSecond;
+  record(
+    "/help throughput",
+    `${Math.round(help.requestsPerSecond)} req/s`,
+    `${Math.round(bareHelp.requestsPerSecond)} req/s bare grammY`,
+    "≥ 40% of bare",
+    ratio >= 0.4,
+  );
+  record("/help throughput ratio", `${Math.round(ratio * 100)}%`, "", "≥ 40%", ratio >= 0.4);
+  record(
+    "/help p50 / p99",
+    `${ms(help.p50)} / ${ms(help.p99)}`,
+    `${ms(bareHelp.p50)} / ${ms(bareHelp.p99)} bare`,
+    "p99 < 25 ms",
+    help.p99 < 25,
+  );
+  record("/jobs throughput", `${Math.round(jobsLoad.requestsPerSecond)} req/s`, "", "", undefined);
+  record("/jobs p50 / p99", `${ms(jobsLoad.p50)} / ${ms(jobsLoad.p99)}`, "", "", undefined);
+  const failures =
+    help.non2xx +
+    help.errors +
+    jobsLoad.non2xx +
+    jobsLoad.errors +
+    bareHelp.non2xx +
+    bareHelp.errors;
+  record("non-2xx or errors under load", String(failures), "", "0", failures === 0);
+
+  // 2. Query medians with and without the recommended index, through the real webhook.
+  console.log("query medians with the recommended index…");
+  const indexed = await queryMedians(url, 30_000_000);
+  const planIndexed = await stuckPlan();
+  await db.query(
+    "DROP INDEX IF EXISTS worker_runs_running_started_at_idx, process_runs_running_started_at_idx",
+  );
+  await db.query("ANALYZE");
+  console.log("…and without it");
+  const bare2 = await queryMedians(url, 31_000_000);
+  const planBare = await stuckPlan();
+  await applyLabpicsIndexes(db);
+  await db.query("ANALYZE");
+  const seqScan = /Seq Scan on worker_runs/.test(planIndexed);
+  record(
+    "/stuck median (1M rows)",
+    ms(indexed.stuck),
+    `${ms(bare2.stuck)} without index`,
+    "< 20 ms",
+    indexed.stuck < 20,
+  );
+  record(
+    "/jobs median (1M rows)",
+    ms(indexed.jobs),
+    `${ms(bare2.jobs)} without index`,
+    "< 20 ms",
+    indexed.jobs < 20,
+  );
+  record(
+    "EXPLAIN /stuck: seq scan of worker_runs",
+    seqScan ? "yes" : "no",
+    /Seq Scan on worker_runs/.test(planBare) ? "yes without index" : "no without index",
+    "no",
+    !seqScan,
+  );
+  const loadRss = bot.peakRssMb();
+  await bot.stop();
+
+  // 3. Watcher ticks with 10,000 stuck runs, alert latency, memory.
+  console.log("watcher ticks with 10,000 stuck runs…");
+  await db.query(
+    "UPDATE worker_runs SET started_at = now() - interval '40 minutes' WHERE status = 'running'",
+  );
+  await db.query("ANALYZE worker_runs");
+  const watching = await startBot({
+    WATCH_CRON: "* * * * * *",
+    LOG_LEVEL: "debug",
+    ALERT_CHAT_ID: "-1001234567890",
+    DOWN_AFTER_CHECKS: "1000",
+  });
+  const tickLines = () =>
+    watching.bot.lines
+      .filter((l) => l.includes("watcher tick finished"))
+      .map((l) => (JSON.parse(l) as { ms: number }).ms);
+  await watching.bot.waitFor(/watcher tick finished/, 60_000);
+  await new Promise((r) => setTimeout(r, 15_000));
+  const [firstTick, ...steady] = tickLines();
+  record(
+    "watcher tick median (10,000 stuck)",
+    ms(median(steady)),
+    `first tick (storm) ${ms(firstTick ?? NaN)}`,
+    "< 200 ms",
+    median(steady) < 200,
+  );
+
+  const latencies: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { rows: inserted } = await db.query<{ id: string; crosses: Date }>(
+      `INSERT INTO worker_runs (job_type, status, started_at)
+       VALUES ('bench_latency', 'running', now() - interval '30 minutes' + interval '2 seconds')
+       RETURNING id, started_at + interval '30 minutes' AS crosses`,
+    );
+    const { id, crosses } = inserted[0]!;
+    const call = await fake.waitForCall(
+      "sendMessage",
+      (c) => String(c.params.text).includes(`stuck_worker:${id}`),
+      20_000,
+    );
+    latencies.push(call.at - crosses.getTime());
+  }
+  record(
+    "alert latency (threshold → fake Bot API)",
+    ms(median(latencies)),
+    `max ${ms(Math.max(...latencies))}`,
+    "< 1 tick + 2 s (3 s)",
+    Math.max(...latencies) < 3000,
+  );
+  const peak = Math.max(loadRss, watching.bot.peakRssMb());
+  record(
+    "peak RSS of the bot",
+    `${peak.toFixed(0)} MB`,
+    `load ${loadRss.toFixed(0)} MB, ticks ${watching.bot.peakRssMb().toFixed(0)} MB`,
+    "< 150 MB",
+    peak < 150,
+  );
+  record("tick p90", ms(percentile(steady, 90)), `${steady.length} ticks`, "", undefined);
+  await watching.bot.stop();
+} finally {
+  for (const p of processes) await p.stop();
+  await db.end();
+  await fake.close();
+  await database.drop();
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, PostgreSQL on the same host`;
+const table = [
+  "| figure | opsbot | baseline (same run) | target | |",
+  "|---|---|---|---|---|",
+  ...rows.map(
+    (r) =>
+      `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.target} | ${r.ok === undefined ? "" : r.ok ? "✅" : "❌"} |`,
+  ),
+].join("\n");
+console.log(`\n${table}\n\nMachine: ${machine}`);
+if (process.argv.includes("--write-readme")) {
+  const readme = readFileSync("README.md", "utf8");
+  const block = `<!-- bench:start -->\n${table}\n\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}.\n<!-- bench:end -->`;
+  const updated = readme.includes("<!-- bench:start -->")
+    ? readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block)
+    : `${readme.trimEnd()}\n\n${block}\n`;
+  writeFileSync("README.md", updated);
+}
+process.exit(rows.some((r) => r.ok === false) ? 1 : 0);

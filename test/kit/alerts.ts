@@ -1,0 +1,207 @@
+// Helpers for the alert tests: an app aimed at an alert group, a stand-in for the API's
+// /health and for a heartbeat check, deterministic ticks, and reads of the bot's tables.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { expect } from "vitest";
+import type { TickOutcome } from "../../src/alerts/watcher.js";
+import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import type { Pool } from "../../src/db/pool.js";
+import { buildTestApp, type TestApp, type TestAppOptions } from "./build-test-app.js";
+import type { FakeBotApi, RecordedCall } from "./fake-bot-api.js";
+import { TEAM_GROUP } from "./updates.js";
+
+/** A valid cron that does not come round during a test run: ticks are driven by hand. */
+export const NEVER_CRON = "0 0 1 1 *";
+
+/** A tiny HTTP server answering with whatever `answer` says now; counts requests. */
+export async function startStubServer(
+  answer: (req: IncomingMessage) => { status: number; body: string },
+) {
+  let requests = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    requests++;
+    const { status, body } = answer(req);
+    res.writeHead(status, { "content-type": "application/json" }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests: () => requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The API's /health: ok unless told otherwise. */
+export async function startApiHealth() {
+  const state = { healthy: true };
+  const stub = await startStubServer(() =>
+    state.healthy
+      ? { status: 200, body: '{"status":"ok","sse":{"clients":1},"redis":"ok"}' }
+      : { status: 503, body: '{"status":"error"}' },
+  );
+  return { ...stub, url: `${stub.url}/health`, state };
+}
+
+/**
+ * The real app with alerts going to TEAM_GROUP, the cron out of the way (ticks by hand)
+ * and the LabPics tables in place.
+ */
+export async function buildAlertApp(
+  apiUrl: string,
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const t = await buildTestApp({
+    ...options,
+    env: {
+      ALERT_CHAT_ID: String(TEAM_GROUP.id),
+      WATCH_CRON: NEVER_CRON,
+      API_HEALTH_URL: apiUrl,
+      DOWN_AFTER_CHECKS: "2",
+      ...options.env,
+    },
+  });
+  await applyLabpicsSchema(t.pool);
+  return t;
+}
+
+let tickSeq = 0;
+
+/** One tick with a key of its own (a fake clock standing still would repeat the default key). */
+export async function tick(t: TestApp, expected: TickOutcome = "ok"): Promise<void> {
+  const outcome = await t.app.watcher.tick(`test-tick:${process.pid}:${++tickSeq}`);
+  expect(outcome).toBe(expected);
+}
+
+export async function ticks(t: TestApp, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await tick(t);
+}
+
+export interface SentMessage {
+  chat_id: number;
+  text: string;
+  parse_mode?: string;
+  message_thread_id?: number;
+  reply_markup?: unknown;
+}
+
+const asObject = (value: unknown) =>
+  (typeof value === "string" ? JSON.parse(value) : value) as Record<string, unknown>;
+
+/** Every sendMessage aimed at `chatId` (attempts that failed included), in order. */
+export function messagesTo(fake: FakeBotApi, chatId: number = TEAM_GROUP.id): SentMessage[] {
+  return fake
+    .callsTo("sendMessage")
+    .filter((c) => Number(c.params.chat_id) === chatId)
+    .map((c) => c.params as unknown as SentMessage);
+}
+
+/** The callback data of a message's inline buttons, in order. */
+export function buttonData(message: { reply_markup?: unknown }): string[] {
+  if (message.reply_markup === undefined) return [];
+  const markup = asObject(message.reply_markup) as {
+    inline_keyboard: { text: string; callback_data: string }[][];
+  };
+  return markup.inline_keyboard.flat().map((b) => b.callback_data);
+}
+
+export const callParams = (c: RecordedCall) => c.params;
+
+export interface OutboxRecord {
+  id: number;
+  kind: string;
+  chat_id: number | null;
+  thread_id: number | null;
+  fingerprints: string[];
+  attempts: number;
+  next_attempt_at: Date;
+  sent_at: Date | null;
+  cancelled_at: Date | null;
+  message_id: number | null;
+  last_error: string | null;
+}
+
+export async function outbox(pool: Pool): Promise<OutboxRecord[]> {
+  const { rows } = await pool.query<OutboxRecord>(
+    `SELECT id, kind, chat_id, thread_id, attempts, next_attempt_at, sent_at, cancelled_at,
+            message_id, last_error,
+            ARRAY(SELECT a->>'fingerprint' FROM jsonb_array_elements(alerts) a) AS fingerprints
+       FROM opsbot.outbox ORDER BY id`,
+  );
+  return rows;
+}
+
+/** Inserts running worker runs started `minutesAgo` before `now`; returns their ids. */
+export async function insertStuckWorkers(
+  pool: Pool,
+  now: Date,
+  count = 1,
+  minutesAgo = 120,
+): Promise<number[]> {
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO worker_runs (job_type, status, started_at)
+     SELECT 'embeddings_refresh', 'running', $1::timestamptz FROM generate_series(1, $2)
+     RETURNING id`,
+    [new Date(now.getTime() - minutesAgo * 60_000), count],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function finishWorkers(pool: Pool, ids: readonly number[]): Promise<void> {
+  await pool.query(
+    "UPDATE worker_runs SET status = 'ok', finished_at = started_at + interval '3 hours' WHERE id = ANY($1)",
+    [ids],
+  );
+}
+
+/** Polls until `condition` holds (for what the cron does on its own). */
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  what = "condition",
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * PostgreSQL gone for the app: its database renamed away (its connections ended first),
+ * so every connection attempt fails until `fn` is done; then put back.
+ */
+export async function withDatabaseGone<T>(connectionString: string, fn: () => Promise<T>) {
+  const name = new URL(connectionString).pathname.slice(1);
+  const adminUrl = new URL(connectionString);
+  adminUrl.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: adminUrl.toString() });
+  await admin.connect();
+  try {
+    for (let attempt = 0; ; attempt++) {
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [name],
+      );
+      try {
+        await admin.query(`ALTER DATABASE ${name} RENAME TO ${name}_away`);
+        break;
+      } catch (error) {
+        // Terminated backends take a moment to go.
+        if (attempt >= 40) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      await admin.query(`ALTER DATABASE ${name}_away RENAME TO ${name}`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
