@@ -4,16 +4,8 @@ import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.
 import { silenceFor } from "./silences.js";
 import type { AlertState, Silence } from "./types.js";
 
-export async function silence(
-  pool: Pool,
-  matcher: string,
-  until: Date,
-  by: string,
-  now: Date,
-): Promise<Silence> {
-  const created = { matcher, until, createdBy: by };
+export async function silence(pool: Pool, matcher: string, until: Date, by: string, now: Date) {
   await saveSilences(pool, [matcher], until, by, now);
-  return created;
 }
 
 export const unsilence = endSilence;

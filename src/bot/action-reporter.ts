@@ -4,6 +4,7 @@ import type { Action } from "../executor/actions-store.js";
 import type { ActionReporter } from "../executor/reporter.js";
 import { actionButton } from "./callback-data.js";
 import {
+  renderExpired,
   renderFinished,
   renderInterrupted,
   renderRunning,
@@ -53,6 +54,9 @@ export function createActionReporter(getApi: () => Api): ActionReporter {
             }
           : {}),
       });
+    },
+    async expired(action) {
+      if (action.messageId !== null) await edit(action, renderExpired(action));
     },
     async interrupted(action) {
       await getApi().sendMessage(action.chatId, renderInterrupted(action), {

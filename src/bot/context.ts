@@ -9,6 +9,8 @@ export interface OpsFlavor {
   role: Role;
   /** false in a chat outside ALLOWED_CHAT_IDS: only /whoami answers there. */
   chatServed: boolean;
+  /** Whether this update's button press has been answered (there can be one answer). */
+  callbackAnswered(): boolean;
 }
 
 // ctx.conversation comes from @grammyjs/conversations (the /rollback dialogue).

@@ -14,6 +14,8 @@ import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
 import { installApiGuards } from "./api-guards.js";
+import { htmlToPlain, truncateText } from "./format/html.js";
+import { isDatabaseError, renderDatabaseError } from "./render/unavailable.js";
 import { COMMANDS } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { startFeature } from "./features/start.js";
@@ -76,18 +78,26 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   return bot;
 }
 
+/**
+ * A feature failed. A database failure gets the one line that says so (the bot keeps
+ * answering while PostgreSQL is down); anything else a short apology with the update id.
+ */
 async function onFeatureError(error: BotError<BotContext>, metrics: Metrics): Promise<void> {
   const ctx = error.ctx;
-  metrics.errors.inc({ kind: "handler" });
-  ctx.log.error({ err: error.error }, "handler failed");
-  if (ctx.callbackQuery !== undefined) {
+  const database = isDatabaseError(error.error);
+  metrics.errors.inc({ kind: database ? "database" : "handler" });
+  if (database) ctx.log.warn({ err: error.error }, "handler could not reach the database");
+  else ctx.log.error({ err: error.error }, "handler failed");
+  const text = database
+    ? renderDatabaseError(error.error)
+    : `Something went wrong handling that; it is logged (update ${ctx.update.update_id}).`;
+  if (ctx.callbackQuery !== undefined && !ctx.callbackAnswered()) {
     await ctx
-      .answerCallbackQuery({ text: "Something went wrong; it is logged." })
+      .answerCallbackQuery({ text: truncateText(htmlToPlain(text), 200) })
       .catch(() => undefined);
-  } else if (ctx.chat !== undefined && ctx.message !== undefined) {
-    await ctx
-      .reply(`Something went wrong handling that; it is logged (update ${ctx.update.update_id}).`)
-      .catch(() => undefined);
+  }
+  if (ctx.chat !== undefined && (ctx.message !== undefined || database)) {
+    await ctx.reply(text, { parse_mode: "HTML" }).catch(() => undefined);
   }
 }
 

@@ -177,9 +177,9 @@ export async function claim(
     const [action] = await changeAndAudit(
       pool,
       `UPDATE opsbot.actions SET state = 'running', confirmed_by = $2, confirmed_by_name = $3,
-         started_at = $4, lease_expires_at = $5
+         started_at = $4, lease_expires_at = now() + make_interval(secs => $5)
        WHERE id = $1 AND state = 'pending' AND expires_at > $4`,
-      [id, confirmer.id, confirmer.name, now, new Date(now.getTime() + leaseMs)],
+      [id, confirmer.id, confirmer.name, now, leaseMs / 1000],
       { event: "confirmed", actor: confirmer },
       now,
     );
@@ -210,15 +210,11 @@ export async function closePending(
   return action;
 }
 
-export async function renewLease(
-  pool: Pool,
-  id: string,
-  now: Date,
-  leaseMs: number,
-): Promise<boolean> {
+export async function renewLease(pool: Pool, id: string, leaseMs: number): Promise<boolean> {
   const { rowCount } = await pool.query(
-    "UPDATE opsbot.actions SET lease_expires_at = $2 WHERE id = $1 AND state = 'running'",
-    [id, new Date(now.getTime() + leaseMs)],
+    `UPDATE opsbot.actions SET lease_expires_at = now() + make_interval(secs => $2)
+      WHERE id = $1 AND state = 'running'`,
+    [id, leaseMs / 1000],
   );
   return rowCount === 1;
 }
@@ -264,14 +260,29 @@ export async function finish(
   return action;
 }
 
-/** Running actions whose process stopped renewing: interrupted, never re-run. */
+/**
+ * Running actions whose process stopped renewing: interrupted, never re-run. Leases are
+ * set and judged in database time, so a replica whose clock runs ahead reaps nothing alive.
+ */
 export async function reapLapsed(pool: Pool, now: Date): Promise<Action[]> {
   return changeAndAudit(
     pool,
     `UPDATE opsbot.actions SET state = 'interrupted', finished_at = $1, lease_expires_at = NULL
-      WHERE state = 'running' AND lease_expires_at < $1`,
+      WHERE state = 'running' AND lease_expires_at < now()`,
     [now],
     { event: "interrupted", detail: { reason: "lease lapsed: the process running it stopped" } },
+    now,
+  );
+}
+
+/** Requests nobody confirmed in time. */
+export async function expireLapsed(pool: Pool, now: Date): Promise<Action[]> {
+  return changeAndAudit(
+    pool,
+    `UPDATE opsbot.actions SET state = 'expired', finished_at = $1
+      WHERE state = 'pending' AND expires_at <= $1`,
+    [now],
+    { event: "expired" },
     now,
   );
 }

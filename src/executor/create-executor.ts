@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, rm } from "node:fs/promises";
+import { access, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../clock.js";
@@ -9,6 +9,7 @@ import {
   claim,
   closePending,
   createPending,
+  expireLapsed,
   findAction,
   finish,
   reapLapsed,
@@ -89,6 +90,7 @@ export function createExecutor(deps: ExecutorDeps) {
     if (script === undefined) return `${kind} is not configured (${variable(kind)} is not set)`;
     try {
       await access(script, constants.X_OK);
+      if (!(await stat(script)).isFile()) throw new Error("not a file");
       return undefined;
     } catch {
       return `${kind} is not configured (${variable(kind)} is not an executable file)`;
@@ -156,11 +158,17 @@ export function createExecutor(deps: ExecutorDeps) {
     };
   }
 
+  /** Cancel: undefined when it is not this message's pending action (or it expired). */
   async function cancel(id: string, actor: Actor, at: { chatId: number; messageId: number }) {
     const action = await findAction(pool, id);
     if (!action || action.chatId !== at.chatId || action.messageId !== at.messageId)
       return undefined;
-    return closePending(pool, id, "cancelled", actor, clock.now());
+    const now = clock.now();
+    if (action.expiresAt <= now) {
+      await closePending(pool, id, "expired", undefined, now);
+      return undefined;
+    }
+    return closePending(pool, id, "cancelled", actor, now);
   }
 
   /** Runs a claimed action detached from the update; reports by editing its message. */
@@ -193,8 +201,13 @@ export function createExecutor(deps: ExecutorDeps) {
     const startedAt = clock.now().getTime();
     let lastTail = "";
     const renew = setInterval(() => {
-      renewLease(pool, action.id, clock.now(), leaseMs).catch((error: unknown) =>
-        logger.warn({ err: error, action_id: action.id }, "could not renew the action lease"),
+      renewLease(pool, action.id, leaseMs).then(
+        (held) => {
+          if (!held)
+            logger.error({ action_id: action.id }, "lease lost: the action was marked interrupted");
+        },
+        (error: unknown) =>
+          logger.warn({ err: error, action_id: action.id }, "could not renew the action lease"),
       );
     }, leaseMs / 3);
     const progress = setInterval(() => {
@@ -212,9 +225,14 @@ export function createExecutor(deps: ExecutorDeps) {
       const outcome = entry.stopping ? "interrupted" : result.outcome;
       const tail = result.tail.slice(-3000);
       const done = await finish(pool, action.id, { ...result, outcome, tail }, clock.now());
+      if (done === undefined) {
+        // Reaped as interrupted while it ran (the lease lapsed): that was already reported.
+        logger.error({ action_id: action.id, outcome }, "action finished after its lease was lost");
+        return;
+      }
       deps.onOutcome?.(action.kind, outcome);
-      if (outcome === "interrupted") return await reporter.interrupted(done ?? action);
-      await reporter.finished(done ?? action, result, logFile);
+      if (outcome === "interrupted") return await reporter.interrupted(done);
+      await reporter.finished(done, result, logFile);
       if (action.kind === "deploy" && result.outcome === "succeeded" && config.verifyMs > 0) {
         const verdict = await verifyHealth({
           ...deps,
@@ -227,7 +245,7 @@ export function createExecutor(deps: ExecutorDeps) {
           return;
         }
         await audit(pool, action.id, { event: "verified", detail: { ...verdict } }, clock.now());
-        await reporter.verified(done ?? action, verdict);
+        await reporter.verified(done, verdict);
       }
     } finally {
       clearInterval(renew);
@@ -244,6 +262,12 @@ export function createExecutor(deps: ExecutorDeps) {
       deps.onOutcome?.(action.kind, "interrupted");
       await reporter
         .interrupted(action)
+        .catch((error: unknown) => logger.warn({ err: error }, "could not report"));
+    }
+    // Unanswered requests lose their buttons.
+    for (const action of await expireLapsed(pool, clock.now())) {
+      await reporter
+        .expired(action)
         .catch((error: unknown) => logger.warn({ err: error }, "could not report"));
     }
     return lapsed;

@@ -16,4 +16,6 @@ export interface ActionReporter {
   finished(action: Action, result: RunResult, logFile: string | undefined): Promise<void>;
   verified(action: Action, result: VerifyResult): Promise<void>;
   interrupted(action: Action): Promise<void>;
+  /** A request nobody confirmed in time. */
+  expired(action: Action): Promise<void>;
 }

@@ -18,7 +18,6 @@ import {
   renderOpenAlerts,
   renderSilencedNote,
 } from "../render/alerts.js";
-import { renderDatabaseError } from "../render/unavailable.js";
 
 export const SILENCE_USAGE =
   "Usage: /silence KEY DURATION — e.g. /silence stuck_worker:42 4h (30m, 4h, 2d; KEY may end in *)";
@@ -36,57 +35,33 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
   const { pool, clock } = deps;
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
-  const guarded = async (ctx: BotContext, work: () => Promise<unknown>) => {
-    try {
-      await work();
-    } catch (error) {
-      ctx.log.warn({ err: error }, "alerts command failed");
-      await ctx.reply(renderDatabaseError(error), html);
-    }
-  };
+  // A database failure is answered in one line by the error boundary (create-bot.ts).
+  feature.command("alerts", requireRole("viewer"), async (ctx) => {
+    const now = clock.now();
+    const view = await firingNow(pool, now);
+    await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now), html);
+  });
 
-  feature.command("alerts", requireRole("viewer"), (ctx) =>
-    guarded(ctx, async () => {
-      const now = clock.now();
-      const view = await firingNow(pool, now);
-      await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now), html);
-    }),
-  );
-
-  feature.command("silence", requireRole("operator"), (ctx) => {
+  feature.command("silence", requireRole("operator"), async (ctx) => {
     const [key = "", duration = "", ...rest] = ctx.match.trim().split(/\s+/);
     const matcher = silenceMatcher.safeParse(key);
     const ms = silenceDuration.safeParse(duration);
     if (!matcher.success || !ms.success || rest.length > 0) return ctx.reply(SILENCE_USAGE);
-    return guarded(ctx, async () => {
-      const now = clock.now();
-      const created = await silence(
-        pool,
-        matcher.data,
-        new Date(now.getTime() + ms.data),
-        displayName(ctx),
-        now,
-      );
-      await ctx.reply(
-        `🔕 ${code(created.matcher)} silenced until ${formatUtc(created.until)}.`,
-        html,
-      );
-    });
+    const now = clock.now();
+    const until = new Date(now.getTime() + ms.data);
+    await silence(pool, matcher.data, until, displayName(ctx), now);
+    await ctx.reply(`🔕 ${code(matcher.data)} silenced until ${formatUtc(until)}.`, html);
   });
 
-  feature.command("unsilence", requireRole("operator"), (ctx) => {
+  feature.command("unsilence", requireRole("operator"), async (ctx) => {
     const parts = ctx.match.trim().split(/\s+/);
     const matcher = silenceMatcher.safeParse(parts[0] ?? "");
     if (!matcher.success || parts.length !== 1) return ctx.reply(UNSILENCE_USAGE);
-    return guarded(ctx, async () => {
-      const ended = await unsilence(pool, matcher.data, clock.now());
-      await ctx.reply(
-        ended
-          ? `🔔 ${code(matcher.data)} is no longer silenced.`
-          : `No silence in force for ${code(matcher.data)}.`,
-        html,
-      );
-    });
+    const ended = await unsilence(pool, matcher.data, clock.now());
+    const text = ended
+      ? `🔔 ${code(matcher.data)} is no longer silenced.`
+      : `No silence in force for ${code(matcher.data)}.`;
+    await ctx.reply(text, html);
   });
 
   const choices = Object.keys(SILENCE_CHOICES).join("|");

@@ -8,7 +8,13 @@ import { ACTION_BUTTON, actionButton, parseActionButton } from "../callback-data
 import type { BotContext } from "../context.js";
 import { escapeHtml, htmlToPlain, truncateText } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
-import { renderBusy, renderHistory, renderPending, renderRunning } from "../render/actions.js";
+import {
+  renderBusy,
+  renderExpired,
+  renderHistory,
+  renderPending,
+  renderRunning,
+} from "../render/actions.js";
 
 export interface DeployDeps {
   executor: Executor;
@@ -126,10 +132,7 @@ export function deployFeature(deps: DeployDeps) {
     }
     await ctx.answerCallbackQuery({ text: CONFIRM_REFUSAL[result.reason]!, show_alert: true });
     if (result.reason === "expired" && result.action) {
-      await ctx.editMessageText(
-        `⌛ Expired: ${result.action.kind} <code>${escapeHtml(result.action.ref)}</code> was not confirmed in time.`,
-        html,
-      );
+      await ctx.editMessageText(renderExpired(result.action), html);
     }
   });
   return feature;

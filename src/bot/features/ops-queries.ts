@@ -8,7 +8,6 @@ import { renderHealth } from "../render/health.js";
 import { renderJobs } from "../render/jobs.js";
 import { renderStuck } from "../render/stuck.js";
 import { renderSync } from "../render/sync.js";
-import { renderDatabaseError } from "../render/unavailable.js";
 
 export interface OpsQueryDeps {
   checks: Checks;
@@ -39,33 +38,13 @@ export function opsQueriesFeature(deps: OpsQueryDeps) {
   const { checks, clock } = deps;
   const html = { parse_mode: "HTML" } as const;
 
-  /** A database-backed answer: data or one line saying the database is unavailable. */
-  async function fromDatabase<T>(
-    ctx: BotContext,
-    load: () => Promise<T>,
-    render: (data: T) => string,
-  ) {
-    let data: T;
-    try {
-      data = await load();
-    } catch (error) {
-      ctx.log.warn({ err: error }, "database query failed");
-      return ctx.reply(renderDatabaseError(error), html);
-    }
-    return ctx.reply(render(data), html);
-  }
-
   const answer: Record<QueryName, (ctx: BotContext, minutes?: number) => Promise<unknown>> = {
     health: async (ctx) => ctx.reply(renderHealth(await checks.health(), clock.now()), html),
-    jobs: (ctx) => fromDatabase(ctx, checks.jobs, (jobs) => renderJobs(jobs, clock.now())),
-    stuck: (ctx, minutes = deps.stuckMinutes) =>
-      fromDatabase(
-        ctx,
-        () => checks.stuck(minutes),
-        (stuck) => renderStuck(stuck, minutes, clock.now()),
-      ),
-    sync: (ctx) =>
-      fromDatabase(ctx, checks.sync, (connectors) => renderSync(connectors, clock.now())),
+    // A database failure is answered in one line by the error boundary (create-bot.ts).
+    jobs: async (ctx) => ctx.reply(renderJobs(await checks.jobs(), clock.now()), html),
+    stuck: async (ctx, minutes = deps.stuckMinutes) =>
+      ctx.reply(renderStuck(await checks.stuck(minutes), minutes, clock.now()), html),
+    sync: async (ctx) => ctx.reply(renderSync(await checks.sync(), clock.now()), html),
   };
 
   const feature = new Composer<BotContext>();

@@ -33,7 +33,7 @@ export function rollbackFeature(deps: RollbackDeps) {
     const keyboard = new InlineKeyboard();
     targets.forEach((ref, i) => keyboard.text(ref, `rbpick:${i}`).row());
     keyboard.text("Cancel", "rbpick:x");
-    await ctx.reply("Roll back to which deploy? (newest first; /cancel to stop)", {
+    const picker = await ctx.reply("Roll back to which deploy? (newest first; /cancel to stop)", {
       reply_markup: keyboard,
     });
 
@@ -42,6 +42,11 @@ export function rollbackFeature(deps: RollbackDeps) {
       const pick = PICK.exec(next.callbackQuery?.data ?? "");
       // Anything else from this person goes on to the rest of the bot.
       if (!pick) await conversation.skip({ next: true });
+      // A button of an older picker indexes another list: never read it against this one.
+      if (next.callbackQuery?.message?.message_id !== picker.message_id) {
+        await next.answerCallbackQuery({ text: "That list is no longer open.", show_alert: true });
+        continue;
+      }
       // Re-authorised at press time, like every button.
       if (!hasRole(roleOf(deps.access, { from: next.from }), "operator")) {
         await next.answerCallbackQuery({ text: "Only operators can roll back.", show_alert: true });
@@ -73,8 +78,13 @@ export function rollbackFeature(deps: RollbackDeps) {
     }
   }
 
+  // Only updates that can belong to the dialogue reach it: every other update is spared
+  // a storage read (and keeps working while PostgreSQL is down).
   const feature = new Composer<BotContext>();
-  feature.use(
+  const dialogue = feature.filter(
+    (ctx) => PICK.test(ctx.callbackQuery?.data ?? "") || ctx.hasCommand(["rollback", "cancel"]),
+  );
+  dialogue.use(
     conversations<BotContext, Context>({
       storage: {
         type: "key",
@@ -87,13 +97,13 @@ export function rollbackFeature(deps: RollbackDeps) {
     }),
   );
   // Between conversations() and createConversation(): it escapes an active dialogue.
-  feature.command("cancel", async (ctx) => {
+  dialogue.command("cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
     await ctx.reply(active ? "Cancelled." : "Nothing to cancel.");
   });
-  feature.use(createConversation(rollback, "rollback"));
-  feature.command("rollback", requireRole("operator"), async (ctx) => {
+  dialogue.use(createConversation(rollback, "rollback"));
+  dialogue.command("rollback", requireRole("operator"), async (ctx) => {
     await ctx.conversation.exitAll();
     await ctx.conversation.enter("rollback");
   });

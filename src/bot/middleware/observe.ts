@@ -4,7 +4,7 @@ import type { Logger } from "../../log/create-logger.js";
 import { isKnownCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 
-/** First in the chain: a child logger per update, and the update counters. */
+/** First in the chain: a child logger per update, the update counters, answer tracking. */
 export function observe(logger: Logger, metrics: Metrics): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const type = Object.keys(ctx.update).find((k) => k !== "update_id") ?? "unknown";
@@ -14,6 +14,15 @@ export function observe(logger: Logger, metrics: Metrics): MiddlewareFn<BotConte
       user_id: ctx.from?.id,
     });
     metrics.updates.inc({ type });
+    let answered = false;
+    if (ctx.callbackQuery !== undefined) {
+      // Per-update transformer: the error boundary must not answer a press twice.
+      ctx.api.config.use((prev, method, payload, signal) => {
+        if (method === "answerCallbackQuery") answered = true;
+        return prev(method, payload, signal);
+      });
+    }
+    ctx.callbackAnswered = () => answered;
     const command = commandName(ctx);
     if (command !== undefined) {
       metrics.commands.inc({ command: isKnownCommand(command) ? command : "unknown" });

@@ -39,6 +39,10 @@ export function renderFinished(action: Action, result: RunResult, logAttached: b
   return `${OUTCOME[result.outcome]}: ${title(action)} in ${formatDuration(result.durationMs)} (${exit})${outputBlock(result.tail)}${note}`;
 }
 
+export function renderExpired(action: Action): string {
+  return `⌛ Expired: ${title(action)} was not confirmed in time.`;
+}
+
 export function renderInterrupted(action: Action): string {
   return (
     `⚠️ ${title(action)} was interrupted: the bot stopped while it ran. It was not re-run; ` +

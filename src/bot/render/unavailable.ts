@@ -2,6 +2,26 @@ import { errorMessage } from "../../checks/status.js";
 import { escapeHtml } from "../format/html.js";
 import { shorten } from "../format/table.js";
 
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+]);
+const POOL_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout/;
+
+/** Whether a handler failed because PostgreSQL did (not because of Telegram or a bug). */
+export function isDatabaseError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  // PostgreSQL's own errors carry a five-character SQLSTATE and a severity.
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && "severity" in error) return true;
+  if (typeof code === "string" && CONNECTION_CODES.has(code) && "address" in error) return true;
+  return POOL_MESSAGES.test(error.message);
+}
+
 /** One clear line when a command cannot read the database. */
 export function renderDatabaseError(error: unknown): string {
   const code = (error as { code?: unknown }).code;
