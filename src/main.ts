@@ -6,11 +6,10 @@ import { readFileSync } from "node:fs";
 import { createApp } from "./app.js";
 import { systemClock } from "./clock.js";
 import { ConfigError, parseConfig, secretsOf } from "./config/parse-config.js";
-import { createConsoleSession, runConsole } from "./console/run-console.js";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./db/embedded-postgres.js";
+import type { EmbeddedPostgres } from "./db/embedded-postgres.js";
 import { createPool } from "./db/pool.js";
-import { createRedis } from "./db/redis.js";
 import { createLogger } from "./log/create-logger.js";
+import { createRedactor } from "./log/redact.js";
 
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
@@ -38,16 +37,22 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedPostgres | undefined;
   let connectionString = config.DATABASE_URL;
+  // Loaded only when used: the embedded database, Redis and the console are sizeable.
   if (connectionString === undefined) {
+    const { startEmbeddedPostgres } = await import("./db/embedded-postgres.js");
     embedded = await startEmbeddedPostgres();
     connectionString = embedded.connectionString;
   }
   // The embedded database is a single backend: one connection at a time.
   const pool = createPool({ connectionString, max: embedded ? 1 : 10 });
-  const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
-  const session = consoleMode
-    ? createConsoleSession({ input: process.stdin, output: process.stdout }, systemClock)
+  const redis = config.REDIS_URL
+    ? (await import("./db/redis.js")).createRedis(config.REDIS_URL, logger)
     : undefined;
+  const terminal = consoleMode ? await import("./console/run-console.js") : undefined;
+  const session = terminal?.createConsoleSession(
+    { input: process.stdin, output: process.stdout },
+    systemClock,
+  );
   const app = createApp({
     config: session ? session.config(config) : config,
     logger,
@@ -85,8 +90,12 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
 
-  if (session) {
-    await runConsole(session, app, { pool, clock: systemClock, demo: embedded !== undefined });
+  if (terminal && session) {
+    await terminal.runConsole(session, app, {
+      pool,
+      clock: systemClock,
+      demo: embedded !== undefined,
+    });
     shutdown("end of input");
   } else {
     await app.start();
@@ -94,8 +103,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `opsbot failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  // Whatever failed may quote a connection string: redacted like every log line.
+  let redact = (text: string) => text;
+  try {
+    redact = createRedactor(secretsOf(parseConfig(process.env)));
+  } catch {
+    // The configuration itself was the problem, and has been reported.
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`opsbot failed to start: ${redact(message)}\n`);
   process.exit(1);
 });
