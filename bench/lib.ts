@@ -93,12 +93,15 @@ export async function loadWebhook(options: {
   connections: number;
   durationSeconds: number;
   firstUpdateId: number;
+  /** Requests per second over all connections; unset: as fast as it answers. */
+  overallRate?: number;
 }): Promise<LoadResult> {
   let updateId = options.firstUpdateId;
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     method: "POST",
     headers: {
       "content-type": "application/json",

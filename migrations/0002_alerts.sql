@@ -66,7 +66,10 @@ CREATE TABLE IF NOT EXISTS opsbot.watcher_ticks (
 CREATE TABLE IF NOT EXISTS opsbot.watcher_lease (
   id          integer PRIMARY KEY CHECK (id = 1),
   holder      text,
-  expires_at  timestamptz NOT NULL
+  expires_at  timestamptz NOT NULL,
+  -- Bumped whenever a tick changed opsbot.alerts: a replica's cached copy is current
+  -- while the generation it read it at still stands.
+  generation  bigint NOT NULL DEFAULT 0
 );
 INSERT INTO opsbot.watcher_lease (id, holder, expires_at) VALUES (1, NULL, '-infinity')
   ON CONFLICT (id) DO NOTHING;

@@ -30,6 +30,8 @@ export interface DeliverDeps {
 export interface DeliveryReport {
   sent: { kind: OutboxRow["kind"] }[];
   failed: number;
+  /** Whether alert rows changed (announced, or no longer waiting). */
+  alertsChanged: boolean;
 }
 
 const MAX_BACKOFF_MS = 60 * 60_000;
@@ -41,13 +43,14 @@ const MAX_BACKOFF_MS = 60 * 60_000;
  */
 export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport> {
   const { pool, clock, logger } = deps;
-  const report: DeliveryReport = { sent: [], failed: 0 };
+  const report: DeliveryReport = { sent: [], failed: 0, alertsChanged: false };
   const rows = await pendingNotifications(pool, clock.now(), deps.batchLimit ?? 10);
   for (const row of rows) {
     const alerts = await stillRelevant(pool, row, clock.now());
     if (alerts.length === 0) {
       // Everything in it cleared (or was silenced) before it could be sent: say nothing.
       await cancel(pool, row, clock.now());
+      report.alertsChanged = true;
       continue;
     }
     let waited = false;
@@ -65,6 +68,7 @@ export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport>
         const announced = alerts.map((a) => a.fingerprint);
         await markSent(pool, row, announced, result.messageId, clock.now());
         report.sent.push({ kind: row.kind });
+        report.alertsChanged ||= row.kind !== "resolved";
         break;
       }
       report.failed++;

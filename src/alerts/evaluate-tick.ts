@@ -67,6 +67,7 @@ export async function observe(
 }
 
 export interface TickState {
+  /** Firing alerts; thousands in a storm, hence cached between quiet ticks. */
   open: AlertState[];
   silences: Silence[];
   failures: FailureCounts;
@@ -76,9 +77,13 @@ export interface TickState {
  * The stored state, read alongside the observation: only the lease holder changes alerts,
  * so nothing else can move them in between.
  */
-export async function loadTickState(pool: Pool, now: Date): Promise<TickState> {
+export async function loadTickState(
+  pool: Pool,
+  now: Date,
+  cachedOpen?: AlertState[],
+): Promise<TickState> {
   const [open, silences, failures] = await Promise.all([
-    loadOpenAlerts(pool),
+    cachedOpen ?? loadOpenAlerts(pool),
     loadSilences(pool, now),
     loadFailures(pool),
   ]);
@@ -96,7 +101,7 @@ export async function evaluateAndQueue(
   state: TickState,
   now: Date,
   extraResolved: readonly AlertState[] = [],
-): Promise<StepResult> {
+): Promise<StepResult & { wrote: boolean }> {
   const evaluation = evaluateRules(snapshot, state.failures, {
     downAfterChecks: deps.downAfterChecks,
   });
@@ -112,7 +117,9 @@ export async function evaluateAndQueue(
   const failuresChanged = Object.entries(evaluation.failures).some(
     ([component, count]) => (state.failures[component as keyof FailureCounts] ?? 0) !== count,
   );
-  if (result.changed.length === 0 && resolved.length === 0 && !failuresChanged) return result;
+  if (result.changed.length === 0 && resolved.length === 0 && !failuresChanged) {
+    return { ...result, wrote: false };
+  }
 
   const client = await deps.pool.connect();
   try {
@@ -123,7 +130,7 @@ export async function evaluateAndQueue(
     await enqueue(client, "repeat", result.repeat, deps.destination, now);
     await enqueue(client, "resolved", resolved, deps.destination, now);
     await client.query("COMMIT");
-    return result;
+    return { ...result, wrote: true };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;

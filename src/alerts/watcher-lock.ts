@@ -4,13 +4,24 @@ import type { Pool } from "../db/pool.js";
  * Ticks across replicas: a lease (in database time, so skewed clocks agree) keeps two
  * ticks from overlapping, and a unique tick key makes each scheduled tick run once.
  */
-export async function acquireLease(pool: Pool, holder: string, ttlMs: number): Promise<boolean> {
-  const { rowCount } = await pool.query(
+/** The alerts generation when the lease was taken; undefined when another replica holds it. */
+export async function acquireLease(
+  pool: Pool,
+  holder: string,
+  ttlMs: number,
+): Promise<number | undefined> {
+  const { rows } = await pool.query<{ generation: number }>(
     `UPDATE opsbot.watcher_lease SET holder = $1, expires_at = now() + make_interval(secs => $2)
-      WHERE id = 1 AND (expires_at < now() OR holder = $1)`,
+      WHERE id = 1 AND (expires_at < now() OR holder = $1)
+      RETURNING generation`,
     [holder, ttlMs / 1000],
   );
-  return rowCount === 1;
+  return rows[0]?.generation;
+}
+
+/** After a tick changed opsbot.alerts: every cached copy is stale. */
+export async function bumpGeneration(pool: Pool): Promise<void> {
+  await pool.query("UPDATE opsbot.watcher_lease SET generation = generation + 1 WHERE id = 1");
 }
 
 export async function releaseLease(pool: Pool, holder: string): Promise<void> {

@@ -11,7 +11,15 @@ import { deliverPending } from "./deliver.js";
 import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered, type Destination } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
-import { acquireLease, claimTick, finishTick, housekeeping, releaseLease } from "./watcher-lock.js";
+import type { AlertState } from "./types.js";
+import {
+  acquireLease,
+  bumpGeneration,
+  claimTick,
+  finishTick,
+  housekeeping,
+  releaseLease,
+} from "./watcher-lock.js";
 
 export interface WatcherDeps {
   pool: Pool;
@@ -46,12 +54,15 @@ export function createWatcher(deps: WatcherDeps) {
   let lastTickAt: Date | null = null;
   let ticks = 0;
   const failing: FailureMemory = new Map();
+  let cache: { generation: number; open: AlertState[] } | undefined;
   const evaluateDeps = { ...deps, repeatMs: deps.repeatMinutes * 60_000 };
 
   async function runTick(tickKey: string): Promise<TickOutcome> {
     const started = performance.now();
+    let generation: number | undefined;
     try {
-      if (!(await acquireLease(pool, instance, LEASE_MS))) return "skipped";
+      generation = await acquireLease(pool, instance, LEASE_MS);
+      if (generation === undefined) return "skipped";
     } catch (error) {
       // Unreachable is an outage; anything else (schema not migrated yet) just a failed tick.
       if ((await deps.checks.postgres()).status !== "down") {
@@ -64,14 +75,25 @@ export function createWatcher(deps: WatcherDeps) {
     try {
       if (!(await claimTick(pool, tickKey, instance))) return "skipped";
       const now = clock.now();
+      const cachedOpen = cache?.generation === generation ? cache.open : undefined;
       const [snapshot, state] = await Promise.all([
         observe(deps.checks, logger, failing),
-        loadTickState(pool, now),
+        loadTickState(pool, now, cachedOpen),
       ]);
-      await evaluateAndQueue(evaluateDeps, snapshot, state, now, await outage.recovered(now));
+      const evaluated = await evaluateAndQueue(
+        evaluateDeps,
+        snapshot,
+        state,
+        now,
+        await outage.recovered(now),
+      );
       const delivery = await deliverPending(deps);
       for (const { kind } of delivery.sent) metrics.alertsSent.inc({ kind });
       metrics.alertsFailed.inc(delivery.failed);
+      // A quiet tick keeps its copy of the firing alerts for the next one.
+      cache = undefined;
+      if (evaluated.wrote || delivery.alertsChanged) await bumpGeneration(pool);
+      else cache = { generation, open: state.open };
       await deps.onTick?.();
       if (++ticks % HOUSEKEEPING_EVERY === 1) await housekeeping(pool);
       await finishTick(pool, tickKey);

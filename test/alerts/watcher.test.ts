@@ -593,12 +593,12 @@ describe("heartbeat", () => {
     await ticks(t, 2);
     expect(beat.requests()).toBe(3);
 
-    // The alert tables unusable: the tick fails, and the dead man's switch is not pressed.
-    await t.pool.query("ALTER TABLE opsbot.alerts RENAME TO alerts_away");
+    // The outbox unusable: the tick fails, and the dead man's switch is not pressed.
+    await t.pool.query("ALTER TABLE opsbot.outbox RENAME TO outbox_away");
     try {
       await tick(t, "failed");
     } finally {
-      await t.pool.query("ALTER TABLE opsbot.alerts_away RENAME TO alerts");
+      await t.pool.query("ALTER TABLE opsbot.outbox_away RENAME TO outbox");
     }
     expect(beat.requests()).toBe(3);
     await tick(t);
