@@ -82,6 +82,8 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Requests answered 2xx: each one an update the bot accepted. */
+  ok: number;
 }
 
 /** autocannon against a webhook, each request a fresh update from one of `chats` users. */
@@ -134,6 +136,7 @@ export async function loadWebhook(options: {
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
+    ok: result["2xx"],
     errors: result.errors,
   };
 }
