@@ -76,6 +76,21 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]) => percentile(values, 50);
 
+/** A private-chat command from `user`, as Telegram would post it. */
+export function webhookUpdate(updateId: number, user: number, text: string) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: user, type: "private", first_name: "Bench" },
+      from: { id: user, is_bot: false, first_name: "Bench" },
+      text,
+      entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }],
+    },
+  };
+}
+
 export interface LoadResult {
   requestsPerSecond: number;
   p50: number;
@@ -114,18 +129,7 @@ export async function loadWebhook(options: {
         setupRequest: (request) => {
           const id = updateId++;
           const user = options.userIds[id % options.userIds.length]!;
-          const command = options.text.split(" ")[0]!;
-          request.body = JSON.stringify({
-            update_id: id,
-            message: {
-              message_id: id,
-              date: Math.floor(Date.now() / 1000),
-              chat: { id: user, type: "private", first_name: "Bench" },
-              from: { id: user, is_bot: false, first_name: "Bench" },
-              text: options.text,
-              entities: [{ type: "bot_command", offset: 0, length: command.length }],
-            },
-          });
+          request.body = JSON.stringify(webhookUpdate(id, user, options.text));
           return request;
         },
       },

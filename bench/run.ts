@@ -14,7 +14,7 @@ import {
 } from "../src/db/labpics-fixtures.js";
 import { startFakeBotApi } from "../test/kit/fake-bot-api.js";
 import { createTestDatabase } from "../test/kit/postgres.js";
-import { loadWebhook, median, percentile, startProcess, type Proc } from "./lib.js";
+import { loadWebhook, median, percentile, startProcess, webhookUpdate, type Proc } from "./lib.js";
 
 const TOKEN = "7000000001:AAHbenchTOKENvalueThatMustNeverBeLogged42";
 const SECRET = "bench_secret";
@@ -82,17 +82,7 @@ async function startBot(extra: Record<string, string> = {}) {
 /** One update through the real webhook, timed until Telegram's 200. */
 async function timedCommand(url: string, text: string, updateId: number): Promise<number> {
   const user = USERS[updateId % USERS.length]!;
-  const body = JSON.stringify({
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: user, type: "private", first_name: "Bench" },
-      from: { id: user, is_bot: false, first_name: "Bench" },
-      text,
-      entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }],
-    },
-  });
+  const body = JSON.stringify(webhookUpdate(updateId, user, text));
   const started = performance.now();
   const res = await fetch(url, {
     method: "POST",

@@ -1,23 +1,13 @@
 import type { UserFromGetMe } from "grammy/types";
 import type { Clock } from "../clock.js";
 import { parseParams } from "./bot-api-request.js";
-import { createLocalBotApi, type BotApiResponse } from "./local-bot-api.js";
+import { createLocalBotApi, getMeResult, type BotApiResponse } from "./local-bot-api.js";
 
-export const CONSOLE_BOT: UserFromGetMe = {
+export const CONSOLE_BOT: UserFromGetMe = getMeResult({
   id: 100_000_001,
-  is_bot: true,
   first_name: "opsbot",
   username: "opsbot_console_bot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
+});
 
 export type CallListener = (
   method: string,

@@ -48,6 +48,25 @@ const CHAT_ACTIONS = new Set([
   "upload_video_note",
 ]);
 
+/** What getMe answers for a bot: also preset as grammY's botInfo to skip the call. */
+export function getMeResult(botInfo: BotInfo) {
+  return {
+    id: botInfo.id,
+    is_bot: true as const,
+    first_name: botInfo.first_name,
+    username: botInfo.username,
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
+}
+
 export function createLocalBotApi(botInfo: BotInfo, deps: { clock?: Clock } = {}): LocalBotApi {
   const bot = {
     id: botInfo.id,
@@ -61,18 +80,7 @@ export function createLocalBotApi(botInfo: BotInfo, deps: { clock?: Clock } = {}
   let uploads = 0;
 
   const methods: Record<string, (p: Params) => unknown> = {
-    getMe: () => ({
-      ...bot,
-      can_join_groups: true,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-      has_topics_enabled: false,
-      allows_users_to_create_topics: false,
-      can_manage_bots: false,
-      supports_join_request_queries: false,
-    }),
+    getMe: () => getMeResult(botInfo),
     setMyCommands: (p) => {
       const list = jsonParam(p, "commands");
       if (!Array.isArray(list)) throw badRequest('parameter "commands" is required');

@@ -2,12 +2,13 @@
 // executor asks for no shell, the ref as the only argument, stdin closed, an allowlisted
 // environment, a process group killed as a whole on timeout, and output that cannot grow
 // the bot however much the script prints.
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOutputTail } from "../../src/executor/output-tail.js";
 import { startScript, type RunRequest } from "../../src/executor/runner.js";
+import { isAlive, liveGroupMembers } from "../kit/processes.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -38,37 +39,6 @@ function run(scriptPath: string, extra: Partial<RunRequest> = {}) {
     timeoutMs: 10_000,
     ...extra,
   });
-}
-
-/**
- * Live members of a process group, read from /proc. A zombie counts as dead: it has
- * exited and only waits to be reaped by an init that, in a container, may never do so.
- */
-async function liveGroupMembers(pgid: number): Promise<number[]> {
-  const live: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = await procStat(Number(entry));
-    if (fields && fields[2] === String(pgid) && !["Z", "X"].includes(fields[0]!)) {
-      live.push(Number(entry));
-    }
-  }
-  return live;
-}
-
-/** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp, ... */
-async function procStat(pid: number): Promise<string[] | null> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, "utf8");
-    return text.slice(text.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
-
-async function isAlive(pid: number): Promise<boolean> {
-  const fields = await procStat(pid);
-  return fields !== null && !["Z", "X"].includes(fields[0]!);
 }
 
 /** Polls a condition (not time): children report through their output. */

@@ -2,7 +2,7 @@
 // /health, reads of opsbot.actions and opsbot.audit, the buttons and messages the bot
 // sent, and the live members of a process group (from /proc).
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Chat } from "grammy/types";
 import type { Pool } from "../../src/db/pool.js";
 import type { FakeBotApi, RecordedCall } from "./fake-bot-api.js";
+import { eventually } from "./eventually.js";
 
 /** A temp dir for scripts and the files they write; `remove()` deletes it. */
 export async function createScriptDir(prefix = "opsbot-actions-") {
@@ -67,19 +68,6 @@ export async function startHealthStub() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Polls until `condition` holds (children and detached runs report on their own time). */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-  what = "condition",
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 let groups = 0;
@@ -273,32 +261,6 @@ export function sentMessageId(
   return index < 0 ? undefined : index + 1;
 }
 
-// ---------------------------------------------------------------------------------------
-// Processes, from /proc. A zombie counts as dead: it has exited and only waits to be
-// reaped by an init that, in a container, may never do so.
+export { isAlive, liveGroupMembers } from "./processes.js";
 
-async function procStat(pid: number): Promise<string[] | null> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, "utf8");
-    return text.slice(text.lastIndexOf(")") + 2).split(" ");
-  } catch {
-    return null;
-  }
-}
-
-export async function isAlive(pid: number): Promise<boolean> {
-  const fields = await procStat(pid);
-  return fields !== null && !["Z", "X"].includes(fields[0]!);
-}
-
-export async function liveGroupMembers(pgid: number): Promise<number[]> {
-  const live: number[] = [];
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = await procStat(Number(entry));
-    if (fields && fields[2] === String(pgid) && !["Z", "X"].includes(fields[0]!)) {
-      live.push(Number(entry));
-    }
-  }
-  return live;
-}
+export { eventually };

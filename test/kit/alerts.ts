@@ -158,19 +158,6 @@ export async function finishWorkers(pool: Pool, ids: readonly number[]): Promise
   );
 }
 
-/** Polls until `condition` holds (for what the cron does on its own). */
-export async function eventually(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-  what = "condition",
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /**
  * PostgreSQL gone for the app: its database renamed away (its connections ended first),
  * so every connection attempt fails until `fn` is done; then put back.
@@ -205,3 +192,5 @@ export async function withDatabaseGone<T>(connectionString: string, fn: () => Pr
     await admin.end();
   }
 }
+
+export { eventually } from "./eventually.js";
