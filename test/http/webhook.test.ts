@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
+import { startFakeBotApi } from "../kit/fake-bot-api.js";
 import { buildTestApp, TEST_SECRET, TEST_TOKEN, type TestApp } from "../kit/build-test-app.js";
 import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates } from "../kit/updates.js";
@@ -28,6 +29,26 @@ describe("webhook endpoint", () => {
     );
     const commands = t.fake.callsTo("setMyCommands")[0]?.params.commands as { command: string }[];
     expect(commands.map((c) => c.command)).toEqual(expect.arrayContaining(["help", "whoami"]));
+  });
+
+  it("waits out Telegram's 429 on setWebhook and setMyCommands when replicas start together", async () => {
+    await t.close();
+    const fake = await startFakeBotApi();
+    fake.failNext("setWebhook", { kind: "429", retryAfter: 1 });
+    fake.failNext("setMyCommands", { kind: "429", retryAfter: 1 });
+    try {
+      const started = Date.now();
+      t = await buildTestApp({ fake });
+      const attempts = fake.callsTo("setWebhook");
+      expect(attempts).toHaveLength(2);
+      expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect((await t.post(updates.message("/whoami"))).status).toBe(200);
+    } finally {
+      await t.close();
+      await fake.close();
+      t = await buildTestApp();
+    }
   });
 
   it.each([
