@@ -23,6 +23,9 @@ const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const ROWS = { workerRuns: 1_000_000, running: 10_000, stuck: 200 };
 // As docker-compose deploys it: with Redis (update dedup there, not in PostgreSQL).
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/15";
+// The bot runs with the Docker image's node options.
+const PRODUCTION_NODE_OPTIONS =
+  /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync("Dockerfile", "utf8"))?.[1] ?? "";
 // A steady load well below saturation, for latency that is not queueing.
 const STEADY_RATE = 200;
 
@@ -64,7 +67,7 @@ function botEnv(extra: Record<string, string>) {
       WATCH_CRON: "0 0 1 1 *",
       LOG_LEVEL: "warn",
       REDIS_URL,
-      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
       ...extra,
     },
   };

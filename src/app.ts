@@ -11,7 +11,7 @@ import {
 import { createWatcher } from "./alerts/watcher.js";
 import { countUndelivered } from "./alerts/outbox-store.js";
 import { createAlertChannel } from "./bot/alert-channel.js";
-import { createOutboxApi } from "./bot/create-bot.js";
+import { createOutboxApi, LONG_POLL_SECONDS } from "./bot/create-bot.js";
 import { createActionReporter } from "./bot/action-reporter.js";
 import { alertsFeature } from "./bot/features/alerts.js";
 import { deployFeature } from "./bot/features/deploy.js";
@@ -221,7 +221,9 @@ export function createApp(deps: AppDeps) {
         ).catch((error: unknown) => logger.error({ err: error }, "could not register the webhook"));
       } else if (config.mode === "polling") {
         await withStartupRetry("deleteWebhook", () => bot.api.deleteWebhook(), logger, retry);
-        runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+        runner = run(bot, {
+          runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: LONG_POLL_SECONDS } },
+        });
         logger.info("long polling started");
       }
       watcher.start();
@@ -239,8 +241,8 @@ export function createApp(deps: AppDeps) {
       stopping ??= (async () => {
         accepting = false;
         if (runner?.isRunning()) await runner.stop();
-        await executor.stop(ACTION_SHUTDOWN_GRACE_MS);
-        await watcher.stop();
+        // Both within the grace period, side by side: a running deploy and the tick in flight.
+        await Promise.all([executor.stop(ACTION_SHUTDOWN_GRACE_MS), watcher.stop()]);
         await http?.close();
         schema?.stop();
         await schema?.ready;

@@ -44,10 +44,16 @@ export interface BotDeps {
   features?: Composer<BotContext>[];
 }
 
+// grammY waits 500 s for an answer by default: one hung request would hold a webhook
+// request, a watcher tick or a shutdown that long. Long polling waits LONG_POLL_SECONDS.
+const API_TIMEOUT_SECONDS = 10;
+export const LONG_POLL_SECONDS = 5;
+
 function clientOptions(deps: { apiRoot: string; fetch?: typeof fetch }) {
   return {
     apiRoot: deps.apiRoot,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    timeoutSeconds: API_TIMEOUT_SECONDS,
     // Network errors must not carry the token in the URL into our logs.
     sensitiveLogs: false,
   };

@@ -24,7 +24,10 @@ function compact(value: unknown): string {
 function apiLines(api: ApiHealth): string[] {
   const facts = [
     latency(api),
-    api.httpStatus !== undefined && api.httpStatus !== 200 ? `HTTP ${api.httpStatus}` : undefined,
+    // An unhealthy answer's status is already in its error.
+    api.httpStatus !== undefined && api.httpStatus !== 200 && api.status === "ok"
+      ? `HTTP ${api.httpStatus}`
+      : undefined,
     `status ${compact(api.reported)}`,
     `SSE ${compact(api.sse)}`,
     `Redis (API view) ${compact(api.redis)}`,

@@ -1,3 +1,4 @@
+import { HttpError } from "grammy";
 import { errorMessage } from "../../checks/status.js";
 import { escapeHtml } from "../format/html.js";
 import { shorten } from "../format/table.js";
@@ -12,13 +13,17 @@ const CONNECTION_CODES = new Set([
 const POOL_MESSAGES =
   /timeout exceeded when trying to connect|Connection terminated|Query read timeout/;
 
-/** Whether a handler failed because PostgreSQL did (not because of Telegram or a bug). */
+/**
+ * Whether a handler failed because PostgreSQL did (not because of a bug). Telegram's
+ * network failures come wrapped in grammY's HttpError; the checks catch their own; so a
+ * bare socket error reaching a handler comes from the database connection.
+ */
 export function isDatabaseError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (!(error instanceof Error) || error instanceof HttpError) return false;
   const code = (error as { code?: unknown }).code;
   // PostgreSQL's own errors carry a five-character SQLSTATE and a severity.
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && "severity" in error) return true;
-  if (typeof code === "string" && CONNECTION_CODES.has(code) && "address" in error) return true;
+  if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
   return POOL_MESSAGES.test(error.message);
 }
 
