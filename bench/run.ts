@@ -126,6 +126,8 @@ try {
   );
   await applyLabpicsSchema(db);
   await fillLargeTables(db, new Date(), ROWS);
+  // Settle the fresh tables now, so autovacuum does not compete with the first measurement.
+  await db.query("VACUUM ANALYZE");
 
   // 1. Webhook throughput: bare grammY vs opsbot, /help (no database) and /jobs (database).
   console.log("webhook load (autocannon, 50 connections)…");
@@ -143,6 +145,10 @@ try {
   await bare.waitFor(/bare bot listening/);
   const load = { secret: SECRET, userIds: USERS, connections: 50, durationSeconds: LOAD_SECONDS };
   const bareUrl = `http://127.0.0.1:${barePort}/`;
+  // Each side gets the same warm-up (JIT, connection pools) before it is measured.
+  const warmUp = (url: string, firstUpdateId: number) =>
+    loadWebhook({ ...load, url, text: "/help", firstUpdateId, durationSeconds: 3 });
+  await warmUp(bareUrl, 900_000_000);
   const bareHelp = await loadWebhook({ ...load, url: bareUrl, text: "/help", firstUpdateId: 1 });
   const bareSteady = await loadWebhook({
     ...load,
@@ -156,6 +162,7 @@ try {
   await applyLabpicsIndexes(db);
   await db.query("ANALYZE");
   const { bot, url } = await startBot();
+  await warmUp(url, 910_000_000);
   const help = await loadWebhook({ ...load, url, text: "/help", firstUpdateId: 10_000_000 });
   const steady = await loadWebhook({
     ...load,
@@ -270,7 +277,11 @@ try {
     `${sustained.ok} accepted, ${answered} answered`,
     `p50 ${ms(sustained.p50)}, p99 ${ms(sustained.p99)}`,
     "none lost",
-    sustained.ok === answered && sustained.non2xx + sustained.errors === 0,
+    // Requests still in flight when autocannon stops are answered but not counted as
+    // accepted: at most one per connection.
+    answered >= sustained.ok &&
+      answered - sustained.ok <= load.connections &&
+      sustained.non2xx + sustained.errors === 0,
   );
   record(
     "redelivered updates answered again",

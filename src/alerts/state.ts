@@ -33,10 +33,13 @@ export function step(input: StepInput): StepResult {
   for (const alert of input.observed) {
     const before = previous.get(alert.fingerprint);
     previous.delete(alert.fingerprint);
-    let state: AlertState = before
-      ? { ...before, summary: alert.summary }
-      : { ...alert, firingSince: now, resolvedAt: null, notifiedAt: null, queuedAt: null };
     let changed = before === undefined || before.summary !== alert.summary;
+    // A storm keeps thousands of alerts firing: an unchanged one is not copied every tick.
+    let state: AlertState = !before
+      ? { ...alert, firingSince: now, resolvedAt: null, notifiedAt: null, queuedAt: null }
+      : changed
+        ? { ...before, summary: alert.summary }
+        : before;
 
     if (
       state.queuedAt === null &&

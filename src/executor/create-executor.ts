@@ -1,7 +1,5 @@
 import { constants } from "node:fs";
-import { access, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { access, stat } from "node:fs/promises";
 import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import type { Logger } from "../log/create-logger.js";
@@ -11,9 +9,7 @@ import {
   createPending,
   expireLapsed,
   findAction,
-  finish,
   reapLapsed,
-  renewLease,
   audit,
   runningAction,
   setMessage,
@@ -23,8 +19,7 @@ import {
 } from "./actions-store.js";
 import { validateRef } from "./ref.js";
 import type { ActionReporter } from "./reporter.js";
-import { startScript, type RunningScript } from "./runner.js";
-import { verifyHealth } from "./verify.js";
+import { runAction, type RunningEntry } from "./run-action.js";
 
 export interface ExecutorConfig {
   deployScript?: string;
@@ -66,15 +61,6 @@ export type ConfirmResult =
   | { ok: false; reason: "busy"; busy: Action };
 
 const DEFAULT_LEASE_MS = 60_000;
-
-interface RunningEntry {
-  script?: RunningScript;
-  /** Aborted on shutdown: verification after the run is abandoned. */
-  shutdown: AbortController;
-  /** Set by shutdown: the outcome is "interrupted", whatever the script does. */
-  stopping: boolean;
-  finished?: Promise<void>;
-}
 
 export function createExecutor(deps: ExecutorDeps) {
   const { pool, clock, logger, config, reporter } = deps;
@@ -175,84 +161,14 @@ export function createExecutor(deps: ExecutorDeps) {
   function start(action: Action): void {
     const entry: RunningEntry = { stopping: false, shutdown: new AbortController() };
     running.set(action.id, entry);
-    entry.finished = run(action, entry).catch((error: unknown) => {
+    entry.finished = runAction(action, entry, {
+      ...deps,
+      leaseMs,
+      script: scriptFor(action.kind)!,
+      done: () => running.delete(action.id),
+    }).catch((error: unknown) => {
       logger.error({ err: error, action_id: action.id }, "action runner failed");
     });
-  }
-
-  async function run(action: Action, entry: RunningEntry): Promise<void> {
-    const logFile = join(tmpdir(), `opsbot-${action.id}.log`);
-    const script = startScript({
-      script: scriptFor(action.kind)!,
-      ref: action.ref,
-      // An allowlist, never the bot's own environment: no token, no database URL.
-      env: {
-        PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-        HOME: process.env.HOME ?? "/",
-        OPSBOT_ACTION: action.kind,
-        OPSBOT_REF: action.ref,
-        OPSBOT_REQUESTED_BY: action.requestedBy.name,
-      },
-      timeoutMs: config.actionTimeoutMs,
-      logFile,
-    });
-    entry.script = script;
-    await audit(pool, action.id, { event: "started", detail: { pid: script.pid } }, clock.now());
-    const startedAt = clock.now().getTime();
-    let lastTail = "";
-    const renew = setInterval(() => {
-      renewLease(pool, action.id, leaseMs).then(
-        (held) => {
-          if (!held)
-            logger.error({ action_id: action.id }, "lease lost: the action was marked interrupted");
-        },
-        (error: unknown) =>
-          logger.warn({ err: error, action_id: action.id }, "could not renew the action lease"),
-      );
-    }, leaseMs / 3);
-    const progress = setInterval(() => {
-      const tail = script.tail();
-      if (tail === lastTail) return;
-      lastTail = tail;
-      reporter
-        .progress(action, tail, clock.now().getTime() - startedAt)
-        .catch((error: unknown) => logger.warn({ err: error }, "progress edit failed"));
-    }, config.progressEditMs);
-    try {
-      const result = await script.done;
-      clearInterval(renew);
-      clearInterval(progress);
-      const outcome = entry.stopping ? "interrupted" : result.outcome;
-      const tail = result.tail.slice(-3000);
-      const done = await finish(pool, action.id, { ...result, outcome, tail }, clock.now());
-      if (done === undefined) {
-        // Reaped as interrupted while it ran (the lease lapsed): that was already reported.
-        logger.error({ action_id: action.id, outcome }, "action finished after its lease was lost");
-        return;
-      }
-      deps.onOutcome?.(action.kind, outcome);
-      if (outcome === "interrupted") return await reporter.interrupted(done);
-      await reporter.finished(done, result, logFile);
-      if (action.kind === "deploy" && result.outcome === "succeeded" && config.verifyMs > 0) {
-        const verdict = await verifyHealth({
-          ...deps,
-          verifyMs: config.verifyMs,
-          deployId: action.id,
-          signal: entry.shutdown.signal,
-        });
-        if (verdict === undefined) {
-          logger.warn({ action_id: action.id }, "verification abandoned: shutting down");
-          return;
-        }
-        await audit(pool, action.id, { event: "verified", detail: { ...verdict } }, clock.now());
-        await reporter.verified(done, verdict);
-      }
-    } finally {
-      clearInterval(renew);
-      clearInterval(progress);
-      running.delete(action.id);
-      await rm(logFile, { force: true });
-    }
   }
 
   /** Actions whose process is gone (lease lapsed): interrupted and reported, never re-run. */
