@@ -7,7 +7,7 @@ import { renderNotification } from "./render/alerts.js";
 export const SILENCE_PREFIX = "sil";
 export const SILENCE_CHOICES = { "1h": 3_600_000, "24h": 86_400_000 } as const;
 
-export function silenceKeyboard(outboxId: number): InlineKeyboard {
+function silenceKeyboard(outboxId: number): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const choice of Object.keys(SILENCE_CHOICES)) {
     keyboard.text(`Silence ${choice}`, `${SILENCE_PREFIX}:${outboxId}:${choice}`);

@@ -9,6 +9,7 @@ import { silenceDuration, silenceMatcher } from "../../alerts/silences.js";
 import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
 import { SILENCE_CHOICES, SILENCE_PREFIX } from "../alert-channel.js";
+import { actorOf } from "../actor.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
@@ -24,12 +25,6 @@ export const SILENCE_USAGE =
 export const UNSILENCE_USAGE = "Usage: /unsilence KEY — the key exactly as /alerts shows it";
 
 /** Who did it, as the team will recognise them. */
-export const displayName = (ctx: BotContext) =>
-  ctx.from
-    ? ctx.from.username
-      ? `@${ctx.from.username}`
-      : `${ctx.from.first_name} (${ctx.from.id})`
-    : "unknown";
 
 export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
   const { pool, clock } = deps;
@@ -49,7 +44,7 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
     if (!matcher.success || !ms.success || rest.length > 0) return ctx.reply(SILENCE_USAGE);
     const now = clock.now();
     const until = new Date(now.getTime() + ms.data);
-    await silence(pool, matcher.data, until, displayName(ctx), now);
+    await silence(pool, matcher.data, until, actorOf(ctx).name, now);
     await ctx.reply(`🔕 ${code(matcher.data)} silenced until ${formatUtc(until)}.`, html);
   });
 
@@ -71,7 +66,7 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
     const message = ctx.callbackQuery.message;
     const now = clock.now();
     const until = new Date(now.getTime() + SILENCE_CHOICES[choice]);
-    const who = displayName(ctx);
+    const who = actorOf(ctx).name;
     const row =
       message && ctx.chat
         ? await silenceNotification(

@@ -1,10 +1,11 @@
-import { Composer, InlineKeyboard, type Context } from "grammy";
-import { recentActions, type Action, type Actor } from "../../executor/actions-store.js";
+import { Composer, InlineKeyboard } from "grammy";
+import { recentActions, type Action } from "../../executor/actions-store.js";
 import type { Executor, RequestResult } from "../../executor/create-executor.js";
 import { previousGoodRef } from "../../executor/verify.js";
 import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
 import { ACTION_BUTTON, actionButton, parseActionButton } from "../callback-data.js";
+import { actorOf } from "../actor.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, htmlToPlain, truncateText } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
@@ -26,14 +27,6 @@ export interface DeployDeps {
 
 const html = { parse_mode: "HTML" } as const;
 
-export function actorOf(ctx: Context): Actor {
-  const from = ctx.from!;
-  return {
-    id: from.id,
-    name: from.username ? `@${from.username}` : `${from.first_name} (${from.id})`,
-  };
-}
-
 /** The answer to a request: Confirm/Cancel for a pending action, or why not. */
 export function renderRequest(result: RequestResult, deps: Pick<DeployDeps, "approval" | "clock">) {
   if (result.ok) {
@@ -49,12 +42,7 @@ export function renderRequest(result: RequestResult, deps: Pick<DeployDeps, "app
 }
 
 /** Request, then offer Confirm/Cancel on one message whose id the action keeps. */
-export async function offerAction(
-  ctx: BotContext,
-  deps: DeployDeps,
-  kind: Action["kind"],
-  ref: string,
-) {
+async function offerAction(ctx: BotContext, deps: DeployDeps, kind: Action["kind"], ref: string) {
   const result = await deps.executor.request({
     kind,
     ref,

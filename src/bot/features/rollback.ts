@@ -6,7 +6,8 @@ import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
 import { hasRole, roleOf, type AccessLists } from "../roles.js";
-import { actorOf, renderRequest, type DeployDeps } from "./deploy.js";
+import { actorOf } from "../actor.js";
+import { renderRequest, type DeployDeps } from "./deploy.js";
 
 const PICK = /^rbpick:(\d{1,2}|x)$/;
 const html = { parse_mode: "HTML" } as const;
