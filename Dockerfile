@@ -25,11 +25,12 @@ COPY --from=build /app/dist ./dist
 # Files stay root-owned (read-only to the bot); the process runs as the image's `node` user.
 USER node
 EXPOSE 8080
-# /healthz answers 503 when a dependency is down, so "unhealthy" here means degraded, not dead.
+# Liveness: the bot answers. /healthz says 503 when PostgreSQL or Redis is down, but then
+# the bot is exactly where it should be (reporting the outage), so 503 counts as alive.
 # Uses node's fetch: slim images have no curl. The HTTP server runs in webhook and polling
 # modes only (console mode needs a TTY and is not meant for a container).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok || r.status === 503 ? 0 : 1), () => process.exit(1))"]
 # Run node directly, not `npm start`: npm exits on SIGTERM without waiting for its child,
 # so the bot's graceful shutdown would never run. Still, PID 1 gets no default signal
 # handling and nobody reaps orphaned grandchildren of deploy scripts: run the container

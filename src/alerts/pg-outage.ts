@@ -76,6 +76,15 @@ export function createPgOutage(deps: PgOutageDeps) {
       if (claimed) await deps.redis?.del(PAGE_KEY).catch(() => undefined);
     },
 
+    /**
+     * PostgreSQL answered (this replica may not run the tick itself): the count of failing
+     * ticks starts over, so an old blip and a new one never add up to a page.
+     */
+    reachable(): void {
+      failures = 0;
+      if (!settled) since = undefined;
+    },
+
     /** After a good tick: the resolved pg_down to queue, if an outage was paged. */
     async recovered(now: Date): Promise<AlertState[]> {
       let pagedSince = pagedInMemory ? since : undefined;

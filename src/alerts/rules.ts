@@ -46,7 +46,9 @@ export function evaluateRules(
   const failures: FailureCounts = {};
 
   const component = (name: Component, check: ComponentCheck, summary: string) => {
-    const count = check.status === "down" ? (previous[name] ?? 0) + 1 : 0;
+    // DESIGN: anything but ok-like is unhealthy (a degraded API too); not configured is fine.
+    const failing = check.status === "down" || check.status === "degraded";
+    const count = failing ? (previous[name] ?? 0) + 1 : 0;
     failures[name] = count;
     if (count >= options.downAfterChecks) {
       alerts.push({ fingerprint: `${name}_down`, kind: `${name}_down`, source: name, summary });

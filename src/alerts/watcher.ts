@@ -62,6 +62,7 @@ export function createWatcher(deps: WatcherDeps) {
     let generation: number | undefined;
     try {
       generation = await acquireLease(pool, instance, LEASE_MS);
+      outage.reachable();
       if (generation === undefined) return "skipped";
     } catch (error) {
       // Unreachable is an outage; anything else (schema not migrated yet) just a failed tick.

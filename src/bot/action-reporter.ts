@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Action } from "../executor/actions-store.js";
-import type { ActionReporter } from "../executor/reporter.js";
+import { OUTPUT_TAIL_CHARS, type ActionReporter } from "../executor/reporter.js";
 import { actionButton } from "./callback-data.js";
 import {
   renderExpired,
@@ -12,8 +12,6 @@ import {
 } from "./render/actions.js";
 
 const html = { parse_mode: "HTML" } as const;
-// Roughly what the final message shows of the output (see render/actions.ts).
-const SHOWN_OUTPUT = 3000;
 
 /** Reports an action in its chat: one message edited as it runs, then the verdict. */
 export function createActionReporter(getApi: () => Api): ActionReporter {
@@ -27,7 +25,7 @@ export function createActionReporter(getApi: () => Api): ActionReporter {
     progress: (action, tail, elapsedMs) => edit(action, renderRunning(action, tail, elapsedMs)),
     async finished(action, result, logFile) {
       // Output longer than the message can show goes along whole (size-capped) as a file.
-      const attach = logFile !== undefined && result.totalBytes > SHOWN_OUTPUT;
+      const attach = logFile !== undefined && result.totalBytes > OUTPUT_TAIL_CHARS;
       await edit(action, renderFinished(action, result, attach));
       if (attach && logFile !== undefined) {
         await getApi().sendDocument(

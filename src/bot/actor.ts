@@ -10,3 +10,11 @@ export function actorOf(ctx: Context): Actor {
     name: from.username ? `@${from.username}` : `${from.first_name} (${from.id})`,
   };
 }
+
+/** The forum topic a message belongs to, if any (a reply thread is not a topic). */
+export function topicOf(ctx: Context): { threadId?: number } {
+  const msg = ctx.msg;
+  return msg?.is_topic_message && msg.message_thread_id !== undefined
+    ? { threadId: msg.message_thread_id }
+    : {};
+}

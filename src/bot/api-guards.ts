@@ -59,6 +59,19 @@ function redactOutgoing(redact: Redactor): Transformer<RawApi> {
   };
 }
 
+/**
+ * Telegram's 5xx: one retry after a second. (auto-retry's own 5xx backoff starts at 3 s
+ * and also sleeps after its last attempt: too long inside a webhook request.)
+ */
+function retryServerErrorOnce(delayMs: number): Transformer<RawApi> {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (result.ok || result.error_code < 500) return result;
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    return prev(method, payload, signal);
+  };
+}
+
 export interface ApiGuardOptions {
   metrics: Metrics;
   logger: Logger;
@@ -87,6 +100,7 @@ export function installApiGuards(api: Api, options: ApiGuardOptions): void {
         rethrowHttpErrors: true,
       }),
     );
+    api.config.use(retryServerErrorOnce(1_000));
   }
   api.config.use(toleratePresentation(options.logger));
   api.config.use(redactOutgoing(options.redact));

@@ -81,6 +81,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const served = guarded.filter((ctx) => ctx.chatServed);
   served.use(startFeature(), ...(deps.features ?? []));
   guarded.use(unhandledFeature());
+  // Polling mode's runner reports what escapes the middleware here, not to console.error.
+  bot.catch((error) => deps.logger.error({ err: error.error }, "update failed"));
   return bot;
 }
 

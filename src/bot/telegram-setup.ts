@@ -2,12 +2,8 @@ import { GrammyError, type Bot } from "grammy";
 import type { Logger } from "../log/create-logger.js";
 import type { BotContext } from "./context.js";
 
-export const ALLOWED_UPDATES = [
-  "message",
-  "edited_message",
-  "callback_query",
-  "my_chat_member",
-] as const;
+// Only what a feature handles: edited messages run nothing, so they are not even sent.
+export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
 export interface RetryOptions {
   attempts: number;

@@ -1,5 +1,6 @@
 import { validate } from "node-cron";
 import { z } from "zod";
+import { validateRef } from "../executor/ref.js";
 
 // Variables are named exactly as in DESIGN.md; operators and docs rely on them.
 
@@ -94,7 +95,11 @@ export const envSchema = z.object({
   ALERT_REPEAT_MINUTES: positiveInt(240),
   DEPLOY_SCRIPT: optionalText,
   ROLLBACK_SCRIPT: optionalText,
-  DEPLOY_DEFAULT_REF: z.string().trim().min(1).default("main"),
+  DEPLOY_DEFAULT_REF: z
+    .string()
+    .trim()
+    .default("main")
+    .refine((ref) => validateRef(ref).ok, "is not a valid deploy ref (see /deploy's rules)"),
   APPROVAL: z.enum(["self", "other"]).default("self"),
   CONFIRM_TTL_SECONDS: positiveInt(120),
   ACTION_TIMEOUT_SECONDS: positiveInt(900),

@@ -264,12 +264,16 @@ export async function finish(
  * Running actions whose process stopped renewing: interrupted, never re-run. Leases are
  * set and judged in database time, so a replica whose clock runs ahead reaps nothing alive.
  */
-export async function reapLapsed(pool: Pool, now: Date): Promise<Action[]> {
+export async function reapLapsed(
+  pool: Pool,
+  now: Date,
+  alive: readonly string[] = [],
+): Promise<Action[]> {
   return changeAndAudit(
     pool,
     `UPDATE opsbot.actions SET state = 'interrupted', finished_at = $1, lease_expires_at = NULL
-      WHERE state = 'running' AND lease_expires_at < now()`,
-    [now],
+      WHERE state = 'running' AND lease_expires_at < now() AND NOT (id = ANY($2::uuid[]))`,
+    [now, alive],
     { event: "interrupted", detail: { reason: "lease lapsed: the process running it stopped" } },
     now,
   );

@@ -9,6 +9,7 @@ import {
   createPending,
   expireLapsed,
   findAction,
+  finish,
   reapLapsed,
   audit,
   runningAction,
@@ -66,6 +67,7 @@ export function createExecutor(deps: ExecutorDeps) {
   const { pool, clock, logger, config, reporter } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const running = new Map<string, RunningEntry>();
+  let stopped = false;
 
   const scriptFor = (kind: ActionKind) =>
     kind === "deploy" ? config.deployScript : config.rollbackScript;
@@ -159,6 +161,18 @@ export function createExecutor(deps: ExecutorDeps) {
 
   /** Runs a claimed action detached from the update; reports by editing its message. */
   function start(action: Action): void {
+    if (stopped) {
+      // A Confirm that raced the shutdown: never spawn what nobody will watch.
+      void finish(
+        pool,
+        action.id,
+        { outcome: "interrupted", exitCode: null, tail: "" },
+        clock.now(),
+      )
+        .then((done) => done && reporter.interrupted(done))
+        .catch((error: unknown) => logger.warn({ err: error }, "could not close the action"));
+      return;
+    }
     const entry: RunningEntry = { stopping: false, shutdown: new AbortController() };
     running.set(action.id, entry);
     entry.finished = runAction(action, entry, {
@@ -173,7 +187,9 @@ export function createExecutor(deps: ExecutorDeps) {
 
   /** Actions whose process is gone (lease lapsed): interrupted and reported, never re-run. */
   async function reap(): Promise<Action[]> {
-    const lapsed = await reapLapsed(pool, clock.now());
+    // This process's own actions are alive whatever their lease says (it lapses while the
+    // database is away); only another process's silence means interrupted.
+    const lapsed = await reapLapsed(pool, clock.now(), [...running.keys()]);
     for (const action of lapsed) {
       deps.onOutcome?.(action.kind, "interrupted");
       await reporter
@@ -191,6 +207,7 @@ export function createExecutor(deps: ExecutorDeps) {
 
   /** Shutdown: let running actions finish within the deadline, else stop and mark them. */
   async function stop(deadlineMs: number): Promise<void> {
+    stopped = true;
     await Promise.all(
       [...running].map(async ([id, entry]) => {
         entry.shutdown.abort();

@@ -1,6 +1,9 @@
 import type { Action } from "./actions-store.js";
 import type { RunResult } from "./runner.js";
 
+/** How much of a script's output is kept and shown; longer output goes along as a file. */
+export const OUTPUT_TAIL_CHARS = 3000;
+
 export interface VerifyResult {
   healthy: boolean;
   waitedMs: number;

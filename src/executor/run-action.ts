@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { audit, finish, renewLease, type Action } from "./actions-store.js";
 import type { ExecutorDeps } from "./create-executor.js";
 import { startScript, type RunningScript } from "./runner.js";
+import { OUTPUT_TAIL_CHARS } from "./reporter.js";
 import { verifyHealth } from "./verify.js";
 
 /** One running action of this process, as the executor tracks it. */
@@ -49,33 +50,50 @@ export async function runAction(
     logFile,
   });
   entry.script = script;
-  await audit(pool, action.id, { event: "started", detail: { pid: script.pid } }, clock.now());
   const startedAt = clock.now().getTime();
-  let lastTail = "";
+  // A report that fails (Telegram down) is logged; it never skips what comes after it.
+  const report = async (what: string, send: () => Promise<void>) => {
+    try {
+      await send();
+    } catch (error) {
+      logger.warn({ err: error, action_id: action.id }, `could not report ${what}`);
+    }
+  };
   const renew = setInterval(() => {
     renewLease(pool, action.id, leaseMs).then(
       (held) => {
-        if (!held)
-          logger.error({ action_id: action.id }, "lease lost: the action was marked interrupted");
+        if (held || entry.stopping) return;
+        // Another replica judged this action dead and freed its slot: fail closed, so two
+        // actions never run at once.
+        logger.error({ action_id: action.id }, "lease lost: stopping the action");
+        entry.stopping = true;
+        void script.stop("lease lost");
       },
       (error: unknown) =>
         logger.warn({ err: error, action_id: action.id }, "could not renew the action lease"),
     );
   }, leaseMs / 3);
+  // One progress edit at a time, and none after the verdict: a late one would overwrite it.
+  let lastTail = "";
+  let editing: Promise<void> = Promise.resolve();
+  let editBusy = false;
   const progress = setInterval(() => {
     const tail = script.tail();
-    if (tail === lastTail) return;
+    if (editBusy || tail === lastTail) return;
     lastTail = tail;
-    reporter
-      .progress(action, tail, clock.now().getTime() - startedAt)
-      .catch((error: unknown) => logger.warn({ err: error }, "progress edit failed"));
+    editBusy = true;
+    editing = report("progress", () =>
+      reporter.progress(action, tail, clock.now().getTime() - startedAt),
+    ).finally(() => (editBusy = false));
   }, config.progressEditMs);
   try {
+    await audit(pool, action.id, { event: "started", detail: { pid: script.pid } }, clock.now());
     const result = await script.done;
     clearInterval(renew);
     clearInterval(progress);
+    await editing;
     const outcome = entry.stopping ? "interrupted" : result.outcome;
-    const tail = result.tail.slice(-3000);
+    const tail = result.tail.slice(-OUTPUT_TAIL_CHARS);
     const done = await finish(pool, action.id, { ...result, outcome, tail }, clock.now());
     if (done === undefined) {
       // Reaped as interrupted while it ran (the lease lapsed): that was already reported.
@@ -83,8 +101,9 @@ export async function runAction(
       return;
     }
     deps.onOutcome?.(action.kind, outcome);
-    if (outcome === "interrupted") return await reporter.interrupted(done);
-    await reporter.finished(done, result, logFile);
+    if (outcome === "interrupted")
+      return await report("interruption", () => reporter.interrupted(done));
+    await report("the result", () => reporter.finished(done, result, logFile));
     if (action.kind === "deploy" && result.outcome === "succeeded" && config.verifyMs > 0) {
       const verdict = await verifyHealth({
         ...deps,
@@ -97,7 +116,7 @@ export async function runAction(
         return;
       }
       await audit(pool, action.id, { event: "verified", detail: { ...verdict } }, clock.now());
-      await reporter.verified(done, verdict);
+      await report("the verification", () => reporter.verified(done, verdict));
     }
   } finally {
     clearInterval(renew);

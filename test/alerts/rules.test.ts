@@ -50,13 +50,16 @@ describe("alert rules", () => {
     expect(evaluateRules(healthy, second.failures, { downAfterChecks: 2 }).failures.api).toBe(0);
   });
 
-  it("counts a degraded API as not down and Redis not configured as fine", () => {
-    const snapshot: Snapshot = {
+  it("counts a degraded API as failing and Redis not configured as fine", () => {
+    const degraded: Snapshot = {
       ...healthy,
       api: { status: "degraded" },
       redis: { status: "not_configured" },
     };
-    expect(fingerprints(snapshot, { api: 5, redis: 5 })).toEqual([]);
+    expect(fingerprints(degraded, { api: 1, redis: 5 })).toEqual(["api_down"]);
+    expect(fingerprints({ ...healthy, redis: { status: "not_configured" } }, { redis: 5 })).toEqual(
+      [],
+    );
   });
 
   it("fingerprints stuck runs, failed and overdue jobs, failed and stale connectors", () => {

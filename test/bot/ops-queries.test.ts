@@ -349,7 +349,7 @@ describe("ops queries through the webhook", () => {
       expect(api).toMatch(/\d+ ms/);
       expect(reply.text).toContain("uptime=12");
       expect(lineOf(reply.text, "PostgreSQL")).toMatch(
-        /^✅ <b>PostgreSQL<\/b> \d+ ms · connections \d+\/\d+$/,
+        /^✅ <b>PostgreSQL<\/b> ok · \d+ ms · connections \d+\/\d+$/,
       );
       expect(lineOf(reply.text, "Redis")).toBe("➖ <b>Redis</b> not configured");
       expect(lineOf(reply.text, "Bot")).toContain("vtest");
@@ -534,7 +534,7 @@ describe.skipIf(!redisUrl)("with Redis up", () => {
   it("/health shows Redis ok with its latency and memory", async () => {
     const reply = await ask(t, "/health");
     const redis = reply.text.split("\n").find((l) => l.includes("<b>Redis</b>"));
-    expect(redis).toMatch(/^✅ <b>Redis<\/b> \d+ ms · memory \d+(\.\d)? (B|KB|MB|GB)$/);
+    expect(redis).toMatch(/^✅ <b>Redis<\/b> ok · \d+ ms · memory \d+(\.\d)? (B|KB|MB|GB)$/);
   });
 });
 

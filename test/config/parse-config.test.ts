@@ -79,6 +79,7 @@ describe("parseConfig", () => {
     [{ HEARTBEAT_URL: "ftp://x" }, "HEARTBEAT_URL must be an http(s) URL"],
     [{ ALERT_CHAT_ID: "@team" }, "ALERT_CHAT_ID must be a numeric Telegram chat id"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ DEPLOY_DEFAULT_REF: "--upload-pack=x" }, "DEPLOY_DEFAULT_REF is not a valid deploy ref"],
   ])("rejects %j naming the variable", (env, expected) => {
     const message = errorOf(env);
     expect(message).toContain(expected);

@@ -931,6 +931,29 @@ describe("deploy through the webhook", () => {
       expect(state).toBe("running");
     });
 
+    it("the process running an action does not reap it when its lease lapsed (the database was away)", async () => {
+      const chat = freshGroup();
+      const gate = scripts.file("gate-own");
+      await useScript(`#!/bin/bash\nwhile [ ! -e '${gate}' ]; do sleep 0.05; done\n`);
+      const offer = await requestDeploy(t, "v4.3.0", chat);
+      await press(t, offer.confirm, { chat, messageId: offer.messageId });
+      let state: string | undefined;
+      try {
+        // As after a database outage longer than the lease: no renewal got through.
+        await t.pool.query(
+          "UPDATE opsbot.actions SET lease_expires_at = now() - interval '1 minute' WHERE id = $1",
+          [offer.id],
+        );
+        await t.app.executor.reap();
+        state = (await actionById(t.pool, offer.id))!.state;
+      } finally {
+        await writeFile(gate, "");
+        await settle(t, offer.id);
+      }
+      expect(state).toBe("running");
+      expect((await actionById(t.pool, offer.id))!.state).toBe("succeeded");
+    });
+
     it("a tick leaves a running action whose lease is current alone", async () => {
       const chat = freshGroup();
       const id = await insertAction(t.pool, {

@@ -117,6 +117,18 @@ describe("webhook endpoint", () => {
     expect(t.logs.text()).not.toContain(TEST_TOKEN.split(":")[1]);
   });
 
+  it("retries a reply once after Telegram's 500, so one blip does not lose it", async () => {
+    const failures = () => t.logs.entries().filter((e) => e.msg === "handler failed").length;
+    const before = failures();
+    t.fake.failNext("sendMessage", { kind: "500" });
+    const res = await t.post(updates.message("/whoami"));
+    expect(res.status).toBe(200);
+    const attempts = t.fake.callsTo("sendMessage");
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(failures()).toBe(before);
+  });
+
   it("keeps the token out of logs when the Bot API connection is reset", async () => {
     t.fake.failNext("sendMessage", { kind: "reset" }, 10);
     const res = await t.post(updates.message("/whoami"));

@@ -5,7 +5,7 @@ import { previousGoodRef } from "../../executor/verify.js";
 import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
 import { ACTION_BUTTON, actionButton, parseActionButton } from "../callback-data.js";
-import { actorOf } from "../actor.js";
+import { actorOf, topicOf } from "../actor.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, htmlToPlain, truncateText } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
@@ -48,7 +48,7 @@ async function offerAction(ctx: BotContext, deps: DeployDeps, kind: Action["kind
     ref,
     requester: actorOf(ctx),
     chatId: ctx.chat!.id,
-    ...(ctx.msg?.message_thread_id !== undefined ? { threadId: ctx.msg.message_thread_id } : {}),
+    ...topicOf(ctx),
   });
   const { text, keyboard } = renderRequest(result, deps);
   const sent = await ctx.reply(text, { ...html, ...(keyboard ? { reply_markup: keyboard } : {}) });

@@ -6,7 +6,7 @@ import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
 import { hasRole, roleOf, type AccessLists } from "../roles.js";
-import { actorOf } from "../actor.js";
+import { actorOf, topicOf } from "../actor.js";
 import { renderRequest, type DeployDeps } from "./deploy.js";
 
 const PICK = /^rbpick:(\d{1,2}|x)$/;
@@ -65,6 +65,7 @@ export function rollbackFeature(deps: RollbackDeps) {
           ref,
           requester: actorOf(next),
           chatId: next.chat!.id,
+          ...topicOf(next),
         }),
       );
       const { text, keyboard: confirm } = renderRequest(result, deps);

@@ -9,7 +9,7 @@ const latency = (c: ComponentCheck) =>
   c.latencyMs !== undefined ? `${c.latencyMs} ms` : undefined;
 
 function line(name: string, check: ComponentCheck, facts: (string | undefined)[]): string {
-  const parts = [check.status === "ok" ? undefined : check.status.replace("_", " "), ...facts];
+  const parts = [check.status.replace("_", " "), ...facts];
   if (check.error) parts.push(shorten(check.error, 120));
   const text = parts.filter((p): p is string => p !== undefined && p !== "").map(escapeHtml);
   return `${STATUS_MARK[check.status]} ${bold(name)} ${text.join(" · ")}`.trimEnd();
