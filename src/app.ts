@@ -19,6 +19,7 @@ import { rollbackFeature } from "./bot/features/rollback.js";
 import { createExecutor } from "./executor/create-executor.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
 import { createChecks } from "./checks/create-checks.js";
+import { errorMessage, type ComponentCheck } from "./checks/status.js";
 import type { Clock } from "./clock.js";
 import { secretsOf, type Config } from "./config/parse-config.js";
 import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
@@ -69,10 +70,10 @@ export function createApp(deps: AppDeps) {
     overdueMinutes: config.JOB_OVERDUE_MINUTES,
     staleMinutes: config.SYNC_STALE_MINUTES,
     stuckMinutes: config.STUCK_AFTER_MINUTES,
-    botFacts: () => ({
+    botFacts: async () => ({
       version: deps.version,
       startedAt,
-      ...(watcher.isRunning() ? { lastTickAt: watcher.lastTickAt() } : {}),
+      ...(watcher.isRunning() ? { lastTickAt: await watcher.lastTickAt() } : {}),
     }),
     fetch: deps.apiFetch,
     ...(deps.apiTimeoutMs !== undefined ? { apiTimeoutMs: deps.apiTimeoutMs } : {}),
@@ -154,6 +155,7 @@ export function createApp(deps: AppDeps) {
   });
 
   let schema: SchemaState | undefined;
+  let webhook: ComponentCheck = { status: "down", error: "not registered yet" };
   let http: HttpServer | undefined;
   let runner: RunnerHandle | undefined;
   let accepting = false;
@@ -161,13 +163,17 @@ export function createApp(deps: AppDeps) {
   const retry: RetryOptions = { attempts: 5, maxDelayMs: 10_000, sleep };
 
   const healthz = createHealthzRoute({
-    checks: { postgres: checks.postgres, redis: checks.redis },
+    checks: {
+      postgres: checks.postgres,
+      redis: checks.redis,
+      ...(config.mode === "webhook" ? { webhook: () => Promise.resolve(webhook) } : {}),
+    },
     facts: async () => ({
       version: deps.version,
       mode: config.mode,
       uptimeSeconds: Math.round((deps.clock.now().getTime() - startedAt.getTime()) / 1000),
       schemaReady: schema?.isReady() ?? false,
-      lastTickAt: watcher.lastTickAt(),
+      lastTickAt: await watcher.lastTickAt(),
       undeliveredAlerts: await countUndelivered(pool).catch(() => null),
     }),
   });
@@ -212,15 +218,25 @@ export function createApp(deps: AppDeps) {
         (error: unknown) => logger.error({ err: error }, "could not register the command list"),
       );
       if (config.mode === "webhook") {
-        await setWebhook(
+        // Not fatal (another replica may have registered it), but never silent: /healthz says so.
+        webhook = await setWebhook(
           bot,
           config.WEBHOOK_URL,
           config.TELEGRAM_WEBHOOK_SECRET,
           logger,
           retry,
-        ).catch((error: unknown) => logger.error({ err: error }, "could not register the webhook"));
+        )
+          .then((): ComponentCheck => ({ status: "ok" }))
+          .catch((error: unknown): ComponentCheck => {
+            logger.error({ err: error }, "could not register the webhook");
+            return { status: "down", error: `setWebhook failed: ${errorMessage(error)}` };
+          });
       } else if (config.mode === "polling") {
-        await withStartupRetry("deleteWebhook", () => bot.api.deleteWebhook(), logger, retry);
+        // Polling cannot work while a webhook is set: keep trying, as for getMe.
+        await withStartupRetry("deleteWebhook", () => bot.api.deleteWebhook(), logger, {
+          ...retry,
+          attempts: Infinity,
+        });
         runner = run(bot, {
           runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: LONG_POLL_SECONDS } },
         });

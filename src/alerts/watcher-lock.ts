@@ -55,3 +55,11 @@ export async function housekeeping(pool: Pool): Promise<void> {
   await pool.query("DELETE FROM opsbot.silences WHERE until < now() - interval '7 days'");
   await pool.query("DELETE FROM opsbot.seen_updates WHERE expires_at < now()");
 }
+
+/** When any replica last finished a tick: the fleet's watcher, not this process's. */
+export async function lastFinishedTick(pool: Pool): Promise<Date | null> {
+  const { rows } = await pool.query<{ at: Date | null }>(
+    "SELECT max(finished_at) AS at FROM opsbot.watcher_ticks",
+  );
+  return rows[0]?.at ?? null;
+}

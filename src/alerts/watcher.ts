@@ -18,6 +18,7 @@ import {
   claimTick,
   finishTick,
   housekeeping,
+  lastFinishedTick,
   releaseLease,
 } from "./watcher-lock.js";
 
@@ -141,7 +142,11 @@ export function createWatcher(deps: WatcherDeps) {
 
   return {
     tick,
-    lastTickAt: () => lastTickAt,
+    /** The last tick of any replica (this one may never win the lease); ours if unknown. */
+    lastTickAt: async (): Promise<Date | null> => {
+      const fleet = await lastFinishedTick(pool).catch(() => null);
+      return fleet !== null && (lastTickAt === null || fleet > lastTickAt) ? fleet : lastTickAt;
+    },
     isRunning: () => task !== undefined,
     start() {
       // Replicas compute the same scheduled slot, hence the same tick key.

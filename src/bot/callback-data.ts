@@ -7,11 +7,11 @@ export type ActionVerb = keyof typeof VERBS;
 
 export const actionButton = (verb: ActionVerb, id: string) => `act:${VERBS[verb]}:${id}`;
 
-const PATTERN = /^act:(ok|no|rb):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-export const ACTION_BUTTON = PATTERN;
+export const ACTION_BUTTON =
+  /^act:(ok|no|rb):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function parseActionButton(data: string): { verb: ActionVerb; id: string } | undefined {
-  const match = PATTERN.exec(data);
+  const match = ACTION_BUTTON.exec(data);
   if (!match) return undefined;
   const verb = (Object.keys(VERBS) as ActionVerb[]).find((v) => VERBS[v] === match[1]);
   return verb && match[2] ? { verb, id: match[2] } : undefined;

@@ -32,7 +32,7 @@ export interface ChecksDeps {
   overdueMinutes: number;
   staleMinutes: number;
   stuckMinutes: number;
-  botFacts: () => BotFacts;
+  botFacts: () => Promise<BotFacts>;
   fetch?: typeof fetch;
 }
 
@@ -48,12 +48,13 @@ export function createChecks(deps: ChecksDeps) {
     postgres: () => checkPostgres(pool),
     redis: () => checkRedis(deps.redis),
     async health(): Promise<Health> {
-      const [apiResult, postgres, redis] = await Promise.all([
+      const [apiResult, postgres, redis, bot] = await Promise.all([
         api(),
         checkPostgres(pool),
         checkRedis(deps.redis),
+        deps.botFacts(),
       ]);
-      return { api: apiResult, postgres, redis, bot: deps.botFacts(), checkedAt: clock.now() };
+      return { api: apiResult, postgres, redis, bot, checkedAt: clock.now() };
     },
     jobs: () => listJobs(pool, clock.now(), deps.overdueMinutes),
     stuck: (minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT) =>

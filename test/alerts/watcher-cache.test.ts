@@ -59,4 +59,17 @@ describe("firing alerts cached between quiet ticks", () => {
     expect(messagesTo(fake)).toHaveLength(4);
     expect(messagesTo(fake)[3]!.text).toContain(`stuck_worker:${second}`);
   });
+
+  it("report the fleet's last tick on a replica that never ran one", async () => {
+    const idle = await buildAlertApp(api.url, { database, fake });
+    try {
+      await ticks(a, 1);
+      const res = await fetch(`${idle.baseUrl}/healthz`);
+      const health = (await res.json()) as { lastTickAt: string | null };
+      expect(health.lastTickAt).not.toBeNull();
+      expect(Date.now() - new Date(health.lastTickAt!).getTime()).toBeLessThan(60_000);
+    } finally {
+      await idle.close();
+    }
+  });
 });
