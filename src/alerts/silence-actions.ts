@@ -1,14 +1,8 @@
 import type { Pool } from "../db/pool.js";
-import { endSilence, loadOpenAlerts, loadSilences, saveSilences } from "./alert-store.js";
+import { loadOpenAlerts, loadSilences, saveSilences } from "./alert-store.js";
 import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.js";
 import { silenceFor } from "./silences.js";
 import type { AlertState, Silence } from "./types.js";
-
-export async function silence(pool: Pool, matcher: string, until: Date, by: string, now: Date) {
-  await saveSilences(pool, [matcher], until, by, now);
-}
-
-export const unsilence = endSilence;
 
 /** Silences every alert a sent notification announced; undefined if there is no such message. */
 export async function silenceNotification(

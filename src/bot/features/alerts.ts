@@ -1,10 +1,6 @@
 import { Composer } from "grammy";
-import {
-  silence,
-  silenceNotification,
-  unsilence,
-  firingNow,
-} from "../../alerts/silence-actions.js";
+import { silenceNotification, firingNow } from "../../alerts/silence-actions.js";
+import { endSilence, saveSilences } from "../../alerts/alert-store.js";
 import { silenceDuration, silenceMatcher } from "../../alerts/silences.js";
 import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
@@ -44,7 +40,7 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
     if (!matcher.success || !ms.success || rest.length > 0) return ctx.reply(SILENCE_USAGE);
     const now = clock.now();
     const until = new Date(now.getTime() + ms.data);
-    await silence(pool, matcher.data, until, actorOf(ctx).name, now);
+    await saveSilences(pool, [matcher.data], until, actorOf(ctx).name, now);
     await ctx.reply(`🔕 ${code(matcher.data)} silenced until ${formatUtc(until)}.`, html);
   });
 
@@ -52,7 +48,7 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
     const parts = ctx.match.trim().split(/\s+/);
     const matcher = silenceMatcher.safeParse(parts[0] ?? "");
     if (!matcher.success || parts.length !== 1) return ctx.reply(UNSILENCE_USAGE);
-    const ended = await unsilence(pool, matcher.data, clock.now());
+    const ended = await endSilence(pool, matcher.data, clock.now());
     const text = ended
       ? `🔔 ${code(matcher.data)} is no longer silenced.`
       : `No silence in force for ${code(matcher.data)}.`;
