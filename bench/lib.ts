@@ -1,6 +1,7 @@
 // Small helpers for the benchmark: processes, stats, load.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
 import autocannon from "autocannon";
 
 export interface Proc {
@@ -143,4 +144,72 @@ export async function loadWebhook(options: {
     ok: result["2xx"],
     errors: result.errors,
   };
+}
+
+/**
+ * An open-loop load at an even pace (one request every 1000/rate ms, up to `sockets`
+ * keep-alive connections): latency as one update sees it, without the bursts a
+ * connection-driven generator makes.
+ */
+export async function pacedLatency(options: {
+  url: string;
+  secret: string;
+  text: string;
+  userIds: readonly number[];
+  rate: number;
+  durationSeconds: number;
+  firstUpdateId: number;
+  sockets: number;
+}): Promise<{ p50: number; p99: number; failed: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.sockets });
+  const target = new URL(options.url);
+  const latencies: number[] = [];
+  let failed = 0;
+  const send = (id: number) =>
+    new Promise<void>((resolve) => {
+      const body = JSON.stringify(
+        webhookUpdate(id, options.userIds[id % options.userIds.length]!, options.text),
+      );
+      const started = performance.now();
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+            "x-telegram-bot-api-secret-token": options.secret,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - started);
+            else failed++;
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => {
+        failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const total = options.rate * options.durationSeconds;
+  const gapMs = 1000 / options.rate;
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + i * gapMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(send(options.firstUpdateId + i));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
 }
