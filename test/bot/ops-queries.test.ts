@@ -1,8 +1,7 @@
 // /health, /jobs, /stuck, /sync and the /start quick-action buttons, driven through the
 // real webhook against real PostgreSQL (and Redis where it matters), with the API's
 // /health served by a small HTTP server this file controls.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Update } from "grammy/types";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -21,6 +20,7 @@ import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { captureLogs } from "../kit/log-capture.js";
 import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates, OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
+import { closedPort, listen } from "../kit/ports.js";
 
 const updates = createUpdates(70_000);
 const NOW = new Date("2025-03-10T09:00:00Z");
@@ -41,19 +41,6 @@ function serveApi(_req: IncomingMessage, res: ServerResponse): void {
   else if (apiMode === "garbage")
     res.writeHead(200, { "content-type": "text/html" }).end("<html>502 Bad Gateway</html>");
   // "hang": never answer.
-}
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-/** A port nothing listens on: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const apiServer = createServer(serveApi);

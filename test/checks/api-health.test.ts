@@ -1,9 +1,9 @@
 // checkApi against a real HTTP server: DESIGN asks for lenient parsing of the API's
 // /health, and for every kind of failure to come out as "down" with what was received.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkApi } from "../../src/checks/api-health.js";
+import { closedPort, listen } from "../kit/ports.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -13,19 +13,6 @@ const answer =
   (_req, res) => {
     res.writeHead(status, { "content-type": type }).end(body);
   };
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-/** A port nothing listens on: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("checkApi", () => {
   let handler: Handler = answer(200, "{}");

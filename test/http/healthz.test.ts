@@ -8,7 +8,7 @@ import { createPool, type Pool } from "../../src/db/pool.js";
 import { createRedis, type Redis } from "../../src/db/redis.js";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { createLogger } from "../../src/log/create-logger.js";
-import { buildTestApp, TEST_SECRET, TEST_TOKEN, type TestApp } from "../kit/build-test-app.js";
+import { buildTestApp, TEST_SECRET, webhookEnv, type TestApp } from "../kit/build-test-app.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { captureLogs } from "../kit/log-capture.js";
 import { testRedisUrl } from "../kit/redis.js";
@@ -86,16 +86,8 @@ describe("GET /healthz with PostgreSQL up and no Redis", () => {
 /** The app as main.ts wires it, but started without waiting for the schema. */
 async function startWithoutSchema(env: Record<string, string>) {
   const fake: FakeBotApi = await startFakeBotApi();
-  const config = parseConfig({
-    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
-    WEBHOOK_URL: "https://opsbot.test/telegram/webhook",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    LOG_LEVEL: "debug",
-    ...env,
-  });
+  const config = parseConfig(webhookEnv(fake, { LOG_LEVEL: "debug", ...env }));
+
   const logs = captureLogs();
   const logger = createLogger({
     level: config.LOG_LEVEL,

@@ -3,10 +3,8 @@
 // always stopped — by SIGTERM, then SIGKILL if it overstays — whatever the test did.
 import type { Update } from "grammy/types";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
-import { TEST_SECRET, TEST_TOKEN } from "./build-test-app.js";
-import type { FakeBotApi } from "./fake-bot-api.js";
+import { TEST_SECRET, webhookEnv } from "./build-test-app.js";
 import { spawnBot, type SpawnedBot } from "./spawn-bot.js";
-import { OPERATOR, SECOND_OPERATOR, VIEWER } from "./updates.js";
 
 export interface BotProcess extends SpawnedBot {
   port: number;
@@ -32,21 +30,7 @@ export interface LogEntry {
   [field: string]: unknown;
 }
 
-/** The environment of a bot in webhook mode talking to `fake` (overridable). */
-export function webhookEnv(fake: FakeBotApi, env: Record<string, string>): Record<string, string> {
-  return {
-    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
-    WEBHOOK_URL: "https://opsbot.test/telegram/webhook",
-    HOST: "127.0.0.1",
-    PORT: "0",
-    OPERATOR_IDS: `${OPERATOR.id},${SECOND_OPERATOR.id}`,
-    VIEWER_IDS: String(VIEWER.id),
-    LOG_LEVEL: "info",
-    ...env,
-  };
-}
+export { webhookEnv };
 
 const live = new Set<BotProcess>();
 

@@ -43,20 +43,15 @@ export interface TestApp {
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const fake = options.fake ?? (await startFakeBotApi());
   const database = options.database ?? (await createTestDatabase());
-  const config = parseConfig({
-    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
-    WEBHOOK_URL: "https://opsbot.test/telegram/webhook",
-    DATABASE_URL: database.connectionString,
-    HOST: "127.0.0.1",
-    PORT: "0",
-    OPERATOR_IDS: `${OPERATOR.id},${SECOND_OPERATOR.id}`,
-    VIEWER_IDS: String(VIEWER.id),
-    LOG_LEVEL: "debug",
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
-    ...options.env,
-  });
+  const config = parseConfig(
+    webhookEnv(fake, {
+      DATABASE_URL: database.connectionString,
+      LOG_LEVEL: "debug",
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+      ...options.env,
+    }),
+  );
+
   const logs = captureLogs();
   const logger = createLogger({
     level: config.LOG_LEVEL,
@@ -101,5 +96,24 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!options.fake) await fake.close();
       if (!options.database) await database.drop();
     },
+  };
+}
+
+/** The environment of a bot in webhook mode talking to `fake` (overridable). */
+export function webhookEnv(
+  fake: Pick<FakeBotApi, "apiRoot">,
+  env: Record<string, string>,
+): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
+    WEBHOOK_URL: "https://opsbot.test/telegram/webhook",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    OPERATOR_IDS: `${OPERATOR.id},${SECOND_OPERATOR.id}`,
+    VIEWER_IDS: String(VIEWER.id),
+    LOG_LEVEL: "info",
+    ...env,
   };
 }
