@@ -7,12 +7,14 @@ let noticeShown = false;
 /**
  * A Redis URL for this test file, emptied first; null when no server is reachable
  * (use `describe.skipIf(!url)`), except under CI=true, where that is an error.
- * Test files running in parallel workers get different logical databases.
+ * Test files running in parallel workers get different logical databases;
+ * TEST_REDIS_DB_BASE shifts them, so two test runs on one machine do not share one.
  */
 export async function testRedisUrl(): Promise<string | null> {
   const base = process.env.TEST_REDIS_URL ?? DEFAULT_URL;
   const url = new URL(base);
-  url.pathname = `/${Number(process.env.VITEST_POOL_ID ?? 1) % 16}`;
+  const baseDb = Number(process.env.TEST_REDIS_DB_BASE ?? 0);
+  url.pathname = `/${(baseDb + Number(process.env.VITEST_POOL_ID ?? 1)) % 16}`;
 
   const redis = new Redis(url.toString(), {
     lazyConnect: true,
