@@ -1,7 +1,7 @@
 // npm run bench: builds what it needs (a throwaway database with 1,000,000 worker_runs,
 // the fake Bot API, the bot in webhook mode as a real process, a bare grammY baseline)
 // and prints each figure beside its baseline and target. Loopback only; stops by itself.
-// `npm run bench -- --write-readme` also writes the table into README.md.
+// `npm run bench -- --write-docs` also writes the table into docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -376,12 +376,13 @@ const table = [
   ),
 ].join("\n");
 console.log(`\n${table}\n\nMachine: ${machine}`);
-if (process.argv.includes("--write-readme")) {
-  const readme = readFileSync("README.md", "utf8");
+if (process.argv.includes("--write-docs")) {
+  const page = "docs/benchmarks.md";
+  const current = readFileSync(page, "utf8");
   const block = `<!-- bench:start -->\n${table}\n\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}.\n<!-- bench:end -->`;
-  const updated = readme.includes("<!-- bench:start -->")
-    ? readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block)
-    : `${readme.trimEnd()}\n\n${block}\n`;
-  writeFileSync("README.md", updated);
+  const updated = current.includes("<!-- bench:start -->")
+    ? current.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block)
+    : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(page, updated);
 }
 process.exit(rows.some((r) => r.ok === false) ? 1 : 0);
