@@ -19,12 +19,12 @@ export const SOURCE_COMMAND = [process.execPath, "--import", "tsx", "src/main.ts
 
 export function spawnBot(
   env: Record<string, string>,
-  options: { stdin?: "pipe" | "ignore"; command?: string[] } = {},
+  options: { stdin?: "pipe" | "ignore"; command?: string[]; cwd?: string } = {},
 ): SpawnedBot {
   const [file, ...args] = options.command ?? SOURCE_COMMAND;
   // Only what the bot needs: the test's own environment (CI, TEST_*) must not leak in.
   const child = spawn(file!, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", ...env },
     stdio: [options.stdin ?? "pipe", "pipe", "pipe"],
   });
