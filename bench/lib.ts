@@ -213,3 +213,23 @@ export async function pacedLatency(options: {
   agent.destroy();
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed };
 }
+
+export interface BenchRow {
+  figure: string;
+  value: string;
+  baseline: string;
+  target: string;
+  ok: boolean | undefined;
+}
+
+/** The results as a Markdown table; its header names the Node that ran them. */
+export function benchTable(rows: readonly BenchRow[], nodeVersion: string): string {
+  return [
+    `| figure | opsbot on Node ${nodeVersion} | baseline (same run) | target | |`,
+    "|---|---|---|---|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.target} | ${r.ok === undefined ? "" : r.ok ? "✅" : "❌"} |`,
+    ),
+  ].join("\n");
+}

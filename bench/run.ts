@@ -21,6 +21,8 @@ import {
   percentile,
   startProcess,
   webhookUpdate,
+  benchTable,
+  type BenchRow,
   type Proc,
 } from "./lib.js";
 
@@ -37,14 +39,7 @@ const PRODUCTION_NODE_OPTIONS =
 // An even load well below saturation, for latency that is the bot's and not queueing.
 const STEADY_RATE = 200;
 
-interface Row {
-  figure: string;
-  value: string;
-  baseline: string;
-  target: string;
-  ok: boolean | undefined;
-}
-const rows: Row[] = [];
+const rows: BenchRow[] = [];
 const record = (figure: string, value: string, baseline: string, target: string, ok?: boolean) => {
   rows.push({ figure, value, baseline, target, ok });
   console.log(`  ${figure}: ${value}${baseline ? `  (baseline ${baseline})` : ""}`);
@@ -367,14 +362,7 @@ try {
 }
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, PostgreSQL on the same host`;
-const table = [
-  "| figure | opsbot | baseline (same run) | target | |",
-  "|---|---|---|---|---|",
-  ...rows.map(
-    (r) =>
-      `| ${r.figure} | ${r.value} | ${r.baseline} | ${r.target} | ${r.ok === undefined ? "" : r.ok ? "✅" : "❌"} |`,
-  ),
-].join("\n");
+const table = benchTable(rows, process.version);
 console.log(`\n${table}\n\nMachine: ${machine}`);
 if (process.argv.includes("--write-docs")) {
   const page = "docs/benchmarks.md";

@@ -32,14 +32,23 @@ async function main(): Promise<void> {
     // The console chat owns the terminal: logs stay quiet unless asked for.
     level: consoleMode && process.env.LOG_LEVEL === undefined ? "warn" : config.LOG_LEVEL,
     secrets: secretsOf(config),
-    pretty: process.stdout.isTTY,
+    pretty: process.stdout.isTTY && isInstalled("pino-pretty"),
   });
 
   let embedded: EmbeddedPostgres | undefined;
   let connectionString = config.DATABASE_URL;
   // Loaded only when used: the embedded database, Redis and the console are sizeable.
   if (connectionString === undefined) {
-    const { startEmbeddedPostgres } = await import("./db/embedded-postgres.js");
+    const { startEmbeddedPostgres } = await import("./db/embedded-postgres.js").catch(
+      (error: unknown) => {
+        if (!isModuleNotFound(error)) throw error;
+        throw new Error(
+          "DATABASE_URL is not set and the embedded demo database is not installed here " +
+            "(a production install has no dev dependencies): set DATABASE_URL, or try the " +
+            "console demo from a checkout with `npm install && npm start`",
+        );
+      },
+    );
     embedded = await startEmbeddedPostgres();
     connectionString = embedded.connectionString;
   }
@@ -99,6 +108,20 @@ async function main(): Promise<void> {
     shutdown("end of input");
   } else {
     await app.start();
+  }
+}
+
+// The console demo's embedded database and pretty terminal logs are dev dependencies,
+// absent from the image and from any `npm ci --omit=dev` install.
+const isModuleNotFound = (error: unknown) =>
+  (error as NodeJS.ErrnoException | undefined)?.code === "ERR_MODULE_NOT_FOUND";
+
+function isInstalled(specifier: string): boolean {
+  try {
+    import.meta.resolve(specifier);
+    return true;
+  } catch {
+    return false;
   }
 }
 

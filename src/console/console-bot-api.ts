@@ -22,7 +22,11 @@ export type CallListener = (
 export function createConsoleFetch(clock: Clock, onCall: CallListener): typeof fetch {
   const api = createLocalBotApi(CONSOLE_BOT, { clock });
   return async (input, init) => {
-    const request = new Request(input, { ...init, duplex: "half" });
+    // grammY's Node build signals through its own AbortController polyfill, which Node 24+
+    // refuses in a Request: the Request only carries the body, the signal is honoured here.
+    const { signal, ...requestInit } = init ?? {};
+    if (signal?.aborted) throw new DOMException("This operation was aborted", "AbortError");
+    const request = new Request(input, { ...requestInit, duplex: "half" });
     const url = new URL(request.url);
     const method = url.pathname.split("/").pop() ?? "";
     const body = Buffer.from(await request.arrayBuffer());

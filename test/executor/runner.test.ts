@@ -218,7 +218,10 @@ describe("startScript: output", () => {
     expect(result.totalBytes).toBe(200_000_000 + "\nthe end\n".length);
     expect(Buffer.byteLength(result.tail)).toBeLessThanOrEqual(4096);
     expect(result.tail.endsWith("x\nthe end\n")).toBe(true);
-    expect(peak - before).toBeLessThan(60 * 1024 * 1024);
+    // Growth, not a fixed small figure: the pipe's chunks are garbage as soon as they are
+    // read, but V8 collects external memory late (Node 24 lets about 70 MB of it pile up,
+    // 20, 22 and 26 about 35 MB). Output that was kept would weigh at least the 200 MB printed.
+    expect(peak - before).toBeLessThan(100 * 1024 * 1024);
     expect(result.logTruncated).toBe(true);
     const truncation = "\n[log truncated at 1048576 bytes]\n";
     expect((await stat(logFile)).size).toBe(1024 * 1024 + truncation.length);

@@ -53,9 +53,9 @@ function parseLogs(stdout: string): LogEntry[] {
  */
 export async function startBotProcess(
   env: Record<string, string>,
-  options: { waitForSchema?: boolean; timeoutMs?: number } = {},
+  options: { waitForSchema?: boolean; timeoutMs?: number; command?: string[] } = {},
 ): Promise<BotProcess> {
-  const spawned = spawnBot(env, { stdin: "ignore" });
+  const spawned = spawnBot(env, { stdin: "ignore", command: options.command });
   let exitedEarly: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   void spawned.exited.then((exit) => (exitedEarly = exit));
   const timeoutMs = options.timeoutMs ?? 45_000;

@@ -1,4 +1,4 @@
-// The bot as a real process (node + tsx on src/main.ts), for tests of what only a process
+// The bot as a real process (node + tsx on src/main.ts, or a given command), for tests of what only a process
 // shows: the console over a pipe, signals, exit codes.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -14,13 +14,17 @@ export interface SpawnedBot {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** The bot from source, on the Node running the tests. */
+export const SOURCE_COMMAND = [process.execPath, "--import", "tsx", "src/main.ts"];
+
 export function spawnBot(
   env: Record<string, string>,
-  options: { stdin?: "pipe" | "ignore" } = {},
+  options: { stdin?: "pipe" | "ignore"; command?: string[]; cwd?: string } = {},
 ): SpawnedBot {
+  const [file, ...args] = options.command ?? SOURCE_COMMAND;
   // Only what the bot needs: the test's own environment (CI, TEST_*) must not leak in.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
+  const child = spawn(file!, args, {
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", ...env },
     stdio: [options.stdin ?? "pipe", "pipe", "pipe"],
   });
