@@ -10,6 +10,7 @@ import type { Chat, Update, User } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
+import type { Action } from "../../src/executor/actions-store.js";
 import { hostIdentity, startTicksOf } from "../../src/executor/process-group.js";
 import {
   actionById,
@@ -1309,17 +1310,25 @@ describe("a script that outlived the bot that started it", () => {
   it("kills what is left of its process group before marking it interrupted", async () => {
     const chat = freshGroup();
     const pgid = orphanScript("v5.0.0");
-    await eventually(async () => (await liveGroupMembers(pgid)).length === 2);
-    const id = await lapsedAction(chat, "v5.0.0", {
-      pgid,
-      startTicks: await startTicksOf(pgid),
-      host: (await hostIdentity())!,
-    });
+    let left: number[];
+    let id: string;
+    let reaped: Action[];
+    try {
+      await eventually(async () => (await liveGroupMembers(pgid)).length === 2);
+      id = await lapsedAction(chat, "v5.0.0", {
+        pgid,
+        startTicks: await startTicksOf(pgid),
+        host: (await hostIdentity())!,
+      });
 
-    const reaped = await t.app.executor.reap();
+      reaped = await t.app.executor.reap();
+      left = await liveGroupMembers(pgid);
+    } finally {
+      if ((await liveGroupMembers(pgid)).length > 0) process.kill(-pgid, "SIGKILL");
+    }
 
+    expect(left).toEqual([]);
     expect(reaped.map((a) => a.id)).toEqual([id]);
-    expect(await liveGroupMembers(pgid)).toEqual([]);
     expect((await actionById(t.pool, id))!.state).toBe("interrupted");
     await eventually(() =>
       textsIn(t.fake, chat.id).some((m) => !isEdit(m) && /was interrupted/.test(m.text)),

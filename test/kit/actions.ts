@@ -99,6 +99,7 @@ export interface ActionRecord {
   lease_expires_at: Date | null;
   exit_code: number | null;
   output_tail: string | null;
+  script_pgid: number | null;
 }
 
 export async function actionById(pool: Pool, id: string): Promise<ActionRecord | undefined> {
