@@ -247,8 +247,10 @@ export function createExecutor(deps: ExecutorDeps) {
   /** Shutdown: let running actions finish within the deadline, else stop and mark them. */
   async function stop(deadlineMs: number): Promise<void> {
     stopped = true;
+    /** Whether `work` settles within `ms` (no work: at once). */
     const within = async (work: Promise<void> | undefined, ms: number) =>
-      (await Promise.race([work?.then(() => true), sleep(ms).then(() => false)])) ?? true;
+      work === undefined ||
+      (await Promise.race([work.then(() => true), sleep(ms).then(() => false)]));
     await Promise.all(
       [...running].map(async ([id, entry]) => {
         entry.shutdown.abort();

@@ -1427,6 +1427,35 @@ describe("bookkeeping that fails around the script", () => {
     });
   });
 
+  it("stops retrying the result once shutdown can wait no longer, leaving the action to the reaper", async () => {
+    // A replica of its own: its executor is stopped here.
+    const replica = await buildTestApp({
+      env: baseEnv(deployScript),
+      database: t.database,
+      fake: t.fake,
+    });
+    const chat = freshGroup();
+    await scripts.write(deployScript, `#!/bin/bash\necho "deployed $1"\n`);
+    const offer = await requestDeploy(replica, "v6.3.0", chat);
+    await failAuditWrites(t.pool, "finished", 1_000);
+    try {
+      await press(replica, offer.confirm, { chat, messageId: offer.messageId });
+      await eventually(async () => (await auditFaultsLeft(t.pool, "finished")) <= 998);
+
+      // Without a bound this would wait for the database forever.
+      await replica.app.executor.stop(100);
+      const left = await auditFaultsLeft(t.pool, "finished");
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+      expect(await auditFaultsLeft(t.pool, "finished")).toBe(left);
+      expect((await actionById(t.pool, offer.id))!.state).toBe("running");
+    } finally {
+      await failAuditWrites(t.pool, "finished", 0);
+      await t.pool.query("UPDATE opsbot.actions SET state = 'failed' WHERE id = $1", [offer.id]);
+      await replica.close();
+    }
+  });
+
   it("starts a claimed action even when Telegram refuses to answer the press (too old)", async () => {
     const chat = freshGroup();
     const counter = scripts.file("counter");
