@@ -2,7 +2,7 @@ import { validate } from "node-cron";
 import { z } from "zod";
 import { validateRef } from "../executor/ref.js";
 
-// Variables are named exactly as in DESIGN.md; operators and docs rely on them.
+// Variable names are part of the interface: operators, .env files and docs rely on them.
 
 const userIdList = z
   .string()

@@ -1,4 +1,4 @@
-// Runs a deploy or rollback script the guarded way (DESIGN "Guarded executor" 5): no shell,
+// Runs a deploy or rollback script the guarded way: no shell,
 // the ref as its single argument, stdin closed, only the environment it is given, in its own
 // process group, and a timeout that takes the whole group down (SIGTERM, then SIGKILL).
 // Output is kept as a bounded tail plus an optional capped log file, so a script printing

@@ -19,7 +19,7 @@ function errorOf(env: Record<string, string>): string {
 }
 
 describe("parseConfig", () => {
-  it("applies DESIGN's defaults and picks console mode without a token", () => {
+  it("applies the documented defaults and picks console mode without a token", () => {
     const config = parseConfig({});
     expect(config.mode).toBe("console");
     expect(config).toMatchObject({

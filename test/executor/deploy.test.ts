@@ -1,4 +1,4 @@
-// The guarded deploy end to end (DESIGN "Guarded executor"): /deploy through the real
+// The guarded deploy end to end: /deploy through the real
 // webhook, Confirm/Cancel presses as Telegram sends them, real scripts in a temp dir run as
 // child processes, real PostgreSQL underneath, the fake Bot API recording what the chat saw.
 import { spawn } from "node:child_process";
