@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps) {
     sleep,
     // The bot is built below; the reporter reaches its Api when it first reports.
     reporter: createActionReporter(() => bot.api),
+    redact,
     config: {
       deployScript: config.DEPLOY_SCRIPT,
       rollbackScript: config.ROLLBACK_SCRIPT,

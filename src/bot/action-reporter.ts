@@ -1,7 +1,6 @@
-import { createReadStream } from "node:fs";
 import { InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Action } from "../executor/actions-store.js";
-import { OUTPUT_TAIL_CHARS, type ActionReporter } from "../executor/reporter.js";
+import type { ActionReporter } from "../executor/reporter.js";
 import { actionButton } from "./callback-data.js";
 import {
   renderExpired,
@@ -23,17 +22,12 @@ export function createActionReporter(getApi: () => Api): ActionReporter {
 
   return {
     progress: (action, tail, elapsedMs) => edit(action, renderRunning(action, tail, elapsedMs)),
-    async finished(action, result, logFile) {
-      // Output longer than the message can show goes along whole (size-capped) as a file.
-      const attach = logFile !== undefined && result.totalBytes > OUTPUT_TAIL_CHARS;
-      await edit(action, renderFinished(action, result, attach));
-      if (attach && logFile !== undefined) {
+    async finished(action, result, log) {
+      await edit(action, renderFinished(action, result, log !== undefined));
+      if (log !== undefined) {
         await getApi().sendDocument(
           action.chatId,
-          new InputFile(
-            createReadStream(logFile),
-            `${action.kind}-${action.ref.replace(/\//g, "_")}.log`,
-          ),
+          new InputFile(log, `${action.kind}-${action.ref.replace(/\//g, "_")}.log`),
           { caption: `Output of ${action.kind} ${action.ref}`, ...thread(action) },
         );
       }

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { envSchema, type Env } from "./schema.js";
+import { resolveSecretFiles, type ReadSecretFile } from "./secret-files.js";
 
 export type Mode = "console" | "webhook" | "polling";
 
@@ -44,8 +45,16 @@ const modeRules = envSchema.superRefine((env, ctx) => {
   }
 });
 
-export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = modeRules.safeParse(env);
+/** `read` reads the files of *_FILE secrets (tests may pass their own). */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  read?: ReadSecretFile,
+): Config {
+  const secretFiles = resolveSecretFiles(env, read);
+  if (secretFiles.problems.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${secretFiles.problems.join("; ")}`);
+  }
+  const parsed = modeRules.safeParse(secretFiles.env);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
   const e = parsed.data;
   if (e.TELEGRAM_BOT_TOKEN === undefined)
@@ -76,12 +85,22 @@ function describeIssues(error: z.ZodError): string {
 export function secretsOf(config: Env): string[] {
   // The part after the colon is the token's secret; it can travel on its own.
   const tokenSecret = config.TELEGRAM_BOT_TOKEN?.split(":")[1];
-  const secrets = [config.TELEGRAM_BOT_TOKEN, tokenSecret, config.TELEGRAM_WEBHOOK_SECRET];
+  const secrets = [
+    config.TELEGRAM_BOT_TOKEN,
+    tokenSecret,
+    config.TELEGRAM_WEBHOOK_SECRET,
+    config.ALERTMANAGER_TOKEN,
+  ];
   for (const url of [config.DATABASE_URL, config.REDIS_URL]) {
     if (url === undefined) continue;
     try {
-      const password = decodeURIComponent(new URL(url).password);
-      if (password !== "") secrets.push(password, url);
+      const parsed = new URL(url);
+      // libpq also takes the password as a parameter: postgres://u@host/db?password=...
+      const passwords = [
+        decodeURIComponent(parsed.password),
+        parsed.searchParams.get("password") ?? "",
+      ].filter((p) => p !== "");
+      if (passwords.length > 0) secrets.push(...passwords, url);
     } catch {
       secrets.push(url);
     }

@@ -2,7 +2,7 @@ import { validate } from "node-cron";
 import { z } from "zod";
 import { validateRef } from "../executor/ref.js";
 
-// Variables are named exactly as in DESIGN.md; operators and docs rely on them.
+// Variable names are part of the interface: operators, .env files and docs rely on them.
 
 const userIdList = z
   .string()
@@ -103,7 +103,9 @@ export const envSchema = z.object({
   APPROVAL: z.enum(["self", "other"]).default("self"),
   CONFIRM_TTL_SECONDS: positiveInt(120),
   ACTION_TIMEOUT_SECONDS: positiveInt(900),
-  VERIFY_SECONDS: positiveInt(60),
+  VERIFY_SECONDS: positiveInt(120),
+  // Enables POST /alertmanager; declared here so that ALERTMANAGER_TOKEN_FILE works.
+  ALERTMANAGER_TOKEN: optionalText,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "../db/pool.js";
+import type { ScriptGroup } from "./process-group.js";
 
 export type ActionKind = "deploy" | "rollback";
 export type ActionState =
@@ -34,6 +35,8 @@ export interface Action {
   finishedAt: Date | null;
   exitCode: number | null;
   outputTail: string | null;
+  /** The running script's process group, once recorded after the spawn. */
+  script: ScriptGroup | null;
 }
 
 interface Row {
@@ -54,6 +57,9 @@ interface Row {
   finished_at: Date | null;
   exit_code: number | null;
   output_tail: string | null;
+  script_pgid: number | null;
+  script_start_ticks: string | null;
+  script_host: string | null;
 }
 
 const toAction = (r: Row): Action => ({
@@ -73,6 +79,14 @@ const toAction = (r: Row): Action => ({
   finishedAt: r.finished_at,
   exitCode: r.exit_code,
   outputTail: r.output_tail,
+  script:
+    r.script_pgid === null || r.script_host === null
+      ? null
+      : {
+          pgid: r.script_pgid,
+          startTicks: r.script_start_ticks === null ? null : BigInt(r.script_start_ticks),
+          host: r.script_host,
+        },
 });
 
 export interface AuditEntry {
@@ -234,6 +248,32 @@ export async function audit(pool: Pool, id: string, entry: AuditEntry, now: Date
   );
 }
 
+/**
+ * The spawned script's process group, recorded with the "started" audit row. undefined when
+ * the action is no longer running (another process reaped it meanwhile).
+ */
+export async function recordStart(
+  pool: Pool,
+  id: string,
+  script: { pid: number; group: ScriptGroup | null },
+  now: Date,
+): Promise<Action | undefined> {
+  const [action] = await changeAndAudit(
+    pool,
+    `UPDATE opsbot.actions SET script_pgid = $2, script_start_ticks = $3, script_host = $4
+      WHERE id = $1 AND state = 'running'`,
+    [
+      id,
+      script.group?.pgid ?? null,
+      script.group?.startTicks?.toString() ?? null,
+      script.group?.host ?? null,
+    ],
+    { event: "started", detail: { pid: script.pid } },
+    now,
+  );
+  return action;
+}
+
 export async function finish(
   pool: Pool,
   id: string,
@@ -261,22 +301,33 @@ export async function finish(
 }
 
 /**
- * Running actions whose process stopped renewing: interrupted, never re-run. Leases are
- * set and judged in database time, so a replica whose clock runs ahead reaps nothing alive.
+ * Running actions whose process stopped renewing, except this process's own. Leases are
+ * set and judged in database time, so a replica whose clock runs ahead finds nothing alive.
  */
-export async function reapLapsed(
+export async function findLapsed(pool: Pool, alive: readonly string[] = []): Promise<Action[]> {
+  const { rows } = await pool.query<Row>(
+    `SELECT * FROM opsbot.actions
+      WHERE state = 'running' AND lease_expires_at < now() AND NOT (id = ANY($1::uuid[]))`,
+    [alive],
+  );
+  return rows.map(toAction);
+}
+
+/** A lapsed action, once its script is known to be gone: interrupted, never re-run. */
+export async function markInterrupted(
   pool: Pool,
+  id: string,
   now: Date,
-  alive: readonly string[] = [],
-): Promise<Action[]> {
-  return changeAndAudit(
+): Promise<Action | undefined> {
+  const [action] = await changeAndAudit(
     pool,
-    `UPDATE opsbot.actions SET state = 'interrupted', finished_at = $1, lease_expires_at = NULL
-      WHERE state = 'running' AND lease_expires_at < now() AND NOT (id = ANY($2::uuid[]))`,
-    [now, alive],
+    `UPDATE opsbot.actions SET state = 'interrupted', finished_at = $2, lease_expires_at = NULL
+      WHERE id = $1 AND state = 'running' AND lease_expires_at < now()`,
+    [id, now],
     { event: "interrupted", detail: { reason: "lease lapsed: the process running it stopped" } },
     now,
   );
+  return action;
 }
 
 /** Requests nobody confirmed in time. */

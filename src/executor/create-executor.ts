@@ -3,14 +3,18 @@ import { access, stat } from "node:fs/promises";
 import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import type { Logger } from "../log/create-logger.js";
+import type { Redactor } from "../log/redact.js";
+import { removeLogDirs } from "./log-dir.js";
+import { killLeftovers } from "./process-group.js";
 import {
   claim,
   closePending,
   createPending,
   expireLapsed,
   findAction,
+  findLapsed,
   finish,
-  reapLapsed,
+  markInterrupted,
   audit,
   runningAction,
   setMessage,
@@ -21,6 +25,7 @@ import {
 import { validateRef } from "./ref.js";
 import type { ActionReporter } from "./reporter.js";
 import { runAction, type RunningEntry } from "./run-action.js";
+import { GRACE_MS } from "./runner.js";
 
 export interface ExecutorConfig {
   deployScript?: string;
@@ -37,6 +42,8 @@ export interface ExecutorDeps {
   clock: Clock;
   logger: Logger;
   reporter: ActionReporter;
+  /** Applied to a script's output before it is stored, shown or attached. */
+  redact: Redactor;
   config: ExecutorConfig;
   /** The API's health, for verification after a deploy. */
   apiHealthy: () => Promise<{ healthy: boolean; detail?: string }>;
@@ -62,9 +69,11 @@ export type ConfirmResult =
   | { ok: false; reason: "busy"; busy: Action };
 
 const DEFAULT_LEASE_MS = 60_000;
+// On shutdown, how long a stopped action's result may wait for the database.
+const RECORD_GRACE_MS = 3_000;
 
 export function createExecutor(deps: ExecutorDeps) {
-  const { pool, clock, logger, config, reporter } = deps;
+  const { pool, clock, logger, config, reporter, sleep } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const running = new Map<string, RunningEntry>();
   let stopped = false;
@@ -173,7 +182,11 @@ export function createExecutor(deps: ExecutorDeps) {
         .catch((error: unknown) => logger.warn({ err: error }, "could not close the action"));
       return;
     }
-    const entry: RunningEntry = { stopping: false, shutdown: new AbortController() };
+    const entry: RunningEntry = {
+      stopping: false,
+      shutdown: new AbortController(),
+      abandon: new AbortController(),
+    };
     running.set(action.id, entry);
     entry.finished = runAction(action, entry, {
       ...deps,
@@ -189,12 +202,10 @@ export function createExecutor(deps: ExecutorDeps) {
   async function reap(): Promise<Action[]> {
     // This process's own actions are alive whatever their lease says (it lapses while the
     // database is away); only another process's silence means interrupted.
-    const lapsed = await reapLapsed(pool, clock.now(), [...running.keys()]);
-    for (const action of lapsed) {
-      deps.onOutcome?.(action.kind, "interrupted");
-      await reporter
-        .interrupted(action)
-        .catch((error: unknown) => logger.warn({ err: error }, "could not report"));
+    const reaped: Action[] = [];
+    for (const lapsed of await findLapsed(pool, [...running.keys()])) {
+      const interrupted = await interruptLapsed(lapsed);
+      if (interrupted) reaped.push(interrupted);
     }
     // Unanswered requests lose their buttons.
     for (const action of await expireLapsed(pool, clock.now())) {
@@ -202,21 +213,54 @@ export function createExecutor(deps: ExecutorDeps) {
         .expired(action)
         .catch((error: unknown) => logger.warn({ err: error }, "could not report"));
     }
-    return lapsed;
+    return reaped;
+  }
+
+  /**
+   * A lapsed action's script may have outlived the process that ran it (killed with
+   * SIGKILL, its group re-parented to init): what is left of it here is killed before the
+   * slot is freed, and while it cannot be killed the slot stays taken.
+   */
+  async function interruptLapsed(lapsed: Action): Promise<Action | undefined> {
+    const log = { action_id: lapsed.id, pgid: lapsed.script?.pgid };
+    if (lapsed.script) {
+      const marks = { kind: lapsed.kind, ref: lapsed.ref };
+      const left = await killLeftovers(lapsed.script, marks, { graceMs: GRACE_MS, sleep });
+      if (left === "survived") {
+        logger.error(log, "the interrupted action's script survived SIGKILL: its slot stays taken");
+        return undefined;
+      }
+      if (left === "killed") logger.warn(log, "killed the script of an interrupted action");
+    }
+    const interrupted = await markInterrupted(pool, lapsed.id, clock.now());
+    await removeLogDirs(lapsed.id).catch((error: unknown) =>
+      logger.warn({ ...log, err: error }, "could not remove the action's log"),
+    );
+    if (!interrupted) return undefined;
+    deps.onOutcome?.(interrupted.kind, "interrupted");
+    await reporter
+      .interrupted(interrupted)
+      .catch((error: unknown) => logger.warn({ err: error }, "could not report"));
+    return interrupted;
   }
 
   /** Shutdown: let running actions finish within the deadline, else stop and mark them. */
   async function stop(deadlineMs: number): Promise<void> {
     stopped = true;
+    /** Whether `work` settles within `ms` (no work: at once). */
+    const within = async (work: Promise<void> | undefined, ms: number) =>
+      work === undefined ||
+      (await Promise.race([work.then(() => true), sleep(ms).then(() => false)]));
     await Promise.all(
       [...running].map(async ([id, entry]) => {
         entry.shutdown.abort();
-        const late = deps.sleep(deadlineMs).then(() => "late" as const);
-        const done = entry.finished?.then(() => "done" as const);
-        if ((await Promise.race([done, late])) === "done") return;
+        if (await within(entry.finished, deadlineMs)) return;
         logger.warn({ action_id: id }, "shutting down: stopping the running action");
         entry.stopping = true;
         await entry.script?.stop("shutdown");
+        // Its result may still be waiting for the database: a little longer, then let go.
+        if (await within(entry.finished, RECORD_GRACE_MS)) return;
+        entry.abandon.abort();
         await entry.finished;
       }),
     );

@@ -96,7 +96,8 @@ export function createCappedLog(
   capBytes: number,
   onError: (error: Error) => void,
 ): CappedLog {
-  const stream = createWriteStream(path, { mode: 0o600 });
+  // Created, never opened if it exists: a planted file or symlink fails the log, not the run.
+  const stream = createWriteStream(path, { flags: "wx", mode: 0o600 });
   let written = 0;
   let lastByte = 0x0a;
   let truncated = false;

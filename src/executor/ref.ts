@@ -1,5 +1,5 @@
 /**
- * A deploy ref as DESIGN fixes it: a git ref name with no room for options (`-x`), shell
+ * A deploy ref as the executor accepts it: a git ref name with no room for options (`-x`), shell
  * syntax, path tricks or whitespace. Checked before anything is stored or run.
  */
 const SHAPE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;

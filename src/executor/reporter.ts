@@ -16,7 +16,8 @@ export interface VerifyResult {
 /** How the executor tells the chat what happens; the bot implements it. */
 export interface ActionReporter {
   progress(action: Action, tail: string, elapsedMs: number): Promise<void>;
-  finished(action: Action, result: RunResult, logFile: string | undefined): Promise<void>;
+  /** `log`: the whole output (size-capped, redacted) when it was longer than the tail. */
+  finished(action: Action, result: RunResult, log: Buffer | undefined): Promise<void>;
   verified(action: Action, result: VerifyResult): Promise<void>;
   interrupted(action: Action): Promise<void>;
   /** A request nobody confirmed in time. */

@@ -1,8 +1,9 @@
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { audit, finish, renewLease, type Action } from "./actions-store.js";
+import { readFile, rm } from "node:fs/promises";
+import { audit, recordStart, renewLease, type Action } from "./actions-store.js";
 import type { ExecutorDeps } from "./create-executor.js";
+import { createLogDir } from "./log-dir.js";
+import { hostIdentity, startTicksOf } from "./process-group.js";
+import { recordResult } from "./record-result.js";
 import { startScript, type RunningScript } from "./runner.js";
 import { OUTPUT_TAIL_CHARS } from "./reporter.js";
 import { verifyHealth } from "./verify.js";
@@ -12,6 +13,8 @@ export interface RunningEntry {
   script?: RunningScript;
   /** Aborted on shutdown: verification after the run is abandoned. */
   shutdown: AbortController;
+  /** Aborted when shutdown cannot wait any longer for the result to be recorded. */
+  abandon: AbortController;
   /** Set by shutdown: the outcome is "interrupted", whatever the script does. */
   stopping: boolean;
   finished?: Promise<void>;
@@ -33,8 +36,14 @@ export async function runAction(
   entry: RunningEntry,
   deps: RunActionDeps,
 ): Promise<void> {
-  const { pool, clock, logger, reporter, config, leaseMs } = deps;
-  const logFile = join(tmpdir(), `opsbot-${action.id}.log`);
+  const { pool, clock, logger, reporter, config, leaseMs, redact } = deps;
+  const host = await hostIdentity();
+  // The run matters more than its full log: without a private directory, no log file.
+  const logDir = await createLogDir(action.id).catch((error: unknown) => {
+    logger.warn({ err: error, action_id: action.id }, "could not create the log directory");
+    return undefined;
+  });
+  const logFile = logDir?.logFile;
   const script = startScript({
     script: deps.script,
     ref: action.ref,
@@ -47,7 +56,7 @@ export async function runAction(
       OPSBOT_REQUESTED_BY: action.requestedBy.name,
     },
     timeoutMs: config.actionTimeoutMs,
-    logFile,
+    ...(logFile !== undefined ? { logFile } : {}),
   });
   entry.script = script;
   const startedAt = clock.now().getTime();
@@ -83,18 +92,26 @@ export async function runAction(
     lastTail = tail;
     editBusy = true;
     editing = report("progress", () =>
-      reporter.progress(action, tail, clock.now().getTime() - startedAt),
+      reporter.progress(action, redact(tail), clock.now().getTime() - startedAt),
     ).finally(() => (editBusy = false));
   }, config.progressEditMs);
   try {
-    await audit(pool, action.id, { event: "started", detail: { pid: script.pid } }, clock.now());
+    await recordScript(action, script, host, deps).catch((error: unknown) => {
+      // Nothing would renew its lease or stop it on shutdown: it must not run on unseen.
+      logger.error({ err: error, action_id: action.id }, "could not record the start: stopping");
+      entry.stopping = true;
+      void script.stop("its start could not be recorded");
+    });
     const result = await script.done;
-    clearInterval(renew);
     clearInterval(progress);
     await editing;
     const outcome = entry.stopping ? "interrupted" : result.outcome;
-    const tail = result.tail.slice(-OUTPUT_TAIL_CHARS);
-    const done = await finish(pool, action.id, { ...result, outcome, tail }, clock.now());
+    const tail = redact(result.tail).slice(-OUTPUT_TAIL_CHARS);
+    const done = await recordResult(action, { ...result, outcome, tail }, clock.now(), {
+      ...deps,
+      signal: entry.abandon.signal,
+    });
+    clearInterval(renew);
     if (done === undefined) {
       // Reaped as interrupted while it ran (the lease lapsed): that was already reported.
       logger.error({ action_id: action.id, outcome }, "action finished after its lease was lost");
@@ -103,7 +120,15 @@ export async function runAction(
     deps.onOutcome?.(action.kind, outcome);
     if (outcome === "interrupted")
       return await report("interruption", () => reporter.interrupted(done));
-    await report("the result", () => reporter.finished(done, result, logFile));
+    // Output longer than a message goes along whole (size-capped), redacted like the rest.
+    const log =
+      logFile !== undefined && result.totalBytes > OUTPUT_TAIL_CHARS
+        ? await readFile(logFile, "utf8").then(
+            (text) => Buffer.from(redact(text)),
+            () => undefined,
+          )
+        : undefined;
+    await report("the result", () => reporter.finished(done, { ...result, tail }, log));
     if (action.kind === "deploy" && result.outcome === "succeeded" && config.verifyMs > 0) {
       const verdict = await verifyHealth({
         ...deps,
@@ -122,6 +147,25 @@ export async function runAction(
     clearInterval(renew);
     clearInterval(progress);
     deps.done();
-    await rm(logFile, { force: true });
+    if (logDir) await rm(logDir.dir, { recursive: true, force: true });
   }
+}
+
+/** The script's process group and host, with the "started" audit row. */
+async function recordScript(
+  action: Action,
+  script: RunningScript,
+  host: string | undefined,
+  deps: RunActionDeps,
+): Promise<void> {
+  const startTicks = script.pid > 0 ? await startTicksOf(script.pid) : null;
+  const group =
+    script.pid > 0 && host !== undefined ? { pgid: script.pid, startTicks, host } : null;
+  const recorded = await recordStart(
+    deps.pool,
+    action.id,
+    { pid: script.pid, group },
+    deps.clock.now(),
+  );
+  if (!recorded) throw new Error("the action is no longer running (reaped by another process)");
 }

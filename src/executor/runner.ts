@@ -1,4 +1,4 @@
-// Runs a deploy or rollback script the guarded way (DESIGN "Guarded executor" 5): no shell,
+// Runs a deploy or rollback script the guarded way: no shell,
 // the ref as its single argument, stdin closed, only the environment it is given, in its own
 // process group, and a timeout that takes the whole group down (SIGTERM, then SIGKILL).
 // Output is kept as a bounded tail plus an optional capped log file, so a script printing
@@ -47,7 +47,8 @@ export interface RunningScript {
   stop(reason: string): Promise<RunResult>;
 }
 
-const DEFAULT_GRACE_MS = 5_000;
+/** Between SIGTERM and SIGKILL to a script's group. */
+export const GRACE_MS = 5_000;
 const DEFAULT_LOG_CAP_BYTES = 5 * 1024 * 1024;
 const DEFAULT_TAIL_BYTES = 16 * 1024;
 // After 'exit', how long to keep reading what is still in the pipes. Short, because a
@@ -56,7 +57,7 @@ const DRAIN_MS = 250;
 
 export function startScript(request: RunRequest, clock: Clock = systemClock): RunningScript {
   const startedAt = clock.now().getTime();
-  const graceMs = request.graceMs ?? DEFAULT_GRACE_MS;
+  const graceMs = request.graceMs ?? GRACE_MS;
   const tail = createOutputTail(request.tailBytes ?? DEFAULT_TAIL_BYTES);
   const log =
     request.logFile === undefined

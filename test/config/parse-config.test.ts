@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, secretsOf } from "../../src/config/parse-config.js";
+import { createRedactor } from "../../src/log/redact.js";
 
 const TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const DB = "postgres://opsbot:s3cretpw@db.example:5432/labpics";
@@ -15,7 +19,7 @@ function errorOf(env: Record<string, string>): string {
 }
 
 describe("parseConfig", () => {
-  it("applies DESIGN's defaults and picks console mode without a token", () => {
+  it("applies the documented defaults and picks console mode without a token", () => {
     const config = parseConfig({});
     expect(config.mode).toBe("console");
     expect(config).toMatchObject({
@@ -35,7 +39,7 @@ describe("parseConfig", () => {
       APPROVAL: "self",
       CONFIRM_TTL_SECONDS: 120,
       ACTION_TIMEOUT_SECONDS: 900,
-      VERIFY_SECONDS: 60,
+      VERIFY_SECONDS: 120,
       LOG_LEVEL: "info",
       VIEWER_IDS: [],
       OPERATOR_IDS: [],
@@ -126,5 +130,94 @@ describe("parseConfig", () => {
     });
     const secrets = secretsOf(config);
     for (const s of [TOKEN, "abc_DEF-123", "s3cretpw", "redispass"]) expect(secrets).toContain(s);
+  });
+});
+
+describe("secrets given as files (*_FILE)", () => {
+  let dir: string;
+  const secretFile = async (name: string, content: string) => {
+    const path = join(dir, name);
+    await writeFile(path, content, { mode: 0o600 });
+    return path;
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "opsbot-secrets-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("reads each secret from its file, dropping one trailing newline", async () => {
+    const config = parseConfig({
+      TELEGRAM_BOT_TOKEN_FILE: await secretFile("token", `${TOKEN}\n`),
+      DATABASE_URL_FILE: await secretFile("db", `${DB}\r\n`),
+      REDIS_URL_FILE: await secretFile("redis", "redis://:redispass@cache:6379/0"),
+      TELEGRAM_WEBHOOK_SECRET_FILE: await secretFile("secret", "abc_DEF-123\n"),
+      ALERTMANAGER_TOKEN_FILE: await secretFile("am", "am-token-from-a-file\n"),
+      WEBHOOK_URL: "https://ops.example.com/hook",
+    });
+    expect(config).toMatchObject({
+      mode: "webhook",
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      DATABASE_URL: DB,
+      REDIS_URL: "redis://:redispass@cache:6379/0",
+      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123",
+      ALERTMANAGER_TOKEN: "am-token-from-a-file",
+    });
+    expect(secretsOf(config)).toEqual(
+      expect.arrayContaining([
+        TOKEN,
+        "abc_DEF-123",
+        "s3cretpw",
+        "redispass",
+        "am-token-from-a-file",
+      ]),
+    );
+  });
+
+  it("refuses both forms of one variable, naming it", async () => {
+    const message = errorOf({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_BOT_TOKEN_FILE: await secretFile("token-both", TOKEN),
+      DATABASE_URL: DB,
+    });
+    expect(message).toBe(
+      "Invalid configuration: TELEGRAM_BOT_TOKEN and TELEGRAM_BOT_TOKEN_FILE are both set: set only one",
+    );
+    expect(message).not.toContain(TOKEN);
+  });
+
+  it("refuses a missing, unreadable or empty file, naming the variable and never a value", async () => {
+    const missing = errorOf({ DATABASE_URL_FILE: join(dir, "nope") });
+    expect(missing).toContain("DATABASE_URL_FILE could not be read (ENOENT");
+    const locked = await secretFile("locked", DB);
+    await chmod(locked, 0o000);
+    // root reads anything: the refusal is only observable as another user.
+    if (process.getuid?.() !== 0) {
+      expect(errorOf({ DATABASE_URL_FILE: locked })).toContain(
+        "DATABASE_URL_FILE could not be read (EACCES",
+      );
+    }
+    expect(errorOf({ REDIS_URL_FILE: await secretFile("empty", "\n") })).toContain(
+      "REDIS_URL_FILE names an empty file",
+    );
+    expect(errorOf({ DATABASE_URL_FILE: dir })).toContain("DATABASE_URL_FILE could not be read");
+  });
+
+  it("keeps an empty plain variable (as .env.example leaves it) from counting as set", async () => {
+    const config = parseConfig({
+      TELEGRAM_BOT_TOKEN: "",
+      TELEGRAM_BOT_TOKEN_FILE: await secretFile("token-only", TOKEN),
+      DATABASE_URL: DB,
+    });
+    expect(config.TELEGRAM_BOT_TOKEN).toBe(TOKEN);
+  });
+});
+
+describe("secretsOf", () => {
+  it("finds a database password given as ?password= and redacts it by value", () => {
+    const url = "postgres://opsbot@db.example:5432/labpics?sslmode=require&password=qu3ryPassw0rd";
+    const config = parseConfig({ TELEGRAM_BOT_TOKEN: TOKEN, DATABASE_URL: url });
+    const redact = createRedactor(secretsOf(config));
+    expect(redact("auth failed for qu3ryPassw0rd")).toBe("auth failed for [REDACTED]");
+    expect(redact(`connecting to ${url}`)).toBe("connecting to [REDACTED]");
   });
 });

@@ -1,20 +1,27 @@
-// The guarded deploy end to end (DESIGN "Guarded executor"): /deploy through the real
+// The guarded deploy end to end: /deploy through the real
 // webhook, Confirm/Cancel presses as Telegram sends them, real scripts in a temp dir run as
 // child processes, real PostgreSQL underneath, the fake Bot API recording what the chat saw.
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Chat, Update, User } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
+import type { Action } from "../../src/executor/actions-store.js";
+import { hostIdentity, startTicksOf } from "../../src/executor/process-group.js";
 import {
   actionById,
   actionsIn,
   answerTo,
+  auditFaultsLeft,
   auditOf,
   buttonsOf,
   createScriptDir,
   eventually,
+  failAuditWrites,
   freshGroup,
   insertAction,
   isAlive,
@@ -27,6 +34,7 @@ import {
   type SentText,
 } from "../kit/actions.js";
 import { buildTestApp, TEST_SECRET, TEST_TOKEN, type TestApp } from "../kit/build-test-app.js";
+import { createTestDatabase } from "../kit/postgres.js";
 import { createUpdates, OPERATOR, SECOND_OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
 
 const updates = createUpdates(910_000);
@@ -1249,6 +1257,325 @@ describe("verification after a deploy", () => {
       expect(buttonsOf(verdict[0]!.params)).toEqual([]);
     } finally {
       await lone.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Never two at once, secrets never stored: what an outside red team broke (issue 11).
+
+describe("a script that outlived the bot that started it", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ env: baseEnv(`${scripts.dir}/deploy-orphan.sh`) });
+  });
+  afterAll(() => t.close());
+
+  /**
+   * A deploy script as a SIGKILLed bot leaves it: leader of its own process group, with the
+   * OPSBOT_* environment the executor gives, still running.
+   */
+  function orphanScript(ref: string): number {
+    const child = spawn("/bin/bash", ["-c", "sleep 3600 & wait"], {
+      detached: true,
+      stdio: "ignore",
+      env: { PATH: process.env.PATH, OPSBOT_ACTION: "deploy", OPSBOT_REF: ref },
+    });
+    child.unref();
+    return child.pid!;
+  }
+
+  /** A running action whose lease lapsed, recorded as running that group on `host`. */
+  async function lapsedAction(
+    chat: Chat,
+    ref: string,
+    script: { pgid: number; startTicks: bigint | null; host: string },
+  ) {
+    const id = await insertAction(t.pool, {
+      ref,
+      state: "running",
+      chatId: chat.id,
+      finishedAt: null,
+      startedAt: new Date(Date.now() - 120_000),
+      leaseExpiresAt: new Date(Date.now() - 1_000),
+    });
+    await t.pool.query(
+      `UPDATE opsbot.actions SET script_pgid = $2, script_start_ticks = $3, script_host = $4
+        WHERE id = $1`,
+      [id, script.pgid, script.startTicks?.toString() ?? null, script.host],
+    );
+    return id;
+  }
+
+  it("kills what is left of its process group before marking it interrupted", async () => {
+    const chat = freshGroup();
+    const pgid = orphanScript("v5.0.0");
+    let left: number[];
+    let id: string;
+    let reaped: Action[];
+    try {
+      await eventually(async () => (await liveGroupMembers(pgid)).length === 2);
+      id = await lapsedAction(chat, "v5.0.0", {
+        pgid,
+        startTicks: await startTicksOf(pgid),
+        host: (await hostIdentity())!,
+      });
+
+      reaped = await t.app.executor.reap();
+      left = await liveGroupMembers(pgid);
+    } finally {
+      if ((await liveGroupMembers(pgid)).length > 0) process.kill(-pgid, "SIGKILL");
+    }
+
+    expect(left).toEqual([]);
+    expect(reaped.map((a) => a.id)).toEqual([id]);
+    expect((await actionById(t.pool, id))!.state).toBe("interrupted");
+    await eventually(() =>
+      textsIn(t.fake, chat.id).some((m) => !isEdit(m) && /was interrupted/.test(m.text)),
+    );
+  });
+
+  it("never signals a recycled pid, nor a group recorded on another host", async () => {
+    const chat = freshGroup();
+    // Both carry another deploy's environment; the first also started after the leader
+    // the row names (as a process given a recycled pid would).
+    const recycled = orphanScript("v5.1.0-other");
+    const remote = orphanScript("v5.2.0");
+    try {
+      const ticks = (await startTicksOf(recycled))!;
+      const recycledId = await lapsedAction(chat, "v5.1.0", {
+        pgid: recycled,
+        startTicks: ticks - 1n,
+        host: (await hostIdentity())!,
+      });
+      await t.app.executor.reap();
+      const remoteId = await lapsedAction(chat, "v5.2.0", {
+        pgid: remote,
+        startTicks: await startTicksOf(remote),
+        host: "build-2 boot=00000000-0000-0000-0000-000000000000 pid:[1]",
+      });
+      await t.app.executor.reap();
+
+      expect(await isAlive(recycled)).toBe(true);
+      expect(await isAlive(remote)).toBe(true);
+      // Nothing of theirs is visible here: their slots are freed all the same.
+      expect((await actionById(t.pool, recycledId))!.state).toBe("interrupted");
+      expect((await actionById(t.pool, remoteId))!.state).toBe("interrupted");
+    } finally {
+      process.kill(-recycled, "SIGKILL");
+      process.kill(-remote, "SIGKILL");
+    }
+  });
+});
+
+describe("bookkeeping that fails around the script", () => {
+  let t: TestApp;
+  let deployScript: string;
+  beforeAll(async () => {
+    deployScript = `${scripts.dir}/deploy-bookkeeping.sh`;
+    t = await buildTestApp({ env: baseEnv(deployScript) });
+  });
+  afterAll(() => t.close());
+
+  it("kills the script when its start cannot be recorded, and marks the action interrupted", async () => {
+    const chat = freshGroup();
+    const pids = scripts.file("pids");
+    const gate = scripts.file("gate");
+    await scripts.write(
+      deployScript,
+      `#!/bin/bash\necho $$ > '${pids}'\nwhile [ ! -e '${gate}' ]; do sleep 0.05; done\necho "ran on"\n`,
+    );
+    const offer = await requestDeploy(t, "v6.0.0", chat);
+    await failAuditWrites(t.pool, "started", 1);
+    try {
+      await press(t, offer.confirm, { chat, messageId: offer.messageId });
+      const row = await waitForState(t.pool, offer.id, FINAL);
+
+      expect(await auditFaultsLeft(t.pool, "started")).toBe(0);
+      expect(row.state).toBe("interrupted");
+      await eventually(() =>
+        textsIn(t.fake, chat.id).some((m) => !isEdit(m) && /was interrupted/.test(m.text)),
+      );
+      const leader = Number((await linesOf(pids))[0]);
+      expect(leader).toBeGreaterThan(0);
+      expect(await liveGroupMembers(leader)).toEqual([]);
+      expect(row.output_tail).toContain("[stopped: its start could not be recorded]");
+      expect(row.output_tail).not.toContain("ran on");
+    } finally {
+      await writeFile(gate, "");
+    }
+  });
+
+  it("keeps retrying the result through a transient database error: a success stays a success", async () => {
+    const chat = freshGroup();
+    await scripts.write(deployScript, `#!/bin/bash\necho "deployed $1"\nexit 0\n`);
+    const offer = await requestDeploy(t, "v6.1.0", chat);
+    await failAuditWrites(t.pool, "finished", 3);
+
+    await press(t, offer.confirm, { chat, messageId: offer.messageId });
+    const row = await settle(t, offer.id);
+
+    expect(await auditFaultsLeft(t.pool, "finished")).toBe(0);
+    expect(row).toMatchObject({ state: "succeeded", exit_code: 0 });
+    expect(row.output_tail).toBe("deployed v6.1.0\n");
+    const finished = (await auditOf(t.pool, offer.id)).filter((a) => a.event === "finished");
+    expect(finished).toHaveLength(1);
+    expect(finished[0]!.detail).toMatchObject({
+      outcome: "succeeded",
+      exitCode: 0,
+      tail: "deployed v6.1.0\n",
+    });
+  });
+
+  it("stops retrying the result once shutdown can wait no longer, leaving the action to the reaper", async () => {
+    // A replica of its own: its executor is stopped here.
+    const replica = await buildTestApp({
+      env: baseEnv(deployScript),
+      database: t.database,
+      fake: t.fake,
+    });
+    const chat = freshGroup();
+    await scripts.write(deployScript, `#!/bin/bash\necho "deployed $1"\n`);
+    const offer = await requestDeploy(replica, "v6.3.0", chat);
+    await failAuditWrites(t.pool, "finished", 1_000);
+    try {
+      await press(replica, offer.confirm, { chat, messageId: offer.messageId });
+      await eventually(async () => (await auditFaultsLeft(t.pool, "finished")) <= 998);
+
+      // Without a bound this would wait for the database forever.
+      await replica.app.executor.stop(100);
+      const left = await auditFaultsLeft(t.pool, "finished");
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+      expect(await auditFaultsLeft(t.pool, "finished")).toBe(left);
+      expect((await actionById(t.pool, offer.id))!.state).toBe("running");
+    } finally {
+      await failAuditWrites(t.pool, "finished", 0);
+      await t.pool.query("UPDATE opsbot.actions SET state = 'failed' WHERE id = $1", [offer.id]);
+      await replica.close();
+    }
+  });
+
+  it("starts a claimed action even when Telegram refuses to answer the press (too old)", async () => {
+    const chat = freshGroup();
+    const counter = scripts.file("counter");
+    await scripts.write(deployScript, counterScript(counter));
+    const offer = await requestDeploy(t, "v6.2.0", chat);
+    t.fake.failNext("answerCallbackQuery", {
+      kind: "400",
+      description:
+        "Bad Request: query is too old and response timeout expired or query ID is invalid",
+    });
+
+    await press(t, offer.confirm, { chat, messageId: offer.messageId });
+    const row = await settle(t, offer.id);
+
+    expect(row.state).toBe("succeeded");
+    expect(await linesOf(counter)).toEqual(["run v6.2.0"]);
+  });
+});
+
+describe("secrets a script prints", () => {
+  const QUERY_PASSWORD = "pgPasswordInTheQuery42";
+  let t: TestApp;
+  let deployScript: string;
+  beforeAll(async () => {
+    deployScript = `${scripts.dir}/deploy-secrets.sh`;
+    const database = await createTestDatabase();
+    t = await buildTestApp({
+      database,
+      env: {
+        ...baseEnv(deployScript),
+        // libpq's other way of giving a password; trust auth lets it through unused.
+        DATABASE_URL: `${database.connectionString}?password=${QUERY_PASSWORD}`,
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await t.database.drop();
+  });
+
+  it("are redacted in the stored tail, the audit, the messages and the attached log", async () => {
+    const chat = freshGroup();
+    const secrets = [TEST_TOKEN, TEST_TOKEN.split(":")[1]!, TEST_SECRET, QUERY_PASSWORD];
+    // Longer than a message, so the whole log goes along as a document.
+    await scripts.write(
+      deployScript,
+      `#!/bin/bash\nfor i in $(seq 1 200); do echo "leak $i: ${secrets.join(" ")}"; done\n`,
+    );
+    const offer = await requestDeploy(t, "v7.0.0", chat);
+
+    await press(t, offer.confirm, { chat, messageId: offer.messageId });
+    const row = await settle(t, offer.id);
+
+    expect(row.state).toBe("succeeded");
+    const audit = JSON.stringify(await auditOf(t.pool, offer.id));
+    const document = t.fake
+      .callsTo("sendDocument")
+      .find((c) => Number(c.params.chat_id) === chat.id);
+    expect(document).toBeDefined();
+    const shown = textsIn(t.fake, chat.id)
+      .map((m) => m.text)
+      .join("\n");
+    for (const stored of [row.output_tail!, audit, document!.body.toString("utf8"), shown]) {
+      expect(stored).toContain("leak 200: [REDACTED]");
+      for (const secret of secrets) expect(stored).not.toContain(secret);
+    }
+  });
+});
+
+describe("the log file", () => {
+  let t: TestApp;
+  let deployScript: string;
+  beforeAll(async () => {
+    deployScript = `${scripts.dir}/deploy-log.sh`;
+    t = await buildTestApp({ env: baseEnv(deployScript) });
+  });
+  afterAll(() => t.close());
+
+  const logDirsOf = async (id: string) =>
+    (await readdir(tmpdir())).filter((name) => name.startsWith(`opsbot-${id}`));
+
+  it("is created anew in a private directory: a planted symlink is never followed", async () => {
+    const chat = freshGroup();
+    const gate = scripts.file("gate");
+    await scripts.write(
+      deployScript,
+      `#!/bin/bash\necho "written to the log"\nwhile [ ! -e '${gate}' ]; do sleep 0.05; done\n`,
+    );
+    const offer = await requestDeploy(t, "v8.0.0", chat);
+    // The id is in the button data: plant a link where a predictable log would go.
+    const victim = scripts.file("victim");
+    await writeFile(victim, "untouched\n");
+    const planted = join(tmpdir(), `opsbot-${offer.id}.log`);
+    await symlink(victim, planted);
+    try {
+      await press(t, offer.confirm, { chat, messageId: offer.messageId });
+      await eventually(async () =>
+        (await logDirsOf(offer.id)).some((n) => n !== `opsbot-${offer.id}.log`),
+      );
+      const [dirName] = (await logDirsOf(offer.id)).filter((n) => !n.endsWith(".log"));
+      const dir = join(tmpdir(), dirName!);
+      expect((await stat(dir)).mode & 0o777).toBe(0o700);
+      await eventually(async () =>
+        (await readFile(join(dir, "output.log"), "utf8").catch(() => "")).includes("written"),
+      );
+      expect((await stat(join(dir, "output.log"))).mode & 0o777).toBe(0o600);
+      await writeFile(gate, "");
+      expect((await settle(t, offer.id)).state).toBe("succeeded");
+
+      expect(await readFile(victim, "utf8")).toBe("untouched\n");
+      // Removed once the run is over, the planted link aside.
+      await eventually(
+        async () => (await logDirsOf(offer.id)).length === 1,
+        5_000,
+        "the log directory removed",
+      );
+      expect(await logDirsOf(offer.id)).toEqual([`opsbot-${offer.id}.log`]);
+    } finally {
+      await writeFile(gate, "");
+      await rm(planted, { force: true });
     }
   });
 });

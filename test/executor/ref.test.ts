@@ -1,4 +1,4 @@
-// DESIGN "Guarded executor" 1: a REF is a git ref name with no room for options, shell
+// The guarded executor's first rule: a REF is a git ref name with no room for options, shell
 // syntax, path tricks or whitespace; anything else is refused before anything is stored.
 import { describe, expect, it } from "vitest";
 import { validateRef } from "../../src/executor/ref.js";

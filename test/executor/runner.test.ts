@@ -1,4 +1,4 @@
-// startScript against real child processes (small scripts in a temp dir): DESIGN's guarded
+// startScript against real child processes (small scripts in a temp dir): the guarded
 // executor asks for no shell, the ref as the only argument, stdin closed, an allowlisted
 // environment, a process group killed as a whole on timeout, and output that cannot grow
 // the bot however much the script prints.

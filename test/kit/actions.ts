@@ -99,6 +99,7 @@ export interface ActionRecord {
   lease_expires_at: Date | null;
   exit_code: number | null;
   output_tail: string | null;
+  script_pgid: number | null;
 }
 
 export async function actionById(pool: Pool, id: string): Promise<ActionRecord | undefined> {
@@ -259,6 +260,49 @@ export function sentMessageId(
   );
   const index = sends.findIndex((c) => predicate(c.params));
   return index < 0 ? undefined : index + 1;
+}
+
+/**
+ * Makes PostgreSQL itself refuse the next `times` audit rows of `event` (a trigger raising
+ * an error), as a transient database failure at exactly that step would. Real PostgreSQL,
+ * no mock: the statement that writes the row fails whole. Failures are counted with a
+ * sequence, the one counter a failed statement does not roll back.
+ */
+export async function failAuditWrites(pool: Pool, event: string, times: number): Promise<void> {
+  if (!/^[a-z_]+$/.test(event)) throw new Error(`not an audit event name: ${event}`);
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS public.test_audit_faults (event text PRIMARY KEY, times int NOT NULL);
+    CREATE OR REPLACE FUNCTION public.test_fail_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      planned int;
+    BEGIN
+      SELECT times INTO planned FROM public.test_audit_faults WHERE event = NEW.event;
+      IF planned IS NOT NULL
+         AND nextval(format('public.test_audit_fault_%s', NEW.event)) <= planned THEN
+        RAISE EXCEPTION 'injected fault: audit row %', NEW.event;
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE OR REPLACE TRIGGER test_fail_audit BEFORE INSERT ON opsbot.audit
+      FOR EACH ROW EXECUTE FUNCTION public.test_fail_audit();
+    CREATE SEQUENCE IF NOT EXISTS public.test_audit_fault_${event};
+    SELECT setval('public.test_audit_fault_${event}', 1, false);`);
+  await pool.query(
+    `INSERT INTO public.test_audit_faults (event, times) VALUES ($1, $2)
+     ON CONFLICT (event) DO UPDATE SET times = EXCLUDED.times`,
+    [event, times],
+  );
+}
+
+/** How many injected failures of `event` are still to come. */
+export async function auditFaultsLeft(pool: Pool, event: string): Promise<number> {
+  const { rows } = await pool.query<{ left: number }>(
+    `SELECT greatest(0, f.times - CASE WHEN s.is_called THEN s.last_value ELSE 0 END)::int AS left
+       FROM public.test_audit_faults f, public.test_audit_fault_${event} s
+      WHERE f.event = $1`,
+    [event],
+  );
+  return rows[0]?.left ?? 0;
 }
 
 export { isAlive, liveGroupMembers } from "./processes.js";

@@ -16,6 +16,8 @@ export interface RecordedCall {
   token: string;
   params: Record<string, unknown>;
   at: number;
+  /** The request body as sent: what an uploaded file held. */
+  body: Buffer;
 }
 
 export type Fault =
@@ -23,6 +25,8 @@ export type Fault =
   | { kind: "cant-parse-entities" }
   | { kind: "migrate"; toChatId: number }
   | { kind: "500" }
+  /** Any other 400, e.g. "Bad Request: query is too old and response timeout expired". */
+  | { kind: "400"; description: string }
   | { kind: "hang" }
   | { kind: "reset" };
 
@@ -75,6 +79,8 @@ function faultResponse(fault: Fault): BotApiResponse | undefined {
       };
     case "500":
       return { ok: false, error_code: 500, description: "Internal Server Error" };
+    case "400":
+      return { ok: false, error_code: 400, description: fault.description };
     default:
       return undefined;
   }
@@ -148,7 +154,13 @@ export async function startFakeBotApi(opts: { botInfo?: BotInfo } = {}): Promise
           description: "Bad Request: can't parse request",
         });
       }
-      const call: RecordedCall = { method: route[2]!, token: route[1]!, params, at: Date.now() };
+      const call: RecordedCall = {
+        method: route[2]!,
+        token: route[1]!,
+        params,
+        at: Date.now(),
+        body,
+      };
       calls.push(call);
       for (const waiter of waiters) if (waiter.matches(call)) waiter.settle(call);
       const fault = takeFault(call.method);

@@ -105,9 +105,15 @@ export function deployFeature(deps: DeployDeps) {
     }
     const result = await executor.confirm(button.id, actor, at);
     if (result.ok) {
-      // Answered at once; the script runs detached and reports by editing this message.
-      await ctx.answerCallbackQuery({ text: "Confirmed: running." });
+      // Claimed: it starts whatever Telegram says to these calls (a press older than ~15 s
+      // cannot be answered), and only after them, so no progress edit overtakes them. The
+      // script runs detached and reports by editing this message.
       try {
+        await ctx
+          .answerCallbackQuery({ text: "Confirmed: running." })
+          .catch((error: unknown) =>
+            ctx.log.warn({ err: error }, "could not answer the Confirm press"),
+          );
         await ctx.editMessageText(renderRunning(result.action, "", 0), html);
       } finally {
         executor.start(result.action);
