@@ -103,7 +103,7 @@ export const envSchema = z.object({
   APPROVAL: z.enum(["self", "other"]).default("self"),
   CONFIRM_TTL_SECONDS: positiveInt(120),
   ACTION_TIMEOUT_SECONDS: positiveInt(900),
-  VERIFY_SECONDS: positiveInt(60),
+  VERIFY_SECONDS: positiveInt(120),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -34,6 +34,10 @@ export interface Action {
   finishedAt: Date | null;
   exitCode: number | null;
   outputTail: string | null;
+  /** Reported by the script (`opsbot: commit <sha>`): what it put in place. */
+  commit: string | null;
+  /** Reported by the script (`opsbot: previous <ref>`): what ran before it. */
+  previous: string | null;
 }
 
 interface Row {
@@ -54,6 +58,8 @@ interface Row {
   finished_at: Date | null;
   exit_code: number | null;
   output_tail: string | null;
+  commit_sha: string | null;
+  previous_ref: string | null;
 }
 
 const toAction = (r: Row): Action => ({
@@ -73,6 +79,8 @@ const toAction = (r: Row): Action => ({
   finishedAt: r.finished_at,
   exitCode: r.exit_code,
   outputTail: r.output_tail,
+  commit: r.commit_sha,
+  previous: r.previous_ref,
 });
 
 export interface AuditEntry {
@@ -234,6 +242,22 @@ export async function audit(pool: Pool, id: string, entry: AuditEntry, now: Date
   );
 }
 
+/** The protocol lines a script printed, stored (and audited) before its verdict. */
+export async function recordReported(
+  pool: Pool,
+  id: string,
+  facts: { commit?: string; previous?: string },
+  now: Date,
+): Promise<void> {
+  await changeAndAudit(
+    pool,
+    `UPDATE opsbot.actions SET commit_sha = $2, previous_ref = $3 WHERE id = $1`,
+    [id, facts.commit ?? null, facts.previous ?? null],
+    { event: "reported", detail: { ...facts } },
+    now,
+  );
+}
+
 export async function finish(
   pool: Pool,
   id: string,
@@ -299,15 +323,35 @@ export async function recentActions(pool: Pool, limit: number): Promise<Action[]
   return rows.map(toAction);
 }
 
+export interface RollbackTarget {
+  /** What the rollback script gets: the commit where one was reported, else the ref. */
+  ref: string;
+  label: string;
+}
+
+const shortSha = (ref: string) => (/^[0-9a-f]{13,}$/.test(ref) ? ref.slice(0, 12) : ref);
+
 /**
- * Refs worth rolling back to: successful deploys and rollbacks, newest first, without
- * the one in place now (the newest) and without repeats.
+ * What is worth rolling back to: successful deploys and rollbacks (their commit where the
+ * script reported one) and what ran before each of them, newest first, without the one in
+ * place now and without repeats. The very first deploy's `previous` is a target too.
  */
-export async function rollbackTargets(pool: Pool, limit: number): Promise<string[]> {
-  const { rows } = await pool.query<{ ref: string; finished_at: Date }>(
-    `SELECT ref, finished_at FROM opsbot.actions WHERE state = 'succeeded'
+export async function rollbackTargets(pool: Pool, limit: number): Promise<RollbackTarget[]> {
+  const { rows } = await pool.query<Pick<Row, "ref" | "commit_sha" | "previous_ref">>(
+    `SELECT ref, commit_sha, previous_ref FROM opsbot.actions WHERE state = 'succeeded'
       ORDER BY finished_at DESC LIMIT 200`,
   );
-  const [current, ...earlier] = rows.map((r) => r.ref);
-  return [...new Set(earlier.filter((ref) => ref !== current))].slice(0, limit);
+  const candidates = rows.flatMap((r): RollbackTarget[] => [
+    r.commit_sha === null
+      ? { ref: r.ref, label: r.ref }
+      : { ref: r.commit_sha, label: `${r.ref} @ ${shortSha(r.commit_sha)}` },
+    ...(r.previous_ref === null
+      ? []
+      : [{ ref: r.previous_ref, label: `${shortSha(r.previous_ref)} (before ${r.ref})` }]),
+  ]);
+  const current = candidates[0]?.ref;
+  const seen = new Set<string>([current ?? ""]);
+  return candidates
+    .filter((target) => !seen.has(target.ref) && seen.add(target.ref))
+    .slice(0, limit);
 }

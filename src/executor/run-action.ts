@@ -1,9 +1,10 @@
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { audit, finish, renewLease, type Action } from "./actions-store.js";
+import { audit, finish, recordReported, renewLease, type Action } from "./actions-store.js";
 import type { ExecutorDeps } from "./create-executor.js";
 import { startScript, type RunningScript } from "./runner.js";
+import { createProtocolScanner } from "./protocol-lines.js";
 import { OUTPUT_TAIL_CHARS } from "./reporter.js";
 import { verifyHealth } from "./verify.js";
 
@@ -35,6 +36,7 @@ export async function runAction(
 ): Promise<void> {
   const { pool, clock, logger, reporter, config, leaseMs } = deps;
   const logFile = join(tmpdir(), `opsbot-${action.id}.log`);
+  const protocol = createProtocolScanner();
   const script = startScript({
     script: deps.script,
     ref: action.ref,
@@ -48,6 +50,7 @@ export async function runAction(
     },
     timeoutMs: config.actionTimeoutMs,
     logFile,
+    onOutput: protocol.push,
   });
   entry.script = script;
   const startedAt = clock.now().getTime();
@@ -94,6 +97,9 @@ export async function runAction(
     await editing;
     const outcome = entry.stopping ? "interrupted" : result.outcome;
     const tail = result.tail.slice(-OUTPUT_TAIL_CHARS);
+    const reported = protocol.facts();
+    if (reported.commit !== undefined || reported.previous !== undefined)
+      await recordReported(pool, action.id, reported, clock.now());
     const done = await finish(pool, action.id, { ...result, outcome, tail }, clock.now());
     if (done === undefined) {
       // Reaped as interrupted while it ran (the lease lapsed): that was already reported.

@@ -35,7 +35,7 @@ describe("parseConfig", () => {
       APPROVAL: "self",
       CONFIRM_TTL_SECONDS: 120,
       ACTION_TIMEOUT_SECONDS: 900,
-      VERIFY_SECONDS: 60,
+      VERIFY_SECONDS: 120,
       LOG_LEVEL: "info",
       VIEWER_IDS: [],
       OPERATOR_IDS: [],
