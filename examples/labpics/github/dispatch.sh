@@ -29,7 +29,7 @@ sha="$("$GH" api "repos/$REPO/commits/$ref" --jq .sha)"
 }
 echo "$action $ref = $sha ($REPO, $WORKFLOW)"
 
-runs() { "$GH" run list --repo "$REPO" --workflow "$WORKFLOW" --event workflow_dispatch \
+runs() { "$GH" run list --repo "$REPO" --workflow "$WORKFLOW" \
   --limit 20 --json databaseId --jq '.[].databaseId'; }
 before="$(runs)"
 "$GH" workflow run "$WORKFLOW" --repo "$REPO" -f "ref=$sha"
