@@ -1,5 +1,5 @@
 -- opsbot's own tables live in schema opsbot; the app's tables are only read.
-CREATE SCHEMA IF NOT EXISTS opsbot;
+-- The schema itself is created by the migrator when missing (see src/db/migrate.ts).
 
 -- Webhook redelivery dedup when Redis is not configured (a set with a TTL). UNLOGGED:
 -- one write per update must not wait for a WAL flush; after a database crash the set is

@@ -22,6 +22,7 @@ import { createChecks } from "./checks/create-checks.js";
 import { errorMessage, type ComponentCheck } from "./checks/status.js";
 import type { Clock } from "./clock.js";
 import { secretsOf, type Config } from "./config/parse-config.js";
+import { selfPointingApiUrl, type SelfFacts } from "./config/self-pointing.js";
 import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import type { Pool } from "./db/pool.js";
 import { createFallbackDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
@@ -47,6 +48,8 @@ export interface AppDeps {
   apiTimeoutMs?: number;
   actionLeaseMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Where the bot runs, to warn when API_HEALTH_URL points back at it. */
+  self?: Omit<SelfFacts, "port">;
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -214,6 +217,9 @@ export function createApp(deps: AppDeps) {
         port = await http.listen(config.HOST, config.PORT);
         logger.info({ host: config.HOST, port, mode: config.mode }, "http server listening");
       }
+      const selfPointing =
+        deps.self && selfPointingApiUrl(config.API_HEALTH_URL, { ...deps.self, port });
+      if (selfPointing) logger.warn(selfPointing);
       accepting = true;
       await withStartupRetry("setMyCommands", () => registerCommands(bot), logger, retry).catch(
         (error: unknown) => logger.error({ err: error }, "could not register the command list"),

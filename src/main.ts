@@ -2,7 +2,8 @@
  * The process: read the environment once, create the resources, pick the mode, handle
  * signals. Everything else is wiring in app.ts and factories below it.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { createApp } from "./app.js";
 import { systemClock } from "./clock.js";
 import { ConfigError, parseConfig, secretsOf } from "./config/parse-config.js";
@@ -69,6 +70,11 @@ async function main(): Promise<void> {
     redis,
     clock: systemClock,
     version,
+    // Docker and Podman leave these marker files in every container.
+    self: {
+      inContainer: existsSync("/.dockerenv") || existsSync("/run/.containerenv"),
+      hostname: hostname(),
+    },
     ...session?.appDeps,
   });
 

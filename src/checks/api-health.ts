@@ -65,6 +65,8 @@ export async function checkApi(options: ApiCheckOptions): Promise<ApiHealth> {
   const fields = { ...base, reported, sse, redis, other };
   if (!response.ok)
     return { ...fields, status: "down", error: `HTTP ${response.status}`, received };
+  // The real LabPics API answers {"ok":true,"service":"server",...} and has no status field.
+  if (other.ok === true) return { ...fields, status: "ok" };
   const normalised = reported?.toLowerCase();
   if (normalised !== undefined && OK_LIKE.has(normalised)) return { ...fields, status: "ok" };
   if (normalised !== undefined && DEGRADED_LIKE.has(normalised)) {

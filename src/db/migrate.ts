@@ -26,7 +26,11 @@ export async function migrate(pool: Pool, dir: URL = MIGRATIONS_DIR): Promise<Mi
   try {
     await run("SET statement_timeout = 0");
     await run("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_KEY]);
-    await run(`CREATE SCHEMA IF NOT EXISTS opsbot;
+    // Created only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database
+    // even when the schema exists, which a least-privilege role (sql/opsbot-role.sql) lacks.
+    await run(`DO $$ BEGIN
+        IF to_regnamespace('opsbot') IS NULL THEN CREATE SCHEMA opsbot; END IF;
+      END $$;
       CREATE TABLE IF NOT EXISTS opsbot.migrations (
         name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = await client.query<{ name: string }>("SELECT name FROM opsbot.migrations");

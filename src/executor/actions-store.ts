@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "../db/pool.js";
 import type { ScriptGroup } from "./process-group.js";
+import type { ProtocolFacts } from "./protocol-lines.js";
 
 export type ActionKind = "deploy" | "rollback";
 export type ActionState =
@@ -37,6 +38,10 @@ export interface Action {
   outputTail: string | null;
   /** The running script's process group, once recorded after the spawn. */
   script: ScriptGroup | null;
+  /** Reported by the script (`opsbot: commit <sha>`): what it put in place. */
+  commit: string | null;
+  /** Reported by the script (`opsbot: previous <ref>`): what ran before it. */
+  previous: string | null;
 }
 
 interface Row {
@@ -60,6 +65,8 @@ interface Row {
   script_pgid: number | null;
   script_start_ticks: string | null;
   script_host: string | null;
+  commit_sha: string | null;
+  previous_ref: string | null;
 }
 
 const toAction = (r: Row): Action => ({
@@ -87,6 +94,8 @@ const toAction = (r: Row): Action => ({
           startTicks: r.script_start_ticks === null ? null : BigInt(r.script_start_ticks),
           host: r.script_host,
         },
+  commit: r.commit_sha,
+  previous: r.previous_ref,
 });
 
 export interface AuditEntry {
@@ -277,15 +286,30 @@ export async function recordStart(
 export async function finish(
   pool: Pool,
   id: string,
-  result: { outcome: Outcome; exitCode: number | null; tail: string; durationMs?: number },
+  result: {
+    outcome: Outcome;
+    exitCode: number | null;
+    tail: string;
+    durationMs?: number;
+    /** The script's protocol lines (`opsbot: commit` / `opsbot: previous`), if it printed them. */
+    reported?: ProtocolFacts;
+  },
   now: Date,
 ): Promise<Action | undefined> {
   const [action] = await changeAndAudit(
     pool,
     `UPDATE opsbot.actions SET state = $2, exit_code = $3, output_tail = $4, finished_at = $5,
-       lease_expires_at = NULL
+       lease_expires_at = NULL, commit_sha = $6, previous_ref = $7
      WHERE id = $1 AND state = 'running'`,
-    [id, result.outcome, result.exitCode, result.tail, now],
+    [
+      id,
+      result.outcome,
+      result.exitCode,
+      result.tail,
+      now,
+      result.reported?.commit ?? null,
+      result.reported?.previous ?? null,
+    ],
     {
       event: "finished",
       detail: {
@@ -293,6 +317,7 @@ export async function finish(
         exitCode: result.exitCode,
         durationMs: result.durationMs,
         tail: result.tail,
+        ...result.reported,
       },
     },
     now,
@@ -350,15 +375,35 @@ export async function recentActions(pool: Pool, limit: number): Promise<Action[]
   return rows.map(toAction);
 }
 
+export interface RollbackTarget {
+  /** What the rollback script gets: the commit where one was reported, else the ref. */
+  ref: string;
+  label: string;
+}
+
+const shortSha = (ref: string) => (/^[0-9a-f]{13,}$/.test(ref) ? ref.slice(0, 12) : ref);
+
 /**
- * Refs worth rolling back to: successful deploys and rollbacks, newest first, without
- * the one in place now (the newest) and without repeats.
+ * What is worth rolling back to: successful deploys and rollbacks (their commit where the
+ * script reported one) and what ran before each of them, newest first, without the one in
+ * place now and without repeats. The very first deploy's `previous` is a target too.
  */
-export async function rollbackTargets(pool: Pool, limit: number): Promise<string[]> {
-  const { rows } = await pool.query<{ ref: string; finished_at: Date }>(
-    `SELECT ref, finished_at FROM opsbot.actions WHERE state = 'succeeded'
+export async function rollbackTargets(pool: Pool, limit: number): Promise<RollbackTarget[]> {
+  const { rows } = await pool.query<Pick<Row, "ref" | "commit_sha" | "previous_ref">>(
+    `SELECT ref, commit_sha, previous_ref FROM opsbot.actions WHERE state = 'succeeded'
       ORDER BY finished_at DESC LIMIT 200`,
   );
-  const [current, ...earlier] = rows.map((r) => r.ref);
-  return [...new Set(earlier.filter((ref) => ref !== current))].slice(0, limit);
+  const candidates = rows.flatMap((r): RollbackTarget[] => [
+    r.commit_sha === null
+      ? { ref: r.ref, label: r.ref }
+      : { ref: r.commit_sha, label: `${r.ref} @ ${shortSha(r.commit_sha)}` },
+    ...(r.previous_ref === null
+      ? []
+      : [{ ref: r.previous_ref, label: `${shortSha(r.previous_ref)} (before ${r.ref})` }]),
+  ]);
+  const current = candidates[0]?.ref;
+  const seen = new Set<string>([current ?? ""]);
+  return candidates
+    .filter((target) => !seen.has(target.ref) && seen.add(target.ref))
+    .slice(0, limit);
 }

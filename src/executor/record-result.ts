@@ -1,4 +1,4 @@
-import { finish, type Action, type Outcome } from "./actions-store.js";
+import { finish, type Action } from "./actions-store.js";
 import type { ExecutorDeps } from "./create-executor.js";
 
 const FIRST_RETRY_MS = 250;
@@ -12,7 +12,7 @@ const MAX_RETRY_MS = 5_000;
  */
 export async function recordResult(
   action: Action,
-  result: { outcome: Outcome; exitCode: number | null; tail: string; durationMs: number },
+  result: Parameters<typeof finish>[2],
   endedAt: Date,
   deps: Pick<ExecutorDeps, "pool" | "logger" | "sleep"> & { signal: AbortSignal },
 ): Promise<Action | undefined> {

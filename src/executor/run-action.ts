@@ -5,6 +5,7 @@ import { createLogDir } from "./log-dir.js";
 import { hostIdentity, startTicksOf } from "./process-group.js";
 import { recordResult } from "./record-result.js";
 import { startScript, type RunningScript } from "./runner.js";
+import { createProtocolScanner } from "./protocol-lines.js";
 import { OUTPUT_TAIL_CHARS } from "./reporter.js";
 import { verifyHealth } from "./verify.js";
 
@@ -44,6 +45,7 @@ export async function runAction(
     return undefined;
   });
   const logFile = logDir?.logFile;
+  const protocol = createProtocolScanner();
   const script = startScript({
     script: deps.script,
     ref: action.ref,
@@ -57,6 +59,7 @@ export async function runAction(
     },
     timeoutMs: config.actionTimeoutMs,
     ...(logFile !== undefined ? { logFile } : {}),
+    onOutput: protocol.push,
   });
   entry.script = script;
   const startedAt = clock.now().getTime();
@@ -107,10 +110,15 @@ export async function runAction(
     await editing;
     const outcome = entry.stopping ? "interrupted" : result.outcome;
     const tail = redact(result.tail).slice(-OUTPUT_TAIL_CHARS);
-    const done = await recordResult(action, { ...result, outcome, tail }, clock.now(), {
-      ...deps,
-      signal: entry.abandon.signal,
-    });
+    const done = await recordResult(
+      action,
+      { ...result, outcome, tail, reported: protocol.facts() },
+      clock.now(),
+      {
+        ...deps,
+        signal: entry.abandon.signal,
+      },
+    );
     clearInterval(renew);
     if (done === undefined) {
       // Reaped as interrupted while it ran (the lease lapsed): that was already reported.

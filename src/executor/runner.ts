@@ -24,6 +24,8 @@ export interface RunRequest {
   logCapBytes?: number;
   /** Size of the in-memory tail of the output. */
   tailBytes?: number;
+  /** Sees every chunk of output (stdout and stderr), e.g. to read protocol lines. */
+  onOutput?: (chunk: Buffer) => void;
 }
 
 export interface RunResult {
@@ -144,6 +146,7 @@ export function startScript(request: RunRequest, clock: Clock = systemClock): Ru
     const onOutput = (chunk: Buffer) => {
       tail.push(chunk);
       log?.write(chunk);
+      request.onOutput?.(chunk);
     };
     child.stdout?.on("data", onOutput);
     child.stderr?.on("data", onOutput);

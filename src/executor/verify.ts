@@ -37,14 +37,19 @@ export async function verifyHealth(deps: VerifyDeps): Promise<VerifyResult | und
   };
 }
 
-/** The ref that was in place before this deploy: the latest earlier success with another ref. */
+/**
+ * What was in place before this deploy: what its script reported (`opsbot: previous`),
+ * else the latest earlier success with another ref (its commit where one was reported).
+ */
 export async function previousGoodRef(pool: Pool, deployId: string): Promise<string | undefined> {
-  const { rows } = await pool.query<{ ref: string }>(
-    `SELECT a.ref FROM opsbot.actions a, opsbot.actions d
-      WHERE d.id = $1 AND a.state = 'succeeded' AND a.id <> d.id AND a.ref <> d.ref
-        AND a.finished_at <= d.started_at
-      ORDER BY a.finished_at DESC LIMIT 1`,
+  const { rows } = await pool.query<{ ref: string | null }>(
+    `SELECT COALESCE(NULLIF(d.previous_ref, d.commit_sha), (
+        SELECT COALESCE(a.commit_sha, a.ref) FROM opsbot.actions a
+         WHERE a.state = 'succeeded' AND a.id <> d.id AND a.ref <> d.ref
+           AND a.finished_at <= d.started_at
+         ORDER BY a.finished_at DESC LIMIT 1)) AS ref
+       FROM opsbot.actions d WHERE d.id = $1`,
     [deployId],
   );
-  return rows[0]?.ref;
+  return rows[0]?.ref ?? undefined;
 }

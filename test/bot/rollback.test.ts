@@ -136,6 +136,33 @@ describe("/rollback", () => {
     ]);
   });
 
+  it("offers the commits scripts reported, and what ran before the very first deploy", async () => {
+    const chat = freshGroup();
+    const sha = (c: string) => c.repeat(40);
+    const report = (ref: string, commit: string, previous: string) =>
+      t.pool.query("UPDATE opsbot.actions SET commit_sha = $2, previous_ref = $3 WHERE ref = $1", [
+        ref,
+        commit,
+        previous,
+      ]);
+    await report("v1.0.0", sha("a"), sha("f"));
+    await report("v1.2.1", sha("c"), sha("b"));
+
+    const { buttons, messageId } = await openPicker(t, chat);
+
+    expect(buttons.map((b) => b.text)).toEqual([
+      `v1.2.1 @ ${"c".repeat(12)}`,
+      `${"b".repeat(12)} (before v1.2.1)`,
+      "v1.1.0",
+      `v1.0.0 @ ${"a".repeat(12)}`,
+      `${"f".repeat(12)} (before v1.0.0)`,
+      "Cancel",
+    ]);
+    await press(t, buttons[4]!.callback_data, chat, messageId);
+    const [pending] = await rollbacksIn(chat);
+    expect(pending).toMatchObject({ ref: sha("f"), state: "pending" });
+  });
+
   it("a pick becomes a pending rollback with Confirm/Cancel, and Confirm runs ROLLBACK_SCRIPT with it", async () => {
     const chat = freshGroup();
     const out = scripts.file("rollback-args");

@@ -60,6 +60,13 @@ describe("checkApi", () => {
     expect((await check()).status).toBe("ok");
   });
 
+  it("reads the real LabPics answer (ok: true, no status field) as ok", async () => {
+    handler = answer(200, '{"ok":true,"service":"server","request_id":"r-1"}');
+    expect(await check()).toMatchObject({ status: "ok", other: { service: "server" } });
+    handler = answer(200, '{"ok":false,"error":"db","message":"down","request_id":"r-2"}');
+    expect((await check()).status).toBe("down");
+  });
+
   it("reports a 200 without a status field as down: reports no status", async () => {
     handler = answer(200, '{"sse":{"clients":1},"redis":"ok"}');
 

@@ -1007,10 +1007,10 @@ describe("deploy through the webhook", () => {
       expect(badLine).toBeGreaterThan(0);
       expect(goodLine).toBeGreaterThan(badLine); // newest first
       expect(lines[goodLine]).toMatch(
-        /deploy\s+hist\/good\s+succeeded\s+[12]s\s+@olga_ops \/ Omar \(1002\)$/,
+        /deploy\s+hist\/good\s+—\s+succeeded\s+[12]s\s+@olga_ops \/ Omar \(1002\)$/,
       );
       expect(lines[badLine]).toMatch(
-        /deploy\s+hist\/bad\s+failed\s+[12]s\s+Omar \(1002\) \/ @olga_ops$/,
+        /deploy\s+hist\/bad\s+—\s+failed\s+[12]s\s+Omar \(1002\) \/ @olga_ops$/,
       );
       expect(text).not.toContain("hist/pending");
       expect(pending.row.state).toBe("pending");

@@ -1,7 +1,7 @@
 // The real app, wired as in production, over this machine's PostgreSQL (and Redis when
 // asked), talking to a fake Bot API and driven through its real webhook endpoint.
 import type { Update } from "grammy/types";
-import { createApp, type App } from "../../src/app.js";
+import { createApp, type App, type AppDeps } from "../../src/app.js";
 import { systemClock, type Clock } from "../../src/clock.js";
 import { parseConfig, secretsOf, type Config } from "../../src/config/parse-config.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
@@ -25,6 +25,8 @@ export interface TestAppOptions {
   fake?: FakeBotApi;
   redisUrl?: string | null;
   clock?: Clock;
+  /** Where the bot "runs" (container or not, host name), as main.ts would find it. */
+  self?: AppDeps["self"];
 }
 
 export interface TestApp {
@@ -70,6 +72,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     redis,
     clock: options.clock ?? systemClock,
     version: "test",
+    ...(options.self ? { self: options.self } : {}),
   });
   const { port } = await app.start();
   await app.schemaReady();

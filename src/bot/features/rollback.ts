@@ -32,7 +32,7 @@ export function rollbackFeature(deps: RollbackDeps) {
       return;
     }
     const keyboard = new InlineKeyboard();
-    targets.forEach((ref, i) => keyboard.text(ref, `rbpick:${i}`).row());
+    targets.forEach((target, i) => keyboard.text(target.label, `rbpick:${i}`).row());
     keyboard.text("Cancel", "rbpick:x");
     const picker = await ctx.reply("Roll back to which deploy? (newest first; /cancel to stop)", {
       reply_markup: keyboard,
@@ -54,7 +54,7 @@ export function rollbackFeature(deps: RollbackDeps) {
         continue;
       }
       await next.answerCallbackQuery();
-      const ref = pick?.[1] === "x" ? undefined : targets[Number(pick?.[1])];
+      const ref = pick?.[1] === "x" ? undefined : targets[Number(pick?.[1])]?.ref;
       if (ref === undefined) {
         await next.editMessageText("Rollback cancelled.");
         return;

@@ -32,11 +32,20 @@ const OUTCOME = {
   interrupted: "⚠️ interrupted",
 } as const;
 
+/** What the script reported through its protocol lines, on a line of its own. */
+function renderReported(action: Pick<Action, "commit" | "previous">): string {
+  const parts = [
+    ...(action.commit !== null ? [`commit ${code(action.commit)}`] : []),
+    ...(action.previous !== null ? [`previously ${code(action.previous)}`] : []),
+  ];
+  return parts.length === 0 ? "" : `\n${parts.join(", ")}`;
+}
+
 export function renderFinished(action: Action, result: RunResult, logAttached: boolean): string {
   const exit =
     result.exitCode !== null ? `exit ${result.exitCode}` : `signal ${result.signal ?? "?"}`;
   const note = logAttached ? "\n<i>Full log attached.</i>" : "";
-  return `${OUTCOME[result.outcome]}: ${title(action)} in ${formatDuration(result.durationMs)} (${exit})${outputBlock(result.tail)}${note}`;
+  return `${OUTCOME[result.outcome]}: ${title(action)} in ${formatDuration(result.durationMs)} (${exit})${renderReported(action)}${outputBlock(result.tail)}${note}`;
 }
 
 export function renderExpired(action: Action): string {
@@ -71,11 +80,12 @@ export function renderBusy(busy: Action, now: Date): string {
 export function renderHistory(actions: readonly Action[], now: Date): string {
   if (actions.length === 0) return "No deploys or rollbacks yet.";
   const rows = [
-    ["when", "what", "ref", "result", "took", "by / confirmed"],
+    ["when", "what", "ref", "commit", "result", "took", "by / confirmed"],
     ...actions.map((a) => [
       formatAge(a.createdAt, now),
       a.kind,
       a.ref,
+      a.commit?.slice(0, 12) ?? "—",
       a.state,
       a.startedAt && a.finishedAt
         ? formatDuration(a.finishedAt.getTime() - a.startedAt.getTime())
