@@ -69,7 +69,9 @@ describe("protocol lines of a deploy script", () => {
     expect(result).toContain(
       `\ncommit <code>${DEPLOYED}</code>, previously <code>${BEFORE}</code>\n`,
     );
-    expect((await auditOf(t.pool, row.id)).find((a) => a.event === "reported")?.detail).toEqual({
+    expect(
+      (await auditOf(t.pool, row.id)).find((a) => a.event === "finished")?.detail,
+    ).toMatchObject({
       commit: DEPLOYED,
       previous: BEFORE,
     });
