@@ -11,7 +11,7 @@ import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import type { Clock } from "../../src/clock.js";
 import { parseConfig, secretsOf } from "../../src/config/parse-config.js";
-import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/db/labpics-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { createLogger } from "../../src/log/create-logger.js";
@@ -152,7 +152,7 @@ describe("ops queries through the webhook", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp({ env: { API_HEALTH_URL: apiUrl }, clock });
-    await applyLabpicsSchema(t.pool);
+    await applyShape(t.pool, "reference");
   });
   afterAll(() => t.close());
   beforeEach(async () => {
@@ -489,7 +489,7 @@ describe("with Redis down", () => {
       clock,
       redisUrl: `redis://127.0.0.1:${await closedPort()}`,
     });
-    await applyLabpicsSchema(t.pool);
+    await applyShape(t.pool, "reference");
     await loadScenario(t.pool);
   });
   afterAll(() => t.close());

@@ -1,10 +1,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  applyLabpicsIndexes,
-  applyLabpicsSchema,
+  applyRecommendedIndexes,
+  applyShape,
   fillLargeTables,
-  loadDemoData,
+  loadReferenceDemoData,
 } from "../../src/db/labpics-fixtures.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
@@ -34,8 +34,8 @@ describe("LabPics fixtures", () => {
 
   it("applies schema and indexes twice without error", async () => {
     for (let i = 0; i < 2; i++) {
-      await applyLabpicsSchema(pool);
-      await applyLabpicsIndexes(pool);
+      await applyShape(pool, "reference");
+      await applyRecommendedIndexes(pool);
     }
     const tables = await pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
@@ -66,9 +66,9 @@ describe("LabPics fixtures", () => {
 
   describe("demo data", () => {
     beforeAll(async () => {
-      await loadDemoData(pool, NOW);
+      await loadReferenceDemoData(pool, NOW);
       // Loading twice must replace, not add.
-      await loadDemoData(pool, NOW);
+      await loadReferenceDemoData(pool, NOW);
     });
 
     it("has exactly one worker stuck by the runbook's definition, and one recent running one", async () => {
@@ -132,7 +132,7 @@ describe("LabPics fixtures", () => {
 
   describe("large tables", () => {
     it("fills exactly the requested counts", async () => {
-      await loadDemoData(pool, NOW);
+      await loadReferenceDemoData(pool, NOW);
       await fillLargeTables(pool, NOW, {
         workerRuns: 2000,
         running: 40,

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { expect } from "vitest";
 import type { TickOutcome } from "../../src/alerts/watcher.js";
-import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/db/labpics-fixtures.js";
 import type { Pool } from "../../src/db/pool.js";
 import { buildTestApp, type TestApp, type TestAppOptions } from "./build-test-app.js";
 import type { FakeBotApi, RecordedCall } from "./fake-bot-api.js";
@@ -65,7 +65,7 @@ export async function buildAlertApp(
       ...options.env,
     },
   });
-  await applyLabpicsSchema(t.pool);
+  await applyShape(t.pool, "reference");
   return t;
 }
 
