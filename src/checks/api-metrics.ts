@@ -28,7 +28,9 @@ const METRICS_BODY_LIMIT = 1024 * 1024;
 
 /** Picks the figures /health shows out of Prometheus text (unlabelled samples summed). */
 export function readApiMetrics(text: string): ApiMetrics {
-  const families = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
+  // The parser drops a last line without a newline, and LabPics's API ends without one.
+  const complete = text.endsWith("\n") ? text : `${text}\n`;
+  const families = new Map(parsePrometheusTextFormat(complete).map((f) => [f.name, f]));
   const figures: ApiMetrics = {};
   for (const [key, name] of Object.entries(FIGURES) as [keyof typeof FIGURES, string][]) {
     const samples = families.get(name)?.metrics ?? [];
