@@ -6,6 +6,15 @@ import {
   fillLargeTables,
   loadReferenceDemoData,
 } from "../../src/db/labpics-fixtures.js";
+import { pino } from "pino";
+import { createChecks } from "../../src/checks/create-checks.js";
+import { createShapeSource } from "../../src/checks/shape-source.js";
+import {
+  DEMO_PROJECTS,
+  LABPICS_JOB_CADENCES,
+  loadLabpicsDemoData,
+} from "../../src/db/labpics-shape-demo.js";
+import { createPool, type Pool } from "../../src/db/pool.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
 const NOW = new Date("2026-03-02T10:00:00Z");
@@ -160,5 +169,59 @@ describe("LabPics fixtures", () => {
         fillLargeTables(pool, NOW, { workerRuns: 10, running: 2, stuck: 3 }),
       ).rejects.toThrow(RangeError);
     });
+  });
+});
+
+describe("the console demo in the labpics shape", () => {
+  let database: TestDatabase;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = createPool({ connectionString: database.connectionString, max: 2 });
+    await applyShape(pool, "labpics");
+    await loadLabpicsDemoData(pool, NOW);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it("shows every case it promises: stuck worker and process, suspended job, failed and idle connector", async () => {
+    const checks = createChecks({
+      pool,
+      clock: { now: () => NOW },
+      shapes: createShapeSource(pool, pino({ level: "silent" })),
+      apiHealthUrl: "http://127.0.0.1:9/health",
+      apiMetricsUrl: "http://127.0.0.1:9/metrics",
+      overdueMinutes: 10,
+      staleMinutes: 120,
+      stuckMinutes: 30,
+      schedulerStallMinutes: 10,
+      projectIds: [],
+      botFacts: () => Promise.resolve({ version: "t", startedAt: NOW }),
+    });
+    const jobs = await checks.jobs();
+    expect(jobs).toHaveLength(DEMO_PROJECTS.length * Object.keys(LABPICS_JOB_CADENCES).length);
+    expect(jobs.filter((j) => j.suspended).map((j) => [j.project, j.jobType])).toEqual([
+      ["Northwind Clinic", "signals_extraction"],
+    ]);
+    expect(jobs.filter((j) => j.failed).map((j) => j.project)).toEqual(["Globex Retail"]);
+    expect(jobs.filter((j) => j.overdue).map((j) => j.jobType)).toEqual(["analytics_aggregates"]);
+
+    const stuck = await checks.stuck();
+    expect(stuck.runs.map((r) => [r.kind, r.name, r.project])).toEqual([
+      ["process", "kag_recompute", "Acme Studio"],
+      ["worker", "embeddings_run", "Acme Studio"],
+    ]);
+    expect(stuck.failedProcesses?.failed[0]?.error).toContain("out of memory");
+
+    const connectors = await checks.sync();
+    expect(connectors.filter((c) => c.failed).map((c) => c.connector)).toEqual(["linear"]);
+    expect(connectors.filter((c) => c.idle).map((c) => [c.project, c.connector])).toEqual([
+      ["Globex Retail", "attio"],
+    ]);
+    // The scheduler runs in the demo: recent worker runs, so no stall.
+    expect((await checks.scheduler()).stalled).toBe(false);
   });
 });
