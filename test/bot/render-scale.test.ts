@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { renderJobs } from "../../src/bot/render/jobs.js";
+import { renderStuck } from "../../src/bot/render/stuck.js";
 import { renderSync } from "../../src/bot/render/sync.js";
 import type { Job } from "../../src/checks/jobs.js";
 import type { ConnectorSync } from "../../src/checks/sync.js";
@@ -65,5 +66,31 @@ describe("lists at LabPics scale", () => {
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(text).toContain("0 failed, 0 partial, 0 stale, 0 idle, 600 total");
     expect(shownRows(text) + more(text)).toBe(600);
+  });
+});
+
+describe("/stuck when process runs cannot be read", () => {
+  it("lists the stuck workers and says why processes are missing", () => {
+    const text = renderStuck(
+      {
+        runs: [
+          {
+            kind: "worker",
+            id: 42,
+            name: "embeddings_run",
+            projectId: PROJECTS[0]!.projectId,
+            project: "Project 000",
+            startedAt: new Date(NOW.getTime() - 90 * 60_000),
+          },
+        ],
+        total: 1,
+        processesError: "schema mismatch: connector_events",
+      },
+      30,
+      NOW,
+    );
+    expect(text).toContain("embeddings_run");
+    expect(text).toContain("Project 000");
+    expect(text).toContain("Process runs could not be read: schema mismatch: connector_events");
   });
 });
