@@ -8,8 +8,8 @@ import { cpus, totalmem } from "node:os";
 import { Redis } from "ioredis";
 import pg from "pg";
 import {
-  applyLabpicsIndexes,
-  applyLabpicsSchema,
+  applyRecommendedIndexes,
+  applyShape,
   fillLargeTables,
 } from "../src/db/labpics-fixtures.js";
 import { startFakeBotApi } from "../test/kit/fake-bot-api.js";
@@ -127,7 +127,7 @@ try {
   console.log(
     `filling ${ROWS.workerRuns.toLocaleString()} worker_runs (${ROWS.running} running, ${ROWS.stuck} stuck)…`,
   );
-  await applyLabpicsSchema(db);
+  await applyShape(db, "reference");
   await fillLargeTables(db, new Date(), ROWS);
   // Settle the fresh tables now, so autovacuum does not compete with the first measurement.
   await db.query("VACUUM ANALYZE");
@@ -162,7 +162,7 @@ try {
   });
   await bare.stop();
 
-  await applyLabpicsIndexes(db);
+  await applyRecommendedIndexes(db);
   await db.query("ANALYZE");
   const { bot, url } = await startBot();
   await warmUp(url, 910_000_000);
@@ -216,7 +216,7 @@ try {
   console.log("…and without it");
   const bare2 = await queryMedians(url, 31_000_000);
   const planBare = await stuckPlan();
-  await applyLabpicsIndexes(db);
+  await applyRecommendedIndexes(db);
   await db.query("ANALYZE");
   const seqScan = /Seq Scan on worker_runs/.test(planIndexed);
   record(

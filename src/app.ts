@@ -18,11 +18,14 @@ import { deployFeature } from "./bot/features/deploy.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
 import { createExecutor } from "./executor/create-executor.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
-import { createChecks } from "./checks/create-checks.js";
+import { createChecks, schemaFacts } from "./checks/create-checks.js";
+import { createShapeSource } from "./checks/shape-source.js";
 import { errorMessage, type ComponentCheck } from "./checks/status.js";
 import type { Clock } from "./clock.js";
 import { secretsOf, type Config } from "./config/parse-config.js";
 import { selfPointingApiUrl, type SelfFacts } from "./config/self-pointing.js";
+import { metricsUrlOf } from "./config/schema.js";
+import { loadBlindChecks } from "./alerts/alert-store.js";
 import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import type { Pool } from "./db/pool.js";
 import { createFallbackDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
@@ -65,18 +68,24 @@ export function createApp(deps: AppDeps) {
   const metrics = createMetrics();
   const pgDedup = createPgDedup(pool);
   const dedup = redis ? createFallbackDedup(createRedisDedup(redis), pgDedup) : pgDedup;
+  const shapes = createShapeSource(pool, logger);
   const checks = createChecks({
     pool,
     redis,
     clock: deps.clock,
+    shapes,
     apiHealthUrl: config.API_HEALTH_URL,
+    apiMetricsUrl: metricsUrlOf(config),
     overdueMinutes: config.JOB_OVERDUE_MINUTES,
     staleMinutes: config.SYNC_STALE_MINUTES,
     stuckMinutes: config.STUCK_AFTER_MINUTES,
+    schedulerStallMinutes: config.SCHEDULER_STALL_MINUTES,
+    projectIds: config.PROJECT_IDS,
     botFacts: async () => ({
       version: deps.version,
       startedAt,
       ...(watcher.isRunning() ? { lastTickAt: await watcher.lastTickAt() } : {}),
+      blindChecks: await loadBlindChecks(pool).catch(() => []),
     }),
     fetch: deps.apiFetch,
     ...(deps.apiTimeoutMs !== undefined ? { apiTimeoutMs: deps.apiTimeoutMs } : {}),
@@ -177,6 +186,8 @@ export function createApp(deps: AppDeps) {
       mode: config.mode,
       uptimeSeconds: Math.round((deps.clock.now().getTime() - startedAt.getTime()) / 1000),
       schemaReady: schema?.isReady() ?? false,
+      // The LabPics tables as detected; null while PostgreSQL cannot be asked.
+      schema: await shapes.get().then(schemaFacts, () => null),
       lastTickAt: await watcher.lastTickAt(),
       undeliveredAlerts: await countUndelivered(pool).catch(() => null),
     }),
@@ -209,6 +220,8 @@ export function createApp(deps: AppDeps) {
     /** Starts in order: schema, bot identity, HTTP, then the update source. */
     async start(): Promise<{ port?: number }> {
       schema = keepMigrating(pool, logger);
+      // Detected (and logged, mismatches as warnings) at start; again after an outage.
+      void shapes.get().catch(() => undefined);
       if (!bot.isInited())
         await withStartupRetry("getMe", () => bot.init(), logger, { ...retry, attempts: Infinity });
       let port: number | undefined;

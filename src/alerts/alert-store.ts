@@ -94,20 +94,34 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
 }
 
 export async function loadFailures(db: Db): Promise<FailureCounts> {
-  const { rows } = await db.query<{ component: keyof FailureCounts; consecutive: number }>(
+  const { rows } = await db.query<{ component: string; consecutive: number }>(
     "SELECT component, consecutive FROM opsbot.component_failures",
   );
   return Object.fromEntries(rows.map((r) => [r.component, r.consecutive]));
 }
 
-export async function saveFailures(db: Db, failures: FailureCounts): Promise<void> {
+export async function saveFailures(
+  db: Db,
+  failures: FailureCounts,
+  reasons: Partial<Record<string, string>> = {},
+): Promise<void> {
   const entries = Object.entries(failures);
   await db.query(
-    `INSERT INTO opsbot.component_failures (component, consecutive)
-     SELECT * FROM unnest($1::text[], $2::int[])
-     ON CONFLICT (component) DO UPDATE SET consecutive = EXCLUDED.consecutive`,
-    [entries.map(([k]) => k), entries.map(([, v]) => v)],
+    `INSERT INTO opsbot.component_failures (component, consecutive, reason)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[])
+     ON CONFLICT (component) DO UPDATE SET consecutive = EXCLUDED.consecutive,
+       reason = EXCLUDED.reason`,
+    [entries.map(([k]) => k), entries.map(([, v]) => v), entries.map(([k]) => reasons[k] ?? null)],
   );
+}
+
+/** The watcher's checks that were blind on the last tick ("check:<name>" rows), with why. */
+export async function loadBlindChecks(db: Db): Promise<{ check: string; reason: string | null }[]> {
+  const { rows } = await db.query<{ check: string; reason: string | null }>(
+    `SELECT substr(component, 7) AS check, reason FROM opsbot.component_failures
+      WHERE component LIKE 'check:%' AND consecutive > 0 ORDER BY component`,
+  );
+  return rows;
 }
 
 export async function loadSilences(db: Db, now: Date): Promise<Silence[]> {

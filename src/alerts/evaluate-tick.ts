@@ -1,4 +1,6 @@
 import type { Checks } from "../checks/create-checks.js";
+import { errorMessage } from "../checks/status.js";
+import type { StuckRuns } from "../checks/stuck.js";
 import type { Pool } from "../db/pool.js";
 import type { Logger } from "../log/create-logger.js";
 import {
@@ -9,7 +11,7 @@ import {
   saveFailures,
 } from "./alert-store.js";
 import { enqueue, type Destination } from "./outbox-store.js";
-import { evaluateRules, type FailureCounts, type Snapshot } from "./rules.js";
+import { evaluateRules, type FailureCounts, type Snapshot, type WatchedCheck } from "./rules.js";
 import { step, type StepResult } from "./state.js";
 import type { AlertState, Silence } from "./types.js";
 
@@ -26,19 +28,24 @@ export interface EvaluateDeps {
 /** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
 export type FailureMemory = Map<string, string>;
 
-/** Observe everything at once; a failed query leaves its source unevaluated. */
+/**
+ * Observe everything at once. Each check runs on its own: one that fails (a missing table,
+ * a timeout) is blind this tick, leaves its alerts as they are and stops nothing else.
+ */
 export async function observe(
   checks: Checks,
   logger: Logger,
   failing: FailureMemory,
 ): Promise<Snapshot> {
-  const attempt = async <T>(what: string, load: () => Promise<T>): Promise<T | undefined> => {
+  const blind: Partial<Record<WatchedCheck, string>> = {};
+  const attempt = async <T>(what: WatchedCheck, load: () => Promise<T>): Promise<T | undefined> => {
     try {
       const result = await load();
       if (failing.delete(what)) logger.info({ what }, "watcher can evaluate again");
       return result;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
+      blind[what] = message;
       const level = failing.get(what) === message ? "debug" : "warn";
       failing.set(what, message);
       logger[level](
@@ -48,21 +55,28 @@ export async function observe(
       return undefined;
     }
   };
-  const [api, postgres, redis, stuck, jobs, connectors] = await Promise.all([
+  const complete = (found: StuckRuns | undefined) =>
+    found ? { runs: found.runs, complete: found.total === found.runs.length } : undefined;
+  const [api, postgres, redis, stuck, processes, jobs, connectors, scheduler] = await Promise.all([
     checks.api(),
     checks.postgres(),
     checks.redis(),
-    attempt("stuck", () => checks.stuck(undefined, STUCK_ALERT_LIMIT)),
+    attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)),
+    attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)),
     attempt("jobs", checks.jobs),
     attempt("sync", checks.sync),
+    attempt("scheduler", checks.scheduler),
   ]);
   return {
     api,
     postgres,
     redis,
-    ...(stuck ? { stuck: { runs: stuck.runs, complete: stuck.total === stuck.runs.length } } : {}),
+    ...(stuck ? { stuck: complete(stuck)! } : {}),
+    ...(processes ? { processes: complete(processes)! } : {}),
     ...(jobs ? { jobs } : {}),
     ...(connectors ? { connectors } : {}),
+    ...(scheduler ? { scheduler } : {}),
+    blind,
   };
 }
 
@@ -115,7 +129,7 @@ export async function evaluateAndQueue(
   });
   const resolved = [...result.resolved, ...extraResolved];
   const failuresChanged = Object.entries(evaluation.failures).some(
-    ([component, count]) => (state.failures[component as keyof FailureCounts] ?? 0) !== count,
+    ([component, count]) => (state.failures[component] ?? 0) !== count,
   );
   if (result.changed.length === 0 && resolved.length === 0 && !failuresChanged) {
     return { ...result, wrote: false };
@@ -125,7 +139,7 @@ export async function evaluateAndQueue(
   try {
     await client.query("BEGIN");
     await saveAlerts(client, result.changed);
-    if (failuresChanged) await saveFailures(client, evaluation.failures);
+    if (failuresChanged) await saveFailures(client, evaluation.failures, evaluation.reasons);
     await enqueue(client, "firing", result.firing, deps.destination, now);
     await enqueue(client, "repeat", result.repeat, deps.destination, now);
     await enqueue(client, "resolved", resolved, deps.destination, now);

@@ -1,9 +1,15 @@
 import type { Job } from "../checks/jobs.js";
 import type { PostgresCheck } from "../checks/postgres.js";
+import type { SchedulerState } from "../checks/scheduler.js";
+import { scopedKey } from "../checks/scope.js";
 import type { ComponentCheck } from "../checks/status.js";
 import type { StuckRun } from "../checks/stuck.js";
 import type { ConnectorSync } from "../checks/sync.js";
 import type { Alert, Source } from "./types.js";
+
+/** The watcher's checks that read LabPics tables; each is evaluated on its own. */
+export const WATCHED_CHECKS = ["jobs", "stuck", "processes", "sync", "scheduler"] as const;
+export type WatchedCheck = (typeof WATCHED_CHECKS)[number];
 
 /** What one tick observed. A missing list means its query failed: not evaluated. */
 export interface Snapshot {
@@ -11,12 +17,16 @@ export interface Snapshot {
   postgres: PostgresCheck;
   redis: ComponentCheck;
   stuck?: { runs: StuckRun[]; complete: boolean };
+  processes?: { runs: StuckRun[]; complete: boolean };
   jobs?: Job[];
   connectors?: ConnectorSync[];
+  scheduler?: SchedulerState;
+  /** Checks that could not be evaluated this tick, with why. */
+  blind?: Partial<Record<WatchedCheck, string>>;
 }
 
-export type Component = "api" | "redis";
-export type FailureCounts = Partial<Record<Component, number>>;
+/** Consecutive failing ticks: components ("api", "redis") and blind checks ("check:jobs"). */
+export type FailureCounts = Partial<Record<string, number>>;
 
 export interface RuleOptions {
   downAfterChecks: number;
@@ -28,34 +38,105 @@ export interface Evaluation {
   alerts: Alert[];
   evaluated: Set<Source>;
   failures: FailureCounts;
+  /** Why each blind check is blind, stored beside its count. */
+  reasons: Partial<Record<string, string>>;
 }
+
+export const blindKey = (check: WatchedCheck) => `check:${check}`;
 
 const clock = (at: Date | null) =>
   at === null ? "never" : `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 const short = (text: string | null, max = 200) =>
   text === null ? "" : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+const inProject = (project: string | null) => (project === null ? "" : ` [${project}]`);
 
-/** Pure: data in, fingerprinted alerts out. Component alerts need consecutive failures. */
+function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
+  return runs.map((run) => {
+    const kind = run.kind === "worker" ? "stuck_worker" : "stuck_process";
+    return {
+      fingerprint: `${kind}:${scopedKey(run.projectId, String(run.id))}`,
+      kind,
+      source,
+      summary: `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${clock(run.startedAt)}`,
+    };
+  });
+}
+
+function jobAlerts(jobs: readonly Job[]): Alert[] {
+  const alerts: Alert[] = [];
+  const add = (kind: string, job: Job, summary: string) =>
+    alerts.push({
+      fingerprint: `${kind}:${scopedKey(job.projectId, job.jobType)}`,
+      kind,
+      source: "jobs",
+      summary: `job ${job.jobType}${inProject(job.project)} ${summary}`,
+    });
+  const error = (job: Job) => (job.lastError ? `: ${short(job.lastError)}` : "");
+  for (const job of jobs) {
+    if (job.suspended) add("job_suspended", job, `suspended by the scheduler${error(job)}`);
+    if (job.failed) add("job_failed", job, `failed${error(job)}`);
+    if (job.overdue) add("job_overdue", job, `overdue: next run was due ${clock(job.nextRunAt)}`);
+    if (job.stuck) add("stuck_worker", job, `running since ${clock(job.startedAt)}`);
+  }
+  return alerts;
+}
+
+function connectorAlerts(connectors: readonly ConnectorSync[]): Alert[] {
+  const alerts: Alert[] = [];
+  const add = (kind: string, c: ConnectorSync, summary: string) =>
+    alerts.push({
+      fingerprint: `${kind}:${scopedKey(c.projectId, c.connector)}`,
+      kind,
+      source: "sync",
+      summary: `connector ${c.connector}${inProject(c.project)} ${summary}`,
+    });
+  for (const c of connectors) {
+    const detail = c.lastError ? `: ${short(c.lastError)}` : "";
+    if (c.failed) add("connector_failed", c, `${c.lastStatus ?? "failed"}${detail}`);
+    if (c.stuck) add("connector_failed", c, `running since ${clock(c.lastAttemptAt)} (stuck)`);
+    if (c.partial) add("connector_partial", c, `synced partially${detail}`);
+    if (c.stale) add("connector_stale", c, `last synced ${clock(c.lastSyncedAt)}`);
+  }
+  return alerts;
+}
+
+/** Pure: data in, fingerprinted alerts out. Component and blind alerts need consecutive failures. */
 export function evaluateRules(
   snapshot: Snapshot,
   previous: FailureCounts,
   options: RuleOptions,
 ): Evaluation {
   const alerts: Alert[] = [];
-  const evaluated = new Set<Source>(["api", "redis", "postgres"]);
+  const evaluated = new Set<Source>(["api", "redis", "postgres", "watcher"]);
   const failures: FailureCounts = {};
+  const reasons: Partial<Record<string, string>> = {};
 
-  const component = (name: Component, check: ComponentCheck, summary: string) => {
+  const count = (key: string, failing: boolean) => {
+    const n = failing ? (previous[key] ?? 0) + 1 : 0;
+    failures[key] = n;
+    return n >= options.downAfterChecks;
+  };
+  const component = (name: "api" | "redis", check: ComponentCheck, summary: string) => {
     // DESIGN: anything but ok-like is unhealthy (a degraded API too); not configured is fine.
-    const failing = check.status === "down" || check.status === "degraded";
-    const count = failing ? (previous[name] ?? 0) + 1 : 0;
-    failures[name] = count;
-    if (count >= options.downAfterChecks) {
+    if (count(name, check.status === "down" || check.status === "degraded")) {
       alerts.push({ fingerprint: `${name}_down`, kind: `${name}_down`, source: name, summary });
     }
   };
   component("api", snapshot.api, `API /health unhealthy: ${short(snapshot.api.error ?? "down")}`);
   component("redis", snapshot.redis, `Redis unreachable: ${short(snapshot.redis.error ?? "down")}`);
+
+  for (const check of WATCHED_CHECKS) {
+    const reason = snapshot.blind?.[check];
+    if (reason !== undefined) reasons[blindKey(check)] = reason;
+    if (count(blindKey(check), reason !== undefined)) {
+      alerts.push({
+        fingerprint: `watcher_degraded:${check}`,
+        kind: "watcher_degraded",
+        source: "watcher",
+        summary: `the ${check} check cannot be evaluated: ${short(reason ?? "unknown")}`,
+      });
+    }
+  }
 
   const connections = snapshot.postgres.connections;
   const ratio = options.connectionsHighRatio ?? 0.8;
@@ -71,62 +152,31 @@ export function evaluateRules(
   // A truncated stuck list cannot tell which runs finished: leave those alerts as they are.
   if (snapshot.stuck?.complete) {
     evaluated.add("stuck");
-    for (const run of snapshot.stuck.runs) {
-      const kind = run.kind === "worker" ? "stuck_worker" : "stuck_process";
-      alerts.push({
-        fingerprint: `${kind}:${run.id}`,
-        kind,
-        source: "stuck",
-        summary: `${run.kind} run ${run.id} (${run.name}) running since ${clock(run.startedAt)}`,
-      });
-    }
+    alerts.push(...stuckAlerts(snapshot.stuck.runs, "stuck"));
+  }
+  if (snapshot.processes?.complete) {
+    evaluated.add("processes");
+    alerts.push(...stuckAlerts(snapshot.processes.runs, "processes"));
   }
   if (snapshot.jobs) {
     evaluated.add("jobs");
-    for (const job of snapshot.jobs) {
-      if (job.failed) {
-        const summary = `job ${job.jobType} failed${job.lastError ? `: ${short(job.lastError)}` : ""}`;
-        alerts.push({
-          fingerprint: `job_failed:${job.jobType}`,
-          kind: "job_failed",
-          source: "jobs",
-          summary,
-        });
-      }
-      if (job.overdue) {
-        const summary = `job ${job.jobType} overdue: next run was due ${clock(job.nextRunAt)}`;
-        alerts.push({
-          fingerprint: `job_overdue:${job.jobType}`,
-          kind: "job_overdue",
-          source: "jobs",
-          summary,
-        });
-      }
-    }
+    alerts.push(...jobAlerts(snapshot.jobs));
   }
   if (snapshot.connectors) {
     evaluated.add("sync");
-    for (const c of snapshot.connectors) {
-      if (c.failed) {
-        const detail = c.lastError ? `: ${short(c.lastError)}` : "";
-        const summary = `connector ${c.connector} ${c.lastStatus ?? "failed"}${detail}`;
-        alerts.push({
-          fingerprint: `connector_failed:${c.connector}`,
-          kind: "connector_failed",
-          source: "sync",
-          summary,
-        });
-      }
-      if (c.stale) {
-        const summary = `connector ${c.connector} last synced ${clock(c.lastSyncedAt)}`;
-        alerts.push({
-          fingerprint: `connector_stale:${c.connector}`,
-          kind: "connector_stale",
-          source: "sync",
-          summary,
-        });
-      }
+    alerts.push(...connectorAlerts(snapshot.connectors));
+  }
+  if (snapshot.scheduler) {
+    evaluated.add("scheduler");
+    const s = snapshot.scheduler;
+    if (s.stalled) {
+      alerts.push({
+        fingerprint: "scheduler_stalled",
+        kind: "scheduler_stalled",
+        source: "scheduler",
+        summary: `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${clock(s.lastRunStartedAt)}`,
+      });
     }
   }
-  return { alerts, evaluated, failures };
+  return { alerts, evaluated, failures, reasons };
 }

@@ -30,7 +30,12 @@ export function step(input: StepInput): StepResult {
   const previous = new Map(input.open.map((a) => [a.fingerprint, a]));
   const result: StepResult = { changed: [], firing: [], repeat: [], resolved: [] };
 
+  const seen = new Set<string>();
   for (const alert of input.observed) {
+    // One row per fingerprint: a duplicate (two rows the rules could not tell apart) must
+    // never fail the tick's single upsert.
+    if (seen.has(alert.fingerprint)) continue;
+    seen.add(alert.fingerprint);
     const before = previous.get(alert.fingerprint);
     previous.delete(alert.fingerprint);
     let changed = before === undefined || before.summary !== alert.summary;

@@ -1,3 +1,5 @@
+import type { ApiMetrics } from "./api-metrics.js";
+import { BodyTooLargeError, readCapped } from "./read-capped.js";
 import { errorMessage, type ComponentCheck } from "./status.js";
 
 export interface ApiHealth extends ComponentCheck {
@@ -10,11 +12,15 @@ export interface ApiHealth extends ComponentCheck {
   other: Record<string, unknown>;
   /** What was received when it could not be understood (cut short). */
   received?: string;
+  /** SSE, Redis pub/sub and DB pool figures from the API's /metrics (for /health). */
+  metrics?: ApiMetrics;
 }
 
 const OK_LIKE = new Set(["ok", "healthy", "up", "pass", "passing", "green", "success"]);
 const DEGRADED_LIKE = new Set(["degraded", "warn", "warning", "partial"]);
 const RECEIVED_LIMIT = 200;
+// A /health answer is a few hundred bytes; anything past this is not one (an SSE stream).
+const HEALTH_BODY_LIMIT = 64 * 1024;
 
 export interface ApiCheckOptions {
   url: string;
@@ -22,7 +28,10 @@ export interface ApiCheckOptions {
   fetch?: typeof fetch;
 }
 
-/** GET the API's /health: any non-2xx, timeout, bad JSON or non-ok status is unhealthy. */
+/**
+ * GET the API's /health. Healthy: 2xx within the timeout and `ok: true` (LabPics's API) or
+ * an ok-like `status` (the reference shape); anything else is unhealthy.
+ */
 export async function checkApi(options: ApiCheckOptions): Promise<ApiHealth> {
   const doFetch = options.fetch ?? fetch;
   const started = performance.now();
@@ -33,7 +42,7 @@ export async function checkApi(options: ApiCheckOptions): Promise<ApiHealth> {
       signal: AbortSignal.timeout(options.timeoutMs),
       headers: { accept: "application/json" },
     });
-    body = await response.text();
+    body = await readCapped(response, HEALTH_BODY_LIMIT);
   } catch (error) {
     return { status: "down", other: {}, error: describeFetchError(error, options.timeoutMs) };
   }
@@ -59,14 +68,22 @@ export async function checkApi(options: ApiCheckOptions): Promise<ApiHealth> {
       received,
     };
   }
-  const { status, sse, redis, ...other } = json as Record<string, unknown>;
+  const { status, sse, redis, ok, ...other } = json as Record<string, unknown>;
   const reported =
     typeof status === "string" ? status : status === undefined ? undefined : JSON.stringify(status);
   const fields = { ...base, reported, sse, redis, other };
   if (!response.ok)
     return { ...fields, status: "down", error: `HTTP ${response.status}`, received };
-  // The real LabPics API answers {"ok":true,"service":"server",...} and has no status field.
-  if (other.ok === true) return { ...fields, status: "ok" };
+  if (ok === true) return { ...fields, status: "ok" };
+  if (ok === false) {
+    const why = [other.error, other.message].filter((v) => typeof v === "string").join(": ");
+    return {
+      ...fields,
+      status: "down",
+      error: `reports ok: false${why ? ` (${why})` : ""}`,
+      received,
+    };
+  }
   const normalised = reported?.toLowerCase();
   if (normalised !== undefined && OK_LIKE.has(normalised)) return { ...fields, status: "ok" };
   if (normalised !== undefined && DEGRADED_LIKE.has(normalised)) {
@@ -76,7 +93,8 @@ export async function checkApi(options: ApiCheckOptions): Promise<ApiHealth> {
   return { ...fields, status: "down", error, received };
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
+export function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof BodyTooLargeError) return error.message;
   if (error instanceof DOMException && error.name === "TimeoutError") {
     return `no answer within ${timeoutMs} ms`;
   }

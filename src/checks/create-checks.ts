@@ -2,10 +2,21 @@ import type { Redis } from "ioredis";
 import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import { checkApi, type ApiHealth } from "./api-health.js";
+import { checkApiMetrics } from "./api-metrics.js";
 import { listJobs } from "./jobs.js";
 import { checkPostgres, type PostgresCheck } from "./postgres.js";
 import { checkRedis, type RedisCheck } from "./redis.js";
-import { findStuckRuns } from "./stuck.js";
+import { checkScheduler } from "./scheduler.js";
+import { describeShape, usable, type SchemaShape, type TableState } from "./schema-shape.js";
+import { isSchemaChange, type ShapeSource } from "./shape-source.js";
+import { errorMessage } from "./status.js";
+import {
+  findFailedProcesses,
+  findStuckProcesses,
+  findStuckWorkers,
+  type FailedProcess,
+  type StuckRuns,
+} from "./stuck.js";
 import { listConnectors } from "./sync.js";
 
 export interface BotFacts {
@@ -13,6 +24,14 @@ export interface BotFacts {
   startedAt: Date;
   /** null: the watcher runs but has not ticked yet; undefined: it is not running. */
   lastTickAt?: Date | null;
+  /** Watcher checks that could not be evaluated on the last tick, with why. */
+  blindChecks?: { check: string; reason: string | null }[];
+}
+
+/** The LabPics schema as detected: its shape in words and what is missing. */
+export interface SchemaFacts {
+  shape: string;
+  mismatches: string[];
 }
 
 export interface Health {
@@ -20,46 +39,176 @@ export interface Health {
   postgres: PostgresCheck;
   redis: RedisCheck;
   bot: BotFacts;
+  /** undefined while PostgreSQL cannot be asked. */
+  schema?: SchemaFacts;
   checkedAt: Date;
+}
+
+/** /stuck: stuck workers and processes; processes that cannot be read leave workers shown. */
+export interface StuckReport extends StuckRuns {
+  /** Why process runs could not be read (schema mismatch, error). */
+  processesError?: string;
+  /** Processes that failed in the last day, newest first. */
+  failedProcesses?: { failed: FailedProcess[]; total: number };
 }
 
 export interface ChecksDeps {
   pool: Pool;
   redis?: Redis;
   clock: Clock;
+  shapes: ShapeSource;
   apiHealthUrl: string;
+  apiMetricsUrl: string;
   apiTimeoutMs?: number;
   overdueMinutes: number;
   staleMinutes: number;
   stuckMinutes: number;
+  schedulerStallMinutes: number;
+  /** PROJECT_IDS; empty = every project. */
+  projectIds: readonly string[];
   botFacts: () => Promise<BotFacts>;
   fetch?: typeof fetch;
 }
 
 export const STUCK_LIST_LIMIT = 50;
+const FAILED_PROCESS_LIMIT = 5;
+const DAY_MS = 86_400_000;
+
+export const schemaFacts = (shape: SchemaShape): SchemaFacts => ({
+  shape: describeShape(shape),
+  mismatches: shape.mismatches,
+});
 
 /** Every question the bot can ask production, bound to its adapters. */
 export function createChecks(deps: ChecksDeps) {
-  const { pool, clock } = deps;
-  const api = () =>
-    checkApi({ url: deps.apiHealthUrl, timeoutMs: deps.apiTimeoutMs ?? 3_000, fetch: deps.fetch });
+  const { pool, clock, shapes, projectIds } = deps;
+  const timeoutMs = deps.apiTimeoutMs ?? 3_000;
+  const api = () => checkApi({ url: deps.apiHealthUrl, timeoutMs, fetch: deps.fetch });
+
+  /** Runs a query on the table's detected shape; a changed schema is detected again. */
+  async function onShape<T>(
+    pick: (s: SchemaShape) => TableState,
+    query: (shape: ReturnType<typeof usable>, all: SchemaShape) => Promise<T>,
+  ): Promise<T> {
+    const all = await shapes.get();
+    try {
+      return await query(usable(pick(all)), all);
+    } catch (error) {
+      if (isSchemaChange(error)) shapes.invalidate();
+      throw error;
+    }
+  }
+
+  const postgres = async () => {
+    const result = await checkPostgres(pool);
+    // Detected again once it is back: the database may have been restored or migrated.
+    if (result.status === "down") shapes.invalidate();
+    return result;
+  };
+
+  const stuckQuery = (minutes: number, limit: number) => ({
+    now: clock.now(),
+    thresholdMinutes: minutes,
+    limit,
+    projectIds,
+  });
+  const stuckWorkers = (minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT) =>
+    onShape(
+      (s) => s.workers,
+      (shape) => findStuckWorkers(pool, { ...stuckQuery(minutes, limit), shape }),
+    );
+  const stuckProcesses = (minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT) =>
+    onShape(
+      (s) => s.processes,
+      (shape) => findStuckProcesses(pool, { ...stuckQuery(minutes, limit), shape }),
+    );
+
   return {
     api,
-    postgres: () => checkPostgres(pool),
+    postgres,
     redis: () => checkRedis(deps.redis),
+    schema: async (): Promise<SchemaFacts> => schemaFacts(await shapes.get()),
     async health(): Promise<Health> {
-      const [apiResult, postgres, redis, bot] = await Promise.all([
+      const [apiResult, metrics, pg, redis, bot] = await Promise.all([
         api(),
-        checkPostgres(pool),
+        checkApiMetrics({ url: deps.apiMetricsUrl, timeoutMs, fetch: deps.fetch }),
+        postgres(),
         checkRedis(deps.redis),
         deps.botFacts(),
       ]);
-      return { api: apiResult, postgres, redis, bot, checkedAt: clock.now() };
+      const schema =
+        pg.status === "ok" ? await shapes.get().then(schemaFacts, () => undefined) : undefined;
+      return {
+        api: { ...apiResult, metrics },
+        postgres: pg,
+        redis,
+        bot,
+        ...(schema ? { schema } : {}),
+        checkedAt: clock.now(),
+      };
     },
-    jobs: () => listJobs(pool, clock.now(), deps.overdueMinutes),
-    stuck: (minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT) =>
-      findStuckRuns(pool, clock.now(), minutes, limit),
-    sync: () => listConnectors(pool, clock.now(), deps.staleMinutes),
+    jobs: () =>
+      onShape(
+        (s) => s.jobs,
+        (shape, all) =>
+          listJobs(pool, { shape, projectIds, startedAt: all.jobStartedAt }, clock.now(), {
+            overdueMinutes: deps.overdueMinutes,
+            stuckMinutes: deps.stuckMinutes,
+          }),
+      ),
+    stuckWorkers,
+    stuckProcesses,
+    /** Workers and processes together, oldest first; either may fail on its own. */
+    async stuck(minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT): Promise<StuckReport> {
+      const [workers, processes, failed] = await Promise.allSettled([
+        stuckWorkers(minutes, limit),
+        stuckProcesses(minutes, limit),
+        onShape(
+          (s) => s.processes,
+          (shape) =>
+            findFailedProcesses(
+              pool,
+              { shape, projectIds },
+              new Date(clock.now().getTime() - DAY_MS),
+              FAILED_PROCESS_LIMIT,
+            ),
+        ),
+      ]);
+      // Without the workers there is nothing to show: the command reports the failure.
+      if (workers.status === "rejected") throw workers.reason;
+      const found =
+        processes.status === "fulfilled" ? [workers.value, processes.value] : [workers.value];
+      const runs = found
+        .flatMap((f) => f.runs)
+        .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
+        .slice(0, limit);
+      return {
+        runs,
+        total: found.reduce((n, f) => n + f.total, 0),
+        ...(processes.status === "rejected"
+          ? { processesError: errorMessage(processes.reason) }
+          : {}),
+        ...(failed.status === "fulfilled" ? { failedProcesses: failed.value } : {}),
+      };
+    },
+    sync: () =>
+      onShape(
+        (s) => s.sync,
+        (shape) =>
+          listConnectors(pool, { shape, projectIds }, clock.now(), {
+            staleMinutes: deps.staleMinutes,
+            stuckMinutes: deps.stuckMinutes,
+          }),
+      ),
+    scheduler: () =>
+      onShape(
+        (s) => s.jobs,
+        (jobs, all) =>
+          checkScheduler(pool, { jobs, workers: usable(all.workers) }, projectIds, clock.now(), {
+            overdueMinutes: deps.overdueMinutes,
+            stallMinutes: deps.schedulerStallMinutes,
+          }),
+      ),
   };
 }
 

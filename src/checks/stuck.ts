@@ -1,10 +1,14 @@
 import type { Pool } from "../db/pool.js";
+import { projectFilter, type Scope } from "./scope.js";
 
 export interface StuckRun {
   kind: "worker" | "process";
+  /** worker_runs.id, process_runs.id, or the connector_events id of a process_started. */
   id: number;
-  /** job_type of a worker run, process of a process run. */
+  /** job_type of a worker run, the process's name otherwise. */
   name: string;
+  projectId: string | null;
+  project: string | null;
   startedAt: Date;
 }
 
@@ -14,43 +18,135 @@ export interface StuckRuns {
   total: number;
 }
 
-/**
- * The "stuck" runbook: running rows started before the threshold, oldest first. Bounded;
- * the partial index on running rows (sql/labpics-indexes.sql) keeps it off a seq scan.
- */
-export async function findStuckRuns(
-  pool: Pool,
-  now: Date,
-  thresholdMinutes: number,
-  limit: number,
-): Promise<StuckRuns> {
-  const startedBefore = new Date(now.getTime() - thresholdMinutes * 60_000);
-  const { rows } = await pool.query<{
-    kind: "worker" | "process";
-    id: number;
-    name: string;
-    started_ms: number;
-    total: number;
-  }>(
-    `WITH stuck AS (
-       SELECT 'worker' AS kind, id, job_type AS name, started_at FROM worker_runs
-        WHERE status = 'running' AND started_at < $1
-       UNION ALL
-       SELECT 'process', id, process, started_at FROM process_runs
-        WHERE status = 'running' AND started_at < $1
-     )
-     SELECT kind, id, name, (extract(epoch FROM started_at) * 1000)::float8 AS started_ms,
-            count(*) OVER ()::int AS total
-       FROM stuck ORDER BY started_at, kind, id LIMIT $2`,
-    [startedBefore, limit],
-  );
+export interface StuckQuery extends Scope {
+  now: Date;
+  thresholdMinutes: number;
+  limit: number;
+}
+
+interface Row {
+  id: number;
+  name: string;
+  project_id: string | null;
+  project: string | null;
+  started_ms: number;
+  total: number;
+}
+
+// Epoch milliseconds: the watcher reads thousands of these per tick in a storm.
+const STARTED_MS = "(extract(epoch FROM started_at) * 1000)::float8 AS started_ms";
+
+function toRuns(kind: StuckRun["kind"], rows: Row[]): StuckRuns {
   return {
-    // Epoch milliseconds: the watcher reads thousands of these per tick in a storm.
     runs: rows.map((r) => ({
-      kind: r.kind,
+      kind,
       id: r.id,
       name: r.name,
+      projectId: r.project_id,
+      project: r.project,
       startedAt: new Date(r.started_ms),
+    })),
+    total: rows[0]?.total ?? 0,
+  };
+}
+
+async function run(pool: Pool, q: StuckQuery, sql: string): Promise<Row[]> {
+  const startedBefore = new Date(q.now.getTime() - q.thresholdMinutes * 60_000);
+  const values: unknown[] = [startedBefore, q.limit];
+  if (q.shape === "labpics") values.push(q.projectIds);
+  return (await pool.query<Row>(sql, values)).rows;
+}
+
+/**
+ * The "stuck" runbook for worker runs: running rows started before the threshold, oldest
+ * first, bounded, with the full count. The partial index on running rows
+ * (sql/recommended-indexes.sql) keeps it off a seq scan.
+ */
+export async function findStuckWorkers(pool: Pool, q: StuckQuery): Promise<StuckRuns> {
+  const sql =
+    q.shape === "labpics"
+      ? `SELECT w.id, w.job_type AS name, w.project_id::text, p.name AS project, ${STARTED_MS},
+                count(*) OVER ()::int AS total
+           FROM (SELECT id, job_type, project_id, started_at FROM worker_runs w
+                  WHERE status = 'running' AND started_at < $1 AND ${projectFilter("w", 3)}) w
+           JOIN projects p ON p.id = w.project_id
+          ORDER BY w.started_at, w.id LIMIT $2`
+      : `SELECT id, job_type AS name, NULL AS project_id, NULL AS project, ${STARTED_MS},
+                count(*) OVER ()::int AS total
+           FROM worker_runs WHERE status = 'running' AND started_at < $1
+          ORDER BY started_at, id LIMIT $2`;
+  return toRuns("worker", await run(pool, q, sql));
+}
+
+/**
+ * Stuck background processes. Reference shape: running process_runs rows. Labpics shape:
+ * a process_started event whose run (source_ref 'process:<name>:<run_id>') has no
+ * process_finished or process_failed event.
+ */
+export async function findStuckProcesses(pool: Pool, q: StuckQuery): Promise<StuckRuns> {
+  const sql =
+    q.shape === "labpics"
+      ? `SELECT s.id, coalesce(s.payload_json->>'process', split_part(s.source_ref, ':', 2)) AS name,
+                s.project_id::text, p.name AS project,
+                (extract(epoch FROM s.occurred_at) * 1000)::float8 AS started_ms,
+                count(*) OVER ()::int AS total
+           FROM connector_events s JOIN projects p ON p.id = s.project_id
+          WHERE s.event_type = 'process_started' AND s.occurred_at < $1
+            AND ${projectFilter("s", 3)}
+            AND NOT EXISTS (
+              SELECT 1 FROM connector_events e
+               WHERE e.project_id = s.project_id AND e.source = s.source
+                 AND e.source_ref = s.source_ref
+                 AND e.event_type IN ('process_finished', 'process_failed'))
+          ORDER BY s.occurred_at, s.id LIMIT $2`
+      : `SELECT id, process AS name, NULL AS project_id, NULL AS project, ${STARTED_MS},
+                count(*) OVER ()::int AS total
+           FROM process_runs WHERE status = 'running' AND started_at < $1
+          ORDER BY started_at, id LIMIT $2`;
+  return toRuns("process", await run(pool, q, sql));
+}
+
+export interface FailedProcess {
+  name: string;
+  project: string | null;
+  failedAt: Date;
+  error: string | null;
+}
+
+/** Processes that failed since `since`, newest first, bounded, with the full count. */
+export async function findFailedProcesses(
+  pool: Pool,
+  scope: Scope,
+  since: Date,
+  limit: number,
+): Promise<{ failed: FailedProcess[]; total: number }> {
+  const sql =
+    scope.shape === "labpics"
+      ? `SELECT coalesce(f.payload_json->>'process', split_part(f.source_ref, ':', 2)) AS name,
+                p.name AS project, f.occurred_at AS failed_at,
+                f.payload_json->>'error_message' AS error, count(*) OVER ()::int AS total
+           FROM connector_events f JOIN projects p ON p.id = f.project_id
+          WHERE f.event_type = 'process_failed' AND f.occurred_at >= $1 AND ${projectFilter("f", 3)}
+          ORDER BY f.occurred_at DESC, f.id DESC LIMIT $2`
+      : `SELECT process AS name, NULL AS project, coalesce(finished_at, started_at) AS failed_at,
+                error, count(*) OVER ()::int AS total
+           FROM process_runs WHERE status = 'failed' AND started_at >= $1
+          ORDER BY started_at DESC, id DESC LIMIT $2`;
+  const values: unknown[] = [since, limit];
+  if (scope.shape === "labpics") values.push(scope.projectIds);
+  const { rows } = await pool.query<{
+    name: string;
+    project: string | null;
+    failed_at: Date;
+    error: string | null;
+    total: number;
+  }>(sql, values);
+  return {
+    failed: rows.map((r) => ({
+      name: r.name,
+      project: r.project,
+      failedAt: r.failed_at,
+      error: r.error,
     })),
     total: rows[0]?.total ?? 0,
   };

@@ -33,6 +33,23 @@ const chatId = z
   .regex(/^-?\d{1,20}$/, "must be a numeric Telegram chat id")
   .transform(Number);
 
+const uuidList = z
+  .string()
+  .trim()
+  .default("")
+  .transform((raw, ctx) => {
+    const ids = raw
+      .split(",")
+      .map((p) => p.trim().toLowerCase())
+      .filter((p) => p !== "");
+    const bad = ids.find((id) => !z.uuid().safeParse(id).success);
+    if (bad !== undefined) {
+      ctx.addIssue({ code: "custom", message: "must be comma-separated project uuids" });
+      return z.NEVER;
+    }
+    return ids;
+  });
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -76,6 +93,10 @@ export const envSchema = z.object({
       .optional(),
   ),
   API_HEALTH_URL: httpUrl.default("http://localhost:3001/health"),
+  /** Default: API_HEALTH_URL with its path replaced by /metrics (see metricsUrlOf). */
+  API_METRICS_URL: optionalText.pipe(httpUrl.optional()),
+  PROJECT_IDS: uuidList,
+  SCHEDULER_STALL_MINUTES: positiveInt(10),
   ALERT_CHAT_ID: optionalText.pipe(chatId.optional()),
   ALERT_THREAD_ID: optionalText.pipe(chatId.optional()),
   ALLOWED_CHAT_IDS: userIdList,
@@ -110,3 +131,8 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Where the API's Prometheus text is: API_METRICS_URL, else the health URL's origin + /metrics. */
+export function metricsUrlOf(env: Pick<Env, "API_HEALTH_URL" | "API_METRICS_URL">): string {
+  return env.API_METRICS_URL ?? new URL("/metrics", env.API_HEALTH_URL).toString();
+}

@@ -2,7 +2,8 @@ import { fileURLToPath } from "node:url";
 import type { App } from "../app.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/parse-config.js";
-import { applyLabpicsSchema, loadDemoData } from "../db/labpics-fixtures.js";
+import { applyShape } from "../db/labpics-fixtures.js";
+import { loadLabpicsDemoData } from "../db/labpics-shape-demo.js";
 import type { Pool } from "../db/pool.js";
 import { CONSOLE_BOT, createConsoleFetch } from "./console-bot-api.js";
 import {
@@ -52,11 +53,12 @@ export async function runConsole(
 ): Promise<void> {
   const { chat } = session;
   if (deps.demo) {
-    await applyLabpicsSchema(deps.pool);
-    await loadDemoData(deps.pool, deps.clock.now());
+    await applyShape(deps.pool, "labpics");
+    await loadLabpicsDemoData(deps.pool, deps.clock.now());
     chat.print(
-      "DEMO MODE — embedded PostgreSQL with made-up LabPics data (a stuck worker, a failed job,\n" +
-        "an overdue job, a stale connector). Nothing here is production. Set DATABASE_URL to\n" +
+      "DEMO MODE — embedded PostgreSQL with made-up LabPics data in its real shape: three\n" +
+        "projects, a stuck worker and process, a suspended, a failed and an overdue job, a failed\n" +
+        "and an idle connector. Nothing here is production. Set DATABASE_URL to\n" +
         "read a real database, TELEGRAM_BOT_TOKEN to talk to Telegram.",
     );
   }

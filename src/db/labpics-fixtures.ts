@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { Shape } from "../checks/schema-shape.js";
 import {
   DEMO_CONNECTORS,
   DEMO_JOBS,
@@ -24,22 +25,23 @@ export interface LargeTableSizes {
 
 const TABLES = "scheduled_jobs, worker_runs, process_runs, connector_sync_state";
 
-async function runSqlFile(db: Queryable, name: string): Promise<void> {
+export async function runSqlFile(db: Queryable, name: string): Promise<void> {
   // Relative to this module so it works from src/ (tsx, vitest) and dist/ alike.
   const sql = await readFile(new URL(`../../sql/${name}`, import.meta.url), "utf8");
   await db.query(sql);
 }
 
-export function applyLabpicsSchema(db: Queryable): Promise<void> {
-  return runSqlFile(db, "labpics-schema.sql");
+/** Creates the LabPics tables in one shape (sql/shapes/<shape>.sql). */
+export function applyShape(db: Queryable, shape: Shape): Promise<void> {
+  return runSqlFile(db, `shapes/${shape}.sql`);
 }
 
-export function applyLabpicsIndexes(db: Queryable): Promise<void> {
-  return runSqlFile(db, "labpics-indexes.sql");
+export function applyRecommendedIndexes(db: Queryable): Promise<void> {
+  return runSqlFile(db, "recommended-indexes.sql");
 }
 
 /** One INSERT for many rows: a column of values per parameter, zipped by unnest. */
-async function insertRows(
+export async function insertRows(
   db: Queryable,
   table: string,
   columns: Record<string, string>,
@@ -55,11 +57,11 @@ async function insertRows(
 }
 
 /**
- * Replaces the contents of the four tables with a small, realistic LabPics state
+ * Reference shape: replaces the contents of the four tables with a small state
  * relative to `now`: one stuck worker, a failed job, an overdue job, a paused job,
  * a stuck process, a failed connector and a stale one.
  */
-export async function loadDemoData(db: Queryable, now: Date): Promise<void> {
+export async function loadReferenceDemoData(db: Queryable, now: Date): Promise<void> {
   const ago = (minutes: number | null): Date | null =>
     minutes === null ? null : new Date(now.getTime() - minutes * 60_000);
 

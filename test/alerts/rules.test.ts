@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { evaluateRules, type Snapshot } from "../../src/alerts/rules.js";
 import type { Job } from "../../src/checks/jobs.js";
+import type { StuckRun } from "../../src/checks/stuck.js";
+import type { ConnectorSync } from "../../src/checks/sync.js";
 
 const now = new Date("2026-11-28T12:00:00Z");
 const healthy: Snapshot = {
@@ -8,24 +10,67 @@ const healthy: Snapshot = {
   postgres: { status: "ok", connections: { used: 10, max: 100 } },
   redis: { status: "ok" },
   stuck: { runs: [], complete: true },
+  processes: { runs: [], complete: true },
   jobs: [],
   connectors: [],
+  scheduler: { overdueJobs: 0, lastRunStartedAt: now, stalled: false },
 };
-const job = (over: Partial<Job>): Job => ({
-  jobType: "digest",
-  status: "active",
-  lastStatus: "ok",
-  lastRunAt: now,
-  nextRunAt: now,
-  lastError: null,
-  failed: false,
-  overdue: false,
-  ...over,
-});
 const fingerprints = (snapshot: Snapshot, previous = {}, downAfterChecks = 2) =>
   evaluateRules(snapshot, previous, { downAfterChecks }).alerts.map((a) => a.fingerprint);
 
-describe("alert rules", () => {
+const PROJECT_A = "00000000-0000-4000-8000-00000000000a";
+const PROJECT_B = "00000000-0000-4000-8000-00000000000b";
+
+// The same rules on both shapes: the labpics shape names projects and scopes fingerprints.
+describe.each([
+  {
+    shape: "labpics",
+    projectId: PROJECT_A,
+    project: "Acme",
+    key: (k: string) => `${PROJECT_A}:${k}`,
+  },
+  { shape: "reference", projectId: null, project: null, key: (k: string) => k },
+])("alert rules ($shape shape)", ({ projectId, project, key }) => {
+  const job = (over: Partial<Job>): Job => ({
+    projectId,
+    project,
+    jobType: "digest",
+    status: "active",
+    lastStatus: "ok",
+    lastRunAt: now,
+    nextRunAt: now,
+    lastError: null,
+    startedAt: null,
+    failed: false,
+    overdue: false,
+    suspended: false,
+    stuck: false,
+    ...over,
+  });
+  const run = (kind: StuckRun["kind"], id: number, name: string): StuckRun => ({
+    kind,
+    id,
+    name,
+    projectId,
+    project,
+    startedAt: now,
+  });
+  const connector = (over: Partial<ConnectorSync>): ConnectorSync => ({
+    projectId,
+    project,
+    connector: "linear",
+    lastStatus: "ok",
+    lastSyncedAt: now,
+    lastAttemptAt: now,
+    lastError: null,
+    failed: false,
+    partial: false,
+    stuck: false,
+    idle: false,
+    stale: false,
+    ...over,
+  });
+
   it("finds nothing in a healthy system and evaluates every source", () => {
     const evaluation = evaluateRules(healthy, {}, { downAfterChecks: 2 });
     expect(evaluation.alerts).toEqual([]);
@@ -33,10 +78,87 @@ describe("alert rules", () => {
       "api",
       "jobs",
       "postgres",
+      "processes",
       "redis",
+      "scheduler",
       "stuck",
       "sync",
+      "watcher",
     ]);
+  });
+
+  it("fingerprints stuck runs, jobs and connectors by their real statuses", () => {
+    const snapshot: Snapshot = {
+      ...healthy,
+      stuck: { complete: true, runs: [run("worker", 61, "embeddings_run")] },
+      processes: { complete: true, runs: [run("process", 6, "kag_recompute")] },
+      jobs: [
+        job({ jobType: "sync", failed: true, lastError: "boom" }),
+        job({ jobType: "rollup", overdue: true }),
+        job({ jobType: "signals", status: "suspended", suspended: true }),
+        job({ jobType: "embeddings", status: "running", stuck: true, startedAt: now }),
+      ],
+      connectors: [
+        connector({ connector: "linear", lastStatus: "failed", failed: true, lastError: "401" }),
+        connector({ connector: "attio", lastStatus: "partial", partial: true }),
+        connector({ connector: "chatwoot", lastStatus: "running", stuck: true }),
+        connector({ connector: "slack", lastSyncedAt: null, stale: true }),
+        connector({ connector: "idle", lastStatus: "idle", idle: true, lastSyncedAt: null }),
+      ],
+    };
+    expect(fingerprints(snapshot)).toEqual([
+      `stuck_worker:${key("61")}`,
+      `stuck_process:${key("6")}`,
+      `job_failed:${key("sync")}`,
+      `job_overdue:${key("rollup")}`,
+      `job_suspended:${key("signals")}`,
+      `stuck_worker:${key("embeddings")}`,
+      `connector_failed:${key("linear")}`,
+      `connector_partial:${key("attio")}`,
+      `connector_failed:${key("chatwoot")}`,
+      `connector_stale:${key("slack")}`,
+    ]);
+    const alerts = evaluateRules(snapshot, {}, { downAfterChecks: 2 }).alerts;
+    if (project !== null) {
+      expect(alerts.every((a) => a.summary.includes(`[${project}]`))).toBe(true);
+    }
+    expect(alerts.find((a) => a.kind === "job_suspended")?.summary).toContain("suspended");
+  });
+
+  it("fires scheduler_stalled when the scheduler check says so", () => {
+    const stalled: Snapshot = {
+      ...healthy,
+      scheduler: { overdueJobs: 12, lastRunStartedAt: null, stalled: true },
+    };
+    const alerts = evaluateRules(stalled, {}, { downAfterChecks: 2 }).alerts;
+    expect(alerts.map((a) => a.fingerprint)).toEqual(["scheduler_stalled"]);
+    expect(alerts[0]?.summary).toContain("12 active job(s) overdue");
+  });
+});
+
+describe("alert rules (both shapes alike)", () => {
+  it("gives the same job failing in two projects two fingerprints", () => {
+    const failing = (projectId: string, project: string): Job => ({
+      projectId,
+      project,
+      jobType: "embeddings_run",
+      status: "active",
+      lastStatus: "failed",
+      lastRunAt: now,
+      nextRunAt: now,
+      lastError: "boom",
+      startedAt: null,
+      failed: true,
+      overdue: false,
+      suspended: false,
+      stuck: false,
+    });
+    expect(
+      fingerprints({
+        ...healthy,
+        jobs: [failing(PROJECT_A, "Acme"), failing(PROJECT_B, "Globex")],
+      }),
+    ).toEqual([`job_failed:${PROJECT_A}:embeddings_run`, `job_failed:${PROJECT_B}:embeddings_run`]);
   });
 
   it("fires a component alert only after DOWN_AFTER_CHECKS failing ticks in a row", () => {
@@ -62,47 +184,26 @@ describe("alert rules", () => {
     );
   });
 
-  it("fingerprints stuck runs, failed and overdue jobs, failed and stale connectors", () => {
-    const snapshot: Snapshot = {
-      ...healthy,
-      stuck: {
-        complete: true,
-        runs: [
-          { kind: "worker", id: 61, name: "embeddings_refresh", startedAt: now },
-          { kind: "process", id: 6, name: "kag_recompute", startedAt: now },
-        ],
-      },
-      jobs: [
-        job({ jobType: "sync", failed: true, lastError: "boom" }),
-        job({ jobType: "rollup", overdue: true }),
-      ],
-      connectors: [
-        {
-          connector: "notion",
-          lastStatus: "failed",
-          lastSyncedAt: now,
-          lastError: "401",
-          failed: true,
-          stale: false,
-        },
-        {
-          connector: "slack",
-          lastStatus: "ok",
-          lastSyncedAt: null,
-          lastError: null,
-          failed: false,
-          stale: true,
-        },
-      ],
-    };
-    expect(fingerprints(snapshot)).toEqual([
-      "stuck_worker:61",
-      "stuck_process:6",
-      "job_failed:sync",
-      "job_overdue:rollup",
-      "connector_failed:notion",
-      "connector_stale:slack",
-    ]);
+  it("fires watcher_degraded:<check> with the reason after DOWN_AFTER_CHECKS blind ticks", () => {
+    const { jobs: _j, ...rest } = healthy;
+    const blind: Snapshot = { ...rest, blind: { jobs: "schema mismatch: scheduled_jobs" } };
+    const first = evaluateRules(blind, {}, { downAfterChecks: 2 });
+    expect(first.alerts).toEqual([]);
+    expect(first.failures["check:jobs"]).toBe(1);
+    expect(first.reasons["check:jobs"]).toBe("schema mismatch: scheduled_jobs");
+    const second = evaluateRules(blind, first.failures, { downAfterChecks: 2 });
+    expect(second.alerts).toHaveLength(1);
+    expect(second.alerts[0]).toMatchObject({
+      fingerprint: "watcher_degraded:jobs",
+      kind: "watcher_degraded",
+      source: "watcher",
+    });
+    expect(second.alerts[0]?.summary).toContain("schema mismatch: scheduled_jobs");
+    // Evaluated again: the count starts over and nothing fires, so the alert resolves.
+    const back = evaluateRules(healthy, second.failures, { downAfterChecks: 2 });
+    expect(back.failures["check:jobs"]).toBe(0);
+    expect(back.alerts).toEqual([]);
+    expect(back.evaluated.has("watcher")).toBe(true);
   });
 
   it("fires pg_connections_high above 80% of max_connections", () => {

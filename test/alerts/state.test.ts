@@ -164,4 +164,11 @@ describe("alert state step", () => {
     expect(result.firing).toEqual([]);
     expect(result.changed[0]?.summary).toBe("run 7, new detail");
   });
+
+  it("keeps one row per fingerprint when the rules report one twice", () => {
+    const s = simulate();
+    const result = s.tick([stuck, { ...stuck, summary: "run 7 again" }]);
+    expect(result.changed.map((a) => a.fingerprint)).toEqual(["stuck_worker:7"]);
+    expect(result.firing).toHaveLength(1);
+  });
 });

@@ -23,7 +23,7 @@ import { startFakeBotApi } from "../kit/fake-bot-api.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
 import { createTestDatabase } from "../kit/postgres.js";
 import { testRedisUrl } from "../kit/redis.js";
-import { TEAM_GROUP } from "../kit/updates.js";
+import { createUpdates, OPERATOR, privateChat, TEAM_GROUP } from "../kit/updates.js";
 
 let api: Awaited<ReturnType<typeof startApiHealth>>;
 beforeAll(async () => {
@@ -486,7 +486,7 @@ describe("component alerts", () => {
 });
 
 describe("inhibition", () => {
-  it("neither resolves nor re-fires a stuck alert while the stuck query cannot run", async () => {
+  it("neither resolves nor re-fires a stuck alert while the stuck query cannot run, and pages the blind check", async () => {
     const t = await build();
     const [id] = await insertStuckWorkers(t.pool, now());
     await tick(t);
@@ -495,25 +495,41 @@ describe("inhibition", () => {
     await t.pool.query("ALTER TABLE worker_runs RENAME TO worker_runs_away");
     try {
       await ticks(t, 3);
+      // Blind, not fine: /alerts names the check while it cannot be evaluated.
+      expect((await t.post(createUpdates(900).message("/alerts", { from: OPERATOR }))).status).toBe(
+        200,
+      );
+      const [alerts] = messagesTo(t.fake, privateChat(OPERATOR).id);
+      expect(alerts?.text).toContain("Blind checks");
+      expect(alerts?.text).toContain("schema mismatch: worker_runs");
     } finally {
       await t.pool.query("ALTER TABLE worker_runs_away RENAME TO worker_runs");
     }
-    expect(messagesTo(t.fake)).toHaveLength(1);
+    // The stuck alert is left alone; the blind check pages once (DOWN_AFTER_CHECKS = 2).
+    const blind = messagesTo(t.fake);
+    expect(blind).toHaveLength(2);
+    expect(blind[1]!.text).toContain("watcher_degraded:stuck");
+    expect(blind[1]!.text).toContain("schema mismatch: worker_runs");
     const { rows } = await t.pool.query<{ resolved_at: Date | null }>(
       "SELECT resolved_at FROM opsbot.alerts WHERE fingerprint = $1",
       [`stuck_worker:${id}`],
     );
     expect(rows).toEqual([{ resolved_at: null }]);
 
+    // Evaluated again: the blind check resolves, the stuck run still fires (not repeated).
     await tick(t);
-    expect(messagesTo(t.fake)).toHaveLength(1);
+    const back = messagesTo(t.fake);
+    expect(back).toHaveLength(3);
+    expect(back[2]!.text).toContain("Resolved");
+    expect(back[2]!.text).toContain("watcher_degraded:stuck");
+    expect(back[2]!.text).not.toContain(`stuck_worker:${id}`);
 
     await finishWorkers(t.pool, [id!]);
     await tick(t);
     const sent = messagesTo(t.fake);
-    expect(sent).toHaveLength(2);
-    expect(sent[1]!.text).toContain("Resolved: 1 alert");
-    expect(sent[1]!.text).toContain(`stuck_worker:${id}`);
+    expect(sent).toHaveLength(4);
+    expect(sent[3]!.text).toContain("Resolved: 1 alert");
+    expect(sent[3]!.text).toContain(`stuck_worker:${id}`);
   });
 });
 

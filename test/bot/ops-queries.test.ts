@@ -11,7 +11,7 @@ import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import type { Clock } from "../../src/clock.js";
 import { parseConfig, secretsOf } from "../../src/config/parse-config.js";
-import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/db/labpics-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { createLogger } from "../../src/log/create-logger.js";
@@ -30,13 +30,28 @@ const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
 // ---------------------------------------------------------------------------------------
 // The API's /health, as this test wants it to behave.
 
-type ApiMode = "ok" | "503" | "garbage" | "hang";
+type ApiMode = "ok" | "503" | "garbage" | "hang" | "labpics";
 let apiMode: ApiMode = "ok";
 const API_OK = '{"status":"ok","sse":{"clients":3},"redis":"ok","uptime":12}';
 
-function serveApi(_req: IncomingMessage, res: ServerResponse): void {
+// LabPics's API as its code answers: /health without status, figures at /metrics.
+const LABPICS_METRICS = [
+  "# TYPE app_sse_connections_total gauge",
+  "app_sse_connections_total 7",
+  "app_redis_pubsub_subscribed_channels 3",
+  "app_redis_pubsub_publish_failed_total 0",
+  "app_db_pool_total 10",
+  "app_db_pool_idle 8",
+  "app_db_pool_waiting 1",
+].join("\n");
+
+function serveApi(req: IncomingMessage, res: ServerResponse): void {
   const json = { "content-type": "application/json" };
-  if (apiMode === "ok") res.writeHead(200, json).end(API_OK);
+  if (apiMode === "labpics") {
+    if (req.url === "/metrics")
+      res.writeHead(200, { "content-type": "text/plain" }).end(LABPICS_METRICS);
+    else res.writeHead(200, json).end('{"ok":true,"service":"server","request_id":"r-1"}');
+  } else if (apiMode === "ok") res.writeHead(200, json).end(API_OK);
   else if (apiMode === "503") res.writeHead(503, json).end('{"status":"error","redis":"down"}');
   else if (apiMode === "garbage")
     res.writeHead(200, { "content-type": "text/html" }).end("<html>502 Bad Gateway</html>");
@@ -152,7 +167,7 @@ describe("ops queries through the webhook", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp({ env: { API_HEALTH_URL: apiUrl }, clock });
-    await applyLabpicsSchema(t.pool);
+    await applyShape(t.pool, "reference");
   });
   afterAll(() => t.close());
   beforeEach(async () => {
@@ -342,6 +357,22 @@ describe("ops queries through the webhook", () => {
       expect(lineOf(reply.text, "Bot")).toContain("vtest");
     });
 
+    it("shows LabPics's real API healthy with SSE, Redis pub/sub and DB pool from its /metrics", async () => {
+      apiMode = "labpics";
+      const api = apiLine((await ask(t, "/health")).text);
+      expect(api.startsWith("✅ <b>API</b> ok")).toBe(true);
+      expect(api).toContain("SSE 7 connections");
+      expect(api).toContain("Redis (API view) pub/sub 3 channels, 0 failed publishes");
+      expect(api).toContain("DB pool 10 open, 8 idle, 1 waiting");
+    });
+
+    it("shows figures the API does not give as unknown, never as down", async () => {
+      // The reference API has no /metrics (it answers JSON there): no pool figures.
+      const api = apiLine((await ask(t, "/health")).text);
+      expect(api.startsWith("✅ <b>API</b> ok")).toBe(true);
+      expect(api).toContain("DB pool unknown");
+    });
+
     it("shows the API down with HTTP 503 and what it answered", async () => {
       apiMode = "503";
       const reply = await ask(t, "/health");
@@ -489,7 +520,7 @@ describe("with Redis down", () => {
       clock,
       redisUrl: `redis://127.0.0.1:${await closedPort()}`,
     });
-    await applyLabpicsSchema(t.pool);
+    await applyShape(t.pool, "reference");
     await loadScenario(t.pool);
   });
   afterAll(() => t.close());

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkApi } from "../../src/checks/api-health.js";
+import { checkApiMetrics, readApiMetrics } from "../../src/checks/api-metrics.js";
 import { closedPort, listen } from "../kit/ports.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -43,6 +44,32 @@ describe("checkApi", () => {
     });
     expect(health.error).toBeUndefined();
     expect(health.latencyMs).toEqual(expect.any(Number));
+  });
+
+  it("reads LabPics's real answer (ok: true, no status) as healthy", async () => {
+    handler = answer(200, '{"ok":true,"service":"server","request_id":"5f1c"}');
+    expect(await check()).toMatchObject({ status: "ok", other: { service: "server" } });
+  });
+
+  it("reads ok: false as down with the API's error and message", async () => {
+    handler = answer(200, '{"ok":false,"error":"db_unavailable","message":"pool exhausted"}');
+    expect(await check()).toMatchObject({
+      status: "down",
+      error: "reports ok: false (db_unavailable: pool exhausted)",
+    });
+  });
+
+  it("stops reading an endless body (a stream) at the cap and calls it down", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const chunk = `data: ${"x".repeat(16 * 1024)}\n\n`;
+      const timer = setInterval(() => res.write(chunk), 1);
+      res.on("close", () => clearInterval(timer));
+    };
+    expect(await check(5_000)).toMatchObject({
+      status: "down",
+      error: "answered more than 65536 bytes",
+    });
   });
 
   it("asks for JSON", async () => {
@@ -173,5 +200,66 @@ describe("checkApi without a server", () => {
     const health = await checkApi({ url: `http://127.0.0.1:${port}/health`, timeoutMs: 2_000 });
     expect(health).toMatchObject({ status: "down", error: "connection refused", other: {} });
     expect(health.httpStatus).toBeUndefined();
+  });
+});
+
+describe("the API's /metrics", () => {
+  const TEXT = [
+    "# TYPE app_sse_connections_total gauge",
+    "app_sse_connections_total 7",
+    "# TYPE app_redis_pubsub_subscribed_channels gauge",
+    "app_redis_pubsub_subscribed_channels 3",
+    "# TYPE app_redis_pubsub_publish_failed_total counter",
+    "app_redis_pubsub_publish_failed_total 0",
+    "# TYPE app_db_pool_total gauge",
+    "app_db_pool_total 10",
+    "app_db_pool_idle 8",
+    "app_db_pool_waiting 1",
+    'app_route_requests_total{route="/health"} 42',
+  ].join("\n");
+
+  it("picks SSE, Redis pub/sub and DB pool figures out of Prometheus text", () => {
+    expect(readApiMetrics(TEXT)).toEqual({
+      sseConnections: 7,
+      pubsubChannels: 3,
+      pubsubPublishFailed: 0,
+      dbPoolTotal: 10,
+      dbPoolIdle: 8,
+      dbPoolWaiting: 1,
+    });
+  });
+
+  it("leaves a figure the API does not give undefined (shown as unknown)", () => {
+    expect(readApiMetrics("app_sse_connections_total 2\n")).toEqual({ sseConnections: 2 });
+  });
+
+  it("reads the last line though the text ends without a newline, as LabPics's does", () => {
+    expect(readApiMetrics("app_db_pool_idle 1\napp_db_pool_waiting 4")).toEqual({
+      dbPoolIdle: 1,
+      dbPoolWaiting: 4,
+    });
+  });
+
+  it("fetches them over HTTP, and says why when it cannot", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === "/metrics") res.writeHead(200, { "content-type": "text/plain" }).end(TEXT);
+      else res.writeHead(404).end();
+    });
+    const port = await listen(server);
+    try {
+      const ok = await checkApiMetrics({
+        url: `http://127.0.0.1:${port}/metrics`,
+        timeoutMs: 2_000,
+      });
+      expect(ok.sseConnections).toBe(7);
+      const missing = await checkApiMetrics({
+        url: `http://127.0.0.1:${port}/nope`,
+        timeoutMs: 2_000,
+      });
+      expect(missing).toEqual({ error: "HTTP 404" });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

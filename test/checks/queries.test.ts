@@ -1,264 +1,383 @@
-// The runbook queries behind /stuck, /jobs and /sync, on a real PostgreSQL with the
-// LabPics reference schema. Rows are placed relative to a fixed `now` passed in, so the
-// thresholds are exact and nothing depends on the wall clock.
+// The runbook queries behind /stuck, /jobs, /sync and the scheduler check, on a real
+// PostgreSQL, on both shapes of the LabPics tables (the same facts written in each).
+// Rows are placed relative to a fixed clock, so the thresholds are exact.
+import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { listJobs } from "../../src/checks/jobs.js";
-import { findStuckRuns } from "../../src/checks/stuck.js";
-import { listConnectors } from "../../src/checks/sync.js";
-import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import { createChecks, type Checks } from "../../src/checks/create-checks.js";
+import { SchemaMismatchError, type Shape } from "../../src/checks/schema-shape.js";
+import { createShapeSource } from "../../src/checks/shape-source.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
+import { createFakeClock } from "../kit/fake-clock.js";
+import { labpicsRows, PROJECTS, type LabpicsRows } from "../kit/labpics-rows.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
 const NOW = new Date("2025-03-10T09:00:00Z");
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
 const inFuture = (minutes: number) => ago(-minutes);
 
-let database: TestDatabase;
-let pool: Pool;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = createPool({ connectionString: database.connectionString, max: 2 });
-  await applyLabpicsSchema(pool);
-});
-afterAll(async () => {
-  await pool.end();
-  await database.drop();
-});
-beforeEach(async () => {
-  await pool.query(
-    "TRUNCATE scheduled_jobs, worker_runs, process_runs, connector_sync_state RESTART IDENTITY",
-  );
-});
-
-async function workerRun(
-  jobType: string,
-  status: string,
-  startedAt: Date,
-  finishedAt: Date | null = null,
-): Promise<number> {
-  const { rows } = await pool.query<{ id: number }>(
-    `INSERT INTO worker_runs (job_type, status, started_at, finished_at)
-     VALUES ($1, $2, $3, $4) RETURNING id`,
-    [jobType, status, startedAt, finishedAt],
-  );
-  return rows[0]!.id;
+function checksOn(pool: Pool, projectIds: string[] = []): Checks {
+  return createChecks({
+    pool,
+    clock: createFakeClock(NOW),
+    shapes: createShapeSource(pool, pino({ level: "silent" })),
+    apiHealthUrl: "http://127.0.0.1:9/health",
+    apiMetricsUrl: "http://127.0.0.1:9/metrics",
+    overdueMinutes: 10,
+    staleMinutes: 120,
+    stuckMinutes: 30,
+    schedulerStallMinutes: 10,
+    projectIds,
+    botFacts: () => Promise.resolve({ version: "test", startedAt: NOW }),
+  });
 }
 
-async function processRun(process: string, status: string, startedAt: Date): Promise<number> {
-  const { rows } = await pool.query<{ id: number }>(
-    `INSERT INTO process_runs (process, status, started_at, finished_at)
-     VALUES ($1, $2, $3, CASE WHEN $2 = 'running' THEN NULL ELSE $3::timestamptz + interval '1 minute' END)
-     RETURNING id`,
-    [process, status, startedAt],
-  );
-  return rows[0]!.id;
-}
+describe.each<Shape>(["labpics", "reference"])("checks on the %s shape", (shape) => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let rows: LabpicsRows;
+  let checks: Checks;
+  const labpics = shape === "labpics";
 
-async function job(
-  jobType: string,
-  status: "active" | "paused",
-  lastStatus: string | null,
-  nextRunAt: Date | null,
-  lastError: string | null = null,
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO scheduled_jobs (job_type, status, last_status, last_run_at, next_run_at, last_error)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [jobType, status, lastStatus, lastStatus === null ? null : ago(60), nextRunAt, lastError],
-  );
-}
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = createPool({ connectionString: database.connectionString, max: 2 });
+    rows = labpicsRows(pool, shape);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await rows.reset();
+    checks = checksOn(pool);
+  });
 
-async function connector(
-  name: string,
-  lastStatus: string | null,
-  syncedAt: Date | null,
-  lastError: string | null = null,
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO connector_sync_state (connector, last_status, last_synced_at, last_error)
-     VALUES ($1, $2, $3, $4)`,
-    [name, lastStatus, syncedAt, lastError],
-  );
-}
+  it("detects the shape of every table", async () => {
+    const schema = await checks.schema();
+    expect(schema.mismatches).toEqual([]);
+    expect(schema.shape).toBe(
+      labpics
+        ? "labpics, process runs from connector_events"
+        : "reference, process runs from process_runs",
+    );
+  });
 
-describe("findStuckRuns", () => {
-  it("finds a worker run running for 2 h, not one that started 5 min ago", async () => {
-    const old = await workerRun("embeddings_refresh", "running", ago(120));
-    await workerRun("digest_email", "running", ago(5));
+  describe("stuck", () => {
+    it("finds a worker run running for 2 h, not one that started 5 min ago or finished", async () => {
+      const old = await rows.workerRun({
+        jobType: "embeddings_run",
+        status: "running",
+        startedAt: ago(120),
+      });
+      await rows.workerRun({ jobType: "daily_digest", status: "running", startedAt: ago(5) });
+      await rows.workerRun({ jobType: "health_scoring", status: "ok", startedAt: ago(3_000) });
 
-    const stuck = await findStuckRuns(pool, NOW, 30, 50);
-    expect(stuck).toEqual({
-      runs: [{ kind: "worker", id: old, name: "embeddings_refresh", startedAt: ago(120) }],
-      total: 1,
+      const stuck = await checks.stuck();
+      expect(stuck.runs).toEqual([
+        {
+          kind: "worker",
+          id: old,
+          name: "embeddings_run",
+          projectId: labpics ? PROJECTS.acme.id : null,
+          project: labpics ? "Acme" : null,
+          startedAt: ago(120),
+        },
+      ]);
+      expect(stuck.total).toBe(1);
+    });
+
+    it("uses the runbook's strict 'older than'", async () => {
+      await rows.workerRun({ jobType: "a", status: "running", startedAt: ago(30) });
+      const over = await rows.workerRun({
+        jobType: "b",
+        status: "running",
+        startedAt: new Date(ago(30).getTime() - 1000),
+      });
+      expect((await checks.stuck()).runs.map((r) => r.id)).toEqual([over]);
+    });
+
+    it("finds processes started and never finished, lists them with workers oldest first", async () => {
+      const w = await rows.workerRun({
+        jobType: "upsell_radar",
+        status: "running",
+        startedAt: ago(45),
+      });
+      const p = await rows.processRun({
+        name: "kag_recompute",
+        status: "running",
+        startedAt: ago(600),
+      });
+      await rows.processRun({ name: "snapshot_build", status: "ok", startedAt: ago(900) });
+      await rows.processRun({ name: "report_render", status: "failed", startedAt: ago(900) });
+      await rows.processRun({ name: "fresh", status: "running", startedAt: ago(3) });
+
+      const stuck = await checks.stuck();
+      expect(stuck.runs.map((r) => [r.kind, r.id, r.name])).toEqual([
+        ["process", p, "kag_recompute"],
+        ["worker", w, "upsell_radar"],
+      ]);
+      expect(stuck.total).toBe(2);
+    });
+
+    it("returns at most `limit` runs, the oldest, and the total of all stuck ones", async () => {
+      for (let i = 0; i < 7; i++) {
+        await rows.workerRun({ jobType: `job_${i}`, status: "running", startedAt: ago(100 + i) });
+      }
+      await rows.processRun({ name: "kag_recompute", status: "running", startedAt: ago(1_000) });
+
+      const stuck = await checks.stuck(30, 3);
+      expect(stuck.total).toBe(8);
+      expect(stuck.runs.map((r) => r.name)).toEqual(["kag_recompute", "job_6", "job_5"]);
+    });
+
+    it("shows the processes that failed in the last day with their error", async () => {
+      await rows.processRun({
+        name: "report_render",
+        status: "failed",
+        startedAt: ago(120),
+        error: "chromium exited with code 1",
+      });
+      await rows.processRun({ name: "old", status: "failed", startedAt: ago(3_000), error: "x" });
+
+      const { failedProcesses } = await checks.stuck();
+      expect(failedProcesses?.total).toBe(1);
+      expect(failedProcesses?.failed[0]).toMatchObject({
+        name: "report_render",
+        error: "chromium exited with code 1",
+        project: labpics ? "Acme" : null,
+      });
+    });
+
+    it("still lists stuck workers when process runs cannot be read", async () => {
+      await rows.workerRun({ jobType: "embeddings_run", status: "running", startedAt: ago(120) });
+      await pool.query(labpics ? "DROP TABLE connector_events" : "DROP TABLE process_runs");
+      checks = checksOn(pool);
+
+      const stuck = await checks.stuck();
+      expect(stuck.runs.map((r) => r.name)).toEqual(["embeddings_run"]);
+      // Without process_runs the bot looks for connector_events, which is not there either.
+      expect(stuck.processesError).toBe("schema mismatch: connector_events");
+      expect((await checks.schema()).mismatches).toEqual(["connector_events"]);
+      await expect(checks.stuckProcesses()).rejects.toBeInstanceOf(SchemaMismatchError);
+      // Only the checks that need it are affected.
+      await expect(checks.jobs()).resolves.toEqual([]);
     });
   });
 
-  it("never reports a finished run, however old", async () => {
-    await workerRun("invoice_export", "ok", ago(3_000), ago(2_990));
-    await workerRun("search_reindex", "failed", ago(600), ago(599));
-    await processRun("weekly_report", "ok", ago(5_000));
-    await processRun("vacuum_analyze", "failed", ago(5_000));
+  describe("jobs", () => {
+    it("puts failed jobs first, then overdue ones; a paused job is never overdue", async () => {
+      await rows.job({
+        jobType: "analytics_aggregates",
+        lastStatus: "ok",
+        nextRunAt: inFuture(30),
+      });
+      await rows.job({
+        jobType: "connectors_sync_cycle",
+        lastStatus: "failed",
+        nextRunAt: inFuture(5),
+        lastError: "HTTP 401",
+      });
+      await rows.job({ jobType: "daily_digest", lastStatus: "ok", nextRunAt: ago(45) });
+      await rows.job({ jobType: "late_by_5", lastStatus: "ok", nextRunAt: ago(5) });
+      await rows.job({
+        jobType: "weekly_digest",
+        status: "paused",
+        lastStatus: "ok",
+        nextRunAt: ago(10_000),
+      });
 
-    expect(await findStuckRuns(pool, NOW, 30, 50)).toEqual({ runs: [], total: 0 });
+      const jobs = await checks.jobs();
+      expect(jobs.map((j) => [j.jobType, j.failed, j.overdue])).toEqual([
+        ["connectors_sync_cycle", true, false],
+        ["daily_digest", false, true],
+        ["analytics_aggregates", false, false],
+        ["late_by_5", false, false],
+        ["weekly_digest", false, false],
+      ]);
+      expect(jobs[0]).toMatchObject({ lastError: "HTTP 401", project: labpics ? "Acme" : null });
+    });
+
+    it("flags the scheduler's suspended and long-running jobs (labpics statuses)", async () => {
+      if (!labpics) return; // the reference shape's CHECK allows active/paused only
+      await rows.job({
+        jobType: "signals_extraction",
+        status: "suspended",
+        lastStatus: "failed",
+        nextRunAt: ago(100),
+        lastError: "10 failures",
+      });
+      await rows.job({
+        jobType: "embeddings_run",
+        status: "running",
+        lastStatus: "ok",
+        nextRunAt: ago(50),
+        startedAt: ago(45),
+      });
+      await rows.job({
+        jobType: "health_scoring",
+        status: "running",
+        lastStatus: "ok",
+        nextRunAt: ago(50),
+        startedAt: ago(5),
+      });
+
+      const jobs = await checks.jobs();
+      expect(jobs.map((j) => [j.jobType, j.suspended, j.failed, j.stuck, j.overdue])).toEqual([
+        ["signals_extraction", true, false, false, false],
+        ["embeddings_run", false, false, true, false],
+        ["health_scoring", false, false, false, false],
+      ]);
+    });
   });
 
-  it("uses the runbook's strict 'older than': a run started exactly at the threshold is not stuck", async () => {
-    await workerRun("connector_sync", "running", ago(30));
-    const justOver = await workerRun("connector_sync", "running", new Date(ago(30).getTime() - 1));
+  describe("sync", () => {
+    it("reads failed, stale and healthy connectors with staleness from the last success", async () => {
+      await rows.connector({ connector: "chatwoot", status: "ok", syncedAt: ago(5) });
+      await rows.connector({
+        connector: "linear",
+        status: "failed",
+        syncedAt: ago(10),
+        lastError: "token expired",
+      });
+      await rows.connector({ connector: "attio", status: "ok", syncedAt: ago(180) });
 
-    const stuck = await findStuckRuns(pool, NOW, 30, 50);
-    expect(stuck.runs.map((r) => r.id)).toEqual([justOver]);
+      const connectors = await checks.sync();
+      expect(connectors.map((c) => [c.connector, c.failed, c.stale])).toEqual([
+        ["linear", true, false],
+        ["attio", false, true],
+        ["chatwoot", false, false],
+      ]);
+      expect(connectors[0]).toMatchObject({
+        lastError: "token expired",
+        project: labpics ? "Acme" : null,
+      });
+    });
+
+    it("shows idle as never synced (not failed, not stale), partial, and a stuck running sync", async () => {
+      if (!labpics) return; // statuses of the labpics shape
+      await rows.connector({ connector: "attio", status: "idle", syncedAt: null, attemptAt: null });
+      await rows.connector({
+        connector: "linear",
+        status: "partial",
+        syncedAt: ago(5),
+        lastError: "3 pages failed",
+      });
+      await rows.connector({
+        connector: "chatwoot",
+        status: "running",
+        syncedAt: ago(20),
+        attemptAt: ago(45),
+      });
+      await rows.connector({
+        connector: "attio",
+        status: "running",
+        syncedAt: ago(20),
+        attemptAt: ago(5),
+        project: "globex",
+      });
+
+      const connectors = await checks.sync();
+      expect(
+        connectors.map((c) => [
+          c.project,
+          c.connector,
+          c.failed,
+          c.partial,
+          c.stuck,
+          c.idle,
+          c.stale,
+        ]),
+      ).toEqual([
+        ["Acme", "chatwoot", false, false, true, false, false],
+        ["Acme", "linear", false, true, false, false, false],
+        ["Acme", "attio", false, false, false, true, false],
+        ["Globex", "attio", false, false, false, false, false],
+      ]);
+    });
   });
 
-  it("includes process runs, and lists worker and process runs together oldest first", async () => {
-    const w1 = await workerRun("analytics_rollup", "running", ago(45));
-    const p1 = await processRun("kag_recompute", "running", ago(3 * 24 * 60));
-    const w2 = await workerRun("thumbnail_backfill", "running", ago(600));
-    const p2 = await processRun("signals_extraction", "running", ago(90));
+  describe("scheduler", () => {
+    it("is stalled when active jobs are overdue and no worker run started in the window", async () => {
+      await rows.job({ jobType: "connectors_sync_cycle", lastStatus: "ok", nextRunAt: ago(30) });
+      await rows.workerRun({ jobType: "connectors_sync_cycle", status: "ok", startedAt: ago(45) });
+      expect(await checks.scheduler()).toEqual({
+        overdueJobs: 1,
+        lastRunStartedAt: ago(45),
+        stalled: true,
+      });
 
-    const stuck = await findStuckRuns(pool, NOW, 30, 50);
-    expect(stuck.runs.map((r) => [r.kind, r.id, r.name])).toEqual([
-      ["process", p1, "kag_recompute"],
-      ["worker", w2, "thumbnail_backfill"],
-      ["process", p2, "signals_extraction"],
-      ["worker", w1, "analytics_rollup"],
-    ]);
-    expect(stuck.total).toBe(4);
+      await rows.workerRun({ jobType: "daily_digest", status: "ok", startedAt: ago(2) });
+      expect((await checks.scheduler()).stalled).toBe(false);
+    });
+
+    it("is stalled when no worker run ever started, and not when nothing is due", async () => {
+      await rows.job({ jobType: "daily_digest", lastStatus: null, nextRunAt: inFuture(60) });
+      expect((await checks.scheduler()).stalled).toBe(false);
+      await rows.job({ jobType: "campaign_scheduler", lastStatus: null, nextRunAt: ago(60) });
+      expect(await checks.scheduler()).toEqual({
+        overdueJobs: 1,
+        lastRunStartedAt: null,
+        stalled: true,
+      });
+    });
   });
 
-  it("returns at most `limit` runs, the oldest, and the total of all stuck ones", async () => {
-    for (let i = 0; i < 7; i++) await workerRun(`job_${i}`, "running", ago(100 + i));
-    await processRun("kag_recompute", "running", ago(1_000));
-    await workerRun("fresh", "running", ago(1));
-
-    const stuck = await findStuckRuns(pool, NOW, 30, 3);
-    expect(stuck.total).toBe(8);
-    expect(stuck.runs.map((r) => r.name)).toEqual(["kag_recompute", "job_6", "job_5"]);
-  });
-
-  it("moves with the threshold it is given", async () => {
-    await workerRun("ten_minutes", "running", ago(10));
-    await workerRun("three_hours", "running", ago(180 + 1));
-
-    expect((await findStuckRuns(pool, NOW, 5, 50)).total).toBe(2);
-    expect((await findStuckRuns(pool, NOW, 180, 50)).runs.map((r) => r.name)).toEqual([
-      "three_hours",
-    ]);
-  });
-
-  it("measures age from the `now` it is given, not the database clock", async () => {
-    await workerRun("embeddings_refresh", "running", ago(120));
-
-    const anHourEarlier = new Date(NOW.getTime() - 100 * 60_000);
-    expect((await findStuckRuns(pool, anHourEarlier, 30, 50)).total).toBe(0);
+  it("reports a table it needs that is missing as a schema mismatch, not an outage", async () => {
+    await pool.query("DROP TABLE connector_sync_state CASCADE");
+    checks = checksOn(pool);
+    await expect(checks.sync()).rejects.toThrow("schema mismatch: connector_sync_state");
+    expect((await checks.schema()).mismatches).toEqual(["connector_sync_state"]);
+    await expect(checks.jobs()).resolves.toEqual([]);
+    expect((await checks.postgres()).status).toBe("ok");
   });
 });
 
-describe("listJobs", () => {
-  it("puts failed jobs first, then overdue ones, then the rest, each group by name", async () => {
-    await job("analytics_rollup", "active", "ok", inFuture(30));
-    await job("search_reindex", "active", "failed", inFuture(5), "index missing");
-    await job("digest_email", "active", "ok", ago(45));
-    await job("cleanup_sessions", "active", "ok", ago(11));
-    await job("connector_sync", "active", "failed", inFuture(5), "HTTP 401");
-    await job("embeddings_refresh", "active", "running", inFuture(1));
+describe("checks per project (labpics shape)", () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let rows: LabpicsRows;
 
-    const jobs = await listJobs(pool, NOW, 10);
-    expect(jobs.map((j) => [j.jobType, j.failed, j.overdue])).toEqual([
-      ["connector_sync", true, false],
-      ["search_reindex", true, false],
-      ["cleanup_sessions", false, true],
-      ["digest_email", false, true],
-      ["analytics_rollup", false, false],
-      ["embeddings_refresh", false, false],
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = createPool({ connectionString: database.connectionString, max: 2 });
+    rows = labpicsRows(pool, "labpics");
+    await rows.reset();
+    for (const project of ["acme", "globex"] as const) {
+      await rows.job({
+        project,
+        jobType: "embeddings_run",
+        lastStatus: "failed",
+        nextRunAt: inFuture(5),
+        lastError: "boom",
+      });
+      await rows.workerRun({
+        project,
+        jobType: "embeddings_run",
+        status: "running",
+        startedAt: ago(90),
+      });
+      await rows.connector({ project, connector: "linear", status: "failed", syncedAt: ago(5) });
+    }
+  });
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  it("lists the same job, run and connector of two projects, each named", async () => {
+    const checks = checksOn(pool);
+    expect((await checks.jobs()).map((j) => [j.project, j.jobType, j.failed])).toEqual([
+      ["Acme", "embeddings_run", true],
+      ["Globex", "embeddings_run", true],
     ]);
-    expect(jobs[0]).toMatchObject({ lastError: "HTTP 401", lastStatus: "failed" });
+    expect((await checks.stuck()).runs.map((r) => r.project)).toEqual(["Acme", "Globex"]);
+    expect((await checks.sync()).map((c) => c.project)).toEqual(["Acme", "Globex"]);
   });
 
-  it("flags an active job overdue only past JOB_OVERDUE_MINUTES", async () => {
-    await job("late_by_5", "active", "ok", ago(5));
-    await job("late_by_15", "active", "ok", ago(15));
-
-    const overdue = (await listJobs(pool, NOW, 10)).filter((j) => j.overdue);
-    expect(overdue.map((j) => j.jobType)).toEqual(["late_by_15"]);
-    const stricter = (await listJobs(pool, NOW, 2)).filter((j) => j.overdue);
-    expect(stricter.map((j) => j.jobType)).toEqual(["late_by_15", "late_by_5"]);
-  });
-
-  it("never calls a paused job overdue, however old its next_run_at", async () => {
-    await job("thumbnail_backfill", "paused", "ok", ago(10 * 24 * 60));
-    await job("never_scheduled", "active", null, null);
-
-    const jobs = await listJobs(pool, NOW, 10);
-    expect(jobs.map((j) => [j.jobType, j.status, j.failed, j.overdue])).toEqual([
-      ["never_scheduled", "active", false, false],
-      ["thumbnail_backfill", "paused", false, false],
-    ]);
-  });
-
-  it("counts a paused job whose last run failed as failed", async () => {
-    await job("invoice_export", "paused", "failed", ago(600), "disk full");
-
-    expect(await listJobs(pool, NOW, 10)).toMatchObject([
-      { jobType: "invoice_export", failed: true, overdue: false, lastError: "disk full" },
-    ]);
-  });
-
-  it("returns nothing for an empty scheduler", async () => {
-    expect(await listJobs(pool, NOW, 10)).toEqual([]);
-  });
-});
-
-describe("listConnectors", () => {
-  it("puts failed connectors first, then stale ones, then healthy ones", async () => {
-    await connector("slack", "ok", ago(5));
-    await connector("drive", "ok", ago(3 * 60));
-    await connector("gmail", "failed", ago(10), "token expired");
-    await connector("notion", null, null);
-    await connector("jira", "success", ago(1));
-
-    const connectors = await listConnectors(pool, NOW, 120);
-    expect(connectors.map((c) => [c.connector, c.failed, c.stale])).toEqual([
-      ["gmail", true, false],
-      ["drive", false, true],
-      ["notion", false, true],
-      ["jira", false, false],
-      ["slack", false, false],
-    ]);
-    expect(connectors[0]).toMatchObject({ lastStatus: "failed", lastError: "token expired" });
-  });
-
-  it("treats a connector that never synced (null) as stale, not failed", async () => {
-    await connector("notion", null, null);
-
-    expect(await listConnectors(pool, NOW, 120)).toEqual([
-      {
-        connector: "notion",
-        lastStatus: null,
-        lastSyncedAt: null,
-        lastError: null,
-        failed: false,
-        stale: true,
-      },
-    ]);
-  });
-
-  it("uses SYNC_STALE_MINUTES as the stale line", async () => {
-    await connector("drive", "ok", ago(90));
-
-    expect((await listConnectors(pool, NOW, 120))[0]?.stale).toBe(false);
-    expect((await listConnectors(pool, NOW, 60))[0]?.stale).toBe(true);
-  });
-
-  it("does not call a running sync failed, and a failed one that is also old is failed first", async () => {
-    await connector("drive", "running", ago(1));
-    await connector("gmail", "error", ago(600), "quota");
-
-    const connectors = await listConnectors(pool, NOW, 120);
-    expect(connectors.map((c) => [c.connector, c.failed, c.stale])).toEqual([
-      ["gmail", true, true],
-      ["drive", false, false],
-    ]);
+  it("watches only PROJECT_IDS when set", async () => {
+    const checks = checksOn(pool, [PROJECTS.globex.id]);
+    expect((await checks.jobs()).map((j) => j.project)).toEqual(["Globex"]);
+    expect((await checks.stuck()).runs.map((r) => r.project)).toEqual(["Globex"]);
+    expect((await checks.sync()).map((c) => c.project)).toEqual(["Globex"]);
   });
 });

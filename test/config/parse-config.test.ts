@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, secretsOf } from "../../src/config/parse-config.js";
 import { createRedactor } from "../../src/log/redact.js";
+import { metricsUrlOf } from "../../src/config/schema.js";
 
 const TOKEN = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 const DB = "postgres://opsbot:s3cretpw@db.example:5432/labpics";
@@ -19,6 +20,24 @@ function errorOf(env: Record<string, string>): string {
 }
 
 describe("parseConfig", () => {
+  it("reads PROJECT_IDS and SCHEDULER_STALL_MINUTES, and derives API_METRICS_URL from the health URL", () => {
+    const config = parseConfig({
+      API_HEALTH_URL: "http://server:8080/health",
+      PROJECT_IDS: " 0B6C3C1E-6A53-4A8E-9D1F-3F1F5A000001 ,0b6c3c1e-6a53-4a8e-9d1f-3f1f5a000002",
+    });
+    expect(config.PROJECT_IDS).toEqual([
+      "0b6c3c1e-6a53-4a8e-9d1f-3f1f5a000001",
+      "0b6c3c1e-6a53-4a8e-9d1f-3f1f5a000002",
+    ]);
+    expect(config.SCHEDULER_STALL_MINUTES).toBe(10);
+    expect(metricsUrlOf(config)).toBe("http://server:8080/metrics");
+    expect(metricsUrlOf({ ...config, API_METRICS_URL: "http://m:9/x" })).toBe("http://m:9/x");
+    expect(parseConfig({}).PROJECT_IDS).toEqual([]);
+    expect(errorOf({ PROJECT_IDS: "acme" })).toBe(
+      "Invalid configuration: PROJECT_IDS must be comma-separated project uuids",
+    );
+  });
+
   it("applies the documented defaults and picks console mode without a token", () => {
     const config = parseConfig({});
     expect(config.mode).toBe("console");

@@ -17,7 +17,9 @@ describe("console transport (a spawned process fed by a pipe)", () => {
     bot.child.stdin!.write("/help\n/whoami\n/start\n");
     await bot.waitFor(/\[1\] Health/, 60_000);
     bot.child.stdin!.write("2\n");
-    await bot.waitFor(/Scheduled jobs — 1 failed, 1 overdue/);
+    await bot.waitFor(
+      /Scheduled jobs — 1 suspended, 1 failed, 0 stuck, 1 overdue, 45 total in 3 projects/,
+    );
     bot.child.stdin!.end();
     const { code } = await bot.exited;
     const out = bot.stdout();
@@ -28,7 +30,8 @@ describe("console transport (a spawned process fed by a pipe)", () => {
     expect(out).toMatch(/user id: 1\nchat id: 1\nrole: operator/);
     // HTML rendered for a terminal, never shown raw.
     expect(out).not.toMatch(/<\/?(b|code|pre|i)>/);
-    expect(out).toContain("connector_sync");
+    expect(out).toContain("connectors_sync_cycle");
+    expect(out).toContain("Northwind Clinic");
   }, 90_000);
 
   it("uses DATABASE_URL when given and does not claim demo data", async () => {
@@ -41,7 +44,7 @@ describe("console transport (a spawned process fed by a pipe)", () => {
     const { code } = await bot.exited;
     expect(code).toBe(0);
     expect(bot.stdout()).not.toContain("DEMO MODE");
-    expect(bot.stdout()).toContain("❌ PostgreSQL unavailable: a table is missing");
+    expect(bot.stdout()).toContain("❌ schema mismatch: scheduled_jobs");
   }, 60_000);
 
   it("stops with one line naming the variable on a bad configuration", async () => {

@@ -1,11 +1,20 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  applyLabpicsIndexes,
-  applyLabpicsSchema,
+  applyRecommendedIndexes,
+  applyShape,
   fillLargeTables,
-  loadDemoData,
+  loadReferenceDemoData,
 } from "../../src/db/labpics-fixtures.js";
+import { pino } from "pino";
+import { createChecks } from "../../src/checks/create-checks.js";
+import { createShapeSource } from "../../src/checks/shape-source.js";
+import {
+  DEMO_PROJECTS,
+  LABPICS_JOB_CADENCES,
+  loadLabpicsDemoData,
+} from "../../src/db/labpics-shape-demo.js";
+import { createPool, type Pool } from "../../src/db/pool.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
 const NOW = new Date("2026-03-02T10:00:00Z");
@@ -34,8 +43,8 @@ describe("LabPics fixtures", () => {
 
   it("applies schema and indexes twice without error", async () => {
     for (let i = 0; i < 2; i++) {
-      await applyLabpicsSchema(pool);
-      await applyLabpicsIndexes(pool);
+      await applyShape(pool, "reference");
+      await applyRecommendedIndexes(pool);
     }
     const tables = await pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
@@ -66,9 +75,9 @@ describe("LabPics fixtures", () => {
 
   describe("demo data", () => {
     beforeAll(async () => {
-      await loadDemoData(pool, NOW);
+      await loadReferenceDemoData(pool, NOW);
       // Loading twice must replace, not add.
-      await loadDemoData(pool, NOW);
+      await loadReferenceDemoData(pool, NOW);
     });
 
     it("has exactly one worker stuck by the runbook's definition, and one recent running one", async () => {
@@ -132,7 +141,7 @@ describe("LabPics fixtures", () => {
 
   describe("large tables", () => {
     it("fills exactly the requested counts", async () => {
-      await loadDemoData(pool, NOW);
+      await loadReferenceDemoData(pool, NOW);
       await fillLargeTables(pool, NOW, {
         workerRuns: 2000,
         running: 40,
@@ -160,5 +169,59 @@ describe("LabPics fixtures", () => {
         fillLargeTables(pool, NOW, { workerRuns: 10, running: 2, stuck: 3 }),
       ).rejects.toThrow(RangeError);
     });
+  });
+});
+
+describe("the console demo in the labpics shape", () => {
+  let database: TestDatabase;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = createPool({ connectionString: database.connectionString, max: 2 });
+    await applyShape(pool, "labpics");
+    await loadLabpicsDemoData(pool, NOW);
+  });
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it("shows every case it promises: stuck worker and process, suspended job, failed and idle connector", async () => {
+    const checks = createChecks({
+      pool,
+      clock: { now: () => NOW },
+      shapes: createShapeSource(pool, pino({ level: "silent" })),
+      apiHealthUrl: "http://127.0.0.1:9/health",
+      apiMetricsUrl: "http://127.0.0.1:9/metrics",
+      overdueMinutes: 10,
+      staleMinutes: 120,
+      stuckMinutes: 30,
+      schedulerStallMinutes: 10,
+      projectIds: [],
+      botFacts: () => Promise.resolve({ version: "t", startedAt: NOW }),
+    });
+    const jobs = await checks.jobs();
+    expect(jobs).toHaveLength(DEMO_PROJECTS.length * Object.keys(LABPICS_JOB_CADENCES).length);
+    expect(jobs.filter((j) => j.suspended).map((j) => [j.project, j.jobType])).toEqual([
+      ["Northwind Clinic", "signals_extraction"],
+    ]);
+    expect(jobs.filter((j) => j.failed).map((j) => j.project)).toEqual(["Globex Retail"]);
+    expect(jobs.filter((j) => j.overdue).map((j) => j.jobType)).toEqual(["analytics_aggregates"]);
+
+    const stuck = await checks.stuck();
+    expect(stuck.runs.map((r) => [r.kind, r.name, r.project])).toEqual([
+      ["process", "kag_recompute", "Acme Studio"],
+      ["worker", "embeddings_run", "Acme Studio"],
+    ]);
+    expect(stuck.failedProcesses?.failed[0]?.error).toContain("out of memory");
+
+    const connectors = await checks.sync();
+    expect(connectors.filter((c) => c.failed).map((c) => c.connector)).toEqual(["linear"]);
+    expect(connectors.filter((c) => c.idle).map((c) => [c.project, c.connector])).toEqual([
+      ["Globex Retail", "attio"],
+    ]);
+    // The scheduler runs in the demo: recent worker runs, so no stall.
+    expect((await checks.scheduler()).stalled).toBe(false);
   });
 });

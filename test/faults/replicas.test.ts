@@ -2,7 +2,7 @@
 // bot — every update handled once wherever it lands, one alert per alert, one run per
 // confirmed deploy however many replicas see the Confirm press.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/db/labpics-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import {
   actionsIn,
@@ -39,7 +39,7 @@ beforeAll(async () => {
   fake = await startFakeBotApi();
   database = await createTestDatabase();
   admin = createPool({ connectionString: database.connectionString, max: 2 });
-  await applyLabpicsSchema(admin);
+  await applyShape(admin, "reference");
   const redisUrl = await testRedisUrl();
   api = await startApiStub("ok");
   scripts = await createScriptDir("opsbot-replicas-");

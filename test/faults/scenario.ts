@@ -4,7 +4,7 @@
 // Everything is torn down by the test's own finish hook, whatever happened.
 import type { Chat, User } from "grammy/types";
 import { expect } from "vitest";
-import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/db/labpics-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { freshGroup } from "../kit/actions.js";
 import { startApiStub, type ApiMode, type ApiStub } from "../kit/api-stub.js";
@@ -87,7 +87,7 @@ export async function setUpScenario(options: ScenarioOptions, defer: Defer): Pro
   defer(() => database.drop());
   const admin = createPool({ connectionString: database.connectionString, max: 2 });
   defer(() => admin.end());
-  await applyLabpicsSchema(admin);
+  await applyShape(admin, "reference");
   const pgProxy = await startTcpProxy(targetOf(database.connectionString, 5432));
   defer(() => pgProxy.close());
   const redisProxy = options.redisUrl

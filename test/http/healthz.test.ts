@@ -7,6 +7,7 @@ import { parseConfig, secretsOf } from "../../src/config/parse-config.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { createRedis, type Redis } from "../../src/db/redis.js";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
+import { applyShape } from "../../src/db/labpics-fixtures.js";
 import { createLogger } from "../../src/log/create-logger.js";
 import { buildTestApp, TEST_SECRET, webhookEnv, type TestApp } from "../kit/build-test-app.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
@@ -80,6 +81,28 @@ describe("GET /healthz with PostgreSQL up and no Redis", () => {
     time.advance(90_000);
     const after = (await getHealthz(t.baseUrl)).body.uptimeSeconds;
     expect(after - before).toBe(90);
+  });
+
+  it("names the LabPics schema in a `schema` field: what is missing, then the shape once there", async () => {
+    const missing = (await fetch(`${t.baseUrl}/healthz`).then((r) => r.json())) as {
+      schema: { shape: string; mismatches: string[] };
+    };
+    expect(missing.schema.mismatches).toEqual([
+      "scheduled_jobs",
+      "worker_runs",
+      "connector_sync_state",
+      "connector_events",
+    ]);
+    expect(t.logs.text()).toContain("the LabPics tables are missing");
+
+    await applyShape(t.pool, "labpics");
+    const found = (await fetch(`${t.baseUrl}/healthz`).then((r) => r.json())) as {
+      schema: { shape: string; mismatches: string[] };
+    };
+    expect(found.schema).toEqual({
+      shape: "labpics, process runs from connector_events",
+      mismatches: [],
+    });
   });
 });
 

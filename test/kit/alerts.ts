@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { expect } from "vitest";
 import type { TickOutcome } from "../../src/alerts/watcher.js";
-import { applyLabpicsSchema } from "../../src/db/labpics-fixtures.js";
+import type { Shape } from "../../src/checks/schema-shape.js";
+import { applyShape } from "../../src/db/labpics-fixtures.js";
 import type { Pool } from "../../src/db/pool.js";
 import { buildTestApp, type TestApp, type TestAppOptions } from "./build-test-app.js";
 import type { FakeBotApi, RecordedCall } from "./fake-bot-api.js";
@@ -53,7 +54,7 @@ export async function startApiHealth() {
  */
 export async function buildAlertApp(
   apiUrl: string,
-  options: TestAppOptions = {},
+  options: TestAppOptions & { shape?: Shape } = {},
 ): Promise<TestApp> {
   const t = await buildTestApp({
     ...options,
@@ -65,7 +66,7 @@ export async function buildAlertApp(
       ...options.env,
     },
   });
-  await applyLabpicsSchema(t.pool);
+  await applyShape(t.pool, options.shape ?? "reference");
   return t;
 }
 

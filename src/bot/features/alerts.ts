@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import { silenceNotification, firingNow } from "../../alerts/silence-actions.js";
-import { endSilence, saveSilences } from "../../alerts/alert-store.js";
+import { endSilence, loadBlindChecks, saveSilences } from "../../alerts/alert-store.js";
 import { silenceDuration, silenceMatcher } from "../../alerts/silences.js";
 import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
@@ -29,8 +29,8 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
   // A database failure is answered in one line by the error boundary (create-bot.ts).
   feature.command("alerts", requireRole("viewer"), async (ctx) => {
     const now = clock.now();
-    const view = await firingNow(pool, now);
-    await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now), html);
+    const [view, blind] = await Promise.all([firingNow(pool, now), loadBlindChecks(pool)]);
+    await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now, blind), html);
   });
 
   feature.command("silence", requireRole("operator"), async (ctx) => {

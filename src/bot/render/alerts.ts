@@ -41,23 +41,41 @@ export interface OpenAlertView {
   silence?: Silence;
 }
 
+/** A watcher check that could not be evaluated: its alerts are unknown, not clear. */
+export interface BlindCheck {
+  check: string;
+  reason: string | null;
+}
+
 export function renderOpenAlerts(
   alerts: readonly OpenAlertView[],
   silences: readonly Silence[],
   now: Date,
+  blind: readonly BlindCheck[] = [],
 ): string {
   const silenceLines = silences.map(
     (s) => `🔕 ${code(s.matcher)} until ${formatUtc(s.until)} by ${escapeHtml(s.createdBy)}`,
   );
+  const blindLines = blind.map(
+    (b) =>
+      `🙈 ${code(b.check)} cannot be evaluated${b.reason ? `: ${escapeHtml(b.reason.slice(0, 160))}` : ""}`,
+  );
   if (alerts.length === 0) {
-    return ["✅ No alerts firing.", ...silenceLines].join("\n");
+    const head =
+      blind.length === 0
+        ? "✅ No alerts firing."
+        : `⚠️ ${bold(`No alerts firing, but ${blind.length} check${blind.length === 1 ? " is" : "s are"} blind`)} — their alerts are unknown:`;
+    return [head, ...blindLines, ...silenceLines].join("\n");
   }
   const lines = alerts.map((a) => {
     const muted = a.silence ? ` 🔕 until ${formatUtc(a.silence.until)}` : "";
     return `• ${code(a.fingerprint)} ${escapeHtml(a.summary)} (since ${formatDuration(now.getTime() - a.firingSince.getTime())})${muted}`;
   });
   const footer =
-    silenceLines.length > 0 ? `${bold("Silences")}\n${silenceLines.join("\n")}` : undefined;
+    [
+      ...(blindLines.length > 0 ? [`${bold("Blind checks")}\n${blindLines.join("\n")}`] : []),
+      ...(silenceLines.length > 0 ? [`${bold("Silences")}\n${silenceLines.join("\n")}`] : []),
+    ].join("\n") || undefined;
   return fitLines(lines, {
     header: `🔥 ${bold(`${alerts.length} firing`)}`,
     ...(footer ? { footer } : {}),

@@ -21,6 +21,32 @@ function compact(value: unknown): string {
   return shorten(typeof value === "string" ? value : JSON.stringify(value), 80);
 }
 
+const unknownIfMissing = (figures: (number | undefined)[], text: string) =>
+  figures.some((f) => f === undefined) ? undefined : text;
+
+/** SSE, Redis pub/sub and DB pool as the API sees them: its /metrics, else its /health. */
+function apiFigures(api: ApiHealth): string[] {
+  const m = api.metrics ?? {};
+  const sse =
+    m.sseConnections !== undefined ? `${m.sseConnections} connections` : compactOrNull(api.sse);
+  const pubsub =
+    unknownIfMissing(
+      [m.pubsubChannels, m.pubsubPublishFailed],
+      `pub/sub ${m.pubsubChannels} channels, ${m.pubsubPublishFailed} failed publishes`,
+    ) ?? compactOrNull(api.redis);
+  const pool = unknownIfMissing(
+    [m.dbPoolTotal, m.dbPoolIdle, m.dbPoolWaiting],
+    `${m.dbPoolTotal} open, ${m.dbPoolIdle} idle, ${m.dbPoolWaiting} waiting`,
+  );
+  return [
+    `SSE ${sse ?? "unknown"}`,
+    `Redis (API view) ${pubsub ?? "unknown"}`,
+    `DB pool ${pool ?? "unknown"}`,
+  ];
+}
+
+const compactOrNull = (value: unknown) => (value === undefined ? undefined : compact(value));
+
 function apiLines(api: ApiHealth): string[] {
   const facts = [
     latency(api),
@@ -28,9 +54,8 @@ function apiLines(api: ApiHealth): string[] {
     api.httpStatus !== undefined && api.httpStatus !== 200 && api.status === "ok"
       ? `HTTP ${api.httpStatus}`
       : undefined,
-    `status ${compact(api.reported)}`,
-    `SSE ${compact(api.sse)}`,
-    `Redis (API view) ${compact(api.redis)}`,
+    api.reported !== undefined ? `status ${compact(api.reported)}` : undefined,
+    ...apiFigures(api),
   ];
   const lines = [line("API", api, facts)];
   const other = Object.entries(api.other);
@@ -41,6 +66,27 @@ function apiLines(api: ApiHealth): string[] {
   }
   if (api.received !== undefined && api.status !== "ok") {
     lines.push(`   received: <code>${escapeHtml(shorten(api.received, 200))}</code>`);
+  }
+  return lines;
+}
+
+/** The LabPics schema in one line, and the watcher's blind checks if any. */
+function schemaLines(health: Health): string[] {
+  const lines: string[] = [];
+  const schema = health.schema;
+  if (schema) {
+    const mismatch = schema.mismatches.length > 0;
+    lines.push(
+      line("Schema", { status: mismatch ? "degraded" : "ok" }, [
+        schema.shape,
+        mismatch ? `schema mismatch: ${schema.mismatches.join(", ")}` : undefined,
+      ]),
+    );
+  }
+  const blind = health.bot.blindChecks ?? [];
+  if (blind.length > 0) {
+    const named = blind.map((b) => `${b.check}${b.reason ? ` (${shorten(b.reason, 80)})` : ""}`);
+    lines.push(line("Watcher", { status: "degraded" }, [`blind: ${named.join("; ")}`]));
   }
   return lines;
 }
@@ -67,6 +113,7 @@ export function renderHealth(health: Health, now: Date): string {
         ? `memory ${formatBytes(redis.usedMemoryBytes)}`
         : undefined,
     ]),
+    ...schemaLines(health),
     line("Bot", { status: "ok" }, [
       `v${bot.version}`,
       `up ${formatDuration(now.getTime() - bot.startedAt.getTime())}`,

@@ -1,21 +1,52 @@
-import type { StuckRuns } from "../../checks/stuck.js";
-import { formatDuration } from "../format/duration.js";
-import { bold, escapeHtml } from "../format/html.js";
-import { renderTable } from "../format/table.js";
+import type { StuckReport } from "../../checks/create-checks.js";
+import { formatAge, formatDuration } from "../format/duration.js";
+import { bold, escapeHtml, italic } from "../format/html.js";
+import { renderTable, shorten } from "../format/table.js";
 
-export function renderStuck(stuck: StuckRuns, thresholdMinutes: number, now: Date): string {
+function failedLines(report: StuckReport, now: Date): string[] {
+  const failed = report.failedProcesses;
+  if (failed === undefined || failed.total === 0) return [];
+  const lines = failed.failed.map((f) => {
+    const where = f.project === null ? "" : ` [${f.project}]`;
+    const why = f.error ? `: ${shorten(f.error, 100)}` : "";
+    return `• ${escapeHtml(`${f.name}${where} ${formatAge(f.failedAt, now)}${why}`)}`;
+  });
+  const more = failed.total - failed.failed.length;
+  return [
+    `${bold("Failed processes")} — ${failed.total} in the last 24 h`,
+    ...lines,
+    ...(more > 0 ? [italic(`+${more} more`)] : []),
+  ];
+}
+
+export function renderStuck(report: StuckReport, thresholdMinutes: number, now: Date): string {
   const threshold = formatDuration(thresholdMinutes * 60_000);
-  if (stuck.total === 0)
-    return `✅ No worker or process run has been running longer than ${escapeHtml(threshold)}.`;
-  const header = `${bold("Stuck runs")} — ${stuck.total} running longer than ${escapeHtml(threshold)}, oldest first`;
+  const notes = [
+    ...(report.processesError !== undefined
+      ? [`⚠️ Process runs could not be read: ${escapeHtml(shorten(report.processesError, 160))}`]
+      : []),
+    ...failedLines(report, now),
+  ].join("\n");
+  if (report.total === 0) {
+    const what = report.processesError !== undefined ? "worker run" : "worker or process run";
+    const none = `✅ No ${what} has been running longer than ${escapeHtml(threshold)}.`;
+    return notes === "" ? none : `${none}\n${notes}`;
+  }
+  const header = `${bold("Stuck runs")} — ${report.total} running longer than ${escapeHtml(threshold)}, oldest first`;
+  const scoped = report.runs.some((r) => r.project !== null);
   const rows = [
-    ["age", "kind", "id", "name"],
-    ...stuck.runs.map((r) => [
+    ["age", "kind", "id", ...(scoped ? ["project"] : []), "name"],
+    ...report.runs.map((r) => [
       formatDuration(now.getTime() - r.startedAt.getTime()),
       r.kind,
       String(r.id),
+      ...(scoped ? [r.project ?? ""] : []),
       r.name,
     ]),
   ];
-  return renderTable(rows, { header, hidden: stuck.total - stuck.runs.length });
+  return renderTable(rows, {
+    header,
+    hidden: report.total - report.runs.length,
+    ...(notes !== "" ? { footer: notes } : {}),
+  });
 }

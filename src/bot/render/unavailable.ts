@@ -1,4 +1,5 @@
 import { HttpError } from "grammy";
+import { SchemaMismatchError } from "../../checks/schema-shape.js";
 import { errorMessage } from "../../checks/status.js";
 import { escapeHtml } from "../format/html.js";
 import { shorten } from "../format/table.js";
@@ -19,6 +20,7 @@ const POOL_MESSAGES =
  * bare socket error reaching a handler comes from the database connection.
  */
 export function isDatabaseError(error: unknown): boolean {
+  if (error instanceof SchemaMismatchError) return true;
   if (!(error instanceof Error) || error instanceof HttpError) return false;
   const code = (error as { code?: unknown }).code;
   // PostgreSQL's own errors carry a five-character SQLSTATE and a severity.
@@ -29,6 +31,10 @@ export function isDatabaseError(error: unknown): boolean {
 
 /** One clear line when a command cannot read the database. */
 export function renderDatabaseError(error: unknown): string {
+  // The database answers; it lacks what this command reads.
+  if (error instanceof SchemaMismatchError) {
+    return `❌ ${escapeHtml(shorten(error.message, 200))} — this command needs it. Try /health.`;
+  }
   const code = (error as { code?: unknown }).code;
   const message = errorMessage(error);
   let reason: string;

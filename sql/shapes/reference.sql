@@ -1,6 +1,6 @@
--- Reference shape of the four LabPics tables opsbot reads (DESIGN.md, "The system it
--- watches"). Shipped for tests and the console demo; the bot never writes to them.
--- Safe to apply repeatedly.
+-- The "reference" shape of the LabPics tables opsbot reads: unscoped tables and a
+-- process_runs table, as older installations have them. Shipped for tests and the console
+-- demo; the bot never writes to them. Safe to apply repeatedly.
 
 CREATE TABLE IF NOT EXISTS scheduled_jobs (
   job_type    text NOT NULL UNIQUE,

@@ -1,0 +1,33 @@
+-- Indexes recommended on the LabPics tables for opsbot's checks, on either shape (a table
+-- that is not there is skipped). Safe to apply repeatedly. docs/labpics.md shows the
+-- query plans behind each one.
+
+-- /stuck and stuck_worker read only running rows by age: a partial index stays tiny
+-- however long the run history grows.
+CREATE INDEX IF NOT EXISTS worker_runs_running_started_at_idx
+  ON worker_runs (started_at) WHERE status = 'running';
+
+DO $$
+BEGIN
+  -- Reference shape: the same stuck check for background processes.
+  IF to_regclass('process_runs') IS NOT NULL THEN
+    CREATE INDEX IF NOT EXISTS process_runs_running_started_at_idx
+      ON process_runs (started_at) WHERE status = 'running';
+  END IF;
+  -- Labpics shape: process starts and failures across all projects by time. LabPics's own
+  -- (project_id, event_type, occurred_at) index needs one probe per project and walks
+  -- every start of each; these hold only process events.
+  IF to_regclass('connector_events') IS NOT NULL THEN
+    CREATE INDEX IF NOT EXISTS connector_events_process_started_idx
+      ON connector_events (occurred_at) WHERE event_type = 'process_started';
+    CREATE INDEX IF NOT EXISTS connector_events_process_failed_idx
+      ON connector_events (occurred_at) WHERE event_type = 'process_failed';
+  END IF;
+  -- Reference shape: the newest worker run (scheduler_stalled) without a project key to
+  -- probe by.
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                  WHERE table_name = 'worker_runs' AND column_name = 'project_id'
+                    AND table_schema = ANY (current_schemas(false))) THEN
+    CREATE INDEX IF NOT EXISTS worker_runs_started_at_idx ON worker_runs (started_at);
+  END IF;
+END $$;

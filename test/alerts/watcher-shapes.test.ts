@@ -1,0 +1,142 @@
+// The watcher end to end on both shapes of the LabPics tables: real PostgreSQL, real
+// webhook, the fake Bot API. Per-project fingerprints, checks that go blind on their own,
+// and a tick that survives what used to fail it.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Shape } from "../../src/checks/schema-shape.js";
+import type { TestApp } from "../kit/build-test-app.js";
+import { buildAlertApp, messagesTo, startApiHealth, tick, ticks } from "../kit/alerts.js";
+import { labpicsRows, PROJECTS, type LabpicsRows } from "../kit/labpics-rows.js";
+import { createUpdates, OPERATOR, privateChat } from "../kit/updates.js";
+
+let api: Awaited<ReturnType<typeof startApiHealth>>;
+beforeAll(async () => {
+  api = await startApiHealth();
+});
+afterAll(() => api.close());
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanup.length > 0) await cleanup.pop()!();
+});
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+async function build(shape: Shape): Promise<{ t: TestApp; rows: LabpicsRows }> {
+  const t = await buildAlertApp(api.url, { shape });
+  cleanup.push(() => t.close());
+  const rows = labpicsRows(t.pool, shape);
+  await rows.reset();
+  return { t, rows };
+}
+
+async function say(t: TestApp, text: string): Promise<string> {
+  const before = messagesTo(t.fake, privateChat(OPERATOR).id).length;
+  const res = await t.post(createUpdates(5000 + before).message(text, { from: OPERATOR }));
+  expect(res.status).toBe(200);
+  const replies = messagesTo(t.fake, privateChat(OPERATOR).id);
+  expect(replies).toHaveLength(before + 1);
+  return replies.at(-1)!.text;
+}
+
+describe.each<Shape>(["labpics", "reference"])("watcher on the %s shape", (shape) => {
+  it("pages a failed job and a stuck worker once, naming the project, and resolves them", async () => {
+    const { t, rows } = await build(shape);
+    await rows.job({
+      jobType: "daily_digest",
+      lastStatus: "failed",
+      nextRunAt: minutesAgo(-5),
+      lastError: "smtp 550",
+    });
+    const run = await rows.workerRun({
+      jobType: "embeddings_run",
+      status: "running",
+      startedAt: minutesAgo(90),
+    });
+    await tick(t);
+    await tick(t);
+    const [firing, ...rest] = messagesTo(t.fake);
+    expect(rest).toEqual([]);
+    const key = (k: string) => (shape === "labpics" ? `${PROJECTS.acme.id}:${k}` : k);
+    expect(firing!.text).toContain(`job_failed:${key("daily_digest")}`);
+    expect(firing!.text).toContain(`stuck_worker:${key(String(run))}`);
+    if (shape === "labpics") expect(firing!.text).toContain("[Acme]");
+
+    await t.pool.query("UPDATE scheduled_jobs SET last_status = 'ok'");
+    await t.pool.query("UPDATE worker_runs SET status = 'ok'");
+    await tick(t);
+    expect(messagesTo(t.fake).at(-1)!.text).toContain("Resolved: 2 alerts");
+  });
+
+  it("keeps alerting on the rest when a table is missing, and pages the blind check", async () => {
+    const { t, rows } = await build(shape);
+    await rows.job({ jobType: "daily_digest", lastStatus: "failed", nextRunAt: minutesAgo(-5) });
+    await t.pool.query("DROP TABLE connector_sync_state CASCADE");
+
+    await ticks(t, 2);
+    // The failed job pages at once; the blind check after DOWN_AFTER_CHECKS (2) ticks.
+    const [failed, blind, ...rest] = messagesTo(t.fake);
+    expect(rest).toEqual([]);
+    expect(failed!.text).toContain("job_failed:");
+    expect(blind!.text).toContain("watcher_degraded:sync");
+    expect(blind!.text).toContain("schema mismatch: connector_sync_state");
+
+    const health = await say(t, "/health");
+    expect(health).toContain("schema mismatch: connector_sync_state");
+    expect(health).toContain("blind: sync");
+    expect(health).not.toContain("PostgreSQL unavailable");
+    expect(await say(t, "/sync")).toContain("schema mismatch: connector_sync_state");
+
+    // The table comes back (LabPics migrated): the check evaluates again and resolves.
+    await rows.reset();
+    await tick(t);
+    expect(messagesTo(t.fake).at(-1)!.text).toContain("watcher_degraded:sync");
+    expect(messagesTo(t.fake).at(-1)!.text).toContain("Resolved");
+  });
+});
+
+describe("watcher on the labpics shape, two projects", () => {
+  // Before fingerprints carried the project, this failed every tick with "ON CONFLICT DO
+  // UPDATE command cannot affect row a second time", and /alerts said all was well.
+  it("pages the same job failing in two projects as two alerts, and the tick stays ok", async () => {
+    const { t, rows } = await build("labpics");
+    for (const project of ["acme", "globex"] as const) {
+      await rows.job({
+        project,
+        jobType: "embeddings_run",
+        lastStatus: "failed",
+        nextRunAt: minutesAgo(-5),
+        lastError: "boom",
+      });
+    }
+    await tick(t);
+    await tick(t);
+    const [firing, ...rest] = messagesTo(t.fake);
+    expect(rest).toEqual([]);
+    expect(firing!.text).toContain("2 alerts firing");
+    expect(firing!.text).toContain(`job_failed:${PROJECTS.acme.id}:embeddings_run`);
+    expect(firing!.text).toContain(`job_failed:${PROJECTS.globex.id}:embeddings_run`);
+    expect(firing!.text).toContain("[Globex]");
+    const alerts = await say(t, "/alerts");
+    expect(alerts).toContain("2 firing");
+  });
+
+  it("pages scheduler_stalled when due jobs pile up and no worker run starts", async () => {
+    const { t, rows } = await build("labpics");
+    await rows.job({
+      jobType: "connectors_sync_cycle",
+      lastStatus: "ok",
+      nextRunAt: minutesAgo(40),
+    });
+    await rows.workerRun({
+      jobType: "connectors_sync_cycle",
+      status: "ok",
+      startedAt: minutesAgo(55),
+    });
+    await tick(t);
+    const [firing] = messagesTo(t.fake);
+    expect(firing!.text).toContain("scheduler_stalled");
+    expect(firing!.text).toContain("1 active job(s) overdue");
+    // Critical: it makes a sound.
+    expect(t.fake.callsTo("sendMessage").at(-1)!.params.disable_notification).not.toBe(true);
+  });
+});
