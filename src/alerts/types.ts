@@ -2,7 +2,8 @@
  * Where an alert's evidence comes from. A source that could not be evaluated this tick
  * (its query failed, PostgreSQL is down) leaves its alerts as they were: unknown is not ok.
  */
-export type Source = "api" | "postgres" | "redis" | "stuck" | "jobs" | "sync";
+export type Source =
+  "api" | "postgres" | "redis" | "stuck" | "jobs" | "sync" | "pg_queries" | "pg_locks" | "backups";
 
 /** A condition that holds now, as the rules see it. */
 export interface Alert {
