@@ -9,6 +9,7 @@ import {
   saveFailures,
 } from "./alert-store.js";
 import { enqueue, type Destination } from "./outbox-store.js";
+import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateRules, type FailureCounts, type Snapshot } from "./rules.js";
 import { step, type StepResult } from "./state.js";
 import type { AlertState, Silence } from "./types.js";
@@ -21,6 +22,8 @@ export interface EvaluateDeps {
   downAfterChecks: number;
   repeatMs: number;
   destination: Destination;
+  connectionsHighRatio?: number;
+  onCall?: OnCallRuleOptions;
 }
 
 /** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
@@ -48,13 +51,15 @@ export async function observe(
       return undefined;
     }
   };
-  const [api, postgres, redis, stuck, jobs, connectors] = await Promise.all([
+  const [api, postgres, redis, stuck, jobs, connectors, pgActivity, backups] = await Promise.all([
     checks.api(),
     checks.postgres(),
     checks.redis(),
     attempt("stuck", () => checks.stuck(undefined, STUCK_ALERT_LIMIT)),
     attempt("jobs", checks.jobs),
     attempt("sync", checks.sync),
+    checks.pgActivity(),
+    attempt("backups", checks.backups),
   ]);
   return {
     api,
@@ -63,6 +68,8 @@ export async function observe(
     ...(stuck ? { stuck: { runs: stuck.runs, complete: stuck.total === stuck.runs.length } } : {}),
     ...(jobs ? { jobs } : {}),
     ...(connectors ? { connectors } : {}),
+    pgActivity,
+    ...(backups ? { backups } : {}),
   };
 }
 
@@ -104,6 +111,8 @@ export async function evaluateAndQueue(
 ): Promise<StepResult & { wrote: boolean }> {
   const evaluation = evaluateRules(snapshot, state.failures, {
     downAfterChecks: deps.downAfterChecks,
+    connectionsHighRatio: deps.connectionsHighRatio,
+    onCall: deps.onCall,
   });
   const result = step({
     open: state.open,

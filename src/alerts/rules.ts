@@ -3,10 +3,11 @@ import type { PostgresCheck } from "../checks/postgres.js";
 import type { ComponentCheck } from "../checks/status.js";
 import type { StuckRun } from "../checks/stuck.js";
 import type { ConnectorSync } from "../checks/sync.js";
+import { onCallAlerts, type OnCallObservation, type OnCallRuleOptions } from "./rules-on-call.js";
 import type { Alert, Source } from "./types.js";
 
 /** What one tick observed. A missing list means its query failed: not evaluated. */
-export interface Snapshot {
+export interface Snapshot extends OnCallObservation {
   api: ComponentCheck;
   postgres: PostgresCheck;
   redis: ComponentCheck;
@@ -22,6 +23,7 @@ export interface RuleOptions {
   downAfterChecks: number;
   /** Share of max_connections in use above which pg_connections_high fires. */
   connectionsHighRatio?: number;
+  onCall?: OnCallRuleOptions;
 }
 
 export interface Evaluation {
@@ -127,6 +129,11 @@ export function evaluateRules(
         });
       }
     }
+  }
+  if (options.onCall) {
+    const onCall = onCallAlerts(snapshot, options.onCall);
+    alerts.push(...onCall.alerts);
+    for (const source of onCall.evaluated) evaluated.add(source);
   }
   return { alerts, evaluated, failures };
 }

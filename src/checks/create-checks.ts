@@ -2,9 +2,12 @@ import type { Redis } from "ioredis";
 import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import { checkApi, type ApiHealth } from "./api-health.js";
+import { listBackups } from "./backups.js";
 import { listJobs } from "./jobs.js";
+import { readPgActivity } from "./pg-activity.js";
 import { checkPostgres, type PostgresCheck } from "./postgres.js";
 import { checkRedis, type RedisCheck } from "./redis.js";
+import { jobHistory, summarizeRuns, type RunsShape } from "./runs.js";
 import { findStuckRuns } from "./stuck.js";
 import { listConnectors } from "./sync.js";
 
@@ -33,6 +36,8 @@ export interface ChecksDeps {
   staleMinutes: number;
   stuckMinutes: number;
   botFacts: () => Promise<BotFacts>;
+  runsShape: RunsShape;
+  backupDir?: string;
   fetch?: typeof fetch;
 }
 
@@ -60,6 +65,12 @@ export function createChecks(deps: ChecksDeps) {
     stuck: (minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT) =>
       findStuckRuns(pool, clock.now(), minutes, limit),
     sync: () => listConnectors(pool, clock.now(), deps.staleMinutes),
+    runs: (job?: string, project?: string) =>
+      summarizeRuns(pool, { shape: deps.runsShape, now: clock.now(), job, project }),
+    jobHistory: (job: string, project?: string) =>
+      jobHistory(pool, { shape: deps.runsShape, now: clock.now(), job, project }),
+    pgActivity: () => readPgActivity(pool),
+    backups: () => listBackups(deps.backupDir, clock.now()),
   };
 }
 

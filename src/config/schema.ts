@@ -104,6 +104,11 @@ export const envSchema = z.object({
   CONFIRM_TTL_SECONDS: positiveInt(120),
   ACTION_TIMEOUT_SECONDS: positiveInt(900),
   VERIFY_SECONDS: positiveInt(60),
+  BACKUP_DIR: optionalText,
+  BACKUP_MAX_AGE_HOURS: positiveInt(26),
+  PG_CONNECTIONS_HIGH_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
+  PG_LONG_QUERY_MINUTES: positiveInt(10),
+  PG_BLOCKED_MINUTES: positiveInt(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
