@@ -21,7 +21,8 @@ const short = (text: string) =>
   text.length <= QUERY_IN_SUMMARY ? text : `${text.slice(0, QUERY_IN_SUMMARY - 1)}…`;
 const who = (s: PgSession) =>
   `pid ${s.pid}${s.user ? ` (${s.user}${s.application ? `, ${s.application}` : ""})` : ""}`;
-const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+const size = (bytes: number) =>
+  bytes < 10 * 1_048_576 ? `${Math.round(bytes / 1024)} KB` : `${Math.round(bytes / 1_048_576)} MB`;
 const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export function describeBackupProblem(problem: BackupProblem, dir: string): string {
@@ -32,9 +33,9 @@ export function describeBackupProblem(problem: BackupProblem, dir: string): stri
       return `newest backup ${problem.file.name} finished ${utc(problem.file.modifiedAt)}, more than ${problem.limitHours} h ago`;
     case "truncated":
       return (
-        `newest backup ${problem.file.name} is ${mb(problem.file.bytes)}, ` +
+        `newest backup ${problem.file.name} is ${size(problem.file.bytes)}, ` +
         `${Math.round(problem.ratio * 100)}% of the one before it (${problem.previous.name}, ` +
-        `${mb(problem.previous.bytes)}): a truncated dump?`
+        `${size(problem.previous.bytes)}): a truncated dump?`
       );
   }
 }

@@ -71,17 +71,18 @@ async function section<T>(load: () => Promise<T>): Promise<Section<T>> {
 }
 
 async function connections(pool: Pool): Promise<Connections> {
-  const { rows } = await pool.query<{ state: string; count: number; max: number }>(
-    `SELECT coalesce(a.state, 'unknown') AS state, count(*)::int AS count,
-            current_setting('max_connections')::int AS max
-       FROM pg_stat_activity a WHERE a.backend_type = 'client backend'
-      GROUP BY 1 ORDER BY 2 DESC, 1`,
-  );
-  const max = rows[0]?.max ?? 0;
+  const [states, setting] = await Promise.all([
+    pool.query<{ state: string; count: number }>(
+      `SELECT coalesce(a.state, 'unknown') AS state, count(*)::int AS count
+         FROM pg_stat_activity a WHERE a.backend_type = 'client backend'
+        GROUP BY 1 ORDER BY 2 DESC, 1`,
+    ),
+    pool.query<{ max: number }>("SELECT current_setting('max_connections')::int AS max"),
+  ]);
   return {
-    byState: rows.map(({ state, count }) => ({ state, count })),
-    total: rows.reduce((sum, r) => sum + r.count, 0),
-    max,
+    byState: states.rows,
+    total: states.rows.reduce((sum, r) => sum + r.count, 0),
+    max: setting.rows[0]?.max ?? 0,
   };
 }
 

@@ -33,7 +33,9 @@ export function renderPg(activity: PgActivity): string {
   const lines = [
     ...part("Connections", activity.connections, (c) => {
       const share = c.max > 0 ? ` (${Math.round((c.total / c.max) * 100)}%)` : "";
-      const states = c.byState.map((s) => `${s.state} ${s.count}`).join(" · ");
+      // An embedded server (PGlite) reports no sessions at all.
+      const states =
+        c.byState.map((s) => `${s.state} ${s.count}`).join(" · ") || "no sessions reported";
       return [`${c.total} of max_connections ${c.max}${share}: ${escapeHtml(states)}`];
     }),
     ...part("Longest-running queries", activity.longest, (s) => sessionLines(s, "none running")),

@@ -83,6 +83,7 @@ export function renderJobRuns(job: string, history: JobHistory, now: Date): stri
 /** The photo's caption: what the chart shows, and the week at a glance as a text line. */
 export function renderRunChartCaption(job: string, history: JobHistory): string {
   const failed = history.week.filter((r) => r.status === "failed").length;
-  const line = sparkline(history.week.map((r) => r.seconds));
+  // Finished runs only: a run still going would flatten everything else.
+  const line = sparkline(history.week.filter((r) => r.status !== "running").map((r) => r.seconds));
   return `${code(job)}: ${history.week.length} runs in 7 days, ${failed} failed. Duration by start time; ❌ failures are red triangles.\n${escapeHtml(line)}`;
 }
