@@ -19,6 +19,7 @@ import { rollbackFeature } from "./bot/features/rollback.js";
 import { createExecutor } from "./executor/create-executor.js";
 import { onCallFeature } from "./bot/features/on-call.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
+import { createRunChartRenderer } from "./charts/run-durations.js";
 import { createChecks } from "./checks/create-checks.js";
 import { errorMessage, type ComponentCheck } from "./checks/status.js";
 import type { Clock } from "./clock.js";
@@ -159,7 +160,12 @@ export function createApp(deps: AppDeps) {
         choiceMs: config.CONFIRM_TTL_SECONDS * 1000,
       }),
       opsQueriesFeature({ checks, clock: deps.clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
-      onCallFeature({ checks, clock: deps.clock, backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS }),
+      onCallFeature({
+        checks,
+        clock: deps.clock,
+        backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
+        charts: createRunChartRenderer(),
+      }),
       alertsFeature({ pool, clock: deps.clock }),
       deployFeature(deployDeps),
     ],

@@ -1,6 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import { z } from "zod";
-import { renderRunChart } from "../../charts/run-durations.js";
+import type { RunChartRenderer } from "../../charts/run-durations.js";
 import type { Checks } from "../../checks/create-checks.js";
 import type { Clock } from "../../clock.js";
 import type { BotContext } from "../context.js";
@@ -18,6 +18,7 @@ export interface OnCallDeps {
   checks: Checks;
   clock: Clock;
   backupMaxAgeHours: number;
+  charts: RunChartRenderer;
 }
 
 // JOB and PROJECT (a name or id): one word each; JOB "*" means every job.
@@ -44,7 +45,7 @@ export function onCallFeature(deps: OnCallDeps) {
     await ctx.reply(renderJobRuns(job, history, clock.now()), html);
     if (history.week.length === 0) return;
     const to = clock.now();
-    const png = renderRunChart({
+    const png = deps.charts.render({
       title: `${scope} — run durations, 7 days`,
       points: history.week,
       from: new Date(to.getTime() - 7 * 86_400_000),
