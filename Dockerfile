@@ -31,6 +31,9 @@ ENV NODE_ENV=production
 # npm run bench, which runs the bot with these same options).
 ENV NODE_OPTIONS="--max-old-space-size=96 --max-semi-space-size=8"
 WORKDIR /app
+# A font for the text in /runs charts (@napi-rs/canvas draws with the system's fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+  && rm -rf /var/lib/apt/lists/*
 # Production dependencies only: tsx, pino-pretty and the embedded demo database are dev
 # dependencies (the console demo of a checkout), so the image has none of them.
 COPY package.json package-lock.json ./

@@ -17,7 +17,9 @@ import { alertsFeature } from "./bot/features/alerts.js";
 import { deployFeature } from "./bot/features/deploy.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
 import { createExecutor } from "./executor/create-executor.js";
+import { onCallFeature } from "./bot/features/on-call.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
+import { createRunChartRenderer } from "./charts/run-durations.js";
 import { createChecks, schemaFacts } from "./checks/create-checks.js";
 import { createShapeSource } from "./checks/shape-source.js";
 import { errorMessage, type ComponentCheck } from "./checks/status.js";
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps) {
     stuckMinutes: config.STUCK_AFTER_MINUTES,
     schedulerStallMinutes: config.SCHEDULER_STALL_MINUTES,
     projectIds: config.PROJECT_IDS,
+    backupDir: config.BACKUP_DIR,
     botFacts: async () => ({
       version: deps.version,
       startedAt,
@@ -109,6 +112,12 @@ export function createApp(deps: AppDeps) {
     cron: config.WATCH_CRON,
     downAfterChecks: config.DOWN_AFTER_CHECKS,
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
+    connectionsHighRatio: config.PG_CONNECTIONS_HIGH_PERCENT / 100,
+    onCall: {
+      longQueryMinutes: config.PG_LONG_QUERY_MINUTES,
+      blockedMinutes: config.PG_BLOCKED_MINUTES,
+      backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
+    },
     destination: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
     onTick: () => executor.reap().then(() => undefined),
@@ -162,6 +171,12 @@ export function createApp(deps: AppDeps) {
         choiceMs: config.CONFIRM_TTL_SECONDS * 1000,
       }),
       opsQueriesFeature({ checks, clock: deps.clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
+      onCallFeature({
+        checks,
+        clock: deps.clock,
+        backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
+        charts: createRunChartRenderer(),
+      }),
       alertsFeature({ pool, clock: deps.clock }),
       deployFeature(deployDeps),
     ],

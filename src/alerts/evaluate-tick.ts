@@ -11,6 +11,7 @@ import {
   saveFailures,
 } from "./alert-store.js";
 import { enqueue, type Destination } from "./outbox-store.js";
+import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateRules, type FailureCounts, type Snapshot, type WatchedCheck } from "./rules.js";
 import { step, type StepResult } from "./state.js";
 import type { AlertState, Silence } from "./types.js";
@@ -23,6 +24,8 @@ export interface EvaluateDeps {
   downAfterChecks: number;
   repeatMs: number;
   destination: Destination;
+  connectionsHighRatio?: number;
+  onCall?: OnCallRuleOptions;
 }
 
 /** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
@@ -57,16 +60,19 @@ export async function observe(
   };
   const complete = (found: StuckRuns | undefined) =>
     found ? { runs: found.runs, complete: found.total === found.runs.length } : undefined;
-  const [api, postgres, redis, stuck, processes, jobs, connectors, scheduler] = await Promise.all([
-    checks.api(),
-    checks.postgres(),
-    checks.redis(),
-    attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)),
-    attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)),
-    attempt("jobs", checks.jobs),
-    attempt("sync", checks.sync),
-    attempt("scheduler", checks.scheduler),
-  ]);
+  const [api, postgres, redis, stuck, processes, jobs, connectors, scheduler, pgActivity, backups] =
+    await Promise.all([
+      checks.api(),
+      checks.postgres(),
+      checks.redis(),
+      attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)),
+      attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)),
+      attempt("jobs", checks.jobs),
+      attempt("sync", checks.sync),
+      attempt("scheduler", checks.scheduler),
+      checks.pgActivity(),
+      attempt("backups", checks.backups),
+    ]);
   return {
     api,
     postgres,
@@ -77,6 +83,8 @@ export async function observe(
     ...(connectors ? { connectors } : {}),
     ...(scheduler ? { scheduler } : {}),
     blind,
+    pgActivity,
+    ...(backups ? { backups } : {}),
   };
 }
 
@@ -118,6 +126,8 @@ export async function evaluateAndQueue(
 ): Promise<StepResult & { wrote: boolean }> {
   const evaluation = evaluateRules(snapshot, state.failures, {
     downAfterChecks: deps.downAfterChecks,
+    connectionsHighRatio: deps.connectionsHighRatio,
+    onCall: deps.onCall,
   });
   const result = step({
     open: state.open,

@@ -5,14 +5,22 @@ import { scopedKey } from "../checks/scope.js";
 import type { ComponentCheck } from "../checks/status.js";
 import type { StuckRun } from "../checks/stuck.js";
 import type { ConnectorSync } from "../checks/sync.js";
+import { onCallAlerts, type OnCallObservation, type OnCallRuleOptions } from "./rules-on-call.js";
 import type { Alert, Source } from "./types.js";
 
 /** The watcher's checks that read LabPics tables; each is evaluated on its own. */
-export const WATCHED_CHECKS = ["jobs", "stuck", "processes", "sync", "scheduler"] as const;
+export const WATCHED_CHECKS = [
+  "jobs",
+  "stuck",
+  "processes",
+  "sync",
+  "scheduler",
+  "backups",
+] as const;
 export type WatchedCheck = (typeof WATCHED_CHECKS)[number];
 
 /** What one tick observed. A missing list means its query failed: not evaluated. */
-export interface Snapshot {
+export interface Snapshot extends OnCallObservation {
   api: ComponentCheck;
   postgres: PostgresCheck;
   redis: ComponentCheck;
@@ -32,6 +40,7 @@ export interface RuleOptions {
   downAfterChecks: number;
   /** Share of max_connections in use above which pg_connections_high fires. */
   connectionsHighRatio?: number;
+  onCall?: OnCallRuleOptions;
 }
 
 export interface Evaluation {
@@ -177,6 +186,11 @@ export function evaluateRules(
         summary: `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${clock(s.lastRunStartedAt)}`,
       });
     }
+  }
+  if (options.onCall) {
+    const onCall = onCallAlerts(snapshot, options.onCall);
+    alerts.push(...onCall.alerts);
+    for (const source of onCall.evaluated) evaluated.add(source);
   }
   return { alerts, evaluated, failures, reasons };
 }

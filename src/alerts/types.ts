@@ -11,6 +11,9 @@ export type Source =
   | "jobs"
   | "sync"
   | "scheduler"
+  | "pg_queries"
+  | "pg_locks"
+  | "backups"
   /** watcher_degraded: always evaluated, from the blind-check counts. */
   | "watcher";
 

@@ -8,6 +8,7 @@ import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { AlertChannel } from "./channel.js";
 import { deliverPending } from "./deliver.js";
+import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered, type Destination } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
@@ -33,6 +34,9 @@ export interface WatcherDeps {
   downAfterChecks: number;
   repeatMinutes: number;
   destination: Destination;
+  /** Thresholds of pg_connections_high and the on-call alerts (rules-on-call.ts). */
+  connectionsHighRatio?: number;
+  onCall?: OnCallRuleOptions;
   heartbeatUrl?: string;
   /** Dedups the PostgreSQL-down page across replicas while the database cannot. */
   redis?: Redis;

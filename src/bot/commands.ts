@@ -23,6 +23,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: "[minutes]",
   },
   { command: "sync", description: "Connector sync, failed and stale first", role: "viewer" },
+  {
+    command: "runs",
+    description: "Worker run history; with JOB, its last runs and a chart",
+    role: "viewer",
+    args: "[JOB] [PROJECT]",
+  },
+  {
+    command: "pg",
+    description: "PostgreSQL: connections, long queries, locks, size",
+    role: "viewer",
+  },
+  { command: "backups", description: "The newest backup and how many are kept", role: "viewer" },
   { command: "alerts", description: "Alerts firing now, and silences", role: "viewer" },
   {
     command: "silence",

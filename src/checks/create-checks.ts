@@ -3,7 +3,9 @@ import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import { checkApi, type ApiHealth } from "./api-health.js";
 import { checkApiMetrics } from "./api-metrics.js";
+import { listBackups } from "./backups.js";
 import { listJobs } from "./jobs.js";
+import { readPgActivity } from "./pg-activity.js";
 import { checkPostgres, type PostgresCheck } from "./postgres.js";
 import { checkRedis, type RedisCheck } from "./redis.js";
 import { checkScheduler } from "./scheduler.js";
@@ -17,6 +19,7 @@ import {
   type FailedProcess,
   type StuckRuns,
 } from "./stuck.js";
+import { jobHistory, summarizeRuns } from "./runs.js";
 import { listConnectors } from "./sync.js";
 
 export interface BotFacts {
@@ -67,6 +70,7 @@ export interface ChecksDeps {
   /** PROJECT_IDS; empty = every project. */
   projectIds: readonly string[];
   botFacts: () => Promise<BotFacts>;
+  backupDir?: string;
   fetch?: typeof fetch;
 }
 
@@ -209,6 +213,18 @@ export function createChecks(deps: ChecksDeps) {
             stallMinutes: deps.schedulerStallMinutes,
           }),
       ),
+    runs: (job?: string, project?: string) =>
+      onShape(
+        (s) => s.workers,
+        (shape) => summarizeRuns(pool, { shape, now: clock.now(), job, project }),
+      ),
+    jobHistory: (job: string, project?: string) =>
+      onShape(
+        (s) => s.workers,
+        (shape) => jobHistory(pool, { shape, now: clock.now(), job, project }),
+      ),
+    pgActivity: () => readPgActivity(pool),
+    backups: () => listBackups(deps.backupDir, clock.now()),
   };
 }
 

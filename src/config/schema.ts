@@ -127,6 +127,11 @@ export const envSchema = z.object({
   VERIFY_SECONDS: positiveInt(120),
   // Enables POST /alertmanager; declared here so that ALERTMANAGER_TOKEN_FILE works.
   ALERTMANAGER_TOKEN: optionalText,
+  BACKUP_DIR: optionalText,
+  BACKUP_MAX_AGE_HOURS: positiveInt(26),
+  PG_CONNECTIONS_HIGH_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
+  PG_LONG_QUERY_MINUTES: positiveInt(10),
+  PG_BLOCKED_MINUTES: positiveInt(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

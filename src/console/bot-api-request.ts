@@ -1,10 +1,11 @@
 // Bot API parameters from a request, in each encoding a client may use: query string,
-// JSON, form-encoded, or multipart (grammY's uploads). Of an uploaded file only its name
-// and size are kept. The console transport and the test kit's fake server both read here.
+// JSON, form-encoded, or multipart (grammY's uploads). An uploaded file keeps its name, size
+// and bytes (the console saves a sent photo). The console transport and the test kit's fake server both read here.
 
 export interface UploadedFile {
   name: string;
   size: number;
+  content: Buffer;
 }
 
 /** Throws on a body that cannot be parsed. */
@@ -61,7 +62,7 @@ function parseMultipart(body: Buffer, boundary: string): Record<string, unknown>
     const name = /;\s*name="?([^";]*)"?/i.exec(disposition)?.[1];
     const filename = /;\s*filename="?([^";]*)"?/i.exec(disposition)?.[1];
     if (name !== undefined && filename !== undefined) {
-      files.set(name, { name: filename.trim(), size: content.length });
+      files.set(name, { name: filename.trim(), size: content.length, content });
     } else if (name !== undefined) {
       fields[name] = content.toString("utf8");
     }

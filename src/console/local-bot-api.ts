@@ -11,6 +11,7 @@ import {
   stringParam,
   textLengthParam,
 } from "./bot-api-params.js";
+import type { UploadedFile } from "./bot-api-request.js";
 import { createChatMessages } from "./chat-messages.js";
 
 export type BotApiResponse =
@@ -79,6 +80,25 @@ export function createLocalBotApi(botInfo: BotInfo, deps: { clock?: Clock } = {}
   let webhookUrl = "";
   let uploads = 0;
 
+  /** The file a send* call carries: an upload ({ name, size, content }), a file_id or a URL. */
+  function upload(p: Params, field: "document" | "photo") {
+    chatIdParam(p);
+    const file = p[field];
+    if (file === undefined || file === null || file === "") {
+      throw badRequest(`there is no ${field} in the request`);
+    }
+    uploads++;
+    const given = typeof file === "object" ? (file as Partial<UploadedFile>) : {};
+    const name =
+      typeof file === "string" ? /^https?:\/\/.*\/([^/?#]+)/.exec(file)?.[1] : given.name;
+    return {
+      ids: { file_id: `BQACAgIAAxkBAAI${uploads}`, file_unique_id: `AgAD${uploads}` },
+      name,
+      size: given.size,
+      content: given.content,
+    };
+  }
+
   const methods: Record<string, (p: Params) => unknown> = {
     getMe: () => getMeResult(botInfo),
     setMyCommands: (p) => {
@@ -135,23 +155,24 @@ export function createLocalBotApi(botInfo: BotInfo, deps: { clock?: Clock } = {}
       return true;
     },
     sendDocument: (p) => {
-      chatIdParam(p);
-      const file = p.document;
-      if (file === undefined || file === null || file === "") {
-        throw badRequest("there is no document in the request");
-      }
-      uploads++;
-      // An upload arrives as { name, size } from the fake server; a string is a file_id or URL.
-      const upload = typeof file === "object" ? (file as { name?: unknown; size?: unknown }) : {};
-      const name =
-        typeof file === "string" ? /^https?:\/\/.*\/([^/?#]+)/.exec(file)?.[1] : upload.name;
+      const file = upload(p, "document");
       const document = {
-        file_id: `BQACAgIAAxkBAAI${uploads}`,
-        file_unique_id: `AgAD${uploads}`,
-        ...(typeof name === "string" ? { file_name: name } : {}),
-        ...(typeof upload.size === "number" ? { file_size: upload.size } : {}),
+        ...file.ids,
+        ...(file.name !== undefined ? { file_name: file.name } : {}),
+        ...(file.size !== undefined ? { file_size: file.size } : {}),
       };
       return messages.send(p, { document }, messageText(p, "caption"));
+    },
+    sendPhoto: (p) => {
+      const file = upload(p, "photo");
+      const photo = [
+        {
+          ...file.ids,
+          ...pngSize(file.content),
+          ...(file.size !== undefined ? { file_size: file.size } : {}),
+        },
+      ];
+      return messages.send(p, { photo }, messageText(p, "caption"));
     },
   };
   const byLowerName = new Map(Object.entries(methods).map(([k, v]) => [k.toLowerCase(), v]));
@@ -169,6 +190,15 @@ export function createLocalBotApi(botInfo: BotInfo, deps: { clock?: Clock } = {}
       }
     },
   };
+}
+
+/** Width and height from a PNG's header; Telegram reports them for every photo size. */
+function pngSize(content: Buffer | undefined): { width: number; height: number } {
+  const isPng =
+    content !== undefined && content.length >= 24 && content.readUInt32BE(12) === 0x49484452;
+  return isPng
+    ? { width: content.readUInt32BE(16), height: content.readUInt32BE(20) }
+    : { width: 0, height: 0 };
 }
 
 function commandsKey(p: Params): string {

@@ -6,6 +6,7 @@ import { applyShape } from "../db/labpics-fixtures.js";
 import { loadLabpicsDemoData } from "../db/labpics-shape-demo.js";
 import type { Pool } from "../db/pool.js";
 import { CONSOLE_BOT, createConsoleFetch } from "./console-bot-api.js";
+import { createDemoBackupDir } from "./demo-backups.js";
 import {
   CONSOLE_USER,
   createConsoleChat,
@@ -31,7 +32,8 @@ export function createConsoleSession(io: ConsoleIo, clock: Clock): ConsoleSessio
       ),
     },
     // The person at the terminal is an operator, and alerts come to the terminal.
-    // The demo scripts sleep and print, so /deploy can be tried safely.
+    // The demo scripts sleep and print, so /deploy can be tried safely. Without a database
+    // (the embedded demo) a made-up backup directory stands in for BACKUP_DIR.
     config: (config) => ({
       ...config,
       OPERATOR_IDS: [...config.OPERATOR_IDS, CONSOLE_USER.id],
@@ -41,6 +43,9 @@ export function createConsoleSession(io: ConsoleIo, clock: Clock): ConsoleSessio
       ROLLBACK_SCRIPT:
         config.ROLLBACK_SCRIPT ??
         fileURLToPath(new URL("../../examples/rollback.sh", import.meta.url)),
+      BACKUP_DIR:
+        config.BACKUP_DIR ??
+        (config.DATABASE_URL === undefined ? createDemoBackupDir(clock.now()) : undefined),
     }),
   };
 }

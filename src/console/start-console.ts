@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Update } from "grammy/types";
 import type { BotContext } from "../bot/context.js";
 import type { Clock } from "../clock.js";
+import type { UploadedFile } from "./bot-api-request.js";
 import { CONSOLE_BOT } from "./console-bot-api.js";
 import { renderHtml, renderKeyboard, type InlineButton } from "./render.js";
 
@@ -59,6 +63,17 @@ export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
     }
   };
 
+  // A terminal cannot show a photo: it is saved under the OS temp dir and its path printed.
+  let photoDir: string | undefined;
+  const savePhoto = (photo: unknown): string => {
+    const file = photo as Partial<UploadedFile> | undefined;
+    if (file?.content === undefined) return "(photo)";
+    photoDir ??= mkdtempSync(join(tmpdir(), "opsbot-photos-"));
+    const path = join(photoDir, `${basename(file.name ?? "photo")}`);
+    writeFileSync(path, file.content);
+    return path;
+  };
+
   const updateFor = (line: string): Update | string => {
     const base = { update_id: nextUpdateId++ };
     const chat = {
@@ -113,6 +128,10 @@ export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
         print(
           `📎 ${file?.name ?? "document"} (${file?.size ?? 0} bytes)${typeof params.caption === "string" ? `: ${params.caption}` : ""}`,
         );
+      } else if (method === "sendPhoto") {
+        print(`🖼 ${savePhoto(params.photo)}`);
+        if (typeof params.caption === "string")
+          showMessage({ ...params, text: params.caption }, result, false);
       } else if (
         method === "answerCallbackQuery" &&
         typeof params.text === "string" &&

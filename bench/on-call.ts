@@ -1,0 +1,90 @@
+// npm run bench:on-call: the figures of /runs, its chart and /pg. A throwaway database
+// gets BENCH_RUNS_ROWS worker_runs (default 10,000,000, a year of 15 job types) and the
+// recommended indexes; each figure is the median of repeated in-process calls, the way
+// the command handlers make them. Prints EXPLAIN of the /runs summary as evidence.
+import { readFileSync } from "node:fs";
+import { createRunChartRenderer } from "../src/charts/run-durations.js";
+import { readPgActivity } from "../src/checks/pg-activity.js";
+import { jobHistory, summarizeRuns } from "../src/checks/runs.js";
+import { applyRecommendedIndexes, applyShape } from "../src/db/labpics-fixtures.js";
+import { createPool } from "../src/db/pool.js";
+import { createTestDatabase } from "../test/kit/postgres.js";
+import { median } from "./lib.js";
+
+const ROWS = Number(process.env.BENCH_RUNS_ROWS ?? 10_000_000);
+const DAYS = 365;
+const REPEAT = 30;
+
+const database = await createTestDatabase();
+const pool = createPool({
+  connectionString: database.connectionString,
+  max: 4,
+  statementTimeoutMs: 600_000,
+});
+const now = new Date();
+
+async function timed(what: string, fn: () => unknown): Promise<number> {
+  await fn(); // warm: plans cached, pages in memory, code compiled
+  const times: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const started = performance.now();
+    await fn();
+    times.push(performance.now() - started);
+  }
+  const result = median(times);
+  console.log(`  ${what}: ${result.toFixed(1)} ms median of ${REPEAT}`);
+  return result;
+}
+
+const peakRssMb = () =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) / 1024;
+
+try {
+  console.log(`filling ${ROWS.toLocaleString()} worker_runs over ${DAYS} days…`);
+  const fillStarted = performance.now();
+  await applyShape(pool, "reference");
+  // Evenly spread starts; 2% failed; durations 5-300 s; job types by row number.
+  await pool.query(
+    `INSERT INTO worker_runs (job_type, status, started_at, finished_at, error)
+     SELECT 'job_' || (i % 15), CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'ok' END, s,
+            s + make_interval(secs => 5 + (i::bigint * 7919) % 295),
+            CASE WHEN i % 50 = 0 THEN 'upstream timeout after 30 s' END
+       FROM generate_series(1, $1::int) AS i,
+            LATERAL (SELECT $2::timestamptz - make_interval(secs => ($3::float8 * 86400 * i / $1))) AS t(s)`,
+    [ROWS, now, DAYS],
+  );
+  await applyRecommendedIndexes(pool);
+  await pool.query("VACUUM ANALYZE worker_runs");
+  console.log(`  filled and indexed in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
+
+  const query = { shape: "reference" as const, now };
+  const { rows: plan } = await pool.query<{ "QUERY PLAN": string }>(
+    `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
+     SELECT job_type, count(*), percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - started_at))
+       FROM worker_runs WHERE started_at >= $1 GROUP BY job_type`,
+    [new Date(now.getTime() - 7 * 86_400_000)],
+  );
+  console.log(plan.map((r) => `    ${r["QUERY PLAN"]}`).join("\n"));
+
+  console.log("figures:");
+  const runs = await timed("/runs (every job, 24 h and 7 d)", () => summarizeRuns(pool, query));
+  const job = await timed("/runs JOB (last 20 and the week)", () =>
+    jobHistory(pool, { ...query, job: "job_3" }),
+  );
+  const week = await jobHistory(pool, { ...query, job: "job_3" });
+  const from = new Date(now.getTime() - 7 * 86_400_000);
+  const charts = createRunChartRenderer();
+  const chart = await timed(`chart of ${week.week.length} runs`, () =>
+    charts.render({ title: "job_3 — run durations, 7 days", points: week.week, from, to: now }),
+  );
+  const pg = await timed("/pg (all parts)", () => readPgActivity(pool));
+  const rss = peakRssMb();
+  console.log(`  peak RSS of this process (charts included): ${rss.toFixed(0)} MB`);
+  console.log(
+    `targets: /runs ≤ 50 ms ${runs <= 50 && job <= 50 ? "ok" : "MISSED"}; chart ≤ 150 ms ${chart <= 150 ? "ok" : "MISSED"}; ` +
+      `/pg ≤ 20 ms ${pg <= 20 ? "ok" : "MISSED"}; RSS ≤ 150 MB ${rss <= 150 ? "ok" : "MISSED"}`,
+  );
+} finally {
+  await pool.end();
+  await database.drop();
+}

@@ -1,0 +1,93 @@
+import { backupProblem, type BackupListing, type BackupProblem } from "../checks/backups.js";
+import type { PgActivity, PgSession } from "../checks/pg-activity.js";
+import type { Alert, Source } from "./types.js";
+
+export interface OnCallRuleOptions {
+  /** pg_long_query: an active query running longer than this. */
+  longQueryMinutes: number;
+  /** pg_blocked: a session waiting on a lock longer than this. */
+  blockedMinutes: number;
+  /** backup_stale: the newest backup finished longer ago than this. */
+  backupMaxAgeHours: number;
+}
+
+export interface OnCallObservation {
+  pgActivity?: PgActivity;
+  backups?: BackupListing;
+}
+
+const QUERY_IN_SUMMARY = 120;
+const short = (text: string) =>
+  text.length <= QUERY_IN_SUMMARY ? text : `${text.slice(0, QUERY_IN_SUMMARY - 1)}…`;
+const who = (s: PgSession) =>
+  `pid ${s.pid}${s.user ? ` (${s.user}${s.application ? `, ${s.application}` : ""})` : ""}`;
+const size = (bytes: number) =>
+  bytes < 10 * 1_048_576 ? `${Math.round(bytes / 1024)} KB` : `${Math.round(bytes / 1_048_576)} MB`;
+const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+export function describeBackupProblem(problem: BackupProblem, dir: string): string {
+  switch (problem.kind) {
+    case "missing":
+      return `no backup found in ${dir}`;
+    case "old":
+      return `newest backup ${problem.file.name} finished ${utc(problem.file.modifiedAt)}, more than ${problem.limitHours} h ago`;
+    case "truncated":
+      return (
+        `newest backup ${problem.file.name} is ${size(problem.file.bytes)}, ` +
+        `${Math.round(problem.ratio * 100)}% of the one before it (${problem.previous.name}, ` +
+        `${size(problem.previous.bytes)}): a truncated dump?`
+      );
+  }
+}
+
+/**
+ * Pure: the database's sessions and the backup directory in, alerts out. A part that could
+ * not be read is not evaluated, so its alerts stay as they are.
+ */
+export function onCallAlerts(
+  observed: OnCallObservation,
+  options: OnCallRuleOptions,
+): { alerts: Alert[]; evaluated: Source[] } {
+  const alerts: Alert[] = [];
+  const evaluated: Source[] = [];
+  const longest = observed.pgActivity?.longest;
+  if (longest?.ok) {
+    evaluated.push("pg_queries");
+    for (const s of longest.value) {
+      if (s.seconds <= options.longQueryMinutes * 60) continue;
+      alerts.push({
+        fingerprint: `pg_long_query:${s.pid}`,
+        kind: "pg_long_query",
+        source: "pg_queries",
+        summary: `query of ${who(s)} running longer than ${options.longQueryMinutes} min: ${short(s.query)}`,
+      });
+    }
+  }
+  const blocked = observed.pgActivity?.blocked;
+  if (blocked?.ok) {
+    evaluated.push("pg_locks");
+    for (const s of blocked.value.blocked) {
+      if (s.seconds <= options.blockedMinutes * 60) continue;
+      alerts.push({
+        fingerprint: `pg_blocked:${s.pid}`,
+        kind: "pg_blocked",
+        source: "pg_locks",
+        summary: `${who(s)} waiting on a lock longer than ${options.blockedMinutes} min, blocked by pid ${s.blockedBy.join(", ")}: ${short(s.query)}`,
+      });
+    }
+  }
+  const backups = observed.backups;
+  if (backups?.configured) {
+    evaluated.push("backups");
+    const problem = backupProblem(backups, options.backupMaxAgeHours);
+    if (problem) {
+      alerts.push({
+        fingerprint: "backup_stale",
+        kind: "backup_stale",
+        source: "backups",
+        summary: describeBackupProblem(problem, backups.dir),
+      });
+    }
+  }
+  return { alerts, evaluated };
+}

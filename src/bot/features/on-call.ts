@@ -1,0 +1,66 @@
+import { Composer, InputFile } from "grammy";
+import { z } from "zod";
+import type { RunChartRenderer } from "../../charts/run-durations.js";
+import type { Checks } from "../../checks/create-checks.js";
+import type { Clock } from "../../clock.js";
+import type { BotContext } from "../context.js";
+import { requireRole } from "../middleware/auth.js";
+import { renderBackups } from "../render/backups.js";
+import { renderPg } from "../render/pg.js";
+import {
+  renderJobRuns,
+  renderRunChartCaption,
+  renderRunsSummary,
+  RUNS_USAGE,
+} from "../render/runs.js";
+
+export interface OnCallDeps {
+  checks: Checks;
+  clock: Clock;
+  backupMaxAgeHours: number;
+  charts: RunChartRenderer;
+}
+
+// JOB and PROJECT (a name or id): one word each; JOB "*" means every job.
+const runsArgs = z.array(z.string().regex(/^[\w.:*-]{1,100}$/)).max(2);
+const ALL_JOBS = "*";
+
+/** /runs, /pg and /backups: worker history, database health and backups, for viewers. */
+export function onCallFeature(deps: OnCallDeps) {
+  const { checks, clock } = deps;
+  const html = { parse_mode: "HTML" } as const;
+  const feature = new Composer<BotContext>();
+
+  feature.command("runs", requireRole("viewer"), async (ctx) => {
+    const parsed = runsArgs.safeParse(ctx.match.trim().split(/\s+/).filter(Boolean));
+    if (!parsed.success) return ctx.reply(RUNS_USAGE);
+    const [word = ALL_JOBS, project] = parsed.data;
+    const job = word === ALL_JOBS ? undefined : word;
+    const scope = [job, project].filter((w) => w !== undefined).join(" · ");
+    const summary = await checks.runs(job, project);
+    await ctx.reply(renderRunsSummary(summary, clock.now(), scope), html);
+    if (job === undefined) return;
+    const history = await checks.jobHistory(job, project);
+    if (history.last.length === 0) return;
+    await ctx.reply(renderJobRuns(job, history, clock.now()), html);
+    if (history.week.length === 0) return;
+    const to = clock.now();
+    const png = deps.charts.render({
+      title: `${scope} — run durations, 7 days`,
+      points: history.week,
+      from: new Date(to.getTime() - 7 * 86_400_000),
+      to,
+    });
+    await ctx.replyWithPhoto(new InputFile(png, `runs-${job}.png`), {
+      caption: renderRunChartCaption(job, history),
+      ...html,
+    });
+  });
+  feature.command("pg", requireRole("viewer"), async (ctx) =>
+    ctx.reply(renderPg(await checks.pgActivity()), html),
+  );
+  feature.command("backups", requireRole("viewer"), async (ctx) =>
+    ctx.reply(renderBackups(await checks.backups(), deps.backupMaxAgeHours), html),
+  );
+  return feature;
+}

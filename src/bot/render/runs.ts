@@ -1,0 +1,89 @@
+import type { JobHistory, RunRow, RunsSummary, WindowStats } from "../../checks/runs.js";
+import { formatAge, formatDuration } from "../format/duration.js";
+import { bold, code, escapeHtml } from "../format/html.js";
+import { sparkline } from "../format/sparkline.js";
+import { renderTable, shorten } from "../format/table.js";
+
+export const RUNS_USAGE =
+  "Usage: /runs [JOB] [PROJECT] — run history of every job, or of one job (with a chart).";
+
+/** Durations of runs: to the second below 10 minutes, where a p95 shift matters. */
+function seconds(value: number | null): string {
+  if (value === null) return "—";
+  if (value < 1) return "<1s";
+  if (value < 60 || value >= 600) return formatDuration(value * 1000);
+  return `${Math.floor(value / 60)}m ${Math.floor(value % 60)}s`;
+}
+
+/** ok / finished, "—" before anything finished. */
+const successRate = (w: WindowStats) =>
+  w.ok + w.failed === 0 ? "—" : `${Math.floor((w.ok / (w.ok + w.failed)) * 100)}%`;
+
+const windowCells = (w: WindowStats) => [
+  String(w.runs),
+  successRate(w),
+  seconds(w.p50),
+  seconds(w.p95),
+];
+
+const jobName = (jobType: string, project: string | null) =>
+  project === null ? jobType : `${jobType} · ${project}`;
+
+function failureLines(failures: readonly RunRow[], now: Date): string[] {
+  return failures.map(
+    (f) =>
+      `• ${escapeHtml(formatAge(f.startedAt, now))} ${code(jobName(f.jobType, f.project))} #${f.id}: ` +
+      escapeHtml(shorten(f.error ?? "no error recorded", 160)),
+  );
+}
+
+export function renderRunsSummary(summary: RunsSummary, now: Date, scope?: string): string {
+  const where = scope ? ` for ${escapeHtml(scope)}` : "";
+  if (summary.jobs.length === 0) return `No worker runs in the last 7 days${where}.`;
+  const rows = [
+    ["job", "24h", "ok", "p50", "p95", "7d", "ok", "p50", "p95"],
+    ...summary.jobs.map((j) => [
+      jobName(j.jobType, j.project),
+      ...windowCells(j.day),
+      ...windowCells(j.week),
+      "",
+    ]),
+  ];
+  const failures = failureLines(summary.failures, now);
+  return renderTable(rows, {
+    header: `${bold("Worker runs")}${where} — runs, success rate, p50/p95 duration`,
+    footer:
+      failures.length > 0
+        ? [bold("Last failures"), ...failures].join("\n")
+        : "✅ No failures in 7 days.",
+  });
+}
+
+const STATUS_MARK: Record<string, string> = { ok: "✅", failed: "❌", running: "🔄" };
+
+export function renderJobRuns(job: string, history: JobHistory, now: Date): string {
+  if (history.last.length === 0) return `No runs of ${code(job)} found.`;
+  const rows: string[][] = [[" ", "started", "took", "id"]];
+  for (const run of history.last) {
+    const project = run.project === null ? "" : ` · ${run.project}`;
+    rows.push([
+      STATUS_MARK[run.status] ?? "❔",
+      formatAge(run.startedAt, now),
+      seconds(run.seconds),
+      `#${run.id}${project}`,
+    ]);
+    if (run.status === "failed" && run.error) rows.push([" ", `↳ ${shorten(run.error, 60)}`]);
+  }
+  return renderTable(rows, {
+    header: `${bold(`Last ${history.last.length} runs of`)} ${code(job)}`,
+    footer: "✅ ok  ❌ failed  🔄 running",
+  });
+}
+
+/** The photo's caption: what the chart shows, and the week at a glance as a text line. */
+export function renderRunChartCaption(job: string, history: JobHistory): string {
+  const failed = history.week.filter((r) => r.status === "failed").length;
+  // Finished runs only: a run still going would flatten everything else.
+  const line = sparkline(history.week.filter((r) => r.status !== "running").map((r) => r.seconds));
+  return `${code(job)}: ${history.week.length} runs in 7 days, ${failed} failed. Duration by start time; ❌ failures are red triangles.\n${escapeHtml(line)}`;
+}

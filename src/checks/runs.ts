@@ -1,0 +1,194 @@
+import type { Pool } from "../db/pool.js";
+
+/**
+ * The two shapes of worker_runs: `reference` (id, job_type, status, started_at,
+ * finished_at, error) and `labpics` (the same, scoped by project_id -> projects(id, name)).
+ */
+export type RunsShape = "labpics" | "reference";
+
+export interface RunsQuery {
+  shape: RunsShape;
+  now: Date;
+  job?: string;
+  /** labpics shape only: a project's name or id. */
+  project?: string;
+}
+
+export interface WindowStats {
+  runs: number;
+  ok: number;
+  failed: number;
+  /** Seconds, over finished runs; null without any. */
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface JobRunStats {
+  jobType: string;
+  project: string | null;
+  day: WindowStats;
+  week: WindowStats;
+}
+
+export interface RunRow {
+  id: number;
+  jobType: string;
+  project: string | null;
+  status: string;
+  startedAt: Date;
+  /** Seconds; for a running run, how long it has run so far. */
+  seconds: number;
+  error: string | null;
+}
+
+export interface RunsSummary {
+  jobs: JobRunStats[];
+  failures: RunRow[];
+}
+
+export interface JobHistory {
+  last: RunRow[];
+  /** The week's runs, oldest first, for the chart (the newest CHART_POINTS at most). */
+  week: RunRow[];
+}
+
+const DAY_MS = 86_400_000;
+const MAX_GROUPS = 500;
+export const FAILURE_LIMIT = 5;
+export const LAST_RUNS = 20;
+export const CHART_POINTS = 5_000;
+
+const projectName = (column: string) => `(SELECT p.name FROM projects p WHERE p.id = ${column})`;
+
+/** Shape-specific pieces of SQL; everything else is shared. `$n` is the PROJECT argument. */
+function shapeSql(shape: RunsShape, n: number) {
+  return shape === "labpics"
+    ? {
+        project: "w.project_id",
+        projectName: projectName("x.project_id"),
+        runProject: projectName("w.project_id"),
+        // By exact name or id, without casting arbitrary input to uuid.
+        projectFilter: `($${n}::text IS NULL OR w.project_id IN (SELECT id FROM projects WHERE name = $${n} OR id::text = $${n}))`,
+      }
+    : {
+        project: "NULL::text",
+        projectName: "NULL::text",
+        runProject: "NULL::text",
+        projectFilter: `$${n}::text IS NULL`,
+      };
+}
+
+const windowColumns = (suffix: string, since: string) => {
+  const finished = `${since} AND status IN ('ok', 'failed')`;
+  return `count(*) FILTER (WHERE ${since})::int AS runs_${suffix},
+          count(*) FILTER (WHERE ${since} AND status = 'ok')::int AS ok_${suffix},
+          count(*) FILTER (WHERE ${since} AND status = 'failed')::int AS failed_${suffix},
+          percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE ${finished}) AS p50_${suffix},
+          percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE ${finished}) AS p95_${suffix}`;
+};
+
+type StatsRow = Record<string, number | null> & { job_type: string; project: string | null };
+
+const stats = (row: StatsRow, suffix: string): WindowStats => ({
+  runs: row[`runs_${suffix}`] ?? 0,
+  ok: row[`ok_${suffix}`] ?? 0,
+  failed: row[`failed_${suffix}`] ?? 0,
+  p50: row[`p50_${suffix}`] ?? null,
+  p95: row[`p95_${suffix}`] ?? null,
+});
+
+interface RawRun {
+  id: number;
+  job_type: string;
+  project: string | null;
+  status: string;
+  started_at: Date;
+  seconds: number;
+  error: string | null;
+}
+
+const toRun = (r: RawRun): RunRow => ({
+  id: r.id,
+  jobType: r.job_type,
+  project: r.project,
+  status: r.status,
+  startedAt: r.started_at,
+  seconds: r.seconds,
+  error: r.error,
+});
+
+/** Columns of one run; a running run's duration is measured up to now (`$n`). */
+const runColumns = (project: string, n: number) =>
+  `w.id, w.job_type, ${project} AS project, w.status, w.started_at, w.error,
+   extract(epoch FROM coalesce(w.finished_at, $${n}::timestamptz) - w.started_at)::float8 AS seconds`;
+
+/**
+ * Per job type (and project): runs, outcomes and duration percentiles over 24 h and 7 d,
+ * plus the week's last failures. One pass over the week's rows (see the recommended
+ * covering index on started_at).
+ */
+export async function summarizeRuns(pool: Pool, query: RunsQuery): Promise<RunsSummary> {
+  // $1 a week ago, $2 JOB, $3 a day ago (now in the failures query), $4 PROJECT.
+  const sql = shapeSql(query.shape, 4);
+  const weekAgo = new Date(query.now.getTime() - 7 * DAY_MS);
+  const dayAgo = new Date(query.now.getTime() - DAY_MS);
+  const params = [weekAgo, query.job ?? null, dayAgo, query.project ?? null];
+  const [summary, failures] = await Promise.all([
+    pool.query<StatsRow>(
+      `WITH week AS (
+         SELECT w.job_type, ${sql.project} AS project_id, w.status, w.started_at,
+                extract(epoch FROM w.finished_at - w.started_at)::float8 AS seconds
+           FROM worker_runs w
+          WHERE w.started_at >= $1 AND ($2::text IS NULL OR w.job_type = $2) AND ${sql.projectFilter}
+       ), grouped AS (
+         SELECT job_type, project_id,
+                ${windowColumns("day", "started_at >= $3")},
+                ${windowColumns("week", "true")}
+           FROM week GROUP BY job_type, project_id
+       )
+       SELECT x.*, ${sql.projectName} AS project FROM grouped x
+        ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
+      params,
+    ),
+    pool.query<RawRun>(
+      `SELECT ${runColumns(sql.runProject, 3)} FROM worker_runs w
+        WHERE w.status = 'failed' AND w.started_at >= $1
+          AND ($2::text IS NULL OR w.job_type = $2) AND ${sql.projectFilter}
+        ORDER BY w.started_at DESC, w.id DESC LIMIT ${FAILURE_LIMIT}`,
+      [weekAgo, query.job ?? null, query.now, query.project ?? null],
+    ),
+  ]);
+  return {
+    jobs: summary.rows.map((row) => ({
+      jobType: row.job_type,
+      project: row.project,
+      day: stats(row, "day"),
+      week: stats(row, "week"),
+    })),
+    failures: failures.rows.map(toRun),
+  };
+}
+
+/** One job's last runs and its week of runs for the chart. */
+export async function jobHistory(
+  pool: Pool,
+  query: RunsQuery & { job: string },
+): Promise<JobHistory> {
+  // $1 JOB, $2 now, $3 PROJECT, $4 a week ago.
+  const sql = shapeSql(query.shape, 3);
+  const weekAgo = new Date(query.now.getTime() - 7 * DAY_MS);
+  const select = `SELECT ${runColumns(sql.runProject, 2)} FROM worker_runs w
+                   WHERE w.job_type = $1 AND ${sql.projectFilter}`;
+  const params = [query.job, query.now, query.project ?? null];
+  const [last, week] = await Promise.all([
+    pool.query<RawRun>(
+      `${select} ORDER BY w.started_at DESC, w.id DESC LIMIT ${LAST_RUNS}`,
+      params,
+    ),
+    pool.query<RawRun>(
+      `${select} AND w.started_at >= $4 ORDER BY w.started_at DESC, w.id DESC LIMIT ${CHART_POINTS}`,
+      [...params, weekAgo],
+    ),
+  ]);
+  return { last: last.rows.map(toRun), week: week.rows.map(toRun).reverse() };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { onCallAlerts } from "../../src/alerts/rules-on-call.js";
+import { evaluateRules, type Snapshot } from "../../src/alerts/rules.js";
+import type { PgActivity, PgSession } from "../../src/checks/pg-activity.js";
+
+const OPTIONS = { longQueryMinutes: 10, blockedMinutes: 5, backupMaxAgeHours: 26 };
+const session = (pid: number, seconds: number): PgSession => ({
+  pid,
+  user: "app",
+  application: "worker",
+  state: "active",
+  seconds,
+  query: "SELECT ? FROM t",
+});
+const unavailable = { ok: false as const, error: "relation does not exist" };
+const activity = (over: Partial<PgActivity>): PgActivity => ({
+  connections: { ok: true, value: { byState: [], total: 1, max: 100 } },
+  longest: { ok: true, value: [] },
+  blocked: { ok: true, value: { blocked: [], blockers: [] } },
+  idleInTransaction: { ok: true, value: [] },
+  sizes: { ok: true, value: { databaseBytes: 1, tables: [] } },
+  ...over,
+});
+
+describe("on-call alert rules", () => {
+  it("pg_long_query: a query past PG_LONG_QUERY_MINUTES, one alert per session", () => {
+    const long = activity({ longest: { ok: true, value: [session(7, 601), session(8, 600)] } });
+    const { alerts } = onCallAlerts({ pgActivity: long }, OPTIONS);
+    expect(alerts.map((a) => a.fingerprint)).toEqual(["pg_long_query:7"]);
+    expect(alerts[0]!.summary).toBe(
+      "query of pid 7 (app, worker) running longer than 10 min: SELECT ? FROM t",
+    );
+  });
+
+  it("pg_blocked: a session waiting past PG_BLOCKED_MINUTES, naming its blockers", () => {
+    const waiting = { ...session(9, 301), blockedBy: [3, 4] };
+    const blocked = activity({
+      blocked: { ok: true, value: { blocked: [waiting], blockers: [] } },
+    });
+    const { alerts } = onCallAlerts({ pgActivity: blocked }, OPTIONS);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        fingerprint: "pg_blocked:9",
+        kind: "pg_blocked",
+        source: "pg_locks",
+      }),
+    ]);
+    expect(alerts[0]!.summary).toContain("blocked by pid 3, 4");
+  });
+
+  it("leaves a part it could not read unevaluated (its alerts stay as they are)", () => {
+    const broken = activity({ longest: unavailable, blocked: unavailable });
+    expect(onCallAlerts({ pgActivity: broken }, OPTIONS).evaluated).toEqual([]);
+  });
+
+  it("evaluateRules adds them, and takes pg_connections_high's ratio from its options", () => {
+    const snapshot: Snapshot = {
+      api: { status: "ok" },
+      postgres: { status: "ok", connections: { used: 60, max: 100 } },
+      redis: { status: "ok" },
+      pgActivity: activity({ longest: { ok: true, value: [session(7, 3600)] } }),
+    };
+    const at = (ratio: number) =>
+      evaluateRules(
+        snapshot,
+        {},
+        { downAfterChecks: 2, connectionsHighRatio: ratio, onCall: OPTIONS },
+      );
+    expect(at(0.5).alerts.map((a) => a.kind)).toEqual(["pg_connections_high", "pg_long_query"]);
+    expect(at(0.8).alerts.map((a) => a.kind)).toEqual(["pg_long_query"]);
+    expect([...at(0.8).evaluated]).toContain("pg_locks");
+  });
+});
