@@ -42,6 +42,20 @@ const modeRules = envSchema.superRefine((env, ctx) => {
       message: "is required in webhook mode (WEBHOOK_URL is set)",
     });
   }
+  if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["METRICS_PORT"],
+      message: "is required when METRICS_HOST is set",
+    });
+  }
+  if (env.AUDIT_RETENTION_DAYS < env.RETENTION_DAYS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["AUDIT_RETENTION_DAYS"],
+      message: "must be at least RETENTION_DAYS (the audit trail is kept longest)",
+    });
+  }
 });
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -80,8 +94,14 @@ export function secretsOf(config: Env): string[] {
   for (const url of [config.DATABASE_URL, config.REDIS_URL]) {
     if (url === undefined) continue;
     try {
-      const password = decodeURIComponent(new URL(url).password);
-      if (password !== "") secrets.push(password, url);
+      const parsed = new URL(url);
+      // libpq also takes the password as a query parameter.
+      for (const password of [
+        decodeURIComponent(parsed.password),
+        parsed.searchParams.get("password") ?? "",
+      ]) {
+        if (password !== "") secrets.push(password, url);
+      }
     } catch {
       secrets.push(url);
     }
