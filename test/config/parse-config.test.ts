@@ -133,11 +133,14 @@ describe("parseConfig", () => {
       TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123_ghij",
     });
     const secrets = secretsOf(config);
-    for (const s of [TOKEN, "abc_DEF-123_ghij", "s3cretpw", "redispass"]) expect(secrets).toContain(s);
+    for (const s of [TOKEN, "abc_DEF-123_ghij", "s3cretpw", "redispass"])
+      expect(secrets).toContain(s);
   });
 
   it("lists a database password given as ?password= in the URL as a secret", () => {
-    const config = parseConfig({ DATABASE_URL: "postgres://ops@db:5432/labpics?password=qu3ry-pw" });
+    const config = parseConfig({
+      DATABASE_URL: "postgres://ops@db:5432/labpics?password=qu3ry-pw",
+    });
     expect(secretsOf(config)).toContain("qu3ry-pw");
   });
 
