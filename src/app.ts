@@ -9,7 +9,7 @@ import {
   type RetryOptions,
 } from "./bot/telegram-setup.js";
 import { createWatcher } from "./alerts/watcher.js";
-import { countUndelivered } from "./alerts/outbox-store.js";
+import { countUndelivered, originChatIds, recordMigration } from "./alerts/outbox-store.js";
 import { createAlertChannel } from "./bot/alert-channel.js";
 import { createOutboxApi, LONG_POLL_SECONDS } from "./bot/create-bot.js";
 import { createActionReporter } from "./bot/action-reporter.js";
@@ -138,6 +138,10 @@ export function createApp(deps: AppDeps) {
     logger,
     metrics,
     dedup,
+    chatMigrations: {
+      record: (from, to) => recordMigration(pool, from, to),
+      originsOf: (chatId) => originChatIds(pool, chatId),
+    },
     botInfo: deps.botInfo,
     redact,
     first: sequentialize((ctx) => ctx.chat?.id.toString()),
