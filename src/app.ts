@@ -24,7 +24,7 @@ import type { Clock } from "./clock.js";
 import { secretsOf, type Config } from "./config/parse-config.js";
 import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import type { Pool } from "./db/pool.js";
-import { createFallbackDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
+import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createHealthzRoute, createMetricsRoute } from "./http/healthz.js";
 import { createMetrics } from "./http/metrics.js";
 import { createHttpServer, type HttpServer, type Route } from "./http/server.js";
@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
   const startedAt = deps.clock.now();
   const metrics = createMetrics();
   const pgDedup = createPgDedup(pool);
-  const dedup = redis ? createFallbackDedup(createRedisDedup(redis), pgDedup) : pgDedup;
+  const dedup = redis ? createLayeredDedup(createRedisDedup(redis), pgDedup) : pgDedup;
   const checks = createChecks({
     pool,
     redis,
