@@ -153,7 +153,7 @@ export function createApp(deps: AppDeps) {
         choiceMs: config.CONFIRM_TTL_SECONDS * 1000,
       }),
       opsQueriesFeature({ checks, clock: deps.clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
-      alertsFeature({ pool, clock: deps.clock }),
+      alertsFeature({ pool, clock: deps.clock, maxSilenceDays: config.SILENCE_MAX_DAYS }),
       deployFeature(deployDeps),
     ],
   });
