@@ -24,6 +24,7 @@ import type { Clock } from "./clock.js";
 import { secretsOf, type Config } from "./config/parse-config.js";
 import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import type { Pool } from "./db/pool.js";
+import { createRetention } from "./db/retention.js";
 import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createHealthzRoute, createMetricsRoute } from "./http/healthz.js";
 import { createMetrics } from "./http/metrics.js";
@@ -99,7 +100,17 @@ export function createApp(deps: AppDeps) {
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
     destination: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
-    onTick: () => executor.reap().then(() => undefined),
+    onTick: async () => {
+      await executor.reap();
+      await retention.pruneIfDue();
+    },
+  });
+
+  const retention = createRetention({
+    pool,
+    clock: deps.clock,
+    logger,
+    policy: { days: config.RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS },
   });
 
   const executor = createExecutor({
