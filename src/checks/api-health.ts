@@ -1,3 +1,4 @@
+import { BodyTooLarge, readResponseText } from "../http/read-body.js";
 import { errorMessage, type ComponentCheck } from "./status.js";
 
 export interface ApiHealth extends ComponentCheck {
@@ -15,6 +16,8 @@ export interface ApiHealth extends ComponentCheck {
 const OK_LIKE = new Set(["ok", "healthy", "up", "pass", "passing", "green", "success"]);
 const DEGRADED_LIKE = new Set(["degraded", "warn", "warning", "partial"]);
 const RECEIVED_LIMIT = 200;
+// A health answer is a few hundred bytes; a streaming or runaway endpoint must not grow RSS.
+export const API_BODY_LIMIT = 64 * 1024;
 
 export interface ApiCheckOptions {
   url: string;
@@ -33,8 +36,11 @@ export async function checkApi(options: ApiCheckOptions): Promise<ApiHealth> {
       signal: AbortSignal.timeout(options.timeoutMs),
       headers: { accept: "application/json" },
     });
-    body = await response.text();
+    body = await readResponseText(response, API_BODY_LIMIT);
   } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      return { status: "down", other: {}, error: "answered more than 64 KiB; not read further" };
+    }
     return { status: "down", other: {}, error: describeFetchError(error, options.timeoutMs) };
   }
   const latencyMs = Math.round(performance.now() - started);

@@ -17,3 +17,22 @@ export async function readBody(req: IncomingMessage, limitBytes: number): Promis
   }
   return Buffer.concat(chunks);
 }
+
+/** Reads a fetch response's text, cancelling the stream once it passes the limit. */
+export async function readResponseText(response: Response, limitBytes: number): Promise<string> {
+  if (response.body === null) return "";
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limitBytes) {
+      await reader.cancel();
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
