@@ -187,6 +187,17 @@ describe("the Silence buttons on an alert message", () => {
     ]);
   });
 
+  it("keeps a longer silence when Silence 1h is pressed after Silence 24h, and says until when", async () => {
+    const { t, clock } = await build();
+    const fired = await fire(t, clock.now(), 1);
+    const until = new Date(clock.now().getTime() + 24 * HOUR);
+    await press(t, fired.data[1]!, { chat: TEAM_GROUP, messageId: fired.messageId });
+    await press(t, fired.data[0]!, { chat: TEAM_GROUP, messageId: fired.messageId });
+    const edits = t.fake.callsTo("editMessageText");
+    expect(String(edits[0]!.params.text)).toContain(`until ${formatUtc(until)}`);
+    expect((await silences(t))[0]!.until).toEqual(until);
+  });
+
   it("answers the press on a storm digest of 5,000 alerts at once and silences them all", async () => {
     const { t, clock } = await build();
     await t.pool.query(

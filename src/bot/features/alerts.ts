@@ -74,7 +74,7 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: 
     const now = clock.now();
     const until = new Date(now.getTime() + SILENCE_CHOICES[choice]);
     const who = actorOf(ctx).name;
-    const row =
+    const silenced =
       message && ctx.chat
         ? await silenceNotification(
             pool,
@@ -84,14 +84,14 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: 
             now,
           )
         : undefined;
-    if (!row)
+    if (!silenced)
       return ctx.answerCallbackQuery({
         text: "That alert message is not known here.",
         show_alert: true,
       });
     await ctx.answerCallbackQuery({ text: `Silenced for ${choice}.` });
-    const text = renderNotification(row.kind, row.alerts, now);
-    await ctx.editMessageText(`${text}\n\n${renderSilencedNote(who, until)}`, html);
+    const text = renderNotification(silenced.row.kind, silenced.row.alerts, now);
+    await ctx.editMessageText(`${text}\n\n${renderSilencedNote(who, silenced.until)}`, html);
   });
   return feature;
 }
