@@ -2,7 +2,7 @@ import { validate } from "node-cron";
 import { z } from "zod";
 import { validateRef } from "../executor/ref.js";
 
-// Variables are named exactly as in DESIGN.md; operators and docs rely on them.
+// Variable names are a contract with operators (.env.example, docs/): never rename one.
 
 const userIdList = z
   .string()
