@@ -9,7 +9,7 @@ import {
   type RetryOptions,
 } from "./bot/telegram-setup.js";
 import { createWatcher } from "./alerts/watcher.js";
-import { countUndelivered } from "./alerts/outbox-store.js";
+import { countUndelivered, originChatIds, recordMigration } from "./alerts/outbox-store.js";
 import { createAlertChannel } from "./bot/alert-channel.js";
 import { createOutboxApi, LONG_POLL_SECONDS } from "./bot/create-bot.js";
 import { createActionReporter } from "./bot/action-reporter.js";
@@ -30,7 +30,8 @@ import { metricsUrlOf } from "./config/schema.js";
 import { loadBlindChecks } from "./alerts/alert-store.js";
 import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import type { Pool } from "./db/pool.js";
-import { createFallbackDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
+import { createRetention } from "./db/retention.js";
+import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createHealthzRoute, createMetricsRoute } from "./http/healthz.js";
 import { createMetrics } from "./http/metrics.js";
 import { createHttpServer, type HttpServer, type Route } from "./http/server.js";
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps) {
   const startedAt = deps.clock.now();
   const metrics = createMetrics();
   const pgDedup = createPgDedup(pool);
-  const dedup = redis ? createFallbackDedup(createRedisDedup(redis), pgDedup) : pgDedup;
+  const dedup = redis ? createLayeredDedup(createRedisDedup(redis), pgDedup) : pgDedup;
   const shapes = createShapeSource(pool, logger);
   const checks = createChecks({
     pool,
@@ -120,7 +121,17 @@ export function createApp(deps: AppDeps) {
     },
     destination: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
-    onTick: () => executor.reap().then(() => undefined),
+    onTick: async () => {
+      await executor.reap();
+      await retention.pruneIfDue();
+    },
+  });
+
+  const retention = createRetention({
+    pool,
+    clock: deps.clock,
+    logger,
+    policy: { days: config.RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS },
   });
 
   const executor = createExecutor({
@@ -160,6 +171,10 @@ export function createApp(deps: AppDeps) {
     logger,
     metrics,
     dedup,
+    chatMigrations: {
+      record: (from, to) => recordMigration(pool, from, to),
+      originsOf: (chatId) => originChatIds(pool, chatId),
+    },
     botInfo: deps.botInfo,
     redact,
     first: sequentialize((ctx) => ctx.chat?.id.toString()),
@@ -177,20 +192,27 @@ export function createApp(deps: AppDeps) {
         backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
         charts: createRunChartRenderer(),
       }),
-      alertsFeature({ pool, clock: deps.clock }),
+      alertsFeature({ pool, clock: deps.clock, maxSilenceDays: config.SILENCE_MAX_DAYS }),
       deployFeature(deployDeps),
     ],
   });
 
   let schema: SchemaState | undefined;
   let webhook: ComponentCheck = { status: "down", error: "not registered yet" };
-  let http: HttpServer | undefined;
+  const listeners: HttpServer[] = [];
   let runner: RunnerHandle | undefined;
+  // starting: /healthz 503 "starting", webhook 503; ready: serving; stopping: 503 again.
+  let phase: "starting" | "ready" | "stopping" = "starting";
+  // Updates are taken once the schema is migrated and the bot knows who it is.
   let accepting = false;
+  let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   const retry: RetryOptions = { attempts: 5, maxDelayMs: 10_000, sleep };
+  const stopRequested = () => phase === "stopping";
+  const untilStopped: RetryOptions = { ...retry, attempts: Infinity, stop: stopRequested };
 
   const healthz = createHealthzRoute({
+    phase: () => phase,
     checks: {
       postgres: checks.postgres,
       redis: checks.redis,
@@ -207,22 +229,89 @@ export function createApp(deps: AppDeps) {
       undeliveredAlerts: await countUndelivered(pool).catch(() => null),
     }),
   });
+  const opsRoutes: Record<string, Route> = {
+    "GET /healthz": healthz,
+    "GET /metrics": createMetricsRoute(metrics),
+  };
+  const webhookRoutes: Record<string, Route> =
+    config.mode === "webhook"
+      ? {
+          [`POST ${config.WEBHOOK_PATH}`]: createWebhookHandler({
+            secret: config.TELEGRAM_WEBHOOK_SECRET,
+            logger,
+            metrics,
+            handleUpdate: (update) => bot.handleUpdate(update),
+            refusal: () => (accepting ? undefined : stopRequested() ? "shutting down" : "starting"),
+          }),
+        }
+      : {};
 
-  function routes(): Record<string, Route> {
-    const table: Record<string, Route> = {
-      "GET /healthz": healthz,
-      "GET /metrics": createMetricsRoute(metrics),
+  /** HTTP first, so /healthz answers from the first second; /metrics may get its own port. */
+  async function listen(): Promise<{ port?: number; metricsPort?: number }> {
+    if (config.mode === "console") return {};
+    const metricsPort = config.METRICS_PORT;
+    const separate = metricsPort !== undefined;
+    const bind = async (routes: Record<string, Route>, host: string, port: number) => {
+      const server = createHttpServer(routes, logger);
+      listeners.push(server);
+      const bound = await server.listen(host, port);
+      logger.info({ host, port: bound, routes: Object.keys(routes) }, "http server listening");
+      return bound;
     };
-    if (config.mode === "webhook") {
-      table[`POST ${config.WEBHOOK_PATH}`] = createWebhookHandler({
-        secret: config.TELEGRAM_WEBHOOK_SECRET,
-        logger,
-        metrics,
-        handleUpdate: (update) => bot.handleUpdate(update),
-        isAccepting: () => accepting,
-      });
+    const publicRoutes = separate ? webhookRoutes : { ...opsRoutes, ...webhookRoutes };
+    const port =
+      Object.keys(publicRoutes).length > 0
+        ? await bind(publicRoutes, config.HOST, config.PORT)
+        : undefined;
+    return {
+      port,
+      metricsPort: separate
+        ? await bind(opsRoutes, config.METRICS_HOST ?? "127.0.0.1", metricsPort)
+        : undefined,
+    };
+  }
+
+  /** Identity and schema, then the update source: nothing is taken before both. */
+  async function becomeReady(migrated: SchemaState): Promise<void> {
+    // Not bot.init(): grammY's own getMe retries are silent; ours log each attempt.
+    if (!bot.isInited()) {
+      bot.botInfo = await withStartupRetry("getMe", () => bot.api.getMe(), logger, untilStopped);
     }
-    return table;
+    await migrated.ready;
+    if (stopRequested() || !migrated.isReady()) return;
+    // Detected (mismatches logged as warnings) before any update is taken; again after an outage.
+    await shapes.get().catch(() => undefined);
+    // Actions left running by a process that died: interrupted and reported, not re-run.
+    void executor
+      .reap()
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, "could not check for interrupted actions"),
+      );
+    accepting = true;
+    await withStartupRetry("setMyCommands", () => registerCommands(bot), logger, retry).catch(
+      (error: unknown) => logger.error({ err: error }, "could not register the command list"),
+    );
+    if (config.mode === "webhook") {
+      // Not fatal (another replica may have registered it), but never silent: /healthz says so.
+      webhook = await setWebhook(bot, config.WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET, logger, {
+        ...retry,
+        stop: stopRequested,
+      })
+        .then((): ComponentCheck => ({ status: "ok" }))
+        .catch((error: unknown): ComponentCheck => {
+          logger.error({ err: error }, "could not register the webhook");
+          return { status: "down", error: `setWebhook failed: ${errorMessage(error)}` };
+        });
+    } else if (config.mode === "polling") {
+      // Polling cannot work while a webhook is set: keep trying, as for getMe.
+      await withStartupRetry("deleteWebhook", () => bot.api.deleteWebhook(), logger, untilStopped);
+      if (stopRequested()) return;
+      runner = run(bot, {
+        runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: LONG_POLL_SECONDS } },
+      });
+      logger.info("long polling started");
+    }
+    if (!stopRequested()) phase = "ready";
   }
 
   return {
@@ -232,70 +321,35 @@ export function createApp(deps: AppDeps) {
     executor,
     /** Settles once the opsbot schema is migrated (tests wait on it). */
     schemaReady: () => schema?.ready ?? Promise.resolve(),
-    /** Starts in order: schema, bot identity, HTTP, then the update source. */
-    async start(): Promise<{ port?: number }> {
-      schema = keepMigrating(pool, logger);
-      // Detected (and logged, mismatches as warnings) at start; again after an outage.
-      void shapes.get().catch(() => undefined);
-      if (!bot.isInited())
-        await withStartupRetry("getMe", () => bot.init(), logger, { ...retry, attempts: Infinity });
-      let port: number | undefined;
-      if (config.mode !== "console") {
-        http = createHttpServer(routes(), logger);
-        port = await http.listen(config.HOST, config.PORT);
-        logger.info({ host: config.HOST, port, mode: config.mode }, "http server listening");
-      }
+    /** Settles once updates are taken (or start-up was stopped); tests wait on it. */
+    ready: () => starting ?? Promise.resolve(),
+    /**
+     * Listens at once (/healthz says "starting"), then in the background: schema and bot
+     * identity, then the webhook or the poller. Resolves when HTTP is up.
+     */
+    async start(): Promise<{ port?: number; metricsPort?: number }> {
+      const ports = await listen();
       const selfPointing =
-        deps.self && selfPointingApiUrl(config.API_HEALTH_URL, { ...deps.self, port });
+        deps.self && selfPointingApiUrl(config.API_HEALTH_URL, { ...deps.self, port: ports.port });
       if (selfPointing) logger.warn(selfPointing);
-      accepting = true;
-      await withStartupRetry("setMyCommands", () => registerCommands(bot), logger, retry).catch(
-        (error: unknown) => logger.error({ err: error }, "could not register the command list"),
-      );
-      if (config.mode === "webhook") {
-        // Not fatal (another replica may have registered it), but never silent: /healthz says so.
-        webhook = await setWebhook(
-          bot,
-          config.WEBHOOK_URL,
-          config.TELEGRAM_WEBHOOK_SECRET,
-          logger,
-          retry,
-        )
-          .then((): ComponentCheck => ({ status: "ok" }))
-          .catch((error: unknown): ComponentCheck => {
-            logger.error({ err: error }, "could not register the webhook");
-            return { status: "down", error: `setWebhook failed: ${errorMessage(error)}` };
-          });
-      } else if (config.mode === "polling") {
-        // Polling cannot work while a webhook is set: keep trying, as for getMe.
-        await withStartupRetry("deleteWebhook", () => bot.api.deleteWebhook(), logger, {
-          ...retry,
-          attempts: Infinity,
-        });
-        runner = run(bot, {
-          runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: LONG_POLL_SECONDS } },
-        });
-        logger.info("long polling started");
-      }
+      const migrated = keepMigrating(pool, logger);
+      schema = migrated;
       watcher.start();
-      // Actions left running by a process that died: interrupted and reported, not re-run.
-      const migrated = schema;
-      void migrated.ready
-        .then(() => (migrated.isReady() ? executor.reap() : []))
-        .catch((error: unknown) =>
-          logger.warn({ err: error }, "could not check for interrupted actions"),
-        );
-      return { port };
+      starting = becomeReady(migrated).catch((error: unknown) => {
+        logger.error({ err: error }, "start-up failed");
+      });
+      return ports;
     },
     /** Once, in reverse order of start. */
     stop(): Promise<void> {
       stopping ??= (async () => {
+        phase = "stopping";
         accepting = false;
+        schema?.stop();
         if (runner?.isRunning()) await runner.stop();
         // Both within the grace period, side by side: a running deploy and the tick in flight.
         await Promise.all([executor.stop(ACTION_SHUTDOWN_GRACE_MS), watcher.stop()]);
-        await http?.close();
-        schema?.stop();
+        await Promise.all(listeners.map((server) => server.close()));
         await schema?.ready;
       })();
       return stopping;

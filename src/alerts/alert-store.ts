@@ -133,20 +133,32 @@ export async function loadSilences(db: Db, now: Date): Promise<Silence[]> {
 }
 
 /** Any number of matchers in one statement: a storm digest silenced with one press. */
+/**
+ * Silences the keys until `until`, never shortening one in force for longer. Returns the
+ * latest end in force for the keys afterwards (later than `until` when one was longer).
+ */
 export async function saveSilences(
   db: Db,
   matchers: readonly string[],
   until: Date,
   createdBy: string,
   now: Date,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO opsbot.silences (matcher, until, created_by, created_at)
+): Promise<Date> {
+  const { rows } = await db.query<{ until: Date }>(
+    `INSERT INTO opsbot.silences AS s (matcher, until, created_by, created_at)
      SELECT matcher, $2, $3, $4 FROM unnest($1::text[]) AS matcher
-     ON CONFLICT (matcher) DO UPDATE SET until = EXCLUDED.until, created_by = EXCLUDED.created_by,
-       created_at = EXCLUDED.created_at`,
+     ON CONFLICT (matcher) DO UPDATE SET until = EXCLUDED.until,
+       created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at
+       WHERE s.until < EXCLUDED.until
+     RETURNING s.until`,
     [matchers, until, createdBy, now],
   );
+  if (rows.length === matchers.length) return until;
+  const longest = await db.query<{ until: Date }>(
+    "SELECT max(until) AS until FROM opsbot.silences WHERE matcher = ANY($1::text[])",
+    [matchers],
+  );
+  return longest.rows[0]?.until ?? until;
 }
 
 /** Ends a silence now; false when there was none in force. */

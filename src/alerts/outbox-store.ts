@@ -139,6 +139,22 @@ export async function currentChatId(db: Db, chatId: number): Promise<number> {
   return current;
 }
 
+/** The chats that migrated into this one, nearest first. */
+export async function originChatIds(db: Db, chatId: number): Promise<number[]> {
+  const origins: number[] = [];
+  let current = chatId;
+  for (let hops = 0; hops < 5; hops++) {
+    const { rows } = await db.query<{ from_chat_id: number }>(
+      "SELECT from_chat_id FROM opsbot.chat_migrations WHERE to_chat_id = $1 LIMIT 1",
+      [current],
+    );
+    if (!rows[0]) break;
+    current = rows[0].from_chat_id;
+    origins.push(current);
+  }
+  return origins;
+}
+
 export async function recordMigration(db: Db, from: number, to: number): Promise<void> {
   await db.query(
     `INSERT INTO opsbot.chat_migrations (from_chat_id, to_chat_id) VALUES ($1, $2)

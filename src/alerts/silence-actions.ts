@@ -4,14 +4,17 @@ import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.
 import { silenceFor } from "./silences.js";
 import type { AlertState, Silence } from "./types.js";
 
-/** Silences every alert a sent notification announced; undefined if there is no such message. */
+/**
+ * Silences every alert a sent notification announced, never shortening a longer silence;
+ * returns the message and the end in force, or undefined if there is no such message.
+ */
 export async function silenceNotification(
   pool: Pool,
   target: { outboxId: number; chatId: number; messageId: number },
   until: Date,
   by: string,
   now: Date,
-): Promise<OutboxRow | undefined> {
+): Promise<{ row: OutboxRow; until: Date } | undefined> {
   const row = await findNotification(pool, target.outboxId);
   // The button must sit on the very message it was sent with: forged or replayed data is refused.
   if (
@@ -24,8 +27,7 @@ export async function silenceNotification(
   }
   if ((await currentChatId(pool, row.chatId)) !== target.chatId) return undefined;
   const fingerprints = row.alerts.map((a) => a.fingerprint);
-  await saveSilences(pool, fingerprints, until, by, now);
-  return row;
+  return { row, until: await saveSilences(pool, fingerprints, until, by, now) };
 }
 
 export interface FiringView {

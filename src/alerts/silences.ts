@@ -15,17 +15,40 @@ export function silenceFor(
   return silences.find((s) => s.until > now && matches(s.matcher, fingerprint));
 }
 
-// A fingerprint (kind or kind:name) or a prefix of one ending in "*".
+// Any key a silence may be stored under, older broad patterns included (to end them).
 export const silenceMatcher = z
   .string()
   .regex(/^[a-z][a-z_]{1,40}(:[^\s*]{1,200})?\*?$|^[a-z][a-z_]{0,40}\*$/, "not an alert key");
 
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-export const MAX_SILENCE_MS = 30 * UNIT_MS.d;
+const EXACT_KEY = /^[a-z][a-z0-9_]{0,40}(:[^\s*]{1,200})?$/;
+const SPECIFIC_PATTERN = /^[a-z][a-z0-9_]{0,40}:[^\s*]{0,200}\*$/;
 
-/** "30m", "4h", "2d": from one minute to 30 days. */
-export const silenceDuration = z
-  .string()
-  .regex(/^\d{1,5}[mhd]$/, "not a duration like 30m, 4h or 2d")
-  .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS])
-  .refine((ms) => ms >= UNIT_MS.m && ms <= MAX_SILENCE_MS, "must be from 1m to 30d");
+/**
+ * What a new silence may cover: a kind (api_down), a fingerprint (stuck_worker:42), or a
+ * fingerprint prefix with at least a full kind before "*" (job_failed:*). A bare "*" or
+ * a partial kind ("a*", "job_*") would silence whole classes of alerts at once.
+ */
+export function checkNewSilenceKey(key: string): { ok: true } | { ok: false; reason: string } {
+  if (EXACT_KEY.test(key) || SPECIFIC_PATTERN.test(key)) return { ok: true };
+  if (/^[a-z0-9_]*\*$/.test(key)) {
+    return {
+      ok: false,
+      reason: "a pattern needs a full kind and a colon before *, e.g. job_failed:*",
+    };
+  }
+  return { ok: false, reason: "not an alert key" };
+}
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "30m", "4h", "2d": from one minute to SILENCE_MAX_DAYS. */
+export function silenceDuration(maxDays: number) {
+  return z
+    .string()
+    .regex(/^\d{1,5}[mhd]$/, "not a duration like 30m, 4h or 2d")
+    .transform(
+      (text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS],
+    )
+    .refine((ms) => ms >= UNIT_MS.m, "must be at least 1m")
+    .refine((ms) => ms <= maxDays * UNIT_MS.d, `may be at most ${maxDays}d (SILENCE_MAX_DAYS)`);
+}

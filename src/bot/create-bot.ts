@@ -1,11 +1,12 @@
 /**
  * The bot and its middleware, in this order (after per-chat sequencing, when given):
  *   1. observe     child logger per update, update/command counters, duration
- *   2. dedup       a redelivered update_id runs once
- *   3. auth        the caller's role by user id; whether this chat is served
- *   4. boundary    a feature's error is logged and answered, never escapes
- *   5. features    /whoami everywhere; the rest only in served chats
- *   6. unhandled   a hint for commands nobody handled; every button press answered
+ *   2. hygiene     channel posts, edits, bots, forwards…: dropped, no answer
+ *   3. dedup       a redelivered update_id runs once
+ *   4. auth        the caller's role by user id; whether this chat is served
+ *   5. boundary    a feature's error is logged and answered, never escapes
+ *   6. features    chat migrations and /whoami everywhere; the rest only in served chats
+ *   7. unhandled   a hint for commands nobody handled; every button press answered
  */
 import { Api, Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -18,11 +19,13 @@ import { htmlToPlain, truncateText } from "./format/html.js";
 import { isDatabaseError, renderDatabaseError } from "./render/unavailable.js";
 import { COMMANDS } from "./commands.js";
 import type { BotContext } from "./context.js";
+import { chatMigrationFeature, type ChatMigrations } from "./features/chat-migration.js";
 import { startFeature } from "./features/start.js";
 import { unhandledFeature } from "./features/unhandled.js";
 import { whoamiFeature } from "./features/whoami.js";
 import { authenticate } from "./middleware/auth.js";
 import { dedup } from "./middleware/dedup.js";
+import { hygiene } from "./middleware/hygiene.js";
 import { observe } from "./middleware/observe.js";
 import type { AccessLists } from "./roles.js";
 
@@ -33,6 +36,8 @@ export interface BotDeps {
   logger: Logger;
   metrics: Metrics;
   dedup: UpdateDedup;
+  /** Groups that became supergroups: the new chat is served as the old one was. */
+  chatMigrations: ChatMigrations;
   redact: Redactor;
   /** Preset to skip getMe (console mode, tests); otherwise init() fetches it. */
   botInfo?: UserFromGetMe;
@@ -73,11 +78,12 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   if (deps.first) bot.use(deps.first);
   bot.use(observe(deps.logger, deps.metrics));
+  bot.use(hygiene());
   bot.use(dedup(deps.dedup, deps.metrics));
-  bot.use(authenticate(deps.access));
+  bot.use(authenticate(deps.access, deps.chatMigrations));
 
   const guarded = bot.errorBoundary((error) => onFeatureError(error, deps.metrics));
-  guarded.use(whoamiFeature());
+  guarded.use(chatMigrationFeature(deps.chatMigrations), whoamiFeature());
   const served = guarded.filter((ctx) => ctx.chatServed);
   served.use(startFeature(), ...(deps.features ?? []));
   guarded.use(unhandledFeature());

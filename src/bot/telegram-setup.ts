@@ -10,6 +10,8 @@ export interface RetryOptions {
   /** Upper bound for one wait, whatever retry_after says. */
   maxDelayMs: number;
   sleep: (ms: number) => Promise<void>;
+  /** Checked before each wait: true ends the retrying (shutting down). */
+  stop?: () => boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function withStartupRetry<T>(
     try {
       return await call();
     } catch (error) {
-      if (attempt >= options.attempts) throw error;
+      if (attempt >= options.attempts || options.stop?.()) throw error;
       const retryAfter = error instanceof GrammyError ? error.parameters.retry_after : undefined;
       const delay = Math.min(
         retryAfter !== undefined ? retryAfter * 1000 : 500 * 2 ** attempt,

@@ -43,6 +43,20 @@ const modeRules = envSchema.superRefine((env, ctx) => {
       message: "is required in webhook mode (WEBHOOK_URL is set)",
     });
   }
+  if (env.METRICS_HOST !== undefined && env.METRICS_PORT === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["METRICS_PORT"],
+      message: "is required when METRICS_HOST is set",
+    });
+  }
+  if (env.AUDIT_RETENTION_DAYS < env.RETENTION_DAYS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["AUDIT_RETENTION_DAYS"],
+      message: "must be at least RETENTION_DAYS (the audit trail is kept longest)",
+    });
+  }
 });
 
 /** `read` reads the files of *_FILE secrets (tests may pass their own). */
@@ -95,12 +109,13 @@ export function secretsOf(config: Env): string[] {
     if (url === undefined) continue;
     try {
       const parsed = new URL(url);
-      // libpq also takes the password as a parameter: postgres://u@host/db?password=...
-      const passwords = [
+      // libpq also takes the password as a query parameter.
+      for (const password of [
         decodeURIComponent(parsed.password),
         parsed.searchParams.get("password") ?? "",
-      ].filter((p) => p !== "");
-      if (passwords.length > 0) secrets.push(...passwords, url);
+      ]) {
+        if (password !== "") secrets.push(password, url);
+      }
     } catch {
       secrets.push(url);
     }

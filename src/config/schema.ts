@@ -2,7 +2,7 @@ import { validate } from "node-cron";
 import { z } from "zod";
 import { validateRef } from "../executor/ref.js";
 
-// Variable names are part of the interface: operators, .env files and docs rely on them.
+// Variable names are a contract with operators (.env.example, docs/): never rename one.
 
 const userIdList = z
   .string()
@@ -67,7 +67,8 @@ export const envSchema = z.object({
   TELEGRAM_WEBHOOK_SECRET: optionalText.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z a-z 0-9 _ -")
+      // Telegram allows 1-256; a short secret is guessable and too short to redact by value.
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z a-z 0-9 _ -")
       .optional(),
   ),
   WEBHOOK_URL: optionalText.pipe(
@@ -80,6 +81,16 @@ export const envSchema = z.object({
     .default("/telegram/webhook"),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  // A second listener for /healthz and /metrics only; the public one then has neither.
+  METRICS_HOST: optionalText,
+  METRICS_PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, "must be a number")
+      .transform(Number)
+      .refine((n) => n <= 65535, "must be a port number")
+      .optional(),
+  ),
   DATABASE_URL: optionalText.pipe(
     z
       .string()
@@ -125,6 +136,9 @@ export const envSchema = z.object({
   CONFIRM_TTL_SECONDS: positiveInt(120),
   ACTION_TIMEOUT_SECONDS: positiveInt(900),
   VERIFY_SECONDS: positiveInt(120),
+  SILENCE_MAX_DAYS: positiveInt(7),
+  RETENTION_DAYS: positiveInt(30),
+  AUDIT_RETENTION_DAYS: positiveInt(365),
   // Enables POST /alertmanager; declared here so that ALERTMANAGER_TOKEN_FILE works.
   ALERTMANAGER_TOKEN: optionalText,
   BACKUP_DIR: optionalText,

@@ -41,7 +41,9 @@ export interface ConsoleChat {
 export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
   const colour = io.output.isTTY === true;
   let buttons: Pressable[] = [];
-  let nextUpdateId = 1;
+  // Update ids are deduplicated in opsbot.seen_updates, which outlives this run: start each
+  // run past the last one (a thousand ids per millisecond since the epoch, within 2^53).
+  let nextUpdateId = clock.now().getTime() * 1000;
   const print = (text: string) => io.output.write(`${text}\n`);
 
   const showMessage = (params: Record<string, unknown>, result: unknown, edited: boolean) => {

@@ -50,18 +50,26 @@ export function createPgDedup(pool: Pool, ttlSeconds = DEDUP_TTL_SECONDS): Updat
   };
 }
 
-/** Redis first when configured; PostgreSQL when Redis is absent or failing. */
-export function createFallbackDedup(primary: UpdateDedup, fallback: UpdateDedup): UpdateDedup {
+/**
+ * Redis and PostgreSQL together: Redis settles concurrent deliveries cheaply, and every
+ * claim is also written to PostgreSQL, so a claim made while one store was down is still
+ * seen through the other when it comes back. One update, one effect, whichever store is up.
+ */
+export function createLayeredDedup(fast: UpdateDedup, durable: UpdateDedup): UpdateDedup {
   return {
     async claim(updateId) {
+      let fastAnswer: boolean | undefined;
       try {
-        return await primary.claim(updateId);
+        fastAnswer = await fast.claim(updateId);
       } catch {
-        return fallback.claim(updateId);
+        return durable.claim(updateId);
       }
+      if (!fastAnswer) return false;
+      // Seen in PostgreSQL while Redis was down: a duplicate all the same.
+      return durable.claim(updateId).catch(() => true);
     },
     async release(updateId) {
-      await Promise.allSettled([primary.release(updateId), fallback.release(updateId)]);
+      await Promise.allSettled([fast.release(updateId), durable.release(updateId)]);
     },
   };
 }

@@ -3,13 +3,18 @@ import type { ComponentCheck } from "../checks/status.js";
 import type { Metrics } from "./metrics.js";
 
 export interface HealthzDeps {
+  /** Not "ready": 503 with that status, whatever the components say. */
+  phase: () => "starting" | "ready" | "stopping";
   /** Component name → check; each must resolve (a failed check reports "down"). */
   checks: Record<string, () => Promise<ComponentCheck>>;
   /** Extra facts about the bot itself: version, uptime, last tick, outbox backlog. */
   facts: () => Promise<Record<string, unknown>>;
 }
 
-/** The bot's own liveness and its dependencies. 200 when all are ok, 503 when degraded. */
+/**
+ * The bot's own liveness and its dependencies. 200 when all are ok; 503 when degraded,
+ * while starting (not taking updates yet) and while stopping (a proxy sends traffic elsewhere).
+ */
 export function createHealthzRoute(deps: HealthzDeps) {
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const names = Object.keys(deps.checks);
@@ -18,10 +23,12 @@ export function createHealthzRoute(deps: HealthzDeps) {
       ...names.map((name) => deps.checks[name]!()),
     ]);
     const components = Object.fromEntries(names.map((name, i) => [name, results[i]]));
+    const phase = deps.phase();
     const healthy = results.every((r) => r.status === "ok" || r.status === "not_configured");
-    const body = { status: healthy ? "ok" : "degraded", ...facts, components };
+    const status = phase !== "ready" ? phase : healthy ? "ok" : "degraded";
+    const body = { status, ...facts, components };
     res
-      .writeHead(healthy ? 200 : 503, { "content-type": "application/json" })
+      .writeHead(status === "ok" ? 200 : 503, { "content-type": "application/json" })
       .end(JSON.stringify(body));
   };
 }

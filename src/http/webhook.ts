@@ -23,8 +23,11 @@ export interface WebhookDeps {
   metrics: Metrics;
   /** Runs one update through the bot. Feature errors are caught inside; a throw here is infrastructure. */
   handleUpdate(update: Update): Promise<void>;
-  /** While shutting down, updates are refused so Telegram redelivers them elsewhere. */
-  isAccepting(): boolean;
+  /**
+   * Why updates are refused now (503, so Telegram redelivers them): "starting" before the
+   * schema is migrated, "shutting down" after SIGTERM; undefined while taking updates.
+   */
+  refusal(): string | undefined;
 }
 
 // Hashing first makes the comparison constant-time whatever the lengths.
@@ -42,7 +45,8 @@ export function createWebhookHandler(deps: WebhookDeps) {
       deps.metrics.errors.inc({ kind: "webhook_unauthorized" });
       return send(res, 401, "unauthorized");
     }
-    if (!deps.isAccepting()) return send(res, 503, "shutting down");
+    const refusal = deps.refusal();
+    if (refusal !== undefined) return send(res, 503, refusal);
 
     let body: Buffer;
     try {

@@ -18,6 +18,8 @@ import {
   type SentMessage,
 } from "../kit/alerts.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
+
+const DAY = 24 * HOUR;
 import {
   createUpdates,
   OPERATOR,
@@ -183,6 +185,17 @@ describe("the Silence buttons on an alert message", () => {
         created_by: `Omar <ops> & co (${SECOND_OPERATOR.id})`,
       },
     ]);
+  });
+
+  it("keeps a longer silence when Silence 1h is pressed after Silence 24h, and says until when", async () => {
+    const { t, clock } = await build();
+    const fired = await fire(t, clock.now(), 1);
+    const until = new Date(clock.now().getTime() + 24 * HOUR);
+    await press(t, fired.data[1]!, { chat: TEAM_GROUP, messageId: fired.messageId });
+    await press(t, fired.data[0]!, { chat: TEAM_GROUP, messageId: fired.messageId });
+    const edits = t.fake.callsTo("editMessageText");
+    expect(String(edits[0]!.params.text)).toContain(`until ${formatUtc(until)}`);
+    expect((await silences(t))[0]!.until).toEqual(until);
   });
 
   it("answers the press on a storm digest of 5,000 alerts at once and silences them all", async () => {
@@ -390,16 +403,75 @@ describe("/silence and /unsilence", () => {
     "/silence",
     "/silence stuck_worker:1",
     "/silence stuck_worker:1 5x",
-    "/silence stuck_worker:1 31d",
-    "/silence stuck_worker:1 0m",
     '/silence "stuck_worker:1 with spaces" 1h',
     "/silence stuck_worker:1 1h extra",
-    "/silence STUCK_WORKER:1 1h",
   ])("answers %s with the usage line and stores nothing", async (command) => {
     const { t } = await build();
     const reply = await say(t, command);
     expect(reply.text).toBe(SILENCE_USAGE);
     expect(await silences(t)).toEqual([]);
+  });
+
+  it.each([
+    ["/silence stuck_worker:1 8d", "⛔ A silence may be at most 7d (SILENCE_MAX_DAYS)."],
+    ["/silence api_down 30d", "⛔ A silence may be at most 7d (SILENCE_MAX_DAYS)."],
+    ["/silence stuck_worker:1 0m", "⛔ A silence must be at least 1m."],
+    [
+      "/silence * 1h",
+      "⛔ <code>*</code>: a pattern needs a full kind and a colon before *, e.g. job_failed:*.",
+    ],
+    [
+      "/silence a* 1d",
+      "⛔ <code>a*</code>: a pattern needs a full kind and a colon before *, e.g. job_failed:*.",
+    ],
+    [
+      "/silence s* 7d",
+      "⛔ <code>s*</code>: a pattern needs a full kind and a colon before *, e.g. job_failed:*.",
+    ],
+    [
+      "/silence job_* 1h",
+      "⛔ <code>job_*</code>: a pattern needs a full kind and a colon before *, e.g. job_failed:*.",
+    ],
+    [
+      "/silence job_failed* 1h",
+      "⛔ <code>job_failed*</code>: a pattern needs a full kind and a colon before *, e.g. job_failed:*.",
+    ],
+    ["/silence STUCK_WORKER:1 1h", "⛔ <code>STUCK_WORKER:1</code>: not an alert key."],
+  ])("refuses %s clearly and stores nothing", async (command, answer) => {
+    const { t } = await build();
+    expect((await say(t, command)).text).toBe(answer);
+    expect(await silences(t)).toEqual([]);
+  });
+
+  it.each(["api_down", "job_failed:*", "job_failed:sync_*", "stuck_worker:42"])(
+    "accepts %s for up to SILENCE_MAX_DAYS",
+    async (key) => {
+      const { t } = await build();
+      expect((await say(t, `/silence ${key} 7d`)).text).toContain("silenced until");
+      expect((await silences(t)).map((s) => s.matcher)).toEqual([key]);
+    },
+  );
+
+  it("never shortens a longer silence on the same key; a longer one extends it", async () => {
+    const { t, clock } = await build();
+    const at = (ms: number) => new Date(clock.now().getTime() + ms);
+    await say(t, "/silence api_down 2d");
+    const kept = await say(t, "/silence api_down 1h");
+    expect(kept.text).toBe(
+      `🔕 <code>api_down</code> stays silenced until ${formatUtc(at(2 * DAY))}: a new silence never shortens a longer one.`,
+    );
+    expect((await silences(t))[0]!.until).toEqual(at(2 * DAY));
+    await say(t, "/silence api_down 3d");
+    expect((await silences(t))[0]!.until).toEqual(at(3 * DAY));
+  });
+
+  it("follows SILENCE_MAX_DAYS when it is set", async () => {
+    const clock = createFakeClock();
+    t = await buildAlertApp(api.url, { clock, env: { SILENCE_MAX_DAYS: "2" } });
+    expect((await say(t, "/silence api_down 3d")).text).toBe(
+      "⛔ A silence may be at most 2d (SILENCE_MAX_DAYS).",
+    );
+    expect((await say(t, "/silence api_down 2d")).text).toContain("silenced until");
   });
 
   it.each(["/unsilence", "/unsilence a b", "/unsilence Stuck"])(
@@ -433,7 +505,7 @@ describe("/alerts", () => {
     });
     const until = new Date(clock.now().getTime() + HOUR);
     clock.advance(5 * MINUTE);
-    await say(t, "/silence connector_failed* 2h");
+    await say(t, "/silence connector_failed:* 2h");
 
     const reply = await say(t, "/alerts", VIEWER);
 
@@ -445,7 +517,7 @@ describe("/alerts", () => {
       );
       expect(reply.text).toContain(`🔕 <code>${fp}</code> until ${formatUtc(until)} by @olga_ops`);
     }
-    expect(reply.text).toContain("<code>connector_failed*</code>");
+    expect(reply.text).toContain("<code>connector_failed:*</code>");
 
     await finishWorkers(t.pool, fired.ids);
     await tick(t);
@@ -457,7 +529,7 @@ describe("/alerts", () => {
 describe("silence expiry", () => {
   it("announces an alert that was never announced once its silence ends", async () => {
     const { t, clock } = await build();
-    await say(t, "/silence stuck_worker* 30m");
+    await say(t, "/silence stuck_worker:* 30m");
     const [id] = await insertStuckWorkers(t.pool, clock.now());
 
     t.fake.reset();

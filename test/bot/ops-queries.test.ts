@@ -5,22 +5,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Update } from "grammy/types";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
 import { STUCK_USAGE } from "../../src/bot/features/ops-queries.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import type { Clock } from "../../src/clock.js";
-import { parseConfig, secretsOf } from "../../src/config/parse-config.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
-import { createPool, type Pool } from "../../src/db/pool.js";
-import { SECRET_HEADER } from "../../src/http/webhook.js";
-import { createLogger } from "../../src/log/create-logger.js";
-import { buildTestApp, TEST_SECRET, TEST_TOKEN, type TestApp } from "../kit/build-test-app.js";
-import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
-import { captureLogs } from "../kit/log-capture.js";
+import type { Pool } from "../../src/db/pool.js";
+import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
+import type { FakeBotApi } from "../kit/fake-bot-api.js";
 import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates, OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
+import { eventually } from "../kit/eventually.js";
 import { closedPort, listen } from "../kit/ports.js";
+import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { startTcpProxy, type TcpProxy } from "../kit/tcp-proxy.js";
 
 const updates = createUpdates(70_000);
 const NOW = new Date("2025-03-10T09:00:00Z");
@@ -557,50 +555,35 @@ describe.skipIf(!redisUrl)("with Redis up", () => {
 });
 
 describe("with PostgreSQL unreachable", () => {
-  // Built by hand from the same pieces as buildTestApp, which waits for the schema: that
-  // never happens against a dead database, and the bot must answer all the same.
+  // PostgreSQL is up at start (nothing is taken before the schema is migrated), then goes
+  // away behind a proxy: the bot must keep answering.
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let poster: TestApp;
   let fake: FakeBotApi;
-  let pool: Pool;
-  let app: ReturnType<typeof createApp>;
-  let poster: Poster;
 
   beforeAll(async () => {
-    fake = await startFakeBotApi();
-    const config = parseConfig({
-      TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: TEST_SECRET,
-      WEBHOOK_URL: "https://opsbot.test/telegram/webhook",
-      DATABASE_URL: `postgres://opsbot@127.0.0.1:${await closedPort()}/labpics`,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      VIEWER_IDS: String(VIEWER.id),
-      API_HEALTH_URL: apiUrl,
-      LOG_LEVEL: "debug",
+    database = await createTestDatabase();
+    const { hostname, port } = new URL(database.connectionString);
+    proxy = await startTcpProxy({ host: hostname, port: Number(port) });
+    poster = await buildTestApp({
+      database,
+      env: { DATABASE_URL: proxy.urlFor(database.connectionString), API_HEALTH_URL: apiUrl },
+      clock,
     });
-    const logs = captureLogs();
-    const logger = createLogger({
-      level: config.LOG_LEVEL,
-      secrets: secretsOf(config),
-      destination: logs.destination,
-    });
-    pool = createPool({ connectionString: config.DATABASE_URL!, max: 2 });
-    app = createApp({ config, logger, pool, clock, version: "test" });
-    const { port } = await app.start();
-    poster = {
-      fake,
-      post: (update) =>
-        fetch(`http://127.0.0.1:${port}${config.WEBHOOK_PATH}`, {
-          method: "POST",
-          headers: { "content-type": "application/json", [SECRET_HEADER]: TEST_SECRET },
-          body: JSON.stringify(update),
-        }),
-    };
+    fake = poster.fake;
+    await proxy.cut("refuse");
+    const refused = async () =>
+      (await poster.pool.query("SELECT 1").then(
+        () => "",
+        (error: { code?: string }) => error.code,
+      )) === "ECONNREFUSED";
+    await eventually(refused, 5_000, "pool connections refused");
   });
   afterAll(async () => {
-    await app.stop();
-    await pool.end();
-    await fake.close();
+    await poster.close();
+    await proxy.close();
+    await database.drop();
   });
 
   it("/health shows PostgreSQL down and the API still ok", async () => {

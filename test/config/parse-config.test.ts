@@ -72,7 +72,7 @@ describe("parseConfig", () => {
       TELEGRAM_BOT_TOKEN: TOKEN,
       DATABASE_URL: DB,
       WEBHOOK_URL: "https://ops.example.com/telegram/webhook",
-      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123",
+      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123_ghij",
     });
     expect(webhook.mode).toBe("webhook");
   });
@@ -102,6 +102,10 @@ describe("parseConfig", () => {
     [{ HEARTBEAT_URL: "ftp://x" }, "HEARTBEAT_URL must be an http(s) URL"],
     [{ ALERT_CHAT_ID: "@team" }, "ALERT_CHAT_ID must be a numeric Telegram chat id"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
+    [{ METRICS_PORT: "metrics" }, "METRICS_PORT must be a number"],
+    [{ METRICS_HOST: "127.0.0.1" }, "METRICS_PORT is required when METRICS_HOST is set"],
+    [{ SILENCE_MAX_DAYS: "0" }, "SILENCE_MAX_DAYS"],
+    [{ RETENTION_DAYS: "400" }, "AUDIT_RETENTION_DAYS must be at least RETENTION_DAYS"],
     [{ DEPLOY_DEFAULT_REF: "--upload-pack=x" }, "DEPLOY_DEFAULT_REF is not a valid deploy ref"],
   ])("rejects %j naming the variable", (env, expected) => {
     const message = errorOf(env);
@@ -116,8 +120,12 @@ describe("parseConfig", () => {
       WEBHOOK_URL: "https://ops.example.com/hook",
     };
     expect(errorOf(base)).toContain("TELEGRAM_WEBHOOK_SECRET is required in webhook mode");
-    expect(errorOf({ ...base, TELEGRAM_WEBHOOK_SECRET: "has spaces!" })).toContain(
-      "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters",
+    expect(errorOf({ ...base, TELEGRAM_WEBHOOK_SECRET: "has spaces and more!" })).toContain(
+      "TELEGRAM_WEBHOOK_SECRET must be 16-256 characters",
+    );
+    // Short secrets are guessable, and too short to be redacted by value from logs.
+    expect(errorOf({ ...base, TELEGRAM_WEBHOOK_SECRET: "abc" })).toContain(
+      "TELEGRAM_WEBHOOK_SECRET must be 16-256 characters",
     );
     expect(
       errorOf({ ...base, WEBHOOK_URL: "http://plain.example/hook", TELEGRAM_WEBHOOK_SECRET: "x" }),
@@ -145,10 +153,27 @@ describe("parseConfig", () => {
       DATABASE_URL: DB,
       REDIS_URL: "redis://:redispass@cache:6379/0",
       WEBHOOK_URL: "https://ops.example.com/hook",
-      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123",
+      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123_ghij",
     });
     const secrets = secretsOf(config);
-    for (const s of [TOKEN, "abc_DEF-123", "s3cretpw", "redispass"]) expect(secrets).toContain(s);
+    for (const s of [TOKEN, "abc_DEF-123_ghij", "s3cretpw", "redispass"])
+      expect(secrets).toContain(s);
+  });
+
+  it("lists a database password given as ?password= in the URL as a secret", () => {
+    const config = parseConfig({
+      DATABASE_URL: "postgres://ops@db:5432/labpics?password=qu3ry-pw",
+    });
+    expect(secretsOf(config)).toContain("qu3ry-pw");
+  });
+
+  it("defaults the silence cap and the retention periods", () => {
+    expect(parseConfig({})).toMatchObject({
+      SILENCE_MAX_DAYS: 7,
+      RETENTION_DAYS: 30,
+      AUDIT_RETENTION_DAYS: 365,
+    });
+    expect(parseConfig({ METRICS_PORT: "9464" }).METRICS_PORT).toBe(9464);
   });
 });
 

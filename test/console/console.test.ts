@@ -47,6 +47,21 @@ describe("console transport (a spawned process fed by a pipe)", () => {
     expect(bot.stdout()).toContain("❌ schema mismatch: scheduled_jobs");
   }, 60_000);
 
+  it("answers the first commands of a second run on the same DATABASE_URL (no stale dedup)", async () => {
+    database = await createTestDatabase();
+    const env = {
+      DATABASE_URL: database.connectionString,
+      API_HEALTH_URL: "http://127.0.0.1:9/health",
+    };
+    for (const run of [1, 2]) {
+      bot = spawnBot(env);
+      bot.child.stdin!.end("/whoami\n");
+      const { code } = await bot.exited;
+      expect(code, `run ${run}`).toBe(0);
+      expect(bot.stdout(), `run ${run}`).toMatch(/user id: 1\nchat id: 1/);
+    }
+  }, 90_000);
+
   it("stops with one line naming the variable on a bad configuration", async () => {
     bot = spawnBot({ WATCH_CRON: "sometimes" });
     const { code } = await bot.exited;

@@ -6,7 +6,7 @@ import { migrate } from "../../src/db/migrate.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { createRedis } from "../../src/db/redis.js";
 import {
-  createFallbackDedup,
+  createLayeredDedup,
   createPgDedup,
   createRedisDedup,
   type UpdateDedup,
@@ -193,7 +193,7 @@ describe.skipIf(!redisUrl)("createRedisDedup", () => {
   });
 });
 
-describe("createFallbackDedup", () => {
+describe("createLayeredDedup (Redis and PostgreSQL)", () => {
   let database: TestDatabase;
   let pool: Pool;
   let pg: UpdateDedup;
@@ -215,7 +215,7 @@ describe("createFallbackDedup", () => {
     (await pool.query("SELECT 1 FROM opsbot.seen_updates WHERE update_id = $1", [id])).rowCount;
 
   it("uses the fallback when the primary throws", async () => {
-    const store = createFallbackDedup(downStore, pg);
+    const store = createLayeredDedup(downStore, pg);
     const id = freshId();
     expect(await store.claim(id)).toBe(true);
     expect(await store.claim(id)).toBe(false);
@@ -223,7 +223,7 @@ describe("createFallbackDedup", () => {
   });
 
   it("releases in the fallback even when the primary throws", async () => {
-    const store = createFallbackDedup(downStore, pg);
+    const store = createLayeredDedup(downStore, pg);
     const id = freshId();
     await store.claim(id);
     await expect(store.release(id)).resolves.toBeUndefined();
@@ -231,10 +231,13 @@ describe("createFallbackDedup", () => {
     expect(await store.claim(id)).toBe(true);
   });
 
-  it("does not touch the fallback while the primary answers", async () => {
+  /** An in-memory store standing in for Redis, which the test can take down and bring back. */
+  function memoryStore() {
     const seen = new Set<number>();
-    const memory: UpdateDedup = {
+    const state = { down: false };
+    const store: UpdateDedup = {
       claim(id) {
+        if (state.down) return Promise.reject(new Error("primary down"));
         const first = !seen.has(id);
         seen.add(id);
         return Promise.resolve(first);
@@ -244,15 +247,38 @@ describe("createFallbackDedup", () => {
         return Promise.resolve();
       },
     };
-    const store = createFallbackDedup(memory, pg);
+    return { store, state };
+  }
+
+  it("records each claim in PostgreSQL too, and stops at the primary's duplicate", async () => {
+    const { store: memory } = memoryStore();
+    const store = createLayeredDedup(memory, pg);
+    const id = freshId();
+    expect(await store.claim(id)).toBe(true);
+    expect(await rowsFor(id)).toBe(1);
+    expect(await store.claim(id)).toBe(false);
+  });
+
+  it("refuses a redelivery after the primary came back, when claimed while it was down", async () => {
+    const { store: memory, state } = memoryStore();
+    const store = createLayeredDedup(memory, pg);
+    const id = freshId();
+    state.down = true;
+    expect(await store.claim(id)).toBe(true);
+    state.down = false;
+    expect(await store.claim(id)).toBe(false);
+  });
+
+  it("still claims through the primary when PostgreSQL is down", async () => {
+    const { store: memory } = memoryStore();
+    const store = createLayeredDedup(memory, downStore);
     const id = freshId();
     expect(await store.claim(id)).toBe(true);
     expect(await store.claim(id)).toBe(false);
-    expect(await rowsFor(id)).toBe(0);
   });
 
   it("rejects when neither store answers, so the caller knows dedup is unavailable", async () => {
-    const store = createFallbackDedup(downStore, downStore);
+    const store = createLayeredDedup(downStore, downStore);
     await expect(store.claim(freshId())).rejects.toThrow("primary down");
   });
 
@@ -260,7 +286,7 @@ describe("createFallbackDedup", () => {
     const logger = createLogger({ level: "silent", secrets: [] });
     const deadRedis = createRedis("redis://127.0.0.1:1/0", logger);
     try {
-      const store = createFallbackDedup(createRedisDedup(deadRedis), pg);
+      const store = createLayeredDedup(createRedisDedup(deadRedis), pg);
       const id = freshId();
       expect(await store.claim(id)).toBe(true);
       expect(await store.claim(id)).toBe(false);

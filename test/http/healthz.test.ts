@@ -161,18 +161,18 @@ describe("with PostgreSQL down (DATABASE_URL at a closed port)", () => {
   });
   afterAll(() => t.close());
 
-  it("still starts: serves HTTP and registers the webhook", async () => {
-    expect(t.fake.callsTo("setWebhook")).toHaveLength(1);
+  it("still starts: serves HTTP, but registers no webhook before the schema is migrated", async () => {
     expect((await fetch(`${t.baseUrl}/metrics`)).status).toBe(200);
+    expect(t.fake.callsTo("setWebhook")).toHaveLength(0);
   });
 
-  it("answers /healthz 503 with postgres down, the schema not ready, and no password", async () => {
+  it("answers /healthz 503 starting with postgres down, the schema not ready, and no password", async () => {
     const res = await fetch(`${t.baseUrl}/healthz`);
     const raw = await res.text();
     expect(res.status).toBe(503);
     const body = JSON.parse(raw) as Healthz;
     expect(body).toMatchObject({
-      status: "degraded",
+      status: "starting",
       version: "test",
       schemaReady: false,
       components: { postgres: { status: "down" }, redis: { status: "not_configured" } },
@@ -182,13 +182,11 @@ describe("with PostgreSQL down (DATABASE_URL at a closed port)", () => {
     expect(raw).not.toContain(DB_PASSWORD);
   });
 
-  it("keeps answering /whoami through the webhook (200 and a reply)", async () => {
+  it("answers updates 503 so Telegram redelivers them, and sends nothing", async () => {
     t.fake.reset();
     const res = await t.post(updates.message("/whoami", { from: STRANGER }));
-    expect(res.status).toBe(200);
-    const [reply] = t.fake.callsTo("sendMessage");
-    expect(reply?.params).toMatchObject({ chat_id: STRANGER.id });
-    expect(String(reply?.params.text)).toContain(`user id: <code>${STRANGER.id}</code>`);
+    expect(res.status).toBe(503);
+    expect(t.fake.calls).toEqual([]);
   });
 
   it("never logs the database password while retrying", () => {

@@ -27,6 +27,10 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Where the bot "runs" (container or not, host name), as main.ts would find it. */
   self?: AppDeps["self"];
+  /** The app's waits between start-up retries (default: real time). */
+  sleep?: (ms: number) => Promise<void>;
+  /** false: return as soon as HTTP listens, before the schema and the webhook are ready. */
+  waitReady?: boolean;
 }
 
 export interface TestApp {
@@ -37,6 +41,8 @@ export interface TestApp {
   database: TestDatabase;
   logs: ReturnType<typeof captureLogs>;
   baseUrl: string;
+  /** The METRICS_PORT listener's base URL, when METRICS_PORT is set. */
+  metricsUrl?: string;
   /** POSTs an update to the webhook with the right secret (or the given headers). */
   post(update: Update | string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -73,9 +79,10 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock: options.clock ?? systemClock,
     version: "test",
     ...(options.self ? { self: options.self } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
-  const { port } = await app.start();
-  await app.schemaReady();
+  const { port, metricsPort } = await app.start();
+  if (options.waitReady !== false) await app.ready();
   const baseUrl = `http://127.0.0.1:${port}`;
 
   return {
@@ -86,6 +93,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     database,
     logs,
     baseUrl,
+    ...(metricsPort !== undefined ? { metricsUrl: `http://127.0.0.1:${metricsPort}` } : {}),
     post: (update, headers = { [SECRET_HEADER]: TEST_SECRET }) =>
       fetch(`${baseUrl}${config.WEBHOOK_PATH}`, {
         method: "POST",

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { silenceNotification, firingNow } from "../../alerts/silence-actions.js";
 import { endSilence, loadBlindChecks, saveSilences } from "../../alerts/alert-store.js";
-import { silenceDuration, silenceMatcher } from "../../alerts/silences.js";
+import { checkNewSilenceKey, silenceDuration, silenceMatcher } from "../../alerts/silences.js";
 import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
 import { SILENCE_CHOICES, SILENCE_PREFIX } from "../alert-channel.js";
@@ -17,13 +17,12 @@ import {
 } from "../render/alerts.js";
 
 export const SILENCE_USAGE =
-  "Usage: /silence KEY DURATION — e.g. /silence stuck_worker:42 4h (30m, 4h, 2d; KEY may end in *)";
+  "Usage: /silence KEY DURATION — e.g. /silence stuck_worker:42 4h (30m, 4h, 2d; KEY is a kind, a key, or KIND:prefix*)";
 export const UNSILENCE_USAGE = "Usage: /unsilence KEY — the key exactly as /alerts shows it";
 
-/** Who did it, as the team will recognise them. */
-
-export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
+export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: number }) {
   const { pool, clock } = deps;
+  const duration = silenceDuration(deps.maxSilenceDays);
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
   // A database failure is answered in one line by the error boundary (create-bot.ts).
@@ -34,14 +33,26 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
   });
 
   feature.command("silence", requireRole("operator"), async (ctx) => {
-    const [key = "", duration = "", ...rest] = ctx.match.trim().split(/\s+/);
-    const matcher = silenceMatcher.safeParse(key);
-    const ms = silenceDuration.safeParse(duration);
-    if (!matcher.success || !ms.success || rest.length > 0) return ctx.reply(SILENCE_USAGE);
+    const [key = "", wanted = "", ...rest] = ctx.match.trim().split(/\s+/);
+    if (key === "" || wanted === "" || rest.length > 0) return ctx.reply(SILENCE_USAGE);
+    const checked = checkNewSilenceKey(key);
+    if (!checked.ok) return ctx.reply(`⛔ ${code(key)}: ${checked.reason}.`, html);
+    const ms = duration.safeParse(wanted);
+    if (!ms.success) {
+      // A well-formed duration out of bounds gets the bound; anything else the usage line.
+      const outOfBounds = /^\d{1,5}[mhd]$/.test(wanted);
+      return ctx.reply(
+        outOfBounds ? `⛔ A silence ${ms.error.issues[0]?.message}.` : SILENCE_USAGE,
+      );
+    }
     const now = clock.now();
     const until = new Date(now.getTime() + ms.data);
-    await saveSilences(pool, [matcher.data], until, actorOf(ctx).name, now);
-    await ctx.reply(`🔕 ${code(matcher.data)} silenced until ${formatUtc(until)}.`, html);
+    const inForce = await saveSilences(pool, [key], until, actorOf(ctx).name, now);
+    const answer =
+      inForce > until
+        ? `🔕 ${code(key)} stays silenced until ${formatUtc(inForce)}: a new silence never shortens a longer one.`
+        : `🔕 ${code(key)} silenced until ${formatUtc(until)}.`;
+    await ctx.reply(answer, html);
   });
 
   feature.command("unsilence", requireRole("operator"), async (ctx) => {
@@ -63,7 +74,7 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
     const now = clock.now();
     const until = new Date(now.getTime() + SILENCE_CHOICES[choice]);
     const who = actorOf(ctx).name;
-    const row =
+    const silenced =
       message && ctx.chat
         ? await silenceNotification(
             pool,
@@ -73,14 +84,14 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock }) {
             now,
           )
         : undefined;
-    if (!row)
+    if (!silenced)
       return ctx.answerCallbackQuery({
         text: "That alert message is not known here.",
         show_alert: true,
       });
     await ctx.answerCallbackQuery({ text: `Silenced for ${choice}.` });
-    const text = renderNotification(row.kind, row.alerts, now);
-    await ctx.editMessageText(`${text}\n\n${renderSilencedNote(who, until)}`, html);
+    const text = renderNotification(silenced.row.kind, silenced.row.alerts, now);
+    await ctx.editMessageText(`${text}\n\n${renderSilencedNote(who, silenced.until)}`, html);
   });
   return feature;
 }

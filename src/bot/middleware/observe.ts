@@ -3,11 +3,12 @@ import type { Metrics } from "../../http/metrics.js";
 import type { Logger } from "../../log/create-logger.js";
 import { isKnownCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
+import { updateTypeOf } from "../update-type.js";
 
 /** First in the chain: a child logger per update, the update counters, answer tracking. */
 export function observe(logger: Logger, metrics: Metrics): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
-    const type = Object.keys(ctx.update).find((k) => k !== "update_id") ?? "unknown";
+    const type = updateTypeOf(ctx.update);
     ctx.log = logger.child({
       update_id: ctx.update.update_id,
       chat_id: ctx.chat?.id,

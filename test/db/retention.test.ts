@@ -1,0 +1,139 @@
+// Retention: what is pruned, what is never pruned, and that the watcher tick does it.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../../src/db/migrate.js";
+import { createPool, type Pool } from "../../src/db/pool.js";
+import { pruneOldRows } from "../../src/db/retention.js";
+import { buildAlertApp, startApiHealth, tick } from "../kit/alerts.js";
+import { createFakeClock } from "../kit/fake-clock.js";
+import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+
+const DAY = 86_400_000;
+const NOW = new Date("2030-06-01T00:00:00Z");
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
+const POLICY = { days: 30, auditDays: 365 };
+
+async function addAction(pool: Pool, state: string, createdAt: Date): Promise<string> {
+  const id = randomUUID();
+  await pool.query(
+    `INSERT INTO opsbot.actions (id, kind, ref, state, requested_by, requested_by_name, chat_id,
+       created_at, expires_at)
+     VALUES ($1, 'deploy', 'v1', $2, 1, 'olga', -100, $3, $3)`,
+    [id, state, createdAt],
+  );
+  await pool.query("INSERT INTO opsbot.audit (action_id, at, event) VALUES ($1, $2, 'requested')", [
+    id,
+    createdAt,
+  ]);
+  return id;
+}
+
+async function addOutbox(
+  pool: Pool,
+  createdAt: Date,
+  sentAt: Date | null,
+  cancelledAt: Date | null,
+) {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO opsbot.outbox (kind, alerts, chat_id, created_at, next_attempt_at, sent_at, cancelled_at)
+     VALUES ('firing', '[]', -100, $1, $1, $2, $3) RETURNING id`,
+    [createdAt, sentAt, cancelledAt],
+  );
+  return Number(rows[0]!.id);
+}
+
+const ids = async (pool: Pool, sql: string) =>
+  (await pool.query<{ id: string }>(sql)).rows.map((r) => String(r.id)).sort();
+
+describe("pruneOldRows", () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = createPool({ connectionString: database.connectionString, max: 2 });
+    await migrate(pool);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    await pool.query(
+      "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences",
+    );
+  });
+
+  it("keeps finished actions and their audit for the audit period, then deletes both", async () => {
+    const recent = await addAction(pool, "succeeded", daysAgo(100));
+    await addAction(pool, "failed", daysAgo(400));
+    const deleted = await pruneOldRows(pool, POLICY, NOW);
+    expect(deleted).toMatchObject({ actions: 1, audit: 1 });
+    expect(await ids(pool, "SELECT id FROM opsbot.actions")).toEqual([recent]);
+    expect(await ids(pool, "SELECT action_id AS id FROM opsbot.audit")).toEqual([recent]);
+  });
+
+  it("never deletes a pending or running action, however old", async () => {
+    const pending = await addAction(pool, "pending", daysAgo(900));
+    const running = await addAction(pool, "running", daysAgo(900));
+    await pruneOldRows(pool, POLICY, NOW);
+    expect(await ids(pool, "SELECT id FROM opsbot.actions")).toEqual([pending, running].sort());
+    expect(await ids(pool, "SELECT action_id AS id FROM opsbot.audit")).toHaveLength(2);
+  });
+
+  it("deletes alert messages sent or cancelled before the period, never an unsent one", async () => {
+    const unsent = await addOutbox(pool, daysAgo(90), null, null);
+    const recentlySent = await addOutbox(pool, daysAgo(10), daysAgo(10), null);
+    await addOutbox(pool, daysAgo(40), daysAgo(40), null);
+    await addOutbox(pool, daysAgo(40), null, daysAgo(40));
+    await pruneOldRows(pool, POLICY, NOW);
+    expect(await ids(pool, "SELECT id FROM opsbot.outbox")).toEqual(
+      [String(unsent), String(recentlySent)].sort(),
+    );
+  });
+
+  it("deletes stale dialogue state, long-ended silences and expired dedup claims", async () => {
+    await pool.query(
+      `INSERT INTO opsbot.conversations (key, value, updated_at) VALUES
+         ('old', '{}', $1), ('new', '{}', $2)`,
+      [daysAgo(31), daysAgo(1)],
+    );
+    await pool.query(
+      `INSERT INTO opsbot.silences (matcher, until, created_by) VALUES
+         ('api_down', $1, 'olga'), ('pg_down', $2, 'olga')`,
+      [daysAgo(31), daysAgo(1)],
+    );
+    await pool.query(
+      "INSERT INTO opsbot.seen_updates (update_id, expires_at) VALUES (1, $1), (2, $2)",
+      [daysAgo(1), new Date(NOW.getTime() + DAY)],
+    );
+    await pruneOldRows(pool, POLICY, NOW);
+    const keys = await pool.query<{ key: string }>("SELECT key FROM opsbot.conversations");
+    expect(keys.rows).toEqual([{ key: "new" }]);
+    const matchers = await pool.query<{ matcher: string }>("SELECT matcher FROM opsbot.silences");
+    expect(matchers.rows).toEqual([{ matcher: "pg_down" }]);
+    expect(await ids(pool, "SELECT update_id AS id FROM opsbot.seen_updates")).toEqual(["2"]);
+  });
+});
+
+describe("retention on the watcher tick", () => {
+  it("prunes with RETENTION_DAYS and AUDIT_RETENTION_DAYS from the configuration", async () => {
+    const api = await startApiHealth();
+    const clock = createFakeClock(NOW);
+    const t = await buildAlertApp(api.url, {
+      clock,
+      env: { RETENTION_DAYS: "5", AUDIT_RETENTION_DAYS: "10" },
+    });
+    try {
+      const kept = await addOutbox(t.pool, daysAgo(4), daysAgo(4), null);
+      await addOutbox(t.pool, daysAgo(6), daysAgo(6), null);
+      const action = await addAction(t.pool, "succeeded", daysAgo(9));
+      await addAction(t.pool, "succeeded", daysAgo(11));
+      await tick(t);
+      expect(await ids(t.pool, "SELECT id FROM opsbot.outbox")).toEqual([String(kept)]);
+      expect(await ids(t.pool, "SELECT id FROM opsbot.actions")).toEqual([action]);
+    } finally {
+      await t.close();
+      await api.close();
+    }
+  });
+});
