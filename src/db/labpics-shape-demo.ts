@@ -109,7 +109,7 @@ export async function loadLabpicsDemoData(db: Queryable, now: Date): Promise<voi
           jobType,
           failed ? "failed" : "ok",
           ago(started),
-          ago(started - 0.5),
+          ago(started - runMinutes(p, j, k)),
           failed ? lastError : null,
         ]);
       }
@@ -150,6 +150,11 @@ export async function loadLabpicsDemoData(db: Queryable, now: Date): Promise<voi
   );
   await loadDemoConnectors(db, scopeId, ago);
   await loadDemoProcessEvents(db, scopeId, ago);
+}
+
+/** 10 s to about a minute, varying by run, so /runs has a shape to chart. */
+function runMinutes(project: number, job: number, run: number): number {
+  return (10 + ((run * 37 + job * 11 + project * 5) % 17) * 3) / 60;
 }
 
 async function loadDemoConnectors(

@@ -194,7 +194,7 @@ describe("secrets given as files (*_FILE)", () => {
       TELEGRAM_BOT_TOKEN_FILE: await secretFile("token", `${TOKEN}\n`),
       DATABASE_URL_FILE: await secretFile("db", `${DB}\r\n`),
       REDIS_URL_FILE: await secretFile("redis", "redis://:redispass@cache:6379/0"),
-      TELEGRAM_WEBHOOK_SECRET_FILE: await secretFile("secret", "abc_DEF-123\n"),
+      TELEGRAM_WEBHOOK_SECRET_FILE: await secretFile("secret", "abc_DEF-123_ghi-456\n"),
       ALERTMANAGER_TOKEN_FILE: await secretFile("am", "am-token-from-a-file\n"),
       WEBHOOK_URL: "https://ops.example.com/hook",
     });

@@ -11,7 +11,7 @@ describe("console demo: /runs with its chart, /pg, /backups", () => {
 
   it("saves the chart as a PNG, prints its path and a sparkline; /pg degrades on PGlite", async () => {
     bot = spawnBot({ API_HEALTH_URL: "http://127.0.0.1:9/health" });
-    bot.child.stdin!.end("/runs embeddings_refresh\n/pg\n/backups\n");
+    bot.child.stdin!.end("/runs loops_contacts_sync\n/pg\n/backups\n");
     const { code } = await bot.exited;
     const out = bot.stdout();
     expect(code).toBe(0);
@@ -20,7 +20,7 @@ describe("console demo: /runs with its chart, /pg, /backups", () => {
     expect(path).toBeDefined();
     expect(existsSync(path!)).toBe(true);
     expect(readFileSync(path!).subarray(1, 4).toString()).toBe("PNG");
-    expect(out).toMatch(/embeddings_refresh: \d+ runs in 7 days, 1 failed.*\n[▁▂▃▄▅▆▇█]+\n/);
+    expect(out).toMatch(/loops_contacts_sync: \d+ runs in 7 days, 1 failed.*\n[▁▂▃▄▅▆▇█]+\n/);
     // PGlite reports no sessions; every part still answers.
     expect(out).toContain("no sessions reported");
     expect(out).toMatch(/Size\ndatabase \d/);
