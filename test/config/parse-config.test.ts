@@ -203,13 +203,13 @@ describe("secrets given as files (*_FILE)", () => {
       TELEGRAM_BOT_TOKEN: TOKEN,
       DATABASE_URL: DB,
       REDIS_URL: "redis://:redispass@cache:6379/0",
-      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123",
+      TELEGRAM_WEBHOOK_SECRET: "abc_DEF-123_ghi-456",
       ALERTMANAGER_TOKEN: "am-token-from-a-file",
     });
     expect(secretsOf(config)).toEqual(
       expect.arrayContaining([
         TOKEN,
-        "abc_DEF-123",
+        "abc_DEF-123_ghi-456",
         "s3cretpw",
         "redispass",
         "am-token-from-a-file",
