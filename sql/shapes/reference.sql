@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS process_runs (
   error       text
 );
 
--- DESIGN lists no values for a connector's last_status, so it is left unconstrained.
+-- The reference shape fixes no values for a connector's last_status: left unconstrained.
 CREATE TABLE IF NOT EXISTS connector_sync_state (
   connector      text PRIMARY KEY,
   last_status    text,

@@ -126,7 +126,7 @@ export function evaluateRules(
     return n >= options.downAfterChecks;
   };
   const component = (name: "api" | "redis", check: ComponentCheck, summary: string) => {
-    // DESIGN: anything but ok-like is unhealthy (a degraded API too); not configured is fine.
+    // Anything but ok-like is unhealthy (a degraded API too); not configured is fine.
     if (count(name, check.status === "down" || check.status === "degraded")) {
       alerts.push({ fingerprint: `${name}_down`, kind: `${name}_down`, source: name, summary });
     }

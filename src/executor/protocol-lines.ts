@@ -1,5 +1,5 @@
-// The lines a deploy script may print to tell the bot what it did (DESIGN "Guarded
-// executor" 7): `opsbot: commit <sha>` (what it deployed) and `opsbot: previous <ref>`
+// The lines a deploy script may print to tell the bot what it did (docs/deploys.md,
+// "The script contract"): `opsbot: commit <sha>` (what it deployed) and `opsbot: previous <ref>`
 // (what ran before it). Read from the whole output as it streams, not from the tail: a
 // build printing megabytes would push an early `previous` line out of any bounded window.
 import { validateRef } from "./ref.js";

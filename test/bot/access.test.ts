@@ -1,4 +1,4 @@
-// The role matrix of DESIGN "Roles and authorisation", driven through the real webhook:
+// The role matrix (docs: "Who counts as whom"), driven through the real webhook:
 // who gets which answer, and who gets none at all.
 import type { Chat, Update, User } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,7 +29,7 @@ const CHANNEL: Chat.ChannelChat = { id: -1005555555555, type: "channel", title: 
 const IMPOSTOR: User = { id: 4004, is_bot: false, first_name: "Olga", username: "olga_ops" };
 
 const ALWAYS_AVAILABLE = ["start", "help", "whoami"];
-// DESIGN's operator-only commands: a viewer's /help must never offer them.
+// The operator-only commands: a viewer's /help must never offer them.
 const OPERATOR_ONLY = ["silence", "unsilence", "deploy", "rollback"];
 const HINT = "Unknown command. Send /help for the list.";
 const VIEWER_COMMANDS = COMMANDS.filter((c) => c.role === "viewer").map((c) => c.command);

@@ -472,7 +472,7 @@ describe("ops queries through the webhook", () => {
       expect(t.fake.calls[0]?.params).toMatchObject({ text: REFUSAL, show_alert: true });
     });
 
-    // DESIGN "Failure behaviour": bad callback data gets a clear error and changes nothing.
+    // Bad callback data gets a clear error and changes nothing.
     it.each(["q:deploy", "q:", "garbage"])(
       "answers a press with unknown data %j with an error instead of leaving the spinner",
       async (data) => {

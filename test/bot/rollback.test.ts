@@ -1,4 +1,4 @@
-// /rollback as a dialogue (DESIGN "Commands", "Guarded executor"): pick one of the earlier
+// /rollback as a dialogue (docs/deploys.md): pick one of the earlier
 // successful deploys from buttons, then the same Confirm/Cancel step as /deploy. Driven
 // through the real webhook; the dialogue lives in PostgreSQL, so it survives a restart.
 import type { Chat, Update, User } from "grammy/types";

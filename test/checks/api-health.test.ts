@@ -1,4 +1,4 @@
-// checkApi against a real HTTP server: DESIGN asks for lenient parsing of the API's
+// checkApi against a real HTTP server: the bot parses leniently of the API's
 // /health, and for every kind of failure to come out as "down" with what was received.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

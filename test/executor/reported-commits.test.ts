@@ -1,5 +1,5 @@
-// What a script reports through its protocol lines is recorded and shown (DESIGN "Guarded
-// executor" 7): the commit in the result and /history, and the `previous` of the very first
+// What a script reports through its protocol lines is recorded and shown (docs/deploys.md):
+// the commit in the result and /history, and the `previous` of the very first
 // deploy as the target of the Rollback button when the API does not come back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

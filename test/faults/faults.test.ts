@@ -1,4 +1,4 @@
-// DESIGN "Failure behaviour" and "Alerts", proven on the bot as a real process: PostgreSQL,
+// Failure behaviour and alerts (docs/runtime.md, docs/alerts.md), proven on the bot as a real process: PostgreSQL,
 // Redis, the API and Telegram fail under it while it runs, and it keeps answering, pages
 // once, recovers by itself, delivers every alert exactly once and stops cleanly.
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// DESIGN "Scale-out": three bot processes on one PostgreSQL and one Redis behave as one
+// Scaling out (docs/deployment.md): three bot processes on one PostgreSQL and one Redis behave as one
 // bot — every update handled once wherever it lands, one alert per alert, one run per
 // confirmed deploy however many replicas see the Confirm press.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

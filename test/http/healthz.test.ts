@@ -1,4 +1,4 @@
-// GET /healthz, and DESIGN "Failure behaviour": the bot keeps answering when PostgreSQL
+// GET /healthz, and failure behaviour: the bot keeps answering when PostgreSQL
 // or Redis is down, and /healthz says which one.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp, type App } from "../../src/app.js";

@@ -17,7 +17,7 @@ export const TEST_TOKEN = "7000000001:AAHtestTOKENvalueThatMustNeverBeLogged42";
 export const TEST_SECRET = "webhook_Secret-0123456789";
 
 export interface TestAppOptions {
-  /** Overrides of the environment (DESIGN's variable names). */
+  /** Overrides of the environment (the documented variable names). */
   env?: Record<string, string>;
   /** Reuse one database across apps (replicas, restarts); created and dropped otherwise. */
   database?: TestDatabase;

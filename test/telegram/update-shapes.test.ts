@@ -2,7 +2,7 @@
 // Message, CallbackQuery, MessageOrigin, ChatMemberUpdated, …), driven through the real
 // webhook against the fake Bot API: each row names the Bot API calls it may cause.
 // Most cause none: channel posts, edits, other bots, forwards, captions and service
-// messages never run a command nor get an answer (DESIGN "Roles and authorisation").
+// messages never run a command nor get an answer (docs/operations.md, Telegram hygiene).
 import type { Chat, Update, User } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { INLINE_BUTTON_ANSWER } from "../../src/bot/middleware/hygiene.js";
