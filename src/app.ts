@@ -121,6 +121,7 @@ export function createApp(deps: AppDeps) {
     },
     destination: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
+    apiHeld: () => executor.inProgress(),
     onTick: async () => {
       await executor.reap();
       await retention.pruneIfDue();
@@ -329,8 +330,11 @@ export function createApp(deps: AppDeps) {
      */
     async start(): Promise<{ port?: number; metricsPort?: number }> {
       const ports = await listen();
+      // The console demo has no API by design; a service pointed at itself must hear of it.
       const selfPointing =
-        deps.self && selfPointingApiUrl(config.API_HEALTH_URL, { ...deps.self, port: ports.port });
+        config.mode !== "console" &&
+        deps.self &&
+        selfPointingApiUrl(config.API_HEALTH_URL, { ...deps.self, port: ports.port });
       if (selfPointing) logger.warn(selfPointing);
       const migrated = keepMigrating(pool, logger);
       schema = migrated;

@@ -31,6 +31,8 @@ export interface Snapshot extends OnCallObservation {
   scheduler?: SchedulerState;
   /** Checks that could not be evaluated this tick, with why. */
   blind?: Partial<Record<WatchedCheck, string>>;
+  /** A deploy or rollback runs or is being verified: api_down is neither fired nor resolved. */
+  apiHeld?: boolean;
 }
 
 /** Consecutive failing ticks: components ("api", "redis") and blind checks ("check:jobs"). */
@@ -127,7 +129,10 @@ export function evaluateRules(
   };
   const component = (name: "api" | "redis", check: ComponentCheck, summary: string) => {
     // Anything but ok-like is unhealthy (a degraded API too); not configured is fine.
-    if (count(name, check.status === "down" || check.status === "degraded")) {
+    const down = count(name, check.status === "down" || check.status === "degraded");
+    // Held: still counted, so an API that stays down after the hold pages at once.
+    if (name === "api" && snapshot.apiHeld) evaluated.delete("api");
+    else if (down) {
       alerts.push({ fingerprint: `${name}_down`, kind: `${name}_down`, source: name, summary });
     }
   };

@@ -41,6 +41,8 @@ export interface WatcherDeps {
   /** Dedups the PostgreSQL-down page across replicas while the database cannot. */
   redis?: Redis;
   sleep: (ms: number) => Promise<void>;
+  /** A deploy or rollback runs or is being verified: api_down waits until it ends. */
+  apiHeld?: () => Promise<boolean>;
   /** Extra work for every tick that ran (the executor reaps lapsed leases here). */
   onTick?: () => Promise<void>;
 }
@@ -83,7 +85,7 @@ export function createWatcher(deps: WatcherDeps) {
       const now = clock.now();
       const cachedOpen = cache?.generation === generation ? cache.open : undefined;
       const [snapshot, state] = await Promise.all([
-        observe(deps.checks, logger, failing),
+        observe(deps.checks, logger, failing, deps.apiHeld),
         loadTickState(pool, now, cachedOpen),
       ]);
       const evaluated = await evaluateAndQueue(

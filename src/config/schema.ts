@@ -139,7 +139,8 @@ export const envSchema = z.object({
   SILENCE_MAX_DAYS: positiveInt(7),
   RETENTION_DAYS: positiveInt(30),
   AUDIT_RETENTION_DAYS: positiveInt(365),
-  // Enables POST /alertmanager; declared here so that ALERTMANAGER_TOKEN_FILE works.
+  // For the Alertmanager receiver, which is not built yet: declared as a secret, so that its
+  // _FILE form works and its value is redacted.
   ALERTMANAGER_TOKEN: optionalText,
   BACKUP_DIR: optionalText,
   BACKUP_MAX_AGE_HOURS: positiveInt(26),

@@ -326,6 +326,29 @@ export async function finish(
 }
 
 /**
+ * Whether a deploy or rollback is running, or a deploy's health verification has not ended
+ * (no "verified" row yet, within its window): the API may be down on purpose meanwhile.
+ */
+export async function isActionInProgress(
+  pool: Pool,
+  now: Date,
+  verifyMs: number,
+): Promise<boolean> {
+  const { rows } = await pool.query<{ busy: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM opsbot.actions a
+        WHERE a.state = 'running'
+           OR (a.kind = 'deploy' AND a.state = 'succeeded'
+               AND a.finished_at > $1::timestamptz - make_interval(secs => $2)
+               AND NOT EXISTS (SELECT 1 FROM opsbot.audit
+                                WHERE action_id = a.id AND event = 'verified'))
+     ) AS busy`,
+    [now, verifyMs / 1000],
+  );
+  return rows[0]?.busy ?? false;
+}
+
+/**
  * Running actions whose process stopped renewing, except this process's own. Leases are
  * set and judged in database time, so a replica whose clock runs ahead finds nothing alive.
  */

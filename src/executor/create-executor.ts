@@ -14,6 +14,7 @@ import {
   findAction,
   findLapsed,
   finish,
+  isActionInProgress,
   markInterrupted,
   audit,
   runningAction,
@@ -273,6 +274,8 @@ export function createExecutor(deps: ExecutorDeps) {
     cancel,
     reap,
     stop,
+    /** Any replica's deploy or rollback running, or a deploy still being verified. */
+    inProgress: () => isActionInProgress(pool, deps.clock.now(), config.verifyMs),
     setMessage: (id: string, messageId: number) => setMessage(pool, id, messageId),
   };
 }
