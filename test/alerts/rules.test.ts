@@ -227,3 +227,18 @@ describe("alert rules (both shapes alike)", () => {
     expect(evaluation.evaluated.has("sync")).toBe(true);
   });
 });
+
+describe("api_down held during a deploy", () => {
+  const down: Snapshot = { ...healthy, api: { status: "down", error: "HTTP 502" } };
+
+  it("neither fires nor resolves api_down, but keeps counting the failing ticks", () => {
+    const held = evaluateRules({ ...down, apiHeld: true }, { api: 5 }, { downAfterChecks: 2 });
+    expect(held.alerts.map((a) => a.fingerprint)).not.toContain("api_down");
+    // Not evaluated: an api_down already firing stays as it is.
+    expect(held.evaluated.has("api")).toBe(false);
+    expect(held.failures.api).toBe(6);
+
+    const after = evaluateRules(down, held.failures, { downAfterChecks: 2 });
+    expect(after.alerts.map((a) => a.fingerprint)).toContain("api_down");
+  });
+});

@@ -485,6 +485,42 @@ describe("component alerts", () => {
   });
 });
 
+describe("api_down during a deploy", () => {
+  it("is held while a deploy runs and until its verification ends, then pages at once", async () => {
+    const t = await build({ env: { DOWN_AFTER_CHECKS: "2" } });
+    const { rows } = await t.pool.query<{ id: string }>(
+      `INSERT INTO opsbot.actions (id, kind, ref, state, requested_by, requested_by_name, chat_id,
+                                   created_at, expires_at, started_at)
+       VALUES (gen_random_uuid(), 'deploy', 'v2', 'running', 1, 'olga', -100, $1, $1, $1)
+       RETURNING id`,
+      [now()],
+    );
+    const id = rows[0]!.id;
+
+    // The deploy restarts the API: down for longer than DOWN_AFTER_CHECKS, and nobody paged.
+    api.state.healthy = false;
+    await ticks(t, 3);
+    expect(messagesTo(t.fake)).toHaveLength(0);
+
+    // Finished, but its verification has not ended yet: still held.
+    await t.pool.query(
+      "UPDATE opsbot.actions SET state = 'succeeded', finished_at = $2 WHERE id = $1",
+      [id, now()],
+    );
+    await tick(t);
+    expect(messagesTo(t.fake)).toHaveLength(0);
+
+    // Verification ended with the API still down: it pages on the next tick, not two later.
+    await t.pool.query(
+      "INSERT INTO opsbot.audit (action_id, at, event) VALUES ($1, $2, 'verified')",
+      [id, now()],
+    );
+    await tick(t);
+    expect(messagesTo(t.fake)).toHaveLength(1);
+    expect(messagesTo(t.fake)[0]!.text).toContain("api_down");
+  });
+});
+
 describe("inhibition", () => {
   it("neither resolves nor re-fires a stuck alert while the stuck query cannot run, and pages the blind check", async () => {
     const t = await build();
