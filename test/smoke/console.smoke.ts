@@ -18,7 +18,9 @@ it("answers piped commands from the demo data and ends at EOF", async () => {
   expect(code, bot.stderr()).toBe(0);
   expect(out).toContain("DEMO MODE");
   expect(out).toMatch(/✅ PostgreSQL ok/);
-  expect(out).toContain("Scheduled jobs — 1 failed, 1 overdue");
+  expect(out).toMatch(
+    /Scheduled jobs — 1 suspended, 1 failed, 0 stuck, 1 overdue, \d+ total in 3 projects/,
+  );
   expect(out).toMatch(/user id: 1\nchat id: 1\nrole: operator/);
   // Warnings and errors are pino JSON lines (level 40 and up): none in a clean demo.
   expect(out).not.toMatch(/"level":[4-6]\d/);
