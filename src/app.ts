@@ -56,6 +56,8 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Where the bot runs, to warn when API_HEALTH_URL points back at it. */
   self?: Omit<SelfFacts, "port">;
+  /** PATH and HOME that deploy scripts get (the rest of the environment never reaches them). */
+  scriptEnv: { PATH: string; HOME: string };
 }
 
 export type App = ReturnType<typeof createApp>;
@@ -151,6 +153,7 @@ export function createApp(deps: AppDeps) {
       actionTimeoutMs: config.ACTION_TIMEOUT_SECONDS * 1000,
       progressEditMs: config.PROGRESS_EDIT_SECONDS * 1000,
       verifyMs: config.VERIFY_SECONDS * 1000,
+      scriptEnv: deps.scriptEnv,
     },
     apiHealthy: async () => {
       const api = await checks.api();

@@ -75,6 +75,10 @@ async function main(): Promise<void> {
       inContainer: existsSync("/.dockerenv") || existsSync("/run/.containerenv"),
       hostname: hostname(),
     },
+    scriptEnv: {
+      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/",
+    },
     ...session?.appDeps,
   });
 

@@ -43,7 +43,7 @@ export interface BotDeps {
   botInfo?: UserFromGetMe;
   /** Replaces the HTTP client (the console transport answers API calls itself). */
   fetch?: typeof fetch;
-  /** Runs before everything else (per-chat sequencing for the polling runner). */
+  /** Runs before everything else: per-chat sequencing, so one chat's updates run in order. */
   first?: MiddlewareFn<BotContext>;
   /** Feature composers, mounted in served chats before the unhandled-update answers. */
   features?: Composer<BotContext>[];

@@ -36,6 +36,8 @@ export interface ExecutorConfig {
   actionTimeoutMs: number;
   progressEditMs: number;
   verifyMs: number;
+  /** PATH and HOME for scripts, from the bot's environment (main.ts reads it). */
+  scriptEnv: { PATH: string; HOME: string };
 }
 
 export interface ExecutorDeps {

@@ -51,8 +51,7 @@ export async function runAction(
     ref: action.ref,
     // An allowlist, never the bot's own environment: no token, no database URL.
     env: {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
-      HOME: process.env.HOME ?? "/",
+      ...config.scriptEnv,
       OPSBOT_ACTION: action.kind,
       OPSBOT_REF: action.ref,
       OPSBOT_REQUESTED_BY: action.requestedBy.name,

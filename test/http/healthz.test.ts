@@ -9,7 +9,13 @@ import { createRedis, type Redis } from "../../src/db/redis.js";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
 import { createLogger } from "../../src/log/create-logger.js";
-import { buildTestApp, TEST_SECRET, webhookEnv, type TestApp } from "../kit/build-test-app.js";
+import {
+  buildTestApp,
+  SCRIPT_ENV,
+  TEST_SECRET,
+  webhookEnv,
+  type TestApp,
+} from "../kit/build-test-app.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { captureLogs } from "../kit/log-capture.js";
 import { testRedisUrl } from "../kit/redis.js";
@@ -131,6 +137,7 @@ async function startWithoutSchema(env: Record<string, string>) {
     redis,
     clock: { now: () => new Date() },
     version: "test",
+    scriptEnv: SCRIPT_ENV,
   });
   const { port } = await app.start();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -16,6 +16,9 @@ import { OPERATOR, SECOND_OPERATOR, VIEWER } from "./updates.js";
 export const TEST_TOKEN = "7000000001:AAHtestTOKENvalueThatMustNeverBeLogged42";
 export const TEST_SECRET = "webhook_Secret-0123456789";
 
+/** What main.ts hands deploy scripts: the test process's own PATH and HOME. */
+export const SCRIPT_ENV = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/" };
+
 export interface TestAppOptions {
   /** Overrides of the environment (the documented variable names). */
   env?: Record<string, string>;
@@ -78,6 +81,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     redis,
     clock: options.clock ?? systemClock,
     version: "test",
+    scriptEnv: SCRIPT_ENV,
     ...(options.self ? { self: options.self } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
   });
