@@ -515,7 +515,10 @@ describe("deploy through the webhook", () => {
       }
       peak = Math.max(peak, process.memoryUsage().rss);
 
-      expect(peak - before).toBeLessThan(80 * 1024 * 1024);
+      // Growth below the 200 MB printed, as in runner.test.ts: the pipe's chunks are garbage
+      // once read, but Node 24's V8 collects that external memory late (about 110 MB of it
+      // here; 20 and 22 about 40 MB). Output that was kept would weigh at least 200 MB.
+      expect(peak - before).toBeLessThan(150 * 1024 * 1024);
       const final = textsIn(t.fake, chat.id).filter(isEdit).at(-1)!;
       expect(final.text).toMatch(/^✅ succeeded/);
       expect(final.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
