@@ -1,13 +1,11 @@
 // The runbook queries behind /stuck, /jobs, /sync and the scheduler check, on a real
 // PostgreSQL, on both shapes of the LabPics tables (the same facts written in each).
 // Rows are placed relative to a fixed clock, so the thresholds are exact.
-import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createChecks, type Checks } from "../../src/checks/create-checks.js";
+import type { Checks } from "../../src/checks/create-checks.js";
 import { SchemaMismatchError, type Shape } from "../../src/checks/schema-shape.js";
-import { createShapeSource } from "../../src/checks/shape-source.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
-import { createFakeClock } from "../kit/fake-clock.js";
+import { checksAt } from "../kit/checks.js";
 import { labpicsRows, PROJECTS, type LabpicsRows } from "../kit/labpics-rows.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
@@ -15,21 +13,7 @@ const NOW = new Date("2025-03-10T09:00:00Z");
 const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
 const inFuture = (minutes: number) => ago(-minutes);
 
-function checksOn(pool: Pool, projectIds: string[] = []): Checks {
-  return createChecks({
-    pool,
-    clock: createFakeClock(NOW),
-    shapes: createShapeSource(pool, pino({ level: "silent" })),
-    apiHealthUrl: "http://127.0.0.1:9/health",
-    apiMetricsUrl: "http://127.0.0.1:9/metrics",
-    overdueMinutes: 10,
-    staleMinutes: 120,
-    stuckMinutes: 30,
-    schedulerStallMinutes: 10,
-    projectIds,
-    botFacts: () => Promise.resolve({ version: "test", startedAt: NOW }),
-  });
-}
+const checksOn = (pool: Pool, projectIds: string[] = []) => checksAt(pool, NOW, projectIds);
 
 describe.each<Shape>(["labpics", "reference"])("checks on the %s shape", (shape) => {
   let database: TestDatabase;

@@ -6,15 +6,13 @@ import {
   fillLargeTables,
   loadReferenceDemoData,
 } from "../../src/db/labpics-fixtures.js";
-import { pino } from "pino";
-import { createChecks } from "../../src/checks/create-checks.js";
-import { createShapeSource } from "../../src/checks/shape-source.js";
 import {
   DEMO_PROJECTS,
   LABPICS_JOB_CADENCES,
   loadLabpicsDemoData,
 } from "../../src/db/labpics-shape-demo.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
+import { checksAt } from "../kit/checks.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
 const NOW = new Date("2026-03-02T10:00:00Z");
@@ -188,19 +186,7 @@ describe("the console demo in the labpics shape", () => {
   });
 
   it("shows every case it promises: stuck worker and process, suspended job, failed and idle connector", async () => {
-    const checks = createChecks({
-      pool,
-      clock: { now: () => NOW },
-      shapes: createShapeSource(pool, pino({ level: "silent" })),
-      apiHealthUrl: "http://127.0.0.1:9/health",
-      apiMetricsUrl: "http://127.0.0.1:9/metrics",
-      overdueMinutes: 10,
-      staleMinutes: 120,
-      stuckMinutes: 30,
-      schedulerStallMinutes: 10,
-      projectIds: [],
-      botFacts: () => Promise.resolve({ version: "t", startedAt: NOW }),
-    });
+    const checks = checksAt(pool, NOW);
     const jobs = await checks.jobs();
     expect(jobs).toHaveLength(DEMO_PROJECTS.length * Object.keys(LABPICS_JOB_CADENCES).length);
     expect(jobs.filter((j) => j.suspended).map((j) => [j.project, j.jobType])).toEqual([
