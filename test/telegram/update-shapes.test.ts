@@ -725,6 +725,18 @@ describe("update shapes through the webhook", () => {
     });
   });
 
+  it("is done with an inline press even when Telegram refuses the answer (no redelivery)", async () => {
+    t.fake.failNext("answerCallbackQuery", {
+      kind: "400",
+      description: "Bad Request: query is too old and response timeout expired",
+    });
+    const res = await t.post(
+      callback("q:health", { message: undefined, inline_message_id: "im4" }),
+    );
+    expect(res.status).toBe(200);
+    expect(t.fake.callsTo("answerCallbackQuery")).toHaveLength(1);
+  });
+
   it("opens no action for a forwarded /deploy, and stores nothing", async () => {
     const forward = ORIGINS[0]![1];
     await t.post(msg("/deploy v9.9.9", { from: OPERATOR, forward_origin: forward }));

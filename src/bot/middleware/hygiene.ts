@@ -43,7 +43,11 @@ export function hygiene(): MiddlewareFn<BotContext> {
     // A button on an inline message (the bot sends none): no chat to answer in.
     if (ctx.callbackQuery !== undefined && ctx.callbackQuery.message === undefined) {
       ctx.log.info("button press without a message ignored");
-      await ctx.answerCallbackQuery({ text: INLINE_BUTTON_ANSWER });
+      // A courtesy: if Telegram refuses it (the press is too old), the update is still done,
+      // not an infrastructure failure to be redelivered.
+      await ctx
+        .answerCallbackQuery({ text: INLINE_BUTTON_ANSWER })
+        .catch((error: unknown) => ctx.log.warn({ err: error }, "could not answer the press"));
       return;
     }
     await next();
