@@ -15,7 +15,11 @@ export type Source =
   | "pg_locks"
   | "backups"
   /** watcher_degraded: always evaluated, from the blind-check counts. */
-  | "watcher";
+  | "watcher"
+  /** Alerts received from Prometheus Alertmanager (kind "am"). */
+  | "alertmanager";
+
+export type Severity = "critical" | "warning";
 
 /** A condition that holds now, as the rules see it. */
 export interface Alert {
@@ -23,6 +27,8 @@ export interface Alert {
   kind: string;
   source: Source;
   summary: string;
+  /** Overrides the kind's default severity (Alertmanager's severity label). */
+  severity?: Severity;
 }
 
 /** An alert's current (or last) episode, as stored. */
@@ -38,6 +44,8 @@ export interface AlertState extends Alert {
 export interface Silence {
   /** An exact fingerprint, or a prefix ending in "*". */
   matcher: string;
+  /** Later than now: a scheduled maintenance window. */
+  startsAt: Date;
   until: Date;
   createdBy: string;
 }
@@ -51,4 +59,5 @@ export interface NotifiedAlert {
   summary: string;
   firingSince: string;
   resolvedAt?: string;
+  severity?: Severity;
 }

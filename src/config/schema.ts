@@ -1,6 +1,7 @@
 import { validate } from "node-cron";
 import { z } from "zod";
 import { validateRef } from "../executor/ref.js";
+import { alertRoutes, runbookUrl } from "./alert-routes.js";
 
 // Variable names are a contract with operators (.env.example, docs/): never rename one.
 
@@ -110,6 +111,8 @@ export const envSchema = z.object({
   SCHEDULER_STALL_MINUTES: positiveInt(10),
   ALERT_CHAT_ID: optionalText.pipe(chatId.optional()),
   ALERT_THREAD_ID: optionalText.pipe(chatId.optional()),
+  ALERT_ROUTES: alertRoutes,
+  RUNBOOK_URL: runbookUrl,
   ALLOWED_CHAT_IDS: userIdList,
   DOWN_AFTER_CHECKS: positiveInt(2),
   HEARTBEAT_URL: optionalText.pipe(httpUrl.optional()),
