@@ -10,7 +10,7 @@ import {
 } from "./bot/telegram-setup.js";
 import { createWatcher } from "./alerts/watcher.js";
 import { countUndelivered, originChatIds, recordMigration } from "./alerts/outbox-store.js";
-import { createAlertChannel } from "./bot/alert-channel.js";
+import { createTelegramNotifiers } from "./bot/alert-channel.js";
 import { createOutboxApi, LONG_POLL_SECONDS } from "./bot/create-bot.js";
 import { createActionReporter } from "./bot/action-reporter.js";
 import { alertsFeature } from "./bot/features/alerts.js";
@@ -107,7 +107,9 @@ export function createApp(deps: AppDeps) {
     pool,
     redis,
     checks,
-    channel: createAlertChannel(alertApi, deps.clock, logger),
+    notifierFor: createTelegramNotifiers(alertApi, deps.clock, logger, {
+      runbookUrl: config.RUNBOOK_URL,
+    }),
     clock: deps.clock,
     logger,
     metrics,
@@ -121,7 +123,10 @@ export function createApp(deps: AppDeps) {
       blockedMinutes: config.PG_BLOCKED_MINUTES,
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
     },
-    destination: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
+    routing: {
+      routes: config.ALERT_ROUTES,
+      fallback: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
+    },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
     apiHeld: () => executor.inProgress(),
     onTick: async () => {
@@ -196,7 +201,12 @@ export function createApp(deps: AppDeps) {
         backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
         charts: createRunChartRenderer(),
       }),
-      alertsFeature({ pool, clock: deps.clock, maxSilenceDays: config.SILENCE_MAX_DAYS }),
+      alertsFeature({
+        pool,
+        clock: deps.clock,
+        maxSilenceDays: config.SILENCE_MAX_DAYS,
+        runbookUrl: config.RUNBOOK_URL,
+      }),
       deployFeature(deployDeps),
     ],
   });

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import type { FailureCounts } from "./rules.js";
-import type { AlertState, NotifiedAlert, Silence, Source } from "./types.js";
+import type { AlertState, NotifiedAlert, Severity, Silence, Source } from "./types.js";
 
 type Db = Pool | PoolClient;
 
@@ -13,17 +13,24 @@ interface AlertRow {
   resolved_at: Date | null;
   notified_at: Date | null;
   queued_at: Date | null;
+  severity: Severity | null;
+  acked_by: string | null;
 }
 
-const toState = (r: AlertRow): AlertState => ({
+/** An alert as stored, with who acknowledged its current episode. */
+export type StoredAlert = AlertState & { ackedBy: string | null };
+
+const toState = (r: AlertRow): StoredAlert => ({
   fingerprint: r.fingerprint,
   kind: r.kind,
   source: r.source,
   summary: r.summary,
+  ...(r.severity !== null ? { severity: r.severity } : {}),
   firingSince: r.firing_since,
   resolvedAt: r.resolved_at,
   notifiedAt: r.notified_at,
   queuedAt: r.queued_at,
+  ackedBy: r.acked_by,
 });
 
 /**
@@ -36,11 +43,12 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     kind: string;
     source: Source;
     summary: string;
+    severity: Severity | null;
     firing_ms: number;
     notified_ms: number | null;
     queued_ms: number | null;
   }>(
-    `SELECT fingerprint, kind, source, summary,
+    `SELECT fingerprint, kind, source, summary, severity,
             (extract(epoch FROM firing_since) * 1000)::float8 AS firing_ms,
             (extract(epoch FROM notified_at) * 1000)::float8 AS notified_ms,
             (extract(epoch FROM queued_at) * 1000)::float8 AS queued_ms
@@ -52,6 +60,7 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     kind: r.kind,
     source: r.source,
     summary: r.summary,
+    ...(r.severity !== null ? { severity: r.severity } : {}),
     firingSince: new Date(r.firing_ms),
     resolvedAt: null,
     notifiedAt: date(r.notified_ms),
@@ -59,7 +68,7 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
   }));
 }
 
-export async function loadAlerts(db: Db, fingerprints: readonly string[]): Promise<AlertState[]> {
+export async function loadAlerts(db: Db, fingerprints: readonly string[]): Promise<StoredAlert[]> {
   const { rows } = await db.query<AlertRow>(
     "SELECT * FROM opsbot.alerts WHERE fingerprint = ANY($1)",
     [fingerprints],
@@ -67,19 +76,28 @@ export async function loadAlerts(db: Db, fingerprints: readonly string[]): Promi
   return rows.map(toState);
 }
 
-/** One statement for any number of rows: a storm of thousands is one round trip. */
+/**
+ * One statement for any number of rows: a storm of thousands is one round trip. An ack
+ * (written by the bot, not the tick) is kept while the episode lasts and cleared when a
+ * new one starts: a new episode is not acknowledged.
+ */
 export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise<void> {
   if (alerts.length === 0) return;
   const column = <T>(pick: (a: AlertState) => T) => alerts.map(pick);
   await db.query(
-    `INSERT INTO opsbot.alerts
-       (fingerprint, kind, source, summary, firing_since, resolved_at, notified_at, queued_at)
+    `INSERT INTO opsbot.alerts AS a
+       (fingerprint, kind, source, summary, firing_since, resolved_at, notified_at, queued_at,
+        severity)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                          $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[])
+                          $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
+                          $9::text[])
      ON CONFLICT (fingerprint) DO UPDATE SET
        kind = EXCLUDED.kind, source = EXCLUDED.source, summary = EXCLUDED.summary,
        firing_since = EXCLUDED.firing_since, resolved_at = EXCLUDED.resolved_at,
-       notified_at = EXCLUDED.notified_at, queued_at = EXCLUDED.queued_at`,
+       notified_at = EXCLUDED.notified_at, queued_at = EXCLUDED.queued_at,
+       severity = EXCLUDED.severity,
+       acked_by = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_by END,
+       acked_at = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_at END`,
     [
       column((a) => a.fingerprint),
       column((a) => a.kind),
@@ -89,6 +107,7 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
       column((a) => a.resolvedAt),
       column((a) => a.notifiedAt),
       column((a) => a.queuedAt),
+      column((a) => a.severity ?? null),
     ],
   );
 }
@@ -124,50 +143,71 @@ export async function loadBlindChecks(db: Db): Promise<{ check: string; reason: 
   return rows;
 }
 
+/** Silences in force now or scheduled to start later (maintenance windows). */
 export async function loadSilences(db: Db, now: Date): Promise<Silence[]> {
-  const { rows } = await db.query<{ matcher: string; until: Date; created_by: string }>(
-    "SELECT matcher, until, created_by FROM opsbot.silences WHERE until > $1 ORDER BY matcher",
+  const { rows } = await db.query<{
+    matcher: string;
+    starts_at: Date;
+    until: Date;
+    created_by: string;
+  }>(
+    `SELECT matcher, starts_at, until, created_by FROM opsbot.silences
+      WHERE until > $1 ORDER BY matcher, starts_at`,
     [now],
   );
-  return rows.map((r) => ({ matcher: r.matcher, until: r.until, createdBy: r.created_by }));
+  return rows.map((r) => ({
+    matcher: r.matcher,
+    startsAt: r.starts_at,
+    until: r.until,
+    createdBy: r.created_by,
+  }));
 }
 
-/** Any number of matchers in one statement: a storm digest silenced with one press. */
 /**
- * Silences the keys until `until`, never shortening one in force for longer. Returns the
- * latest end in force for the keys afterwards (later than `until` when one was longer).
+ * Silences the keys from `startsAt` to `until`, any number in one statement (a storm
+ * digest silenced with one press). Never shortens nor drops anything: a window that
+ * overlaps or touches one already stored on the key is merged with it (earliest start,
+ * latest end; the older author kept when it already covered the new one), a separate
+ * later window is stored beside it. Returns, per key, the window now covering the new one.
  */
 export async function saveSilences(
   db: Db,
   matchers: readonly string[],
-  until: Date,
+  window: { startsAt: Date; until: Date },
   createdBy: string,
   now: Date,
-): Promise<Date> {
-  const { rows } = await db.query<{ until: Date }>(
-    `INSERT INTO opsbot.silences AS s (matcher, until, created_by, created_at)
-     SELECT matcher, $2, $3, $4 FROM unnest($1::text[]) AS matcher
-     ON CONFLICT (matcher) DO UPDATE SET until = EXCLUDED.until,
-       created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at
-       WHERE s.until < EXCLUDED.until
-     RETURNING s.until`,
-    [matchers, until, createdBy, now],
+): Promise<{ startsAt: Date; until: Date }> {
+  const { rows } = await db.query<{ starts_at: Date; until: Date }>(
+    `WITH merged AS (
+       DELETE FROM opsbot.silences s USING unnest($1::text[]) AS w(matcher)
+        WHERE s.matcher = w.matcher AND s.until > $5 AND s.starts_at <= $3 AND s.until >= $2
+       RETURNING s.matcher, s.starts_at, s.until, s.created_by)
+     INSERT INTO opsbot.silences (matcher, starts_at, until, created_by, created_at)
+     SELECT w.matcher, LEAST($2, min(m.starts_at)), GREATEST($3, max(m.until)),
+            CASE WHEN min(m.starts_at) <= $2 AND max(m.until) >= $3
+                 THEN (array_agg(m.created_by ORDER BY m.until DESC))[1] ELSE $4 END,
+            $5
+       FROM unnest($1::text[]) AS w(matcher) LEFT JOIN merged m ON m.matcher = w.matcher
+      GROUP BY w.matcher
+     RETURNING starts_at, until`,
+    [matchers, window.startsAt, window.until, createdBy, now],
   );
-  if (rows.length === matchers.length) return until;
-  const longest = await db.query<{ until: Date }>(
-    "SELECT max(until) AS until FROM opsbot.silences WHERE matcher = ANY($1::text[])",
-    [matchers],
-  );
-  return longest.rows[0]?.until ?? until;
+  return {
+    startsAt: new Date(Math.min(...rows.map((r) => r.starts_at.getTime()))),
+    until: new Date(Math.max(...rows.map((r) => r.until.getTime()))),
+  };
 }
 
-/** Ends a silence now; false when there was none in force. */
+/**
+ * Ends the key's silence in force now and cancels its scheduled windows; false when
+ * there was neither.
+ */
 export async function endSilence(db: Db, matcher: string, now: Date): Promise<boolean> {
   const { rowCount } = await db.query(
-    "UPDATE opsbot.silences SET until = $2 WHERE matcher = $1 AND until > $2",
+    "UPDATE opsbot.silences SET until = GREATEST(starts_at, $2) WHERE matcher = $1 AND until > $2",
     [matcher, now],
   );
-  return rowCount === 1;
+  return (rowCount ?? 0) > 0;
 }
 
 export const snapshotOf = (a: AlertState): NotifiedAlert => ({
@@ -176,4 +216,34 @@ export const snapshotOf = (a: AlertState): NotifiedAlert => ({
   summary: a.summary,
   firingSince: a.firingSince.toISOString(),
   ...(a.resolvedAt ? { resolvedAt: a.resolvedAt.toISOString() } : {}),
+  ...(a.severity ? { severity: a.severity } : {}),
 });
+
+/**
+ * Acknowledges the alerts still firing in the episode a notification announced (created
+ * no later than it); returns the fingerprints acked now. An ack already given stays.
+ */
+export async function ackAlerts(
+  db: Db,
+  fingerprints: readonly string[],
+  announcedAt: Date,
+  by: string,
+  now: Date,
+): Promise<string[]> {
+  const { rows } = await db.query<{ fingerprint: string }>(
+    `UPDATE opsbot.alerts SET acked_by = $3, acked_at = $4
+      WHERE fingerprint = ANY($1) AND resolved_at IS NULL AND firing_since <= $2
+        AND acked_by IS NULL
+     RETURNING fingerprint`,
+    [fingerprints, announcedAt, by, now],
+  );
+  return rows.map((r) => r.fingerprint);
+}
+
+/** Who acknowledged each firing alert's current episode. */
+export async function loadAcks(db: Db): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ fingerprint: string; acked_by: string }>(
+    "SELECT fingerprint, acked_by FROM opsbot.alerts WHERE resolved_at IS NULL AND acked_by IS NOT NULL",
+  );
+  return new Map(rows.map((r) => [r.fingerprint, r.acked_by]));
+}

@@ -2,7 +2,7 @@ import type { Pool } from "../db/pool.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log/create-logger.js";
 import { loadAlerts, loadSilences } from "./alert-store.js";
-import type { AlertChannel } from "./channel.js";
+import type { NotifierFor } from "./notifier.js";
 import {
   cancel,
   currentChatId,
@@ -12,16 +12,17 @@ import {
   reschedule,
   type OutboxRow,
 } from "./outbox-store.js";
+import { destinationKey } from "./routes.js";
 import { silenceFor } from "./silences.js";
 import type { NotifiedAlert } from "./types.js";
 
 export interface DeliverDeps {
   pool: Pool;
-  channel: AlertChannel;
+  notifierFor: NotifierFor;
   clock: Clock;
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
-  /** Telegram allows about 20 messages a minute in a group. */
+  /** Per destination and tick: Telegram allows about 20 messages a minute in a group. */
   batchLimit?: number;
   /** A 429 shorter than this is waited out inline; longer ones wait for a later tick. */
   maxInlineWaitMs?: number;
@@ -37,18 +38,44 @@ export interface DeliveryReport {
 const MAX_BACKOFF_MS = 60 * 60_000;
 
 /**
- * Sends what the outbox holds, oldest first. A row is marked sent only after Telegram
- * answered ok; any failure leaves it for later, so nothing is lost and nothing is sent
- * twice by us (a crash between send and mark is the one window for a repeat).
+ * The notify stage. Sends what the outbox holds, each destination on its own and at the
+ * same time: a chat that blocked the bot, was deleted or is rate-limited backs off alone
+ * and never delays the others.
  */
 export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport> {
+  const rows = await pendingNotifications(deps.pool, deps.clock.now(), deps.batchLimit ?? 10);
+  const perDestination = new Map<string, OutboxRow[]>();
+  for (const row of rows) {
+    const key = destinationKey(destinationOfRow(row));
+    perDestination.set(key, [...(perDestination.get(key) ?? []), row]);
+  }
+  const reports = await Promise.all(
+    [...perDestination.values()].map((queue) => deliverToOne(deps, queue)),
+  );
+  return {
+    sent: reports.flatMap((r) => r.sent),
+    failed: reports.reduce((n, r) => n + r.failed, 0),
+    alertsChanged: reports.some((r) => r.alertsChanged),
+  };
+}
+
+const destinationOfRow = (row: OutboxRow) => ({
+  chatId: row.chatId ?? undefined,
+  ...(row.threadId !== null ? { threadId: row.threadId } : {}),
+});
+
+/**
+ * One destination's rows, oldest first. A row is marked sent only after the notifier
+ * answered ok; a failure leaves it (and so the destination) for later, so nothing is lost
+ * and nothing is sent twice by us (a crash between send and mark is the one window).
+ */
+async function deliverToOne(deps: DeliverDeps, rows: OutboxRow[]): Promise<DeliveryReport> {
   const { pool, clock, logger } = deps;
   const report: DeliveryReport = { sent: [], failed: 0, alertsChanged: false };
-  const rows = await pendingNotifications(pool, clock.now(), deps.batchLimit ?? 10);
   for (const row of rows) {
     const alerts = await stillRelevant(pool, row, clock.now());
     if (alerts.length === 0) {
-      // Everything in it cleared (or was silenced) before it could be sent: say nothing.
+      // Everything in it cleared, was silenced or acked before it could be sent: say nothing.
       await cancel(pool, row, clock.now());
       report.alertsChanged = true;
       continue;
@@ -57,13 +84,8 @@ export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport>
     let migrated = 0;
     for (;;) {
       const chatId = row.chatId === null ? undefined : await currentChatId(pool, row.chatId);
-      const result = await deps.channel.send({
-        outboxId: row.id,
-        kind: row.kind,
-        alerts,
-        chatId,
-        ...(row.threadId !== null ? { threadId: row.threadId } : {}),
-      });
+      const notifier = deps.notifierFor({ ...destinationOfRow(row), chatId });
+      const result = await notifier.send({ outboxId: row.id, kind: row.kind, alerts });
       if (result.ok) {
         const announced = alerts.map((a) => a.fingerprint);
         await markSent(pool, row, announced, result.messageId, clock.now());
@@ -76,7 +98,7 @@ export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport>
         await recordMigration(pool, chatId, result.migrateToChatId);
         logger.warn(
           { from: chatId, to: result.migrateToChatId },
-          "alert chat became a supergroup; following it (set ALERT_CHAT_ID to the new id)",
+          "alert chat became a supergroup; following it (update ALERT_CHAT_ID / ALERT_ROUTES to the new id)",
         );
         continue;
       }
@@ -91,7 +113,7 @@ export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport>
         continue;
       }
       // 429: as told. 5xx and network: 1 s, 2 s, 4 s… (at most a minute). Anything else
-      // (bot removed, chat not found) needs a person: back off to an hour.
+      // (bot blocked or removed, chat not found) needs a person: back off to an hour.
       const delay =
         result.retryAfterSeconds !== undefined
           ? retryAfterMs
@@ -100,17 +122,20 @@ export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport>
             : Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** row.attempts);
       await reschedule(pool, row, new Date(clock.now().getTime() + delay), result.error);
       logger.warn(
-        { outbox_id: row.id, error: result.error, retryInMs: delay },
-        "alert delivery failed; will retry",
+        { outbox_id: row.id, chat_id: chatId, error: result.error, retryInMs: delay },
+        "alert delivery failed; this destination will retry",
       );
-      // The chat is rate-limited or unreachable: later rows would fail the same way.
+      // This destination is rate-limited or unreachable: its later rows would fail the same way.
       return report;
     }
   }
   return report;
 }
 
-/** Firing and repeat rows announce only what still fires in that episode, unsilenced. */
+/**
+ * Firing and repeat rows announce only what still fires in that episode, unsilenced;
+ * a repeat also leaves out what someone acknowledged meanwhile.
+ */
 async function stillRelevant(pool: Pool, row: OutboxRow, now: Date): Promise<NotifiedAlert[]> {
   if (row.kind === "resolved") return row.alerts;
   const [current, silences] = await Promise.all([
@@ -124,6 +149,7 @@ async function stillRelevant(pool: Pool, row: OutboxRow, now: Date): Promise<Not
   return row.alerts.flatMap((a) => {
     const state = live.get(a.fingerprint);
     if (!state || state.resolvedAt !== null || state.firingSince > row.createdAt) return [];
+    if (row.kind === "repeat" && state.ackedBy !== null) return [];
     if (silenceFor(a.fingerprint, silences, now)) return [];
     return [{ ...a, summary: state.summary }];
   });

@@ -4,13 +4,16 @@ import type { StuckRuns } from "../checks/stuck.js";
 import type { Pool } from "../db/pool.js";
 import type { Logger } from "../log/create-logger.js";
 import {
+  loadAcks,
   loadFailures,
   loadOpenAlerts,
   loadSilences,
   saveAlerts,
   saveFailures,
 } from "./alert-store.js";
-import { enqueue, type Destination } from "./outbox-store.js";
+import { enqueue } from "./outbox-store.js";
+import { groupByDestination, type Routing } from "./routes.js";
+import type { SourcesObservation } from "./sources.js";
 import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateRules, type FailureCounts, type Snapshot, type WatchedCheck } from "./rules.js";
 import { step, type StepResult } from "./state.js";
@@ -23,7 +26,7 @@ export interface EvaluateDeps {
   pool: Pool;
   downAfterChecks: number;
   repeatMs: number;
-  destination: Destination;
+  routing: Routing;
   connectionsHighRatio?: number;
   onCall?: OnCallRuleOptions;
 }
@@ -108,6 +111,7 @@ export interface TickState {
   open: AlertState[];
   silences: Silence[];
   failures: FailureCounts;
+  acked: Set<string>;
 }
 
 /**
@@ -119,18 +123,20 @@ export async function loadTickState(
   now: Date,
   cachedOpen?: AlertState[],
 ): Promise<TickState> {
-  const [open, silences, failures] = await Promise.all([
+  const [open, silences, failures, acks] = await Promise.all([
     cachedOpen ?? loadOpenAlerts(pool),
     loadSilences(pool, now),
     loadFailures(pool),
+    loadAcks(pool),
   ]);
-  return { open, silences, failures };
+  return { open, silences, failures, acked: new Set(acks.keys()) };
 }
 
 /**
- * Previous state and this tick's observation in; the changes and the notifications to
- * send out written in one transaction, so a crash loses neither. A quiet tick writes
- * nothing.
+ * The evaluate, state, route and group stages: previous state and this tick's observation
+ * (the checks' snapshot and the extra sources') in; the changes and the notifications to
+ * send out, one per kind and destination, written in one transaction, so a crash loses
+ * neither. A quiet tick writes nothing.
  */
 export async function evaluateAndQueue(
   deps: EvaluateDeps,
@@ -138,6 +144,7 @@ export async function evaluateAndQueue(
   state: TickState,
   now: Date,
   extraResolved: readonly AlertState[] = [],
+  sources: SourcesObservation = { alerts: [], evaluated: [] },
 ): Promise<StepResult & { wrote: boolean }> {
   const evaluation = evaluateRules(snapshot, state.failures, {
     downAfterChecks: deps.downAfterChecks,
@@ -146,9 +153,10 @@ export async function evaluateAndQueue(
   });
   const result = step({
     open: state.open,
-    observed: evaluation.alerts,
-    evaluated: evaluation.evaluated,
+    observed: [...evaluation.alerts, ...sources.alerts],
+    evaluated: new Set([...evaluation.evaluated, ...sources.evaluated]),
     silences: state.silences,
+    acked: state.acked,
     now,
     repeatMs: deps.repeatMs,
   });
@@ -165,9 +173,15 @@ export async function evaluateAndQueue(
     await client.query("BEGIN");
     await saveAlerts(client, result.changed);
     if (failuresChanged) await saveFailures(client, evaluation.failures, evaluation.reasons);
-    await enqueue(client, "firing", result.firing, deps.destination, now);
-    await enqueue(client, "repeat", result.repeat, deps.destination, now);
-    await enqueue(client, "resolved", resolved, deps.destination, now);
+    for (const [kind, alerts] of [
+      ["firing", result.firing],
+      ["repeat", result.repeat],
+      ["resolved", resolved],
+    ] as const) {
+      for (const group of groupByDestination(alerts, deps.routing)) {
+        await enqueue(client, kind, group.alerts, group.destination, now);
+      }
+    }
     await client.query("COMMIT");
     return { ...result, wrote: true };
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import { snapshotOf } from "./alert-store.js";
+import type { Destination } from "./routes.js";
 import type { AlertState, NotificationKind, NotifiedAlert } from "./types.js";
 
 type Db = Pool | PoolClient;
@@ -13,11 +14,6 @@ export interface OutboxRow {
   createdAt: Date;
   attempts: number;
   messageId: number | null;
-}
-
-export interface Destination {
-  chatId: number | undefined;
-  threadId: number | undefined;
 }
 
 export async function enqueue(
@@ -57,11 +53,19 @@ const toRow = (r: Row): OutboxRow => ({
   messageId: r.message_id,
 });
 
+/**
+ * What is due, oldest first, at most `limit` per destination. A destination backing off
+ * (any of its rows waits for a retry) is not due at all: its newer rows keep their order
+ * behind the one that failed, and other destinations are not held up by it.
+ */
 export async function pendingNotifications(db: Db, now: Date, limit: number): Promise<OutboxRow[]> {
   const { rows } = await db.query<Row>(
-    `SELECT id, kind, alerts, chat_id, thread_id, created_at, attempts, message_id FROM opsbot.outbox
-      WHERE sent_at IS NULL AND cancelled_at IS NULL AND next_attempt_at <= $1
-      ORDER BY id LIMIT $2`,
+    `SELECT id, kind, alerts, chat_id, thread_id, created_at, attempts, message_id FROM (
+       SELECT *, row_number() OVER (PARTITION BY chat_id, thread_id ORDER BY id) AS n,
+              max(next_attempt_at) OVER (PARTITION BY chat_id, thread_id) AS blocked_until
+         FROM opsbot.outbox WHERE sent_at IS NULL AND cancelled_at IS NULL) pending
+      WHERE n <= $2 AND blocked_until <= $1
+      ORDER BY id`,
     [now, limit],
   );
   return rows.map(toRow);

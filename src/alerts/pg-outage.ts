@@ -1,14 +1,14 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../log/create-logger.js";
-import type { AlertChannel } from "./channel.js";
-import type { Destination } from "./outbox-store.js";
+import type { NotifierFor } from "./notifier.js";
+import { destinationOf, type Routing } from "./routes.js";
 import type { AlertState } from "./types.js";
 
 export interface PgOutageDeps {
-  channel: AlertChannel;
+  notifierFor: NotifierFor;
   logger: Logger;
   downAfterChecks: number;
-  destination: Destination;
+  routing: Routing;
   redis?: Redis;
   clock: { now(): Date };
 }
@@ -53,7 +53,8 @@ export function createPgOutage(deps: PgOutageDeps) {
       settled = true;
       const claimed = await claim(since);
       if (claimed === false) return;
-      const result = await deps.channel.send({
+      const to = destinationOf({ fingerprint: FINGERPRINT, kind: FINGERPRINT }, deps.routing);
+      const result = await deps.notifierFor(to).send({
         outboxId: 0,
         kind: "firing",
         alerts: [
@@ -64,8 +65,6 @@ export function createPgOutage(deps: PgOutageDeps) {
             firingSince: since.toISOString(),
           },
         ],
-        chatId: deps.destination.chatId,
-        ...(deps.destination.threadId !== undefined ? { threadId: deps.destination.threadId } : {}),
       });
       if (result.ok) {
         pagedInMemory = claimed === undefined;

@@ -27,7 +27,9 @@ export function destinationOf(
   alert: { fingerprint: string; kind: string },
   routing: Routing,
 ): Destination {
-  return routing.routes.find((r) => routeMatches(r.pattern, alert))?.destination ?? routing.fallback;
+  return (
+    routing.routes.find((r) => routeMatches(r.pattern, alert))?.destination ?? routing.fallback
+  );
 }
 
 /** A stable key per destination ("-100123:7", "-100123", "log"). */

@@ -1,22 +1,22 @@
 import type { Pool } from "../db/pool.js";
-import { loadOpenAlerts, loadSilences, saveSilences } from "./alert-store.js";
+import { ackAlerts, loadAcks, loadOpenAlerts, loadSilences, saveSilences } from "./alert-store.js";
 import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.js";
 import { silenceFor } from "./silences.js";
 import type { AlertState, Silence } from "./types.js";
 
+/** A button press on an alert message: which notification, in which chat and message. */
+export interface PressTarget {
+  outboxId: number;
+  chatId: number;
+  messageId: number;
+}
+
 /**
- * Silences every alert a sent notification announced, never shortening a longer silence;
- * returns the message and the end in force, or undefined if there is no such message.
+ * The firing/repeat notification the button was sent with. The button must sit on that
+ * very message, in its chat: forged or replayed data is refused (undefined).
  */
-export async function silenceNotification(
-  pool: Pool,
-  target: { outboxId: number; chatId: number; messageId: number },
-  until: Date,
-  by: string,
-  now: Date,
-): Promise<{ row: OutboxRow; until: Date } | undefined> {
+async function announcementAt(pool: Pool, target: PressTarget): Promise<OutboxRow | undefined> {
   const row = await findNotification(pool, target.outboxId);
-  // The button must sit on the very message it was sent with: forged or replayed data is refused.
   if (
     !row ||
     row.messageId !== target.messageId ||
@@ -25,22 +25,61 @@ export async function silenceNotification(
   ) {
     return undefined;
   }
-  if ((await currentChatId(pool, row.chatId)) !== target.chatId) return undefined;
+  return (await currentChatId(pool, row.chatId)) === target.chatId ? row : undefined;
+}
+
+/**
+ * Silences every alert a sent notification announced, never shortening a longer silence;
+ * returns the message and the end in force, or undefined if there is no such message.
+ */
+export async function silenceNotification(
+  pool: Pool,
+  target: PressTarget,
+  until: Date,
+  by: string,
+  now: Date,
+): Promise<{ row: OutboxRow; until: Date } | undefined> {
+  const row = await announcementAt(pool, target);
+  if (!row) return undefined;
   const fingerprints = row.alerts.map((a) => a.fingerprint);
-  return { row, until: await saveSilences(pool, fingerprints, until, by, now) };
+  const window = await saveSilences(pool, fingerprints, { startsAt: now, until }, by, now);
+  return { row, until: window.until };
+}
+
+/**
+ * Acknowledges the alerts a sent notification announced that still fire in that episode:
+ * they are not repeated until they resolve. Returns the message and how many were acked
+ * now, or undefined if there is no such message.
+ */
+export async function ackNotification(
+  pool: Pool,
+  target: PressTarget,
+  by: string,
+  now: Date,
+): Promise<{ row: OutboxRow; acked: number } | undefined> {
+  const row = await announcementAt(pool, target);
+  if (!row) return undefined;
+  const fingerprints = row.alerts.map((a) => a.fingerprint);
+  const acked = await ackAlerts(pool, fingerprints, row.createdAt, by, now);
+  return { row, acked: acked.length };
 }
 
 export interface FiringView {
-  alerts: (AlertState & { silence?: Silence })[];
+  alerts: (AlertState & { silence?: Silence; ackedBy?: string })[];
   silences: Silence[];
 }
 
 export async function firingNow(pool: Pool, now: Date): Promise<FiringView> {
-  const [alerts, silences] = [await loadOpenAlerts(pool), await loadSilences(pool, now)];
+  const [alerts, silences, acks] = await Promise.all([
+    loadOpenAlerts(pool),
+    loadSilences(pool, now),
+    loadAcks(pool),
+  ]);
   return {
     alerts: alerts.map((a) => {
-      const s = silenceFor(a.fingerprint, silences, now);
-      return s ? { ...a, silence: s } : a;
+      const silence = silenceFor(a.fingerprint, silences, now);
+      const ackedBy = acks.get(a.fingerprint);
+      return { ...a, ...(silence ? { silence } : {}), ...(ackedBy ? { ackedBy } : {}) };
     }),
     silences,
   };

@@ -12,7 +12,9 @@ export function silenceFor(
   silences: readonly Silence[],
   now: Date,
 ): Silence | undefined {
-  return silences.find((s) => s.until > now && matches(s.matcher, fingerprint));
+  return silences.find(
+    (s) => s.startsAt <= now && s.until > now && matches(s.matcher, fingerprint),
+  );
 }
 
 // Any key a silence may be stored under, older broad patterns included (to end them).
@@ -40,6 +42,15 @@ export function checkNewSilenceKey(key: string): { ok: true } | { ok: false; rea
 }
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+const DELAY = /^\d{1,5}[mhd]$/;
+
+/** "in 2h": how long until a maintenance window starts; from 1 minute to 30 days ahead. */
+export const silenceDelay = z
+  .string()
+  .regex(DELAY, "not a delay like 30m, 4h or 2d")
+  .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS])
+  .refine((ms) => ms >= UNIT_MS.m && ms <= 30 * UNIT_MS.d, "must be from 1m to 30d");
 
 /** "30m", "4h", "2d": from one minute to SILENCE_MAX_DAYS. */
 export function silenceDuration(maxDays: number) {

@@ -7,6 +7,8 @@ export interface StepInput {
   observed: readonly Alert[];
   evaluated: ReadonlySet<Source>;
   silences: readonly Silence[];
+  /** Firing alerts someone acknowledged: not repeated until they resolve. */
+  acked?: ReadonlySet<string>;
   now: Date;
   repeatMs: number;
 }
@@ -23,7 +25,7 @@ export interface StepResult {
  * Pure: previous state and this tick's observations → new state and notifications, with
  * Alertmanager's rules: announce once, repeat after the interval, resolve only what was
  * announced, leave alone what could not be evaluated, announce nothing new about a
- * silenced alert (its resolution is still told: it was announced).
+ * silenced alert and repeat no acknowledged one (their resolution is still told).
  */
 export function step(input: StepInput): StepResult {
   const { now } = input;
@@ -38,12 +40,15 @@ export function step(input: StepInput): StepResult {
     seen.add(alert.fingerprint);
     const before = previous.get(alert.fingerprint);
     previous.delete(alert.fingerprint);
-    let changed = before === undefined || before.summary !== alert.summary;
+    let changed =
+      before === undefined ||
+      before.summary !== alert.summary ||
+      before.severity !== alert.severity;
     // A storm keeps thousands of alerts firing: an unchanged one is not copied every tick.
     let state: AlertState = !before
       ? { ...alert, firingSince: now, resolvedAt: null, notifiedAt: null, queuedAt: null }
       : changed
-        ? { ...before, summary: alert.summary }
+        ? withSeverity({ ...before, summary: alert.summary }, alert.severity)
         : before;
 
     if (
@@ -54,7 +59,10 @@ export function step(input: StepInput): StepResult {
         state = { ...state, queuedAt: now };
         result.firing.push(state);
         changed = true;
-      } else if (now.getTime() - state.notifiedAt.getTime() >= input.repeatMs) {
+      } else if (
+        now.getTime() - state.notifiedAt.getTime() >= input.repeatMs &&
+        !input.acked?.has(state.fingerprint)
+      ) {
         state = { ...state, queuedAt: now };
         result.repeat.push(state);
         changed = true;
@@ -71,4 +79,9 @@ export function step(input: StepInput): StepResult {
     if (gone.notifiedAt !== null) result.resolved.push(state);
   }
   return result;
+}
+
+function withSeverity(state: AlertState, severity: AlertState["severity"]): AlertState {
+  const { severity: _previous, ...rest } = state;
+  return severity === undefined ? rest : { ...rest, severity };
 }

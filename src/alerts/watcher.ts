@@ -6,12 +6,14 @@ import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import type { Metrics } from "../http/metrics.js";
 import type { Logger } from "../log/create-logger.js";
-import type { AlertChannel } from "./channel.js";
 import { deliverPending } from "./deliver.js";
+import type { NotifierFor } from "./notifier.js";
 import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
-import { countUndelivered, type Destination } from "./outbox-store.js";
+import { countUndelivered } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
+import type { Routing } from "./routes.js";
+import { observeSources, type AlertSource } from "./sources.js";
 import type { AlertState } from "./types.js";
 import {
   acquireLease,
@@ -26,14 +28,16 @@ import {
 export interface WatcherDeps {
   pool: Pool;
   checks: Checks;
-  channel: AlertChannel;
+  notifierFor: NotifierFor;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
   cron: string;
   downAfterChecks: number;
   repeatMinutes: number;
-  destination: Destination;
+  routing: Routing;
+  /** Alerts from beyond the watcher's checks (Alertmanager), read every tick. */
+  sources?: readonly AlertSource[];
   /** Thresholds of pg_connections_high and the on-call alerts (rules-on-call.ts). */
   connectionsHighRatio?: number;
   onCall?: OnCallRuleOptions;
@@ -84,8 +88,9 @@ export function createWatcher(deps: WatcherDeps) {
       if (!(await claimTick(pool, tickKey, instance))) return "skipped";
       const now = clock.now();
       const cachedOpen = cache?.generation === generation ? cache.open : undefined;
-      const [snapshot, state] = await Promise.all([
+      const [snapshot, fromSources, state] = await Promise.all([
         observe(deps.checks, logger, failing, deps.apiHeld),
+        observeSources(deps.sources ?? [], logger),
         loadTickState(pool, now, cachedOpen),
       ]);
       const evaluated = await evaluateAndQueue(
@@ -94,6 +99,7 @@ export function createWatcher(deps: WatcherDeps) {
         state,
         now,
         await outage.recovered(now),
+        fromSources,
       );
       const delivery = await deliverPending(deps);
       for (const { kind } of delivery.sent) metrics.alertsSent.inc({ kind });

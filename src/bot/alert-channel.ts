@@ -1,67 +1,111 @@
 import { GrammyError, InlineKeyboard, type Api } from "grammy";
-import type { AlertChannel } from "../alerts/channel.js";
+import type { Notification, NotifierFor, SendResult } from "../alerts/notifier.js";
+import type { Destination } from "../alerts/routes.js";
+import { anyCritical } from "../alerts/severity.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log/create-logger.js";
+import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
 import { renderNotification } from "./render/alerts.js";
 
-export const SILENCE_PREFIX = "sil";
-export const SILENCE_CHOICES = { "1h": 3_600_000, "24h": 86_400_000 } as const;
+const MAX_RUNBOOK_BUTTONS = 3;
 
-function silenceKeyboard(outboxId: number): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  for (const choice of Object.keys(SILENCE_CHOICES)) {
-    keyboard.text(`Silence ${choice}`, `${SILENCE_PREFIX}:${outboxId}:${choice}`);
-  }
-  return keyboard;
+export interface AlertKeyboardOptions {
+  /** RUNBOOK_URL: a template with {kind}. */
+  runbookUrl?: string | undefined;
+  /** false once acknowledged: the Ack button goes, Silence and runbooks stay. */
+  ack: boolean;
 }
 
 /**
- * Alert messages over the Bot API. The Api given here must not retry by itself: the
- * outbox decides when to try again.
+ * Silence 1h / 24h and Ack on firing and repeat messages sent through the outbox; a
+ * runbook link per kind the message holds (at most 3) on any message.
  */
-export function createAlertChannel(api: Api, clock: Clock, logger: Logger): AlertChannel {
-  return {
-    async send(notification) {
+export function alertKeyboard(
+  notification: Notification,
+  options: AlertKeyboardOptions,
+): InlineKeyboard | undefined {
+  const keyboard = new InlineKeyboard();
+  let empty = true;
+  if (notification.kind !== "resolved" && notification.outboxId > 0) {
+    for (const choice of Object.keys(SILENCE_CHOICES) as SilenceChoice[]) {
+      keyboard.text(`Silence ${choice}`, silenceButton(notification.outboxId, choice));
+    }
+    if (options.ack) keyboard.text("Ack", ackButton(notification.outboxId));
+    empty = false;
+  }
+  if (options.runbookUrl !== undefined) {
+    const kinds = [...new Set(notification.alerts.map((a) => a.kind))].slice(
+      0,
+      MAX_RUNBOOK_BUTTONS,
+    );
+    if (!empty && kinds.length > 0) keyboard.row();
+    for (const kind of kinds) {
+      const url = options.runbookUrl.replaceAll("{kind}", encodeURIComponent(kind));
+      keyboard.url(`📖 ${kind}`, url);
+      empty = false;
+    }
+  }
+  return empty ? undefined : keyboard;
+}
+
+/**
+ * The Telegram notifier: one per destination (a chat, and a forum topic in it). A message
+ * of warnings only is sent quietly; one with a critical alert makes a sound. The Api given
+ * here must not retry by itself: the outbox decides when to try again.
+ */
+export function createTelegramNotifiers(
+  api: Api,
+  clock: Clock,
+  logger: Logger,
+  options: { runbookUrl?: string | undefined } = {},
+): NotifierFor {
+  return (destination: Destination) => ({
+    async send(notification): Promise<SendResult> {
       const text = renderNotification(notification.kind, notification.alerts, clock.now());
-      if (notification.chatId === undefined) {
+      if (destination.chatId === undefined) {
         logger.info(
           { kind: notification.kind, alerts: notification.alerts.length, text },
-          "alert (ALERT_CHAT_ID not set)",
+          "alert (no ALERT_CHAT_ID nor route for it)",
         );
         return { ok: true };
       }
-      const buttons = notification.kind !== "resolved" && notification.outboxId > 0;
+      const keyboard = alertKeyboard(notification, { runbookUrl: options.runbookUrl, ack: true });
       try {
-        const message = await api.sendMessage(notification.chatId, text, {
+        const message = await api.sendMessage(destination.chatId, text, {
           parse_mode: "HTML",
           link_preview_options: { is_disabled: true },
-          ...(notification.threadId !== undefined
-            ? { message_thread_id: notification.threadId }
+          disable_notification: !anyCritical(notification.alerts),
+          ...(destination.threadId !== undefined
+            ? { message_thread_id: destination.threadId }
             : {}),
-          ...(buttons ? { reply_markup: silenceKeyboard(notification.outboxId) } : {}),
+          ...(keyboard ? { reply_markup: keyboard } : {}),
         });
         return { ok: true, messageId: message.message_id };
       } catch (error) {
-        if (error instanceof GrammyError) {
-          return {
-            ok: false,
-            error: `${error.error_code} ${error.description}`,
-            transient: error.error_code >= 500,
-            ...(error.parameters.retry_after !== undefined
-              ? { retryAfterSeconds: error.parameters.retry_after }
-              : {}),
-            ...(error.parameters.migrate_to_chat_id !== undefined
-              ? { migrateToChatId: error.parameters.migrate_to_chat_id }
-              : {}),
-          };
-        }
-        // Network trouble: the message may or may not have arrived; try again next tick.
-        return {
-          ok: false,
-          error: error instanceof Error ? error.message : String(error),
-          transient: true,
-        };
+        return failureOf(error);
       }
     },
+  });
+}
+
+function failureOf(error: unknown): SendResult {
+  if (error instanceof GrammyError) {
+    return {
+      ok: false,
+      error: `${error.error_code} ${error.description}`,
+      transient: error.error_code >= 500,
+      ...(error.parameters.retry_after !== undefined
+        ? { retryAfterSeconds: error.parameters.retry_after }
+        : {}),
+      ...(error.parameters.migrate_to_chat_id !== undefined
+        ? { migrateToChatId: error.parameters.migrate_to_chat_id }
+        : {}),
+    };
+  }
+  // Network trouble: the message may or may not have arrived; try again next tick.
+  return {
+    ok: false,
+    error: error instanceof Error ? error.message : String(error),
+    transient: true,
   };
 }

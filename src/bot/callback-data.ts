@@ -16,3 +16,34 @@ export function parseActionButton(data: string): { verb: ActionVerb; id: string 
   const verb = (Object.keys(VERBS) as ActionVerb[]).find((v) => VERBS[v] === match[1]);
   return verb && match[2] ? { verb, id: match[2] } : undefined;
 }
+
+/**
+ * Buttons under alert messages carry the outbox row id and the choice only (at most 22
+ * bytes): the press is checked against the stored message it sits on.
+ */
+export const SILENCE_CHOICES = { "1h": 3_600_000, "24h": 86_400_000 } as const;
+export type SilenceChoice = keyof typeof SILENCE_CHOICES;
+
+export const silenceButton = (outboxId: number, choice: SilenceChoice) =>
+  `sil:${outboxId}:${choice}`;
+export const ackButton = (outboxId: number) => `ack:${outboxId}`;
+
+export const SILENCE_BUTTON = /^sil:(\d{1,15}):(1h|24h)$/;
+export const ACK_BUTTON = /^ack:(\d{1,15})$/;
+
+export type AlertButton =
+  | { action: "silence"; outboxId: number; choice: SilenceChoice }
+  | { action: "ack"; outboxId: number };
+
+export function parseAlertButton(data: string): AlertButton | undefined {
+  const silence = SILENCE_BUTTON.exec(data);
+  if (silence) {
+    return {
+      action: "silence",
+      outboxId: Number(silence[1]),
+      choice: silence[2] as SilenceChoice,
+    };
+  }
+  const ack = ACK_BUTTON.exec(data);
+  return ack ? { action: "ack", outboxId: Number(ack[1]) } : undefined;
+}

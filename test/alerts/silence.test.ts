@@ -116,7 +116,11 @@ describe("the Silence buttons on an alert message", () => {
   it("silences every alert of the message for 1h, edits it to say who and until when, and keeps them quiet meanwhile", async () => {
     const { t, clock } = await build();
     const fired = await fire(t, clock.now());
-    expect(fired.data).toEqual([`sil:${fired.outboxId}:1h`, `sil:${fired.outboxId}:24h`]);
+    expect(fired.data).toEqual([
+      `sil:${fired.outboxId}:1h`,
+      `sil:${fired.outboxId}:24h`,
+      `ack:${fired.outboxId}`,
+    ]);
     const until = new Date(clock.now().getTime() + HOUR);
 
     await press(t, fired.data[0]!, {

@@ -116,6 +116,7 @@ describe("alert state step", () => {
     const silences: Silence[] = [
       {
         matcher: "stuck_worker:*",
+        startsAt: s.clock.now(),
         until: new Date(s.clock.now().getTime() + HOUR),
         createdBy: "@olga",
       },
@@ -170,5 +171,54 @@ describe("alert state step", () => {
     const result = s.tick([stuck, { ...stuck, summary: "run 7 again" }]);
     expect(result.changed.map((a) => a.fingerprint)).toEqual(["stuck_worker:7"]);
     expect(result.firing).toHaveLength(1);
+  });
+
+  it("does not repeat an acknowledged alert, still resolves it, and a new episode fires anew", () => {
+    const s = simulate();
+    s.tick([stuck]);
+    s.delivered(["stuck_worker:7"]);
+    const acked = new Set(["stuck_worker:7"]);
+    s.clock.advance(REPEAT + MINUTE);
+    expect(s.tick([stuck], { acked }).repeat).toEqual([]);
+    s.clock.advance(REPEAT);
+    expect(s.tick([stuck], { acked }).repeat).toEqual([]);
+    s.clock.advance(MINUTE);
+    expect(s.fps(s.tick([], { acked }).resolved)).toEqual(["stuck_worker:7"]);
+    // The store clears the ack with the episode; a new one is announced.
+    s.clock.advance(MINUTE);
+    expect(s.fps(s.tick([stuck]).firing)).toEqual(["stuck_worker:7"]);
+  });
+
+  it("keeps quiet only inside a scheduled silence's window", () => {
+    const s = simulate();
+    const silences: Silence[] = [
+      {
+        matcher: "stuck_worker:7",
+        startsAt: new Date(s.clock.now().getTime() + HOUR),
+        until: new Date(s.clock.now().getTime() + 2 * HOUR),
+        createdBy: "@olga",
+      },
+    ];
+    // Before the window: announced as usual.
+    expect(s.fps(s.tick([stuck], { silences }).firing)).toEqual(["stuck_worker:7"]);
+    // It clears, and fires again inside the window: nothing is announced.
+    s.tick([]);
+    s.clock.advance(HOUR + MINUTE);
+    expect(s.tick([stuck], { silences }).firing).toEqual([]);
+  });
+
+  it("carries an explicit severity and stores a change of it", () => {
+    const s = simulate();
+    const am: Alert = {
+      fingerprint: "am:High5xxRate:abc",
+      kind: "am",
+      source: "alertmanager",
+      summary: "5xx above 5 %",
+      severity: "warning",
+    };
+    expect(s.tick([am]).firing[0]).toMatchObject({ severity: "warning" });
+    s.clock.advance(MINUTE);
+    const raised = s.tick([{ ...am, severity: "critical" }]);
+    expect(raised.changed[0]).toMatchObject({ severity: "critical" });
   });
 });

@@ -79,6 +79,7 @@ describe("the watcher on its cron, against the fake Bot API", () => {
     expect(buttonData(firing.params)).toEqual([
       expect.stringMatching(/^sil:\d+:1h$/),
       expect.stringMatching(/^sil:\d+:24h$/),
+      expect.stringMatching(/^ack:\d+$/),
     ]);
 
     const okTicks = await counter(t, "ticks", { result: "ok" });
@@ -318,7 +319,7 @@ describe("durable delivery", () => {
     expect(sent[1]!.parse_mode).toBeUndefined();
     expect(sent[1]!.text).not.toMatch(/<\/?(b|code|i)>/);
     expect(sent[1]!.text).toContain(`stuck_worker:${id}`);
-    expect(buttonData(sent[1]!)).toHaveLength(2);
+    expect(buttonData(sent[1]!)).toHaveLength(3);
     const rows = await outbox(t.pool);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.sent_at).not.toBeNull();

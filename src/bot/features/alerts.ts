@@ -1,26 +1,40 @@
 import { Composer } from "grammy";
-import { silenceNotification, firingNow } from "../../alerts/silence-actions.js";
+import { ackNotification, firingNow, silenceNotification } from "../../alerts/silence-actions.js";
 import { endSilence, loadBlindChecks, saveSilences } from "../../alerts/alert-store.js";
-import { checkNewSilenceKey, silenceDuration, silenceMatcher } from "../../alerts/silences.js";
+import {
+  checkNewSilenceKey,
+  silenceDelay,
+  silenceDuration,
+  silenceMatcher,
+} from "../../alerts/silences.js";
 import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
-import { SILENCE_CHOICES, SILENCE_PREFIX } from "../alert-channel.js";
+import { alertKeyboard } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
+import { ACK_BUTTON, SILENCE_BUTTON, SILENCE_CHOICES, parseAlertButton } from "../callback-data.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
 import {
   formatUtc,
+  renderAckedNote,
   renderNotification,
   renderOpenAlerts,
   renderSilencedNote,
 } from "../render/alerts.js";
 
 export const SILENCE_USAGE =
-  "Usage: /silence KEY DURATION — e.g. /silence stuck_worker:42 4h (30m, 4h, 2d; KEY is a kind, a key, or KIND:prefix*)";
+  "Usage: /silence KEY DURATION [in DELAY] — e.g. /silence stuck_worker:42 4h, or /silence api_down 2h in 30m for a maintenance window (30m, 4h, 2d; KEY is a kind, a key, or KIND:prefix*)";
 export const UNSILENCE_USAGE = "Usage: /unsilence KEY — the key exactly as /alerts shows it";
 
-export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: number }) {
+const DURATION_SHAPE = /^\d{1,5}[mhd]$/;
+
+export function alertsFeature(deps: {
+  pool: Pool;
+  clock: Clock;
+  maxSilenceDays: number;
+  runbookUrl?: string | undefined;
+}) {
   const { pool, clock } = deps;
   const duration = silenceDuration(deps.maxSilenceDays);
   const html = { parse_mode: "HTML" } as const;
@@ -33,26 +47,34 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: 
   });
 
   feature.command("silence", requireRole("operator"), async (ctx) => {
-    const [key = "", wanted = "", ...rest] = ctx.match.trim().split(/\s+/);
+    const [key = "", wanted = "", word, delayText, ...rest] = ctx.match.trim().split(/\s+/);
+    const delayed = word !== undefined;
     if (key === "" || wanted === "" || rest.length > 0) return ctx.reply(SILENCE_USAGE);
+    if (delayed && (word !== "in" || delayText === undefined)) return ctx.reply(SILENCE_USAGE);
     const checked = checkNewSilenceKey(key);
     if (!checked.ok) return ctx.reply(`⛔ ${code(key)}: ${checked.reason}.`, html);
     const ms = duration.safeParse(wanted);
     if (!ms.success) {
       // A well-formed duration out of bounds gets the bound; anything else the usage line.
-      const outOfBounds = /^\d{1,5}[mhd]$/.test(wanted);
       return ctx.reply(
-        outOfBounds ? `⛔ A silence ${ms.error.issues[0]?.message}.` : SILENCE_USAGE,
+        DURATION_SHAPE.test(wanted)
+          ? `⛔ A silence ${ms.error.issues[0]?.message}.`
+          : SILENCE_USAGE,
+      );
+    }
+    const delay = delayed ? silenceDelay.safeParse(delayText) : undefined;
+    if (delay && !delay.success) {
+      return ctx.reply(
+        DURATION_SHAPE.test(delayText ?? "")
+          ? `⛔ A delay ${delay.error.issues[0]?.message}.`
+          : SILENCE_USAGE,
       );
     }
     const now = clock.now();
-    const until = new Date(now.getTime() + ms.data);
-    const inForce = await saveSilences(pool, [key], until, actorOf(ctx).name, now);
-    const answer =
-      inForce > until
-        ? `🔕 ${code(key)} stays silenced until ${formatUtc(inForce)}: a new silence never shortens a longer one.`
-        : `🔕 ${code(key)} silenced until ${formatUtc(until)}.`;
-    await ctx.reply(answer, html);
+    const startsAt = new Date(now.getTime() + (delay?.data ?? 0));
+    const until = new Date(startsAt.getTime() + ms.data);
+    const inForce = await saveSilences(pool, [key], { startsAt, until }, actorOf(ctx).name, now);
+    await ctx.reply(silenceAnswer(key, { startsAt, until }, inForce, now), html);
   });
 
   feature.command("unsilence", requireRole("operator"), async (ctx) => {
@@ -62,36 +84,92 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: 
     const ended = await endSilence(pool, matcher.data, clock.now());
     const text = ended
       ? `🔔 ${code(matcher.data)} is no longer silenced.`
-      : `No silence in force for ${code(matcher.data)}.`;
+      : `No silence in force or scheduled for ${code(matcher.data)}.`;
     await ctx.reply(text, html);
   });
 
-  const choices = Object.keys(SILENCE_CHOICES).join("|");
-  const pattern = new RegExp(`^${SILENCE_PREFIX}:(\\d{1,15}):(${choices})$`);
-  feature.callbackQuery(pattern, requireRole("operator"), async (ctx) => {
-    const choice = ctx.match[2] as keyof typeof SILENCE_CHOICES;
+  const unknownMessage = { text: "That alert message is not known here.", show_alert: true };
+
+  feature.callbackQuery(SILENCE_BUTTON, requireRole("operator"), async (ctx) => {
+    const pressed = parseAlertButton(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
+    if (pressed?.action !== "silence" || !message || !ctx.chat) {
+      return ctx.answerCallbackQuery(unknownMessage);
+    }
     const now = clock.now();
-    const until = new Date(now.getTime() + SILENCE_CHOICES[choice]);
+    const until = new Date(now.getTime() + SILENCE_CHOICES[pressed.choice]);
     const who = actorOf(ctx).name;
-    const silenced =
-      message && ctx.chat
-        ? await silenceNotification(
-            pool,
-            { outboxId: Number(ctx.match[1]), chatId: ctx.chat.id, messageId: message.message_id },
-            until,
-            who,
-            now,
-          )
-        : undefined;
-    if (!silenced)
-      return ctx.answerCallbackQuery({
-        text: "That alert message is not known here.",
-        show_alert: true,
-      });
-    await ctx.answerCallbackQuery({ text: `Silenced for ${choice}.` });
-    const text = renderNotification(silenced.row.kind, silenced.row.alerts, now);
-    await ctx.editMessageText(`${text}\n\n${renderSilencedNote(who, silenced.until)}`, html);
+    const target = {
+      outboxId: pressed.outboxId,
+      chatId: ctx.chat.id,
+      messageId: message.message_id,
+    };
+    const silenced = await silenceNotification(pool, target, until, who, now);
+    if (!silenced) return ctx.answerCallbackQuery(unknownMessage);
+    await ctx.answerCallbackQuery({ text: `Silenced for ${pressed.choice}.` });
+    const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
+    const note = renderSilencedNote(who, silenced.until);
+    // Silenced: no more buttons to press, the runbook links stay.
+    const keyboard = alertKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false });
+    await ctx.editMessageText(
+      renderNotification(notification.kind, notification.alerts, now, note),
+      {
+        ...html,
+        ...(keyboard ? { reply_markup: keyboard } : {}),
+      },
+    );
+  });
+
+  feature.callbackQuery(ACK_BUTTON, requireRole("operator"), async (ctx) => {
+    const pressed = parseAlertButton(ctx.callbackQuery.data);
+    const message = ctx.callbackQuery.message;
+    if (pressed?.action !== "ack" || !message || !ctx.chat) {
+      return ctx.answerCallbackQuery(unknownMessage);
+    }
+    const now = clock.now();
+    const who = actorOf(ctx).name;
+    const target = {
+      outboxId: pressed.outboxId,
+      chatId: ctx.chat.id,
+      messageId: message.message_id,
+    };
+    const acked = await ackNotification(pool, target, who, now);
+    if (!acked) return ctx.answerCallbackQuery(unknownMessage);
+    await ctx.answerCallbackQuery({
+      text:
+        acked.acked > 0
+          ? "Acknowledged: no repeats until resolved."
+          : "Already acknowledged or resolved.",
+    });
+    if (acked.acked === 0) return;
+    const notification = { outboxId: acked.row.id, kind: acked.row.kind, alerts: acked.row.alerts };
+    // Acked: the Silence buttons and runbook links stay, the Ack button goes.
+    const keyboard = alertKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false });
+    const text = renderNotification(
+      notification.kind,
+      notification.alerts,
+      now,
+      renderAckedNote(who, now),
+    );
+    await ctx.editMessageText(text, { ...html, ...(keyboard ? { reply_markup: keyboard } : {}) });
   });
   return feature;
+}
+
+function silenceAnswer(
+  key: string,
+  wanted: { startsAt: Date; until: Date },
+  inForce: { startsAt: Date; until: Date },
+  now: Date,
+): string {
+  const longer = inForce.until > wanted.until;
+  const window =
+    inForce.startsAt > now
+      ? `from ${formatUtc(inForce.startsAt)} until ${formatUtc(inForce.until)}`
+      : `until ${formatUtc(inForce.until)}`;
+  return longer
+    ? `🔕 ${code(key)} stays silenced ${window}: a new silence never shortens a longer one.`
+    : inForce.startsAt > now
+      ? `🗓 ${code(key)} will be silenced ${window} (maintenance window).`
+      : `🔕 ${code(key)} silenced ${window}.`;
 }

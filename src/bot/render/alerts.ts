@@ -1,4 +1,5 @@
-import type { NotificationKind, NotifiedAlert, Silence } from "../../alerts/types.js";
+import { severityOf } from "../../alerts/severity.js";
+import type { NotificationKind, NotifiedAlert, Severity, Silence } from "../../alerts/types.js";
 import { formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml, fitLines } from "../format/html.js";
 
@@ -10,28 +11,50 @@ const TITLE: Record<NotificationKind, (n: number) => string> = {
 
 export const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-/** One message for any number of alerts: counts per kind, then as many as fit, "+N more". */
+const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
+
+/**
+ * One message for any number of alerts: its severity, counts per kind, then as many
+ * alerts as fit (critical ones first), "+N more", and the note (who silenced or acked it).
+ */
 export function renderNotification(
   kind: NotificationKind,
   alerts: readonly NotifiedAlert[],
   now: Date,
+  note?: string,
 ): string {
   const perKind = new Map<string, number>();
   for (const a of alerts) perKind.set(a.kind, (perKind.get(a.kind) ?? 0) + 1);
   const counts = [...perKind].map(([k, n]) => `${escapeHtml(k)} ×${n}`).join(" · ");
-  const lines = alerts.map((a) => {
+  const critical = alerts.filter((a) => severityOf(a) === "critical");
+  const severity =
+    critical.length > 0
+      ? `${SEVERITY_MARK.critical} critical ×${critical.length}` +
+        (critical.length < alerts.length
+          ? ` · ${SEVERITY_MARK.warning} warning ×${alerts.length - critical.length}`
+          : "")
+      : `${SEVERITY_MARK.warning} warning`;
+  const ordered = [...critical, ...alerts.filter((a) => severityOf(a) !== "critical")];
+  const lines = ordered.map((a) => {
     const since = new Date(a.firingSince);
     const when =
       kind === "resolved" && a.resolvedAt
         ? `lasted ${formatDuration(new Date(a.resolvedAt).getTime() - since.getTime())}`
         : `since ${formatDuration(now.getTime() - since.getTime())}`;
-    return `• ${code(a.fingerprint)} ${escapeHtml(a.summary)} (${when})`;
+    return `• ${SEVERITY_MARK[severityOf(a)]} ${code(a.fingerprint)} ${escapeHtml(a.summary)} (${when})`;
   });
-  return fitLines(lines, { header: `${TITLE[kind](alerts.length)}\n${counts}` });
+  return fitLines(lines, {
+    header: `${TITLE[kind](alerts.length)} · ${severity}\n${counts}`,
+    ...(note !== undefined ? { footer: `\n${note}` } : {}),
+  });
 }
 
 export function renderSilencedNote(who: string, until: Date): string {
   return `🔕 Silenced by ${escapeHtml(who)} until ${formatUtc(until)}`;
+}
+
+export function renderAckedNote(who: string, at: Date): string {
+  return `👀 Acked by ${escapeHtml(who)} at ${formatUtc(at)}: no repeats until resolved`;
 }
 
 export interface OpenAlertView {
@@ -39,6 +62,7 @@ export interface OpenAlertView {
   summary: string;
   firingSince: Date;
   silence?: Silence;
+  ackedBy?: string;
 }
 
 /** A watcher check that could not be evaluated: its alerts are unknown, not clear. */
@@ -53,8 +77,10 @@ export function renderOpenAlerts(
   now: Date,
   blind: readonly BlindCheck[] = [],
 ): string {
-  const silenceLines = silences.map(
-    (s) => `🔕 ${code(s.matcher)} until ${formatUtc(s.until)} by ${escapeHtml(s.createdBy)}`,
+  const silenceLines = silences.map((s) =>
+    s.startsAt > now
+      ? `🗓 ${code(s.matcher)} scheduled ${formatUtc(s.startsAt)} → ${formatUtc(s.until)} by ${escapeHtml(s.createdBy)}`
+      : `🔕 ${code(s.matcher)} until ${formatUtc(s.until)} by ${escapeHtml(s.createdBy)}`,
   );
   const blindLines = blind.map(
     (b) =>
@@ -69,7 +95,8 @@ export function renderOpenAlerts(
   }
   const lines = alerts.map((a) => {
     const muted = a.silence ? ` 🔕 until ${formatUtc(a.silence.until)}` : "";
-    return `• ${code(a.fingerprint)} ${escapeHtml(a.summary)} (since ${formatDuration(now.getTime() - a.firingSince.getTime())})${muted}`;
+    const acked = a.ackedBy !== undefined ? ` 👀 acked by ${escapeHtml(a.ackedBy)}` : "";
+    return `• ${code(a.fingerprint)} ${escapeHtml(a.summary)} (since ${formatDuration(now.getTime() - a.firingSince.getTime())})${muted}${acked}`;
   });
   const footer =
     [

@@ -1,13 +1,12 @@
+import type { Destination } from "./routes.js";
 import type { NotificationKind, NotifiedAlert } from "./types.js";
 
+/** One message about a group of alerts, for one destination. */
 export interface Notification {
   /** The outbox row; 0 for a message sent outside the outbox (PostgreSQL down). */
   outboxId: number;
   kind: NotificationKind;
   alerts: NotifiedAlert[];
-  /** undefined: no ALERT_CHAT_ID, the notification is only logged. */
-  chatId: number | undefined;
-  threadId?: number;
 }
 
 export type SendResult =
@@ -22,7 +21,13 @@ export type SendResult =
       transient: boolean;
     };
 
-/** Where notifications go; the bot implements it with the Bot API. */
-export interface AlertChannel {
+/**
+ * The last stage of the pipeline: delivers to one destination. The bot implements it
+ * with the Bot API (src/bot/alert-channel.ts); the domain knows nothing of Telegram.
+ */
+export interface Notifier {
   send(notification: Notification): Promise<SendResult>;
 }
+
+/** The notifier of a destination (chatId undefined: only logged). */
+export type NotifierFor = (destination: Destination) => Notifier;
