@@ -195,3 +195,57 @@ export async function withDatabaseGone<T>(connectionString: string, fn: () => Pr
 }
 
 export { eventually } from "./eventually.js";
+
+/**
+ * A Bot API in front of `fake` that answers sendMessage to the chats in `blocked` the way
+ * Telegram does when a bot was blocked or removed (403), and passes everything else on.
+ */
+export async function startBlockingBotApi(fake: FakeBotApi, blocked: Set<number>) {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void (async () => {
+        const body = Buffer.concat(chunks);
+        let chatId: number | undefined;
+        try {
+          chatId = Number((JSON.parse(body.toString("utf8")) as { chat_id?: unknown }).chat_id);
+        } catch {
+          chatId = undefined;
+        }
+        if (/\/sendMessage$/i.test(req.url ?? "") && chatId !== undefined && blocked.has(chatId)) {
+          const json = JSON.stringify({
+            ok: false,
+            error_code: 403,
+            description: "Forbidden: bot was kicked from the supergroup chat",
+          });
+          res.writeHead(403, { "content-type": "application/json" }).end(json);
+          return;
+        }
+        const answer = await fetch(`${fake.apiRoot}${req.url ?? "/"}`, {
+          method: req.method ?? "POST",
+          headers: { "content-type": req.headers["content-type"] ?? "application/json" },
+          ...(req.method === "GET" ? {} : { body }),
+        });
+        res
+          .writeHead(answer.status, { "content-type": "application/json" })
+          .end(Buffer.from(await answer.arrayBuffer()));
+      })().catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Every sendMessage aimed at `chatId` and, when given, its forum topic. */
+export const messagesToTopic = (fake: FakeBotApi, chatId: number, threadId?: number) =>
+  messagesTo(fake, chatId).filter(
+    (m) => threadId === undefined || m.message_thread_id === threadId,
+  );
