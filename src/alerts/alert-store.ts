@@ -204,7 +204,8 @@ export async function saveSilences(
  */
 export async function endSilence(db: Db, matcher: string, now: Date): Promise<boolean> {
   const { rowCount } = await db.query(
-    "UPDATE opsbot.silences SET until = GREATEST(starts_at, $2) WHERE matcher = $1 AND until > $2",
+    // A scheduled window becomes an empty one ending now: kept as history, matching nothing.
+    "UPDATE opsbot.silences SET starts_at = LEAST(starts_at, $2), until = $2 WHERE matcher = $1 AND until > $2",
     [matcher, now],
   );
   return (rowCount ?? 0) > 0;

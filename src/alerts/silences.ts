@@ -20,7 +20,7 @@ export function silenceFor(
 // Any key a silence may be stored under, older broad patterns included (to end them).
 export const silenceMatcher = z
   .string()
-  .regex(/^[a-z][a-z_]{1,40}(:[^\s*]{1,200})?\*?$|^[a-z][a-z_]{0,40}\*$/, "not an alert key");
+  .regex(/^[a-z][a-z0-9_]{1,40}(:[^\s*]{0,200})?\*?$|^[a-z][a-z0-9_]{0,40}\*$/, "not an alert key");
 
 const EXACT_KEY = /^[a-z][a-z0-9_]{0,40}(:[^\s*]{1,200})?$/;
 const SPECIFIC_PATTERN = /^[a-z][a-z0-9_]{0,40}:[^\s*]{0,200}\*$/;

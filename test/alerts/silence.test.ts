@@ -392,7 +392,7 @@ describe("/silence and /unsilence", () => {
     const [row] = await silences(t);
     expect(row!.until.getTime()).toBeLessThanOrEqual(clock.now().getTime());
     expect((await say(t, `/unsilence ${key}`)).text).toBe(
-      `No silence in force for <code>${key}</code>.`,
+      `No silence in force or scheduled for <code>${key}</code>.`,
     );
 
     t.fake.reset();
