@@ -44,9 +44,9 @@ describe("firing alerts cached between quiet ticks", () => {
     const [second] = await insertStuckWorkers(a.pool, new Date());
     await ticks(b, 1);
     expect(messagesTo(fake).map((m) => m.text.split("\n")[0])).toEqual([
-      "🔥 <b>1 alert firing</b>",
-      "🔥 <b>1 alert firing</b>",
-      "✅ <b>Resolved: 1 alert</b>",
+      "🔥 <b>1 alert firing</b> · 🟡 warning",
+      "🔥 <b>1 alert firing</b> · 🟡 warning",
+      "✅ <b>Resolved: 1 alert</b> · 🟡 warning",
     ]);
 
     // a's copy is stale: with it, a would resolve the first again and announce the second again.
