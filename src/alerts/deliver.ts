@@ -47,7 +47,9 @@ export async function deliverPending(deps: DeliverDeps): Promise<DeliveryReport>
   const perDestination = new Map<string, OutboxRow[]>();
   for (const row of rows) {
     const key = destinationKey(destinationOfRow(row));
-    perDestination.set(key, [...(perDestination.get(key) ?? []), row]);
+    const queue = perDestination.get(key);
+    if (queue) queue.push(row);
+    else perDestination.set(key, [row]);
   }
   const reports = await Promise.all(
     [...perDestination.values()].map((queue) => deliverToOne(deps, queue)),

@@ -43,23 +43,24 @@ export function checkNewSilenceKey(key: string): { ok: true } | { ok: false; rea
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-const DELAY = /^\d{1,5}[mhd]$/;
+/** The shape of a duration or delay: "30m", "4h", "2d". */
+export const DURATION_TEXT = /^\d{1,5}[mhd]$/;
+const toMs = (text: string) =>
+  Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS];
 
 /** "in 2h": how long until a maintenance window starts; from 1 minute to 30 days ahead. */
 export const silenceDelay = z
   .string()
-  .regex(DELAY, "not a delay like 30m, 4h or 2d")
-  .transform((text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS])
+  .regex(DURATION_TEXT, "not a delay like 30m, 4h or 2d")
+  .transform(toMs)
   .refine((ms) => ms >= UNIT_MS.m && ms <= 30 * UNIT_MS.d, "must be from 1m to 30d");
 
 /** "30m", "4h", "2d": from one minute to SILENCE_MAX_DAYS. */
 export function silenceDuration(maxDays: number) {
   return z
     .string()
-    .regex(/^\d{1,5}[mhd]$/, "not a duration like 30m, 4h or 2d")
-    .transform(
-      (text) => Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS],
-    )
+    .regex(DURATION_TEXT, "not a duration like 30m, 4h or 2d")
+    .transform(toMs)
     .refine((ms) => ms >= UNIT_MS.m, "must be at least 1m")
     .refine((ms) => ms <= maxDays * UNIT_MS.d, `may be at most ${maxDays}d (SILENCE_MAX_DAYS)`);
 }

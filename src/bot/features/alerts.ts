@@ -3,6 +3,7 @@ import { ackNotification, firingNow, silenceNotification } from "../../alerts/si
 import { endSilence, loadBlindChecks, saveSilences } from "../../alerts/alert-store.js";
 import {
   checkNewSilenceKey,
+  DURATION_TEXT,
   silenceDelay,
   silenceDuration,
   silenceMatcher,
@@ -26,8 +27,6 @@ import {
 export const SILENCE_USAGE =
   "Usage: /silence KEY DURATION [in DELAY] — e.g. /silence stuck_worker:42 4h, or /silence api_down 2h in 30m for a maintenance window (30m, 4h, 2d; KEY is a kind, a key, or KIND:prefix*)";
 export const UNSILENCE_USAGE = "Usage: /unsilence KEY — the key exactly as /alerts shows it";
-
-const DURATION_SHAPE = /^\d{1,5}[mhd]$/;
 
 export function alertsFeature(deps: {
   pool: Pool;
@@ -57,15 +56,13 @@ export function alertsFeature(deps: {
     if (!ms.success) {
       // A well-formed duration out of bounds gets the bound; anything else the usage line.
       return ctx.reply(
-        DURATION_SHAPE.test(wanted)
-          ? `⛔ A silence ${ms.error.issues[0]?.message}.`
-          : SILENCE_USAGE,
+        DURATION_TEXT.test(wanted) ? `⛔ A silence ${ms.error.issues[0]?.message}.` : SILENCE_USAGE,
       );
     }
     const delay = delayed ? silenceDelay.safeParse(delayText) : undefined;
     if (delay && !delay.success) {
       return ctx.reply(
-        DURATION_SHAPE.test(delayText ?? "")
+        DURATION_TEXT.test(delayText ?? "")
           ? `⛔ A delay ${delay.error.issues[0]?.message}.`
           : SILENCE_USAGE,
       );
