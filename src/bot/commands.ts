@@ -40,7 +40,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     command: "silence",
     description: "Silence an alert (KEY may end in *)",
     role: "operator",
-    args: "KEY DURATION",
+    args: "KEY DURATION [in DELAY]",
   },
   { command: "unsilence", description: "End a silence", role: "operator", args: "KEY" },
   {
