@@ -1,3 +1,5 @@
+import { loadFiringAlerts } from "../alertmanager/am-store.js";
+import { withAlertmanager } from "../alertmanager/source.js";
 import type { Checks } from "../checks/create-checks.js";
 import { errorMessage } from "../checks/status.js";
 import type { StuckRuns } from "../checks/stuck.js";
@@ -14,7 +16,7 @@ import { enqueue, type Destination } from "./outbox-store.js";
 import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateRules, type FailureCounts, type Snapshot, type WatchedCheck } from "./rules.js";
 import { step, type StepResult } from "./state.js";
-import type { AlertState, Silence } from "./types.js";
+import type { Alert, AlertState, Silence } from "./types.js";
 
 // Enough for any storm; past it the stuck list is incomplete and resolves nothing.
 const STUCK_ALERT_LIMIT = 50_000;
@@ -108,6 +110,8 @@ export interface TickState {
   open: AlertState[];
   silences: Silence[];
   failures: FailureCounts;
+  /** Alertmanager's firing alerts, as received (src/alertmanager). */
+  alertmanager: Alert[];
 }
 
 /**
@@ -119,12 +123,13 @@ export async function loadTickState(
   now: Date,
   cachedOpen?: AlertState[],
 ): Promise<TickState> {
-  const [open, silences, failures] = await Promise.all([
+  const [open, silences, failures, alertmanager] = await Promise.all([
     cachedOpen ?? loadOpenAlerts(pool),
     loadSilences(pool, now),
     loadFailures(pool),
+    loadFiringAlerts(pool),
   ]);
-  return { open, silences, failures };
+  return { open, silences, failures, alertmanager };
 }
 
 /**
@@ -139,11 +144,14 @@ export async function evaluateAndQueue(
   now: Date,
   extraResolved: readonly AlertState[] = [],
 ): Promise<StepResult & { wrote: boolean }> {
-  const evaluation = evaluateRules(snapshot, state.failures, {
-    downAfterChecks: deps.downAfterChecks,
-    connectionsHighRatio: deps.connectionsHighRatio,
-    onCall: deps.onCall,
-  });
+  const evaluation = withAlertmanager(
+    evaluateRules(snapshot, state.failures, {
+      downAfterChecks: deps.downAfterChecks,
+      connectionsHighRatio: deps.connectionsHighRatio,
+      onCall: deps.onCall,
+    }),
+    state.alertmanager,
+  );
   const result = step({
     open: state.open,
     observed: evaluation.alerts,

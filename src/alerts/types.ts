@@ -14,6 +14,8 @@ export type Source =
   | "pg_queries"
   | "pg_locks"
   | "backups"
+  /** Alerts received from Alertmanager (POST /alertmanager), read from opsbot.am_alerts. */
+  | "alertmanager"
   /** watcher_degraded: always evaluated, from the blind-check counts. */
   | "watcher";
 
@@ -23,6 +25,8 @@ export interface Alert {
   kind: string;
   source: Source;
   summary: string;
+  /** Given by the source (Alertmanager's `severity` label); otherwise the kind's own. */
+  severity?: "critical" | "warning";
 }
 
 /** An alert's current (or last) episode, as stored. */
