@@ -1,16 +1,26 @@
 // A real Alertmanager (Debian's prometheus-alertmanager) with opsbot as its webhook
 // receiver: alerts posted to Alertmanager's API v2 arrive in the fake Bot API as firing
 // and as resolved, once each; a 5xx from opsbot makes Alertmanager retry, delivering once.
+// And the whole chain: a real Prometheus (Debian's prometheus) evaluating a rule of
+// LabPics's kind against a stand-in /metrics, through Alertmanager, to the fake Bot API.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildAlertApp, eventually, messagesTo, startApiHealth } from "../kit/alerts.js";
+import {
+  buildAlertApp,
+  eventually,
+  messagesTo,
+  startApiHealth,
+  startStubServer,
+} from "../kit/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
   alertmanagerConfig,
   AMTOOL,
   hasAlertmanager,
+  hasPrometheus,
   startAlertmanager,
+  startPrometheus,
   type RunningAlertmanager,
 } from "./alertmanager-process.js";
 
@@ -19,10 +29,13 @@ const EXAMPLE = fileURLToPath(
   new URL("../../examples/alertmanager/alertmanager.yml", import.meta.url),
 );
 
-// CI (and .ci/run) installs prometheus-alertmanager; there a gap is a failure.
-if (!hasAlertmanager()) {
-  const notice =
-    "real Alertmanager test needs prometheus-alertmanager (apt-get install prometheus-alertmanager)";
+// CI (and .ci/run) installs both; there a gap is a failure.
+const missing = [
+  ...(hasAlertmanager() ? [] : ["prometheus-alertmanager"]),
+  ...(hasPrometheus() ? [] : ["prometheus"]),
+];
+if (missing.length > 0) {
+  const notice = `real Alertmanager/Prometheus tests need: apt-get install ${missing.join(" ")}`;
   if (process.env.CI === "true") throw new Error(notice);
   console.warn(`[skipped] ${notice}`);
 }
@@ -121,3 +134,51 @@ describe.skipIf(!hasAlertmanager())("a real Alertmanager with opsbot as its rece
     expect(checked.status).toBe(0);
   });
 });
+
+// A rule of the kind LabPics keeps in infra/alerts/rules.yml (written here, not copied).
+const POOL_RULES = `groups:
+  - name: labpics-dashboard
+    rules:
+      - alert: DbPoolExhausted
+        expr: app_db_pool_waiting > 5
+        labels:
+          severity: critical
+        annotations:
+          summary: "DB connection pool has {{ $value }} waiting requests"
+`;
+
+describe.skipIf(!hasAlertmanager() || !hasPrometheus())(
+  "Prometheus → Alertmanager → opsbot, end to end",
+  () => {
+    it("pages when the API's pool is exhausted and resolves when it recovers, once each", async () => {
+      const pool = { waiting: 0 };
+      const metrics = await startStubServer(() => ({
+        status: 200,
+        body: `# TYPE app_db_pool_waiting gauge\napp_db_pool_waiting ${pool.waiting}\n`,
+      }));
+      cleanup.push(() => metrics.close());
+      const { t, am } = await opsbotBehindAlertmanager();
+      const prometheus = await startPrometheus({
+        scrapeUrl: `${metrics.url}/metrics`,
+        alertmanagerUrl: am.url,
+        rules: POOL_RULES,
+      });
+      cleanup.push(() => prometheus.stop());
+      await eventually(() => metrics.requests() >= 2, 15_000, "Prometheus scraping");
+
+      pool.waiting = 7;
+      await waitForText(t, 1, "the page");
+      expect(texts(t)[0]).toMatch(/am:DbPoolExhausted:[0-9a-f]{16}/);
+      expect(texts(t)[0]).toContain("DB connection pool has 7 waiting requests");
+
+      pool.waiting = 0;
+      await waitForText(t, 2, "the resolution");
+      expect(texts(t)[1]).toContain("Resolved");
+      expect(texts(t)[1]).toMatch(/am:DbPoolExhausted:[0-9a-f]{16}/);
+      const { rows } = await t.pool.query<{ status: string; severity: string }>(
+        "SELECT status, severity FROM opsbot.am_alerts",
+      );
+      expect(rows).toEqual([{ status: "resolved", severity: "critical" }]);
+    }, 60_000);
+  },
+);
