@@ -64,8 +64,9 @@ export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
       );
       return send(res, 500, "could not store the alerts; retry");
     }
-    for (const alert of parsed.alerts)
-      deps.metrics.alertmanagerAlerts.inc({ status: alert.status });
+    const firing = parsed.alerts.filter((a) => a.status === "firing").length;
+    deps.metrics.alertmanagerAlerts.inc({ status: "firing" }, firing);
+    deps.metrics.alertmanagerAlerts.inc({ status: "resolved" }, parsed.alerts.length - firing);
     deps.onStored?.();
     send(res, 200, "ok");
   };

@@ -182,6 +182,11 @@ describe("POST /alertmanager: into the alert pipeline", () => {
         labels: { alertname: "High5xxRate", job: "labpics-api", severity: "warning" },
       },
     ]);
+    const received = (await t.app.metrics.alertmanagerAlerts.get()).values;
+    expect(Object.fromEntries(received.map((v) => [v.labels.status, v.value]))).toEqual({
+      firing: 2,
+      resolved: 1,
+    });
     // Both firing ones in one digest; the one resolved before it was ever sent: nothing.
     await eventually(() => texts(t).length === 1, 5_000, "the digest");
     expect(texts(t)[0]).toContain("2 alerts firing");
