@@ -32,6 +32,9 @@ import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import type { Pool } from "./db/pool.js";
 import { createRetention } from "./db/retention.js";
 import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
+import { loadFiringAlerts, storeAlerts } from "./alertmanager/am-store.js";
+import { createTickKicker } from "./alertmanager/tick-kicker.js";
+import { createAlertmanagerRoute } from "./http/alertmanager.js";
 import { createHealthzRoute, createMetricsRoute } from "./http/healthz.js";
 import { createMetrics } from "./http/metrics.js";
 import { createHttpServer, type HttpServer, type Route } from "./http/server.js";
@@ -123,6 +126,8 @@ export function createApp(deps: AppDeps) {
       blockedMinutes: config.PG_BLOCKED_MINUTES,
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
     },
+    // Alertmanager's firing alerts, as received by POST /alertmanager.
+    sources: [{ source: "alertmanager", firing: () => loadFiringAlerts(pool) }],
     routing: {
       routes: config.ALERT_ROUTES,
       fallback: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
@@ -259,6 +264,21 @@ export function createApp(deps: AppDeps) {
           }),
         }
       : {};
+  // Alertmanager's alerts are delivered by a tick started at once, not the next scheduled one.
+  const kicker = createTickKicker({ tick: (key) => watcher.tick(key), logger });
+  const alertmanagerRoutes: Record<string, Route> =
+    config.ALERTMANAGER_TOKEN !== undefined
+      ? {
+          "POST /alertmanager": createAlertmanagerRoute({
+            token: config.ALERTMANAGER_TOKEN,
+            logger,
+            metrics,
+            refusal: () => (schema?.isReady() ? undefined : "starting"),
+            store: (alerts) => storeAlerts(pool, alerts, deps.clock.now()),
+            onStored: kicker.kick,
+          }),
+        }
+      : {};
 
   /** HTTP first, so /healthz answers from the first second; /metrics may get its own port. */
   async function listen(): Promise<{ port?: number; metricsPort?: number }> {
@@ -272,7 +292,8 @@ export function createApp(deps: AppDeps) {
       logger.info({ host, port: bound, routes: Object.keys(routes) }, "http server listening");
       return bound;
     };
-    const publicRoutes = separate ? webhookRoutes : { ...opsRoutes, ...webhookRoutes };
+    const receivers = { ...webhookRoutes, ...alertmanagerRoutes };
+    const publicRoutes = separate ? receivers : { ...opsRoutes, ...receivers };
     const port =
       Object.keys(publicRoutes).length > 0
         ? await bind(publicRoutes, config.HOST, config.PORT)
@@ -364,6 +385,7 @@ export function createApp(deps: AppDeps) {
         accepting = false;
         schema?.stop();
         if (runner?.isRunning()) await runner.stop();
+        kicker.stop();
         // Both within the grace period, side by side: a running deploy and the tick in flight.
         await Promise.all([executor.stop(ACTION_SHUTDOWN_GRACE_MS), watcher.stop()]);
         await Promise.all(listeners.map((server) => server.close()));

@@ -142,9 +142,14 @@ export const envSchema = z.object({
   SILENCE_MAX_DAYS: positiveInt(7),
   RETENTION_DAYS: positiveInt(30),
   AUDIT_RETENTION_DAYS: positiveInt(365),
-  // For the Alertmanager receiver, which is not built yet: declared as a secret, so that its
-  // _FILE form works and its value is redacted.
-  ALERTMANAGER_TOKEN: optionalText,
+  // Enables POST /alertmanager (src/http/alertmanager.ts). A secret: its _FILE form works and
+  // its value is redacted; a short one is guessable and too short to redact by value.
+  ALERTMANAGER_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, "must be 16-256 printable characters without spaces")
+      .optional(),
+  ),
   BACKUP_DIR: optionalText,
   BACKUP_MAX_AGE_HOURS: positiveInt(26),
   PG_CONNECTIONS_HIGH_PERCENT: z.coerce.number().int().min(1).max(100).default(80),

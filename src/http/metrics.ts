@@ -75,6 +75,12 @@ export function createMetrics() {
       labelNames: ["kind", "outcome"] as const,
       registers,
     }),
+    alertmanagerAlerts: new Counter({
+      name: "opsbot_alertmanager_alerts_received_total",
+      help: "Alerts received from Alertmanager and stored, by status (firing, resolved)",
+      labelNames: ["status"] as const,
+      registers,
+    }),
     updateDuration: new Histogram({
       name: "opsbot_update_duration_seconds",
       help: "Time to handle one update",

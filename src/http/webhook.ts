@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Update } from "grammy/types";
 import { z } from "zod";
 import type { Logger } from "../log/create-logger.js";
 import type { Metrics } from "./metrics.js";
 import { BodyTooLarge, readBody } from "./read-body.js";
+import { secretMatcher } from "./secret.js";
 
 export const MAX_UPDATE_BYTES = 1024 * 1024;
 export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
@@ -30,18 +30,15 @@ export interface WebhookDeps {
   refusal(): string | undefined;
 }
 
-// Hashing first makes the comparison constant-time whatever the lengths.
-const digest = (value: string) => createHash("sha256").update(value).digest();
-
 export function createWebhookHandler(deps: WebhookDeps) {
-  const expected = digest(deps.secret);
+  const isSecret = secretMatcher(deps.secret);
   const send = (res: ServerResponse, status: number, body = "") => {
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const given = req.headers[SECRET_HEADER];
-    if (typeof given !== "string" || !timingSafeEqual(digest(given), expected)) {
+    if (typeof given !== "string" || !isSecret(given)) {
       deps.metrics.errors.inc({ kind: "webhook_unauthorized" });
       return send(res, 401, "unauthorized");
     }

@@ -1,0 +1,94 @@
+import type { Pool, PoolClient } from "pg";
+import type { Alert } from "../alerts/types.js";
+import type { ReceivedAlert } from "./payload.js";
+
+type Db = Pool | PoolClient;
+
+// Resolved alerts are kept this long for inspection, then pruned while storing.
+const KEEP_RESOLVED_DAYS = 7;
+
+/** Within one batch the last word on a fingerprint wins (one upsert may touch a row once). */
+function lastPerFingerprint(alerts: readonly ReceivedAlert[]): ReceivedAlert[] {
+  return [...new Map(alerts.map((a) => [a.fingerprint, a])).values()];
+}
+
+/**
+ * Stores a batch in one transaction, one statement for any number of alerts. A firing
+ * alert that is not newer than the episode already resolved under its fingerprint (a
+ * retried, late notification) changes nothing: an alert is resolved once.
+ */
+export async function storeAlerts(
+  pool: Pool,
+  alerts: readonly ReceivedAlert[],
+  now: Date,
+): Promise<void> {
+  const batch = lastPerFingerprint(alerts);
+  const column = <T>(pick: (a: ReceivedAlert) => T) => batch.map(pick);
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    if (batch.length > 0) {
+      await client.query(
+        `INSERT INTO opsbot.am_alerts AS am
+           (fingerprint, status, severity, summary, labels, annotations, starts_at, ends_at,
+            generator_url, received_at)
+         SELECT f, s, sev, sum, l::jsonb, an::jsonb, st, en, g, $10
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                       $7::timestamptz[], $8::timestamptz[], $9::text[])
+             AS b(f, s, sev, sum, l, an, st, en, g)
+         ON CONFLICT (fingerprint) DO UPDATE SET
+           status = EXCLUDED.status, severity = EXCLUDED.severity, summary = EXCLUDED.summary,
+           labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
+           starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+           generator_url = EXCLUDED.generator_url, received_at = EXCLUDED.received_at
+         WHERE NOT (am.status = 'resolved' AND EXCLUDED.status = 'firing'
+                    AND EXCLUDED.starts_at <= am.starts_at)`,
+        [
+          column((a) => a.fingerprint),
+          column((a) => a.status),
+          column((a) => a.severity),
+          column((a) => a.summary),
+          column((a) => JSON.stringify(a.labels)),
+          column((a) => JSON.stringify(a.annotations)),
+          column((a) => a.startsAt),
+          column((a) => a.endsAt),
+          column((a) => a.generatorUrl),
+          now,
+        ],
+      );
+    }
+    await client.query(
+      "DELETE FROM opsbot.am_alerts WHERE status = 'resolved' AND received_at < $1",
+      [new Date(now.getTime() - KEEP_RESOLVED_DAYS * 86_400_000)],
+    );
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The firing alerts, as the watcher's "alertmanager" source. Alertmanager's endsAt is not
+ * consulted: it notifies only on changes and every repeat_interval, so a still-firing
+ * alert's stored endsAt passes routinely; it stays firing until Alertmanager resolves it.
+ */
+export async function loadFiringAlerts(db: Db): Promise<Alert[]> {
+  const { rows } = await db.query<{
+    fingerprint: string;
+    summary: string;
+    severity: "critical" | "warning";
+  }>(
+    `SELECT fingerprint, summary, severity FROM opsbot.am_alerts
+      WHERE status = 'firing' ORDER BY starts_at, fingerprint`,
+  );
+  return rows.map((r) => ({
+    fingerprint: r.fingerprint,
+    kind: "am",
+    source: "alertmanager",
+    summary: r.summary,
+    severity: r.severity,
+  }));
+}

@@ -1,0 +1,235 @@
+// POST /alertmanager through the real app: real PostgreSQL, the watcher delivering to the
+// fake Bot API. A stored batch starts a tick by itself (no tick by hand), so the tests wait
+// for ticks to finish instead of driving them.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadFiringAlerts } from "../../src/alertmanager/am-store.js";
+import { buildAlertApp, eventually, messagesTo, startApiHealth } from "../kit/alerts.js";
+import type { TestApp, TestAppOptions } from "../kit/build-test-app.js";
+import { webhookPayload, type AlertSpec } from "./payloads.js";
+
+const TOKEN = "am-token_0123456789abcdef";
+
+let api: Awaited<ReturnType<typeof startApiHealth>>;
+beforeAll(async () => {
+  api = await startApiHealth();
+});
+afterAll(() => api.close());
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanup.length > 0) await cleanup.pop()!();
+});
+
+async function build(options: TestAppOptions = {}): Promise<TestApp> {
+  const t = await buildAlertApp(api.url, {
+    ...options,
+    env: { ALERTMANAGER_TOKEN: TOKEN, ...options.env },
+  });
+  cleanup.push(() => t.close());
+  return t;
+}
+
+const post = (
+  t: TestApp,
+  body: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` },
+) =>
+  fetch(`${t.baseUrl}/alertmanager`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+
+const okTicks = async (t: TestApp) =>
+  (await t.app.metrics.ticks.get()).values.find((v) => v.labels.result === "ok")?.value ?? 0;
+
+/** Posts a batch (expecting 200) and waits for the tick it starts to finish. */
+async function deliver(t: TestApp, alerts: AlertSpec[]): Promise<void> {
+  const before = await okTicks(t);
+  const res = await post(t, webhookPayload(alerts));
+  expect(res.status).toBe(200);
+  await eventually(async () => (await okTicks(t)) > before, 5_000, "the tick after the batch");
+}
+
+const storedCount = async (t: TestApp) =>
+  (await t.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM opsbot.am_alerts")).rows[0]!.n;
+
+const texts = (t: TestApp) => messagesTo(t.fake).map((m) => m.text);
+
+describe("POST /alertmanager: who may post, and what", () => {
+  it("answers 401 without the bearer token or with another one, storing nothing", async () => {
+    const t = await build();
+    const body = webhookPayload([{ fingerprint: "01" }]);
+    const refused: Record<string, string>[] = [
+      {},
+      { authorization: "Bearer wrong-token-0123456789" },
+      { authorization: TOKEN },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: `Bearer ${TOKEN}x` },
+    ];
+    for (const headers of refused) {
+      const res = await post(t, body, headers);
+      expect(res.status).toBe(401);
+    }
+    expect(await storedCount(t)).toBe(0);
+  });
+
+  it("answers 400 with the reason to bad JSON or another shape, storing nothing", async () => {
+    const t = await build();
+    const bad = await post(t, "{not json");
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toBe("malformed JSON");
+    const v3 = await post(t, webhookPayload([{ fingerprint: "01" }], { version: "3" }));
+    expect(v3.status).toBe(400);
+    expect(await v3.text()).toContain("version");
+    // One bad alert refuses the whole batch: nothing half-stored.
+    const mixed = webhookPayload([{ fingerprint: "01" }, { fingerprint: "not-hex" }]);
+    expect((await post(t, mixed)).status).toBe(400);
+    expect(await storedCount(t)).toBe(0);
+  });
+
+  it("answers 413 to a body over 8 MiB without reading it", async () => {
+    const t = await build();
+    const res = await post(t, `{"version":"4","pad":"${"x".repeat(9 * 1024 * 1024)}"}`);
+    expect(res.status).toBe(413);
+    expect(await storedCount(t)).toBe(0);
+  });
+
+  it("does not exist without ALERTMANAGER_TOKEN", async () => {
+    const t = await build({ env: { ALERTMANAGER_TOKEN: "" } });
+    expect((await post(t, webhookPayload([{ fingerprint: "01" }]))).status).toBe(404);
+  });
+
+  it("is served in polling mode too, beside a separate metrics port", async () => {
+    const t = await build({ env: { WEBHOOK_URL: "", METRICS_PORT: "0" } });
+    expect(t.config.mode).toBe("polling");
+    await deliver(t, [{ fingerprint: "0a", summary: "polled" }]);
+    await eventually(() => texts(t).some((x) => x.includes("polled")), 5_000, "the alert");
+  });
+});
+
+describe("POST /alertmanager: into the alert pipeline", () => {
+  it("sends a firing alert once however often it is re-sent, and its resolution once", async () => {
+    const t = await build();
+    const alert = { alertname: "DbPoolExhausted", fingerprint: "00c0ffee00c0ffee" };
+    await deliver(t, [{ ...alert, summary: "DB pool exhausted", severity: "critical" }]);
+    await eventually(() => texts(t).length === 1, 5_000, "the firing message");
+    expect(texts(t)[0]).toContain("am:DbPoolExhausted:00c0ffee00c0ffee");
+    expect(texts(t)[0]).toContain("DB pool exhausted");
+    expect(
+      (messagesTo(t.fake)[0] as unknown as Record<string, unknown>).disable_notification,
+    ).not.toBe(true);
+
+    // Alertmanager's repeat_interval and retries re-send the same firing alert.
+    await deliver(t, [{ ...alert, summary: "DB pool exhausted", severity: "critical" }]);
+    await deliver(t, [{ ...alert, summary: "DB pool exhausted", severity: "critical" }]);
+    expect(texts(t)).toHaveLength(1);
+
+    await deliver(t, [{ ...alert, status: "resolved" }]);
+    await eventually(() => texts(t).length === 2, 5_000, "the resolved message");
+    expect(texts(t)[1]).toContain("Resolved");
+    expect(texts(t)[1]).toContain("am:DbPoolExhausted:00c0ffee00c0ffee");
+
+    // A re-sent resolution, and a late retry of the old firing notification: nothing.
+    await deliver(t, [{ ...alert, status: "resolved" }]);
+    await deliver(t, [{ ...alert, summary: "DB pool exhausted" }]);
+    expect(texts(t)).toHaveLength(2);
+    expect(await loadFiringAlerts(t.pool)).toEqual([]);
+
+    // A new episode (a later startsAt) fires again.
+    await deliver(t, [{ ...alert, summary: "again", startsAt: "2026-12-01T05:00:00Z" }]);
+    await eventually(() => texts(t).length === 3, 5_000, "the new episode");
+    expect(texts(t)[2]).toContain("again");
+    await deliver(t, [{ alertname: "Warn", fingerprint: "0d", severity: "warning", summary: "w" }]);
+    await eventually(() => texts(t).length === 4, 5_000, "the warning");
+    expect((messagesTo(t.fake)[3] as unknown as Record<string, unknown>).disable_notification).toBe(
+      true,
+    );
+  });
+
+  it("stores severity from the label and reads firing alerts as the alertmanager source", async () => {
+    const t = await build();
+    await deliver(t, [
+      { alertname: "CircuitBreakerOpen", fingerprint: "01", severity: "critical", summary: "open" },
+      { alertname: "High5xxRate", fingerprint: "02", severity: "warning", summary: "5xx" },
+      { alertname: "Gone", fingerprint: "03", status: "resolved" },
+    ]);
+    expect(await loadFiringAlerts(t.pool)).toEqual([
+      {
+        fingerprint: "am:CircuitBreakerOpen:01",
+        kind: "am",
+        source: "alertmanager",
+        summary: "open",
+        severity: "critical",
+      },
+      {
+        fingerprint: "am:High5xxRate:02",
+        kind: "am",
+        source: "alertmanager",
+        summary: "5xx",
+        severity: "warning",
+      },
+    ]);
+    const { rows } = await t.pool.query(
+      "SELECT fingerprint, status, labels FROM opsbot.am_alerts ORDER BY fingerprint",
+    );
+    expect(rows).toEqual([
+      {
+        fingerprint: "am:CircuitBreakerOpen:01",
+        status: "firing",
+        labels: { alertname: "CircuitBreakerOpen", job: "labpics-api", severity: "critical" },
+      },
+      {
+        fingerprint: "am:Gone:03",
+        status: "resolved",
+        labels: { alertname: "Gone", job: "labpics-api" },
+      },
+      {
+        fingerprint: "am:High5xxRate:02",
+        status: "firing",
+        labels: { alertname: "High5xxRate", job: "labpics-api", severity: "warning" },
+      },
+    ]);
+    const received = (await t.app.metrics.alertmanagerAlerts.get()).values;
+    expect(Object.fromEntries(received.map((v) => [v.labels.status, v.value]))).toEqual({
+      firing: 2,
+      resolved: 1,
+    });
+    // Both firing ones in one digest; the one resolved before it was ever sent: nothing.
+    await eventually(() => texts(t).length === 1, 5_000, "the digest");
+    expect(texts(t)[0]).toContain("2 alerts firing");
+    expect(texts(t)[0]).not.toContain("am:Gone");
+  });
+
+  it("keeps an alert firing after its endsAt has passed, until Alertmanager resolves it", async () => {
+    const t = await build();
+    await deliver(t, [{ fingerprint: "0e", summary: "stale end", endsAt: "2026-01-01T00:00:00Z" }]);
+    await deliver(t, []);
+    await eventually(() => texts(t).length === 1, 5_000, "the firing message");
+    expect(await loadFiringAlerts(t.pool)).toHaveLength(1);
+    expect(texts(t).some((x) => x.includes("Resolved"))).toBe(false);
+  });
+
+  it("answers 500 while the alerts cannot be stored, so Alertmanager retries; the retry delivers once", async () => {
+    const t = await build();
+    const batch = webhookPayload([{ fingerprint: "0b", summary: "retried" }]);
+    await t.pool.query("ALTER TABLE opsbot.am_alerts RENAME TO am_alerts_away");
+    try {
+      const failed = await post(t, batch);
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toContain("retry");
+    } finally {
+      await t.pool.query("ALTER TABLE opsbot.am_alerts_away RENAME TO am_alerts");
+    }
+    expect(await storedCount(t)).toBe(0);
+    expect(t.logs.entries().some((l) => String(l.msg).includes("Alertmanager will retry"))).toBe(
+      true,
+    );
+
+    await deliver(t, [{ fingerprint: "0b", summary: "retried" }]);
+    await deliver(t, [{ fingerprint: "0b", summary: "retried" }]);
+    await eventually(() => texts(t).length === 1, 5_000, "the alert");
+    expect(texts(t)[0]).toContain("retried");
+    expect(texts(t)).toHaveLength(1);
+  });
+});
