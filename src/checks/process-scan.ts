@@ -49,12 +49,16 @@ export async function advanceProcessScan(pool: Pool, now: Date): Promise<void> {
        ON CONFLICT (event_id) DO NOTHING`,
       [rows[0]!.since, now],
     );
+    // One primary-key probe per open process (LATERAL … LIMIT 1 keeps the planner from
+    // hashing every process start instead).
     await client.query(
-      `DELETE FROM opsbot.open_processes o
-        WHERE NOT EXISTS (
-          SELECT 1 FROM connector_events s
-           WHERE s.id = o.event_id AND s.occurred_at = o.occurred_at
-             AND s.event_type = 'process_started' AND ${UNFINISHED})`,
+      `DELETE FROM opsbot.open_processes gone
+        USING opsbot.open_processes o
+         LEFT JOIN LATERAL (
+           SELECT s.id FROM connector_events s
+            WHERE s.id = o.event_id AND s.occurred_at = o.occurred_at
+              AND s.event_type = 'process_started' AND ${UNFINISHED} LIMIT 1) still ON true
+        WHERE gone.event_id = o.event_id AND still.id IS NULL`,
     );
     await client.query(
       "UPDATE opsbot.process_scan SET scanned_before = greatest(scanned_before, $1)",

@@ -101,10 +101,11 @@ const ALL_STARTS = `SELECT ${PROCESS_COLUMNS} FROM connector_events s
   WHERE s.event_type = 'process_started' AND s.occurred_at < $1`;
 
 // The starts still open at the last scan, and those since it (less the late-write margin).
-const SCANNED_STARTS = `SELECT ${PROCESS_COLUMNS}
-    FROM opsbot.open_processes o
-    JOIN connector_events s ON s.id = o.event_id AND s.occurred_at = o.occurred_at
-   WHERE o.occurred_at < $1
+// (Ids as an array: primary-key probes, never a hash of the whole table.)
+const SCANNED_STARTS = `SELECT ${PROCESS_COLUMNS} FROM connector_events s
+   WHERE s.id = ANY (ARRAY(SELECT event_id FROM opsbot.open_processes WHERE occurred_at < $1))
+     AND s.event_type = 'process_started'
+     AND s.occurred_at IN (SELECT occurred_at FROM opsbot.open_processes WHERE event_id = s.id)
   UNION
   ${ALL_STARTS}
     AND s.occurred_at >= coalesce(
