@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import pg from "pg";
 import { createChecks, type Checks } from "../src/checks/create-checks.js";
+import { historyRefreshedTo, refreshRunHistory } from "../src/checks/run-history.js";
 import { jobHistory, summarizeRuns } from "../src/checks/runs.js";
 import { createShapeSource } from "../src/checks/shape-source.js";
 import { systemClock } from "../src/clock.js";
@@ -212,7 +213,14 @@ async function measure(pool: Pool, repeat: number, label: string): Promise<Figur
 }
 
 /** The real app (webhook mode, fake Bot API) ticking its watcher on the scale database. */
-async function watcherTicks(database: TestDatabase): Promise<{ first: number; ticks: number[] }> {
+interface Ticks {
+  /** The ticks after a deploy that fill the run history, a day each. */
+  catchUp: number[];
+  steady: number[];
+}
+
+/** The real app (webhook mode, fake Bot API) ticking its watcher on the scale database. */
+async function watcherTicks(database: TestDatabase): Promise<Ticks> {
   const api = await startApiStub();
   const t = await buildTestApp({
     database,
@@ -225,21 +233,29 @@ async function watcherTicks(database: TestDatabase): Promise<{ first: number; ti
     },
   });
   try {
-    const tick = async (n: number) => {
+    let n = 0;
+    const tick = async () => {
       const started = performance.now();
-      const outcome = await t.app.watcher.tick(`bench-tick:${process.pid}:${n}`);
+      const outcome = await t.app.watcher.tick(`bench-tick:${process.pid}:${++n}`);
       if (outcome !== "ok") throw new Error(`watcher tick ${n}: ${outcome}`);
       return performance.now() - started;
     };
-    const first = await tick(0);
-    const ticks: number[] = [];
-    for (let n = 1; n <= TICKS; n++) ticks.push(await tick(n));
-    return { first, ticks };
+    const catchUp: number[] = [];
+    do catchUp.push(await tick());
+    while (!(await historyFresh(t.pool)) && catchUp.length < 30);
+    const steady: number[] = [];
+    for (let i = 0; i < TICKS; i++) steady.push(await tick());
+    return { catchUp, steady };
   } finally {
     await t.close();
     api.close();
   }
 }
+
+const historyFresh = async (pool: Pool) => {
+  const refreshedTo = await historyRefreshedTo(pool);
+  return refreshedTo !== null && refreshedTo >= Date.now() - 60_000;
+};
 
 const benchStarted = performance.now();
 const { database, filled } = await openDatabase();
@@ -283,13 +299,24 @@ try {
     createChecksOn(pool, logger).stuck(),
   );
   await migrate(pool);
+  // /runs as before migration 0007 too: exactly from worker_runs (history not kept yet).
+  const exactRuns = await timed("/runs exactly from worker_runs", BASELINE_REPEAT, () =>
+    summarizeRuns(pool, { shape: "labpics", now: new Date() }),
+  );
+  const fillStarted = performance.now();
+  let refreshes = 0;
+  while (!(await historyFresh(pool))) {
+    await refreshRunHistory(pool, "labpics", new Date());
+    refreshes++;
+  }
+  const fillTime = `${refreshes} refreshes, ${seconds(fillStarted)}`;
+  console.log(`  run history filled: ${fillTime}`);
   const tuned = await measure(pool, REPEAT, "with sql/recommended-indexes.sql");
   console.log("watcher ticks (the real app, webhook mode, fake Bot API)…");
   await freshOpsbot();
   const watcher = await watcherTicks(database);
-  console.log(
-    `  first ${ms(watcher.first)}, then ${watcher.ticks.map((n) => n.toFixed(0)).join(" ")} ms`,
-  );
+  const list = (values: number[]) => values.map((n) => n.toFixed(0)).join(" ");
+  console.log(`  catching up ${list(watcher.catchUp)} ms, then ${list(watcher.steady)} ms`);
 
   const target = (figure: string, value: number, base: number, limit: number) =>
     rows.push({
@@ -317,12 +344,19 @@ try {
     ok: undefined,
   });
   target("/runs summary median (every job and project)", tuned.runs, baseline.runs, 50);
+  rows.push({
+    figure: "/runs summary median exactly from worker_runs (history stale)",
+    value: ms(exactRuns),
+    baseline: `recommended indexes; the history filled in ${fillTime}`,
+    target: "",
+    ok: undefined,
+  });
   target("/runs JOB PROJECT median", tuned.runsJob, baseline.runsJob, 50);
-  const tickMedian = median(watcher.ticks);
+  const tickMedian = median(watcher.steady);
   rows.push({
     figure: `watcher tick median (${TICKS} ticks)`,
     value: ms(tickMedian),
-    baseline: `first tick ${ms(watcher.first)}, p90 ${ms(percentile(watcher.ticks, 90))}`,
+    baseline: `p90 ${ms(percentile(watcher.steady, 90))}; the ${watcher.catchUp.length} first after a deploy (filling the history) up to ${ms(Math.max(...watcher.catchUp))}`,
     target: "≤ 200 ms",
     ok: tickMedian <= 200,
   });

@@ -182,20 +182,27 @@ async function keptStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams) 
         ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
       params,
     ),
-    pool.query<{ key: string; bucket: number; day: number; week: number }>(
-      `SELECT h.job_type || '/' || coalesce(h.project_id::text, '') AS key, h.bucket,
+    pool.query<{
+      job_type: string;
+      project_id: string | null;
+      bucket: number;
+      day: number;
+      week: number;
+    }>(
+      `SELECT h.job_type, h.project_id, h.bucket,
               coalesce(sum(h.runs) FILTER (WHERE h.hour >= $3), 0)::int AS day,
               sum(h.runs)::int AS week
-         FROM opsbot.run_durations h WHERE ${where} GROUP BY 1, 2`,
+         FROM opsbot.run_durations h WHERE ${where} GROUP BY 1, 2, 3`,
       params,
     ),
   ]);
   const histograms = new Map<string, { day: Map<number, number>; week: Map<number, number> }>();
   for (const d of durations.rows) {
-    const h = histograms.get(d.key) ?? { day: new Map(), week: new Map() };
+    const key = `${d.job_type}/${d.project_id ?? ""}`;
+    const h = histograms.get(key) ?? { day: new Map(), week: new Map() };
     h.day.set(d.bucket, d.day);
     h.week.set(d.bucket, d.week);
-    histograms.set(d.key, h);
+    histograms.set(key, h);
   }
   const withPercentiles = (row: StatsRow, suffix: "day" | "week"): WindowStats => {
     const histogram = histograms.get(`${row.job_type}/${row.project_id ?? ""}`)?.[suffix];

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
-  api.close();
+  await api.close();
 });
 
 describe("the watcher's run history", () => {
