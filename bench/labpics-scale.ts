@@ -11,7 +11,7 @@
 // shape changes). BENCH_PROJECTS, BENCH_RUNS, BENCH_EVENTS change the scale.
 import { createServer } from "node:http";
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import pg from "pg";
 import { createChecks, type Checks } from "../src/checks/create-checks.js";
 import { historyRefreshedTo, refreshRunHistory } from "../src/checks/run-history.js";
@@ -258,6 +258,8 @@ const historyFresh = async (pool: Pool) => {
 };
 
 const benchStarted = performance.now();
+// The machine is shared: its load beside the figures says how far to trust them.
+const loadAtStart = loadavg()[0]!;
 const { database, filled } = await openDatabase();
 const pool = createPool({
   connectionString: database.connectionString,
@@ -376,7 +378,8 @@ try {
   const context =
     `${data.jobs.toLocaleString("en")} scheduled_jobs, ${data.runs.toLocaleString("en")} worker_runs, ` +
     `${data.events.toLocaleString("en")} connector_events; built in ${buildTime}, recommended ` +
-    `indexes in ${indexTime}; whole bench ${seconds(benchStarted)}`;
+    `indexes in ${indexTime}; whole bench ${seconds(benchStarted)}; load average ` +
+    `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
   const table = benchTable(rows, process.versions.node);
   console.log(`\n${table}\n\n${context}`);
   if (process.env.BENCH_PLANS) writeFileSync(process.env.BENCH_PLANS, plans.join("\n"));

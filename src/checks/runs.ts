@@ -62,14 +62,18 @@ export const CHART_POINTS = 5_000;
 const projectName = (column: string) => `(SELECT p.name FROM projects p WHERE p.id = ${column})`;
 
 /** Shape-specific pieces of SQL; everything else is shared. `$n` is the PROJECT argument. */
-function shapeSql(shape: RunsShape, n: number, alias = "w") {
-  return shape === "labpics"
+function shapeSql(query: RunsQuery, n: number, alias = "w") {
+  return query.shape === "labpics"
     ? {
         project: "w.project_id",
         projectName: projectName("x.project_id"),
         runProject: projectName("w.project_id"),
-        // By exact name or id, without casting arbitrary input to uuid.
-        projectFilter: `($${n}::text IS NULL OR ${alias}.project_id IN (SELECT id FROM projects WHERE name = $${n} OR id::text = $${n}))`,
+        // By exact name or id, without casting arbitrary input to uuid. As an array of ids,
+        // so that an index on (project_id, …) serves it; `$n IS NULL` keeps $n in use.
+        projectFilter:
+          query.project === undefined
+            ? `$${n}::text IS NULL`
+            : `${alias}.project_id = ANY (ARRAY(SELECT id FROM projects WHERE name = $${n} OR id::text = $${n}))`,
       }
     : {
         project: "NULL::text",
@@ -136,7 +140,7 @@ interface SummaryParams {
 /** Exact, from worker_runs: one pass over the week's rows sorted for the percentiles. */
 async function exactStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams) {
   // $1 a week ago, $2 JOB, $3 a day ago, $4 PROJECT.
-  const sql = shapeSql(query.shape, 4);
+  const sql = shapeSql(query, 4);
   const { rows } = await pool.query<StatsRow>(
     `WITH week AS (
        SELECT w.job_type, ${sql.project} AS project_id, w.status, w.started_at,
@@ -167,7 +171,7 @@ const countColumns = (suffix: string, since: string) =>
  */
 async function keptStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams) {
   // $1 the week's first hour, $2 JOB, $3 the day's first hour, $4 PROJECT.
-  const sql = shapeSql(query.shape, 4, "h");
+  const sql = shapeSql(query, 4, "h");
   const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   const params = [hourOf(weekAgo), query.job ?? null, hourOf(dayAgo), query.project ?? null];
   const where = `h.hour >= $1 AND ($2::text IS NULL OR h.job_type = $2) AND ${sql.projectFilter}`;
@@ -230,7 +234,7 @@ export async function summarizeRuns(pool: Pool, query: RunsQuery): Promise<RunsS
     weekAgo: new Date(query.now.getTime() - 7 * DAY_MS),
     dayAgo: new Date(query.now.getTime() - DAY_MS),
   };
-  const sql = shapeSql(query.shape, 4);
+  const sql = shapeSql(query, 4);
   const refreshedTo = await historyRefreshedTo(pool);
   const kept = refreshedTo !== null && refreshedTo >= query.now.getTime() - FRESH_MS;
   const [groups, failures] = await Promise.all([
@@ -260,7 +264,7 @@ export async function jobHistory(
   query: RunsQuery & { job: string },
 ): Promise<JobHistory> {
   // $1 JOB, $2 now, $3 PROJECT, $4 a week ago.
-  const sql = shapeSql(query.shape, 3);
+  const sql = shapeSql(query, 3);
   const weekAgo = new Date(query.now.getTime() - 7 * DAY_MS);
   const select = `SELECT ${runColumns(sql.runProject, 2)} FROM worker_runs w
                    WHERE w.job_type = $1 AND ${sql.projectFilter}`;
