@@ -60,8 +60,10 @@ export async function advanceProcessScan(pool: Pool, now: Date): Promise<void> {
               AND s.event_type = 'process_started' AND ${UNFINISHED} LIMIT 1) still ON true
         WHERE gone.event_id = o.event_id AND still.id IS NULL`,
     );
+    // Never past the database's own clock: a replica whose clock runs ahead must not move
+    // the watermark beyond starts that are still to be written.
     await client.query(
-      "UPDATE opsbot.process_scan SET scanned_before = greatest(scanned_before, $1)",
+      "UPDATE opsbot.process_scan SET scanned_before = greatest(scanned_before, least($1, now()))",
       [now],
     );
     await client.query("COMMIT");

@@ -86,16 +86,20 @@ export async function refreshRunHistory(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const { rows } = await client.query<{ ms: number }>(
-      `SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms
+    const { rows } = await client.query<{ ms: number; db_ms: number }>(
+      `SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms,
+              (extract(epoch FROM now()) * 1000)::float8 AS db_ms
          FROM opsbot.run_history_scan FOR UPDATE SKIP LOCKED`,
     );
     if (rows.length === 0) {
       await client.query("ROLLBACK");
       return;
     }
-    const from = floorHour(Math.max(rows[0]!.ms - RECOUNT_MS, now.getTime() - KEPT_MS));
-    const to = new Date(Math.min(now.getTime(), from + CHUNK_MS));
+    // Never past the database's own clock: a replica whose clock runs ahead must not mark
+    // hours as counted before their runs are written.
+    const until = Math.min(now.getTime(), rows[0]!.db_ms);
+    const from = floorHour(Math.max(rows[0]!.ms - RECOUNT_MS, until - KEPT_MS));
+    const to = new Date(Math.min(until, from + CHUNK_MS));
     const range = [new Date(from), to];
     const project = shape === "labpics" ? "w.project_id" : "NULL::uuid";
     const runs = `FROM worker_runs w WHERE w.started_at >= $1 AND w.started_at < $2`;
@@ -117,7 +121,7 @@ export async function refreshRunHistory(
         GROUP BY 1, 2, 3, 4`,
       range,
     );
-    const forget = new Date(now.getTime() - KEPT_MS);
+    const forget = new Date(until - KEPT_MS);
     for (const table of ["run_hours", "run_durations"]) {
       await client.query(`DELETE FROM opsbot.${table} WHERE hour < $1`, [forget]);
     }

@@ -129,6 +129,18 @@ describe("stuck processes through the watermark (labpics shape)", () => {
     expect(await stuckIds(s.pool, at(1))).toEqual([recent]);
   });
 
+  it("never moves the watermark past the database's clock (a replica whose clock runs ahead)", async () => {
+    const real = Date.now();
+    expect(await stuckIds(s.pool, new Date(real + 2 * HOUR))).toEqual([]);
+    // Written after that scan, 45 minutes ago by the database's clock.
+    const run = await s.rows.processRun({
+      name: "signals",
+      status: "running",
+      startedAt: new Date(real - 45 * 60_000),
+    });
+    expect(await stuckIds(s.pool, new Date(real))).toEqual([run]);
+  });
+
   it("does not wait for another caller that is advancing the scan, and answers the same", async () => {
     const run = await s.rows.processRun({
       name: "signals",

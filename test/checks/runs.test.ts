@@ -248,6 +248,16 @@ for (const shape of ["reference", "labpics"] as const) {
       expect((await digest())!.week).toEqual(before);
     });
 
+    it("never marks hours counted past the database's clock (a replica whose clock runs ahead)", async () => {
+      const real = Date.now();
+      await refreshRunHistory(pool, shape, new Date(real + 3 * 3_600_000));
+      const { rows } = await pool.query<{ at: Date }>(
+        "SELECT refreshed_to AS at FROM opsbot.run_history_scan",
+      );
+      expect(rows[0]!.at.getTime()).toBeLessThanOrEqual(Date.now());
+      await refreshedTo(NOW);
+    });
+
     if (shape === "labpics") {
       it("with PROJECT and JOB: only those runs", async () => {
         const beta = await summarizeRuns(pool, { shape, now: NOW, project: "Beta" });
