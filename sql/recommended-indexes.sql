@@ -41,6 +41,10 @@ BEGIN
                 AND table_schema = ANY (current_schemas(false))) THEN
     CREATE INDEX IF NOT EXISTS worker_runs_started_at_covering_idx
       ON worker_runs (started_at) INCLUDE (job_type, status, finished_at, project_id);
+    -- /runs JOB PROJECT: one job of one project (LabPics's (project_id, started_at) would
+    -- walk every job of the project, (job_type, started_at) every project's runs of the job).
+    CREATE INDEX IF NOT EXISTS worker_runs_project_job_started_at_idx
+      ON worker_runs (project_id, job_type, started_at);
   ELSE
     CREATE INDEX IF NOT EXISTS worker_runs_started_at_covering_idx
       ON worker_runs (started_at) INCLUDE (job_type, status, finished_at);

@@ -23,6 +23,9 @@ const who = (s: PgSession) =>
   `pid ${s.pid}${s.user ? ` (${s.user}${s.application ? `, ${s.application}` : ""})` : ""}`;
 const size = (bytes: number) =>
   bytes < 10 * 1_048_576 ? `${Math.round(bytes / 1024)} KB` : `${Math.round(bytes / 1_048_576)} MB`;
+// PostgreSQL reuses pids: a session is its pid and backend start, a long query also its
+// start, so a new query (or a new session on a reused pid) is a new alert.
+const sessionKey = (s: PgSession) => `${s.pid}:${s.backendStartMs ?? "?"}`;
 const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export function describeBackupProblem(problem: BackupProblem, dir: string): string {
@@ -56,7 +59,7 @@ export function onCallAlerts(
     for (const s of longest.value) {
       if (s.seconds <= options.longQueryMinutes * 60) continue;
       alerts.push({
-        fingerprint: `pg_long_query:${s.pid}`,
+        fingerprint: `pg_long_query:${sessionKey(s)}:${s.queryStartMs ?? "?"}`,
         kind: "pg_long_query",
         source: "pg_queries",
         summary: `query of ${who(s)} running longer than ${options.longQueryMinutes} min: ${short(s.query)}`,
@@ -69,7 +72,7 @@ export function onCallAlerts(
     for (const s of blocked.value.blocked) {
       if (s.seconds <= options.blockedMinutes * 60) continue;
       alerts.push({
-        fingerprint: `pg_blocked:${s.pid}`,
+        fingerprint: `pg_blocked:${sessionKey(s)}`,
         kind: "pg_blocked",
         source: "pg_locks",
         summary: `${who(s)} waiting on a lock longer than ${options.blockedMinutes} min, blocked by pid ${s.blockedBy.join(", ")}: ${short(s.query)}`,

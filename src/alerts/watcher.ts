@@ -108,6 +108,10 @@ export function createWatcher(deps: WatcherDeps) {
       cache = undefined;
       if (evaluated.wrote || delivery.alertsChanged) await bumpGeneration(pool);
       else cache = { generation, open: state.open };
+      // /runs reads this history; without it, it reads worker_runs (slower, still right).
+      await deps.checks
+        .refreshRunHistory()
+        .catch((error: unknown) => logger.debug({ err: error }, "run history not refreshed"));
       await deps.onTick?.();
       if (++ticks % HOUSEKEEPING_EVERY === 1) await housekeeping(pool);
       await finishTick(pool, tickKey);

@@ -20,6 +20,7 @@ import {
   type StuckRuns,
 } from "./stuck.js";
 import { jobHistory, summarizeRuns } from "./runs.js";
+import { refreshRunHistory } from "./run-history.js";
 import { listConnectors } from "./sync.js";
 
 export interface BotFacts {
@@ -222,6 +223,12 @@ export function createChecks(deps: ChecksDeps) {
       onShape(
         (s) => s.workers,
         (shape) => jobHistory(pool, { shape, now: clock.now(), job, project }),
+      ),
+    /** The watcher's step that keeps the history /runs reads (run-history.ts). */
+    refreshRunHistory: () =>
+      onShape(
+        (s) => s.workers,
+        (shape) => refreshRunHistory(pool, shape, clock.now()),
       ),
     pgActivity: () => readPgActivity(pool),
     backups: () => listBackups(deps.backupDir, clock.now()),

@@ -20,6 +20,13 @@ export interface PgSession {
   seconds: number;
   /** Literals replaced by "?" (normalizeSql). */
   query: string;
+  /**
+   * When the session's backend started, in epoch milliseconds: PostgreSQL reuses pids, so
+   * a session is its pid and this.
+   */
+  backendStartMs: number | null;
+  /** When its current (or last) query started, in epoch milliseconds. */
+  queryStartMs: number | null;
 }
 
 export interface BlockedSession extends PgSession {
@@ -50,6 +57,8 @@ const LARGEST_TABLES = 5;
 const sessionColumns = (since: string) => `a.pid, a.usename AS user,
   a.application_name AS application, a.state,
   extract(epoch FROM clock_timestamp() - ${since})::float8 AS seconds,
+  (extract(epoch FROM a.backend_start) * 1000)::float8 AS "backendStartMs",
+  (extract(epoch FROM a.query_start) * 1000)::float8 AS "queryStartMs",
   left(a.query, ${QUERY_TEXT}) AS query`;
 // Sessions of the watched database other than our own; connections count server-wide, as
 // max_connections does.

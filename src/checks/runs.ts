@@ -1,4 +1,5 @@
 import type { Pool } from "../db/pool.js";
+import { FRESH_MS, historyRefreshedTo, percentileOf } from "./run-history.js";
 
 /**
  * The two shapes of worker_runs: `reference` (id, job_type, status, started_at,
@@ -61,14 +62,18 @@ export const CHART_POINTS = 5_000;
 const projectName = (column: string) => `(SELECT p.name FROM projects p WHERE p.id = ${column})`;
 
 /** Shape-specific pieces of SQL; everything else is shared. `$n` is the PROJECT argument. */
-function shapeSql(shape: RunsShape, n: number) {
-  return shape === "labpics"
+function shapeSql(query: RunsQuery, n: number, alias = "w") {
+  return query.shape === "labpics"
     ? {
         project: "w.project_id",
         projectName: projectName("x.project_id"),
         runProject: projectName("w.project_id"),
-        // By exact name or id, without casting arbitrary input to uuid.
-        projectFilter: `($${n}::text IS NULL OR w.project_id IN (SELECT id FROM projects WHERE name = $${n} OR id::text = $${n}))`,
+        // By exact name or id, without casting arbitrary input to uuid. As an array of ids,
+        // so that an index on (project_id, …) serves it; `$n IS NULL` keeps $n in use.
+        projectFilter:
+          query.project === undefined
+            ? `$${n}::text IS NULL`
+            : `${alias}.project_id = ANY (ARRAY(SELECT id FROM projects WHERE name = $${n} OR id::text = $${n}))`,
       }
     : {
         project: "NULL::text",
@@ -87,7 +92,11 @@ const windowColumns = (suffix: string, since: string) => {
           percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds) FILTER (WHERE ${finished}) AS p95_${suffix}`;
 };
 
-type StatsRow = Record<string, number | null> & { job_type: string; project: string | null };
+type StatsRow = Record<string, number | null> & {
+  job_type: string;
+  project_id: string | null;
+  project: string | null;
+};
 
 const stats = (row: StatsRow, suffix: string): WindowStats => ({
   runs: row[`runs_${suffix}`] ?? 0,
@@ -122,48 +131,128 @@ const runColumns = (project: string, n: number) =>
   `w.id, w.job_type, ${project} AS project, w.status, w.started_at, w.error,
    extract(epoch FROM coalesce(w.finished_at, $${n}::timestamptz) - w.started_at)::float8 AS seconds`;
 
+interface SummaryParams {
+  query: RunsQuery;
+  weekAgo: Date;
+  dayAgo: Date;
+}
+
+/** Exact, from worker_runs: one pass over the week's rows sorted for the percentiles. */
+async function exactStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams) {
+  // $1 a week ago, $2 JOB, $3 a day ago, $4 PROJECT.
+  const sql = shapeSql(query, 4);
+  const { rows } = await pool.query<StatsRow>(
+    `WITH week AS (
+       SELECT w.job_type, ${sql.project} AS project_id, w.status, w.started_at,
+              extract(epoch FROM w.finished_at - w.started_at)::float8 AS seconds
+         FROM worker_runs w
+        WHERE w.started_at >= $1 AND ($2::text IS NULL OR w.job_type = $2) AND ${sql.projectFilter}
+     ), grouped AS (
+       SELECT job_type, project_id,
+              ${windowColumns("day", "started_at >= $3")},
+              ${windowColumns("week", "true")}
+         FROM week GROUP BY job_type, project_id
+     )
+     SELECT x.*, ${sql.projectName} AS project FROM grouped x
+      ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
+    [weekAgo, query.job ?? null, dayAgo, query.project ?? null],
+  );
+  return rows.map((row) => ({ row, day: stats(row, "day"), week: stats(row, "week") }));
+}
+
+const countColumns = (suffix: string, since: string) =>
+  `sum(runs) FILTER (WHERE ${since})::int AS runs_${suffix},
+   sum(ok) FILTER (WHERE ${since})::int AS ok_${suffix},
+   sum(failed) FILTER (WHERE ${since})::int AS failed_${suffix}`;
+
 /**
- * Per job type (and project): runs, outcomes and duration percentiles over 24 h and 7 d,
- * plus the week's last failures. One pass over the week's rows (see the recommended
- * covering index on started_at).
+ * From the hourly history the watcher keeps (run-history.ts): windows start at the hour
+ * (up to an hour more than 24 h and 7 d), percentiles within a duration bucket (9%).
  */
-export async function summarizeRuns(pool: Pool, query: RunsQuery): Promise<RunsSummary> {
-  // $1 a week ago, $2 JOB, $3 a day ago (now in the failures query), $4 PROJECT.
-  const sql = shapeSql(query.shape, 4);
-  const weekAgo = new Date(query.now.getTime() - 7 * DAY_MS);
-  const dayAgo = new Date(query.now.getTime() - DAY_MS);
-  const params = [weekAgo, query.job ?? null, dayAgo, query.project ?? null];
-  const [summary, failures] = await Promise.all([
+async function keptStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams) {
+  // $1 the week's first hour, $2 JOB, $3 the day's first hour, $4 PROJECT.
+  const sql = shapeSql(query, 4, "h");
+  const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+  const params = [hourOf(weekAgo), query.job ?? null, hourOf(dayAgo), query.project ?? null];
+  const where = `h.hour >= $1 AND ($2::text IS NULL OR h.job_type = $2) AND ${sql.projectFilter}`;
+  const [counts, durations] = await Promise.all([
     pool.query<StatsRow>(
-      `WITH week AS (
-         SELECT w.job_type, ${sql.project} AS project_id, w.status, w.started_at,
-                extract(epoch FROM w.finished_at - w.started_at)::float8 AS seconds
-           FROM worker_runs w
-          WHERE w.started_at >= $1 AND ($2::text IS NULL OR w.job_type = $2) AND ${sql.projectFilter}
-       ), grouped AS (
-         SELECT job_type, project_id,
-                ${windowColumns("day", "started_at >= $3")},
-                ${windowColumns("week", "true")}
-           FROM week GROUP BY job_type, project_id
+      `WITH grouped AS (
+         SELECT job_type, project_id, ${countColumns("day", "hour >= $3")},
+                ${countColumns("week", "true")}
+           FROM opsbot.run_hours h WHERE ${where} GROUP BY job_type, project_id
        )
        SELECT x.*, ${sql.projectName} AS project FROM grouped x
         ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
       params,
     ),
+    pool.query<{
+      job_type: string;
+      project_id: string | null;
+      bucket: number;
+      day: number;
+      week: number;
+    }>(
+      `SELECT h.job_type, h.project_id, h.bucket,
+              coalesce(sum(h.runs) FILTER (WHERE h.hour >= $3), 0)::int AS day,
+              sum(h.runs)::int AS week
+         FROM opsbot.run_durations h WHERE ${where} GROUP BY 1, 2, 3`,
+      params,
+    ),
+  ]);
+  const histograms = new Map<string, { day: Map<number, number>; week: Map<number, number> }>();
+  for (const d of durations.rows) {
+    const key = `${d.job_type}/${d.project_id ?? ""}`;
+    const h = histograms.get(key) ?? { day: new Map(), week: new Map() };
+    h.day.set(d.bucket, d.day);
+    h.week.set(d.bucket, d.week);
+    histograms.set(key, h);
+  }
+  const withPercentiles = (row: StatsRow, suffix: "day" | "week"): WindowStats => {
+    const histogram = histograms.get(`${row.job_type}/${row.project_id ?? ""}`)?.[suffix];
+    return {
+      ...stats(row, suffix),
+      p50: histogram ? percentileOf(histogram, 0.5) : null,
+      p95: histogram ? percentileOf(histogram, 0.95) : null,
+    };
+  };
+  return counts.rows.map((row) => ({
+    row,
+    day: withPercentiles(row, "day"),
+    week: withPercentiles(row, "week"),
+  }));
+}
+
+/**
+ * Per job type (and project): runs, outcomes and duration percentiles over 24 h and 7 d,
+ * plus the week's last failures. From the history the watcher keeps when it is fresh;
+ * exactly from worker_runs otherwise (no watcher, or migration 0007 not applied).
+ */
+export async function summarizeRuns(pool: Pool, query: RunsQuery): Promise<RunsSummary> {
+  const params = {
+    query,
+    weekAgo: new Date(query.now.getTime() - 7 * DAY_MS),
+    dayAgo: new Date(query.now.getTime() - DAY_MS),
+  };
+  const sql = shapeSql(query, 4);
+  const refreshedTo = await historyRefreshedTo(pool);
+  const kept = refreshedTo !== null && refreshedTo >= query.now.getTime() - FRESH_MS;
+  const [groups, failures] = await Promise.all([
+    kept ? keptStats(pool, params) : exactStats(pool, params),
     pool.query<RawRun>(
       `SELECT ${runColumns(sql.runProject, 3)} FROM worker_runs w
         WHERE w.status = 'failed' AND w.started_at >= $1
           AND ($2::text IS NULL OR w.job_type = $2) AND ${sql.projectFilter}
         ORDER BY w.started_at DESC, w.id DESC LIMIT ${FAILURE_LIMIT}`,
-      [weekAgo, query.job ?? null, query.now, query.project ?? null],
+      [params.weekAgo, query.job ?? null, query.now, query.project ?? null],
     ),
   ]);
   return {
-    jobs: summary.rows.map((row) => ({
+    jobs: groups.map(({ row, day, week }) => ({
       jobType: row.job_type,
       project: row.project,
-      day: stats(row, "day"),
-      week: stats(row, "week"),
+      day,
+      week,
     })),
     failures: failures.rows.map(toRun),
   };
@@ -175,7 +264,7 @@ export async function jobHistory(
   query: RunsQuery & { job: string },
 ): Promise<JobHistory> {
   // $1 JOB, $2 now, $3 PROJECT, $4 a week ago.
-  const sql = shapeSql(query.shape, 3);
+  const sql = shapeSql(query, 3);
   const weekAgo = new Date(query.now.getTime() - 7 * DAY_MS);
   const select = `SELECT ${runColumns(sql.runProject, 2)} FROM worker_runs w
                    WHERE w.job_type = $1 AND ${sql.projectFilter}`;

@@ -1,4 +1,10 @@
 import type { Pool } from "../db/pool.js";
+import {
+  advanceProcessScan,
+  isMissingScanTable,
+  LATE_WRITE_MARGIN,
+  UNFINISHED,
+} from "./process-scan.js";
 import { projectFilter, type Scope } from "./scope.js";
 
 export interface StuckRun {
@@ -78,31 +84,57 @@ export async function findStuckWorkers(pool: Pool, q: StuckQuery): Promise<Stuck
   return toRuns("worker", await run(pool, q, sql));
 }
 
+const PROCESS_COLUMNS = `s.id, s.project_id, s.source, s.source_ref, s.occurred_at,
+  coalesce(s.payload_json->>'process', split_part(s.source_ref, ':', 2)) AS name`;
+
+/** The stuck ones among `starts` (process_started events older than $1), oldest first. */
+const stuckAmong = (starts: string) => `WITH starts AS (${starts})
+  SELECT s.id, s.name, s.project_id::text, p.name AS project,
+         (extract(epoch FROM s.occurred_at) * 1000)::float8 AS started_ms,
+         count(*) OVER ()::int AS total
+    FROM starts s JOIN projects p ON p.id = s.project_id
+   WHERE ${projectFilter("s", 3)} AND ${UNFINISHED}
+   ORDER BY s.occurred_at, s.id LIMIT $2`;
+
+// Every start ever written: what the watermark saves (and what runs without migration 0007).
+const ALL_STARTS = `SELECT ${PROCESS_COLUMNS} FROM connector_events s
+  WHERE s.event_type = 'process_started' AND s.occurred_at < $1`;
+
+// The starts still open at the last scan, and those since it (less the late-write margin).
+// (Ids as an array: primary-key probes, never a hash of the whole table.)
+const SCANNED_STARTS = `SELECT ${PROCESS_COLUMNS} FROM connector_events s
+   WHERE s.id = ANY (ARRAY(SELECT event_id FROM opsbot.open_processes WHERE occurred_at < $1))
+     AND s.event_type = 'process_started'
+     AND s.occurred_at IN (SELECT occurred_at FROM opsbot.open_processes WHERE event_id = s.id)
+  UNION
+  ${ALL_STARTS}
+    AND s.occurred_at >= coalesce(
+      (SELECT scanned_before - interval '${LATE_WRITE_MARGIN}' FROM opsbot.process_scan),
+      '-infinity')`;
+
+async function findStuckProcessEvents(pool: Pool, q: StuckQuery): Promise<Row[]> {
+  const scanned = await advanceProcessScan(pool, q.now).then(
+    () => true,
+    (error: unknown) => {
+      if (isMissingScanTable(error)) return false;
+      throw error;
+    },
+  );
+  return run(pool, q, stuckAmong(scanned ? SCANNED_STARTS : ALL_STARTS));
+}
+
 /**
  * Stuck background processes. Reference shape: running process_runs rows. Labpics shape:
  * a process_started event whose run (source_ref 'process:<name>:<run_id>') has no
- * process_finished or process_failed event.
+ * process_finished or process_failed event, found through the watermark of
+ * src/checks/process-scan.ts so that the cost does not grow with the event history.
  */
 export async function findStuckProcesses(pool: Pool, q: StuckQuery): Promise<StuckRuns> {
-  const sql =
-    q.shape === "labpics"
-      ? `SELECT s.id, coalesce(s.payload_json->>'process', split_part(s.source_ref, ':', 2)) AS name,
-                s.project_id::text, p.name AS project,
-                (extract(epoch FROM s.occurred_at) * 1000)::float8 AS started_ms,
-                count(*) OVER ()::int AS total
-           FROM connector_events s JOIN projects p ON p.id = s.project_id
-          WHERE s.event_type = 'process_started' AND s.occurred_at < $1
-            AND ${projectFilter("s", 3)}
-            AND NOT EXISTS (
-              SELECT 1 FROM connector_events e
-               WHERE e.project_id = s.project_id AND e.source = s.source
-                 AND e.source_ref = s.source_ref
-                 AND e.event_type IN ('process_finished', 'process_failed'))
-          ORDER BY s.occurred_at, s.id LIMIT $2`
-      : `SELECT id, process AS name, NULL AS project_id, NULL AS project, ${STARTED_MS},
-                count(*) OVER ()::int AS total
-           FROM process_runs WHERE status = 'running' AND started_at < $1
-          ORDER BY started_at, id LIMIT $2`;
+  if (q.shape === "labpics") return toRuns("process", await findStuckProcessEvents(pool, q));
+  const sql = `SELECT id, process AS name, NULL AS project_id, NULL AS project, ${STARTED_MS},
+                      count(*) OVER ()::int AS total
+                 FROM process_runs WHERE status = 'running' AND started_at < $1
+                ORDER BY started_at, id LIMIT $2`;
   return toRuns("process", await run(pool, q, sql));
 }
 

@@ -94,6 +94,18 @@ describe.skipIf(database.embedded)("/pg on real sessions", () => {
     expect(sleeper.seconds).toBeGreaterThanOrEqual(0);
   });
 
+  it("reads each session's backend and query start, which tell a reused pid apart", async () => {
+    const sleeper = value(activity.longest).find((s) => s.application === "sleeper")!;
+    const { rows } = await pool.query<{ backend: number; query: number }>(
+      `SELECT (extract(epoch FROM backend_start) * 1000)::float8 AS backend,
+              (extract(epoch FROM query_start) * 1000)::float8 AS query
+         FROM pg_stat_activity WHERE pid = $1`,
+      [sleeper.pid],
+    );
+    expect(sleeper.backendStartMs).toBe(rows[0]!.backend);
+    expect(sleeper.queryStartMs).toBe(rows[0]!.query);
+  });
+
   it("names the blocked session and the one blocking it", () => {
     const { blocked, blockers } = value(activity.blocked);
     expect(blocked[0]).toMatchObject({
@@ -131,7 +143,7 @@ describe.skipIf(database.embedded)("/pg on real sessions", () => {
     const waiter = value(activity.blocked).blocked[0]!;
     expect(strict.alerts.map((a) => a.kind).sort()).toContain("pg_blocked");
     expect(strict.alerts.find((a) => a.kind === "pg_blocked")!.fingerprint).toBe(
-      `pg_blocked:${waiter.pid}`,
+      `pg_blocked:${waiter.pid}:${waiter.backendStartMs}`,
     );
     const long = strict.alerts
       .filter((a) => a.kind === "pg_long_query")

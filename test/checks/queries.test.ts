@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Checks } from "../../src/checks/create-checks.js";
 import { SchemaMismatchError, type Shape } from "../../src/checks/schema-shape.js";
+import { migrate } from "../../src/db/migrate.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { checksAt } from "../kit/checks.js";
 import { labpicsRows, PROJECTS, type LabpicsRows } from "../kit/labpics-rows.js";
@@ -26,6 +27,7 @@ describe.each<Shape>(["labpics", "reference"])("checks on the %s shape", (shape)
     database = await createTestDatabase();
     pool = createPool({ connectionString: database.connectionString, max: 2 });
     rows = labpicsRows(pool, shape);
+    await migrate(pool);
   });
   afterAll(async () => {
     await pool.end();
@@ -33,6 +35,10 @@ describe.each<Shape>(["labpics", "reference"])("checks on the %s shape", (shape)
   });
   beforeEach(async () => {
     await rows.reset();
+    // Each test writes its history afresh at the same "now": scan it from the start.
+    await pool.query(
+      "UPDATE opsbot.process_scan SET scanned_before = '-infinity'; TRUNCATE opsbot.open_processes",
+    );
     checks = checksOn(pool);
   });
 

@@ -1,7 +1,9 @@
 // The /runs queries on both worker_runs shapes, on real PostgreSQL: each shape gets its own
 // database built from small DDL here, rows placed relative to a fixed `now`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { percentileOf, refreshRunHistory } from "../../src/checks/run-history.js";
 import { jobHistory, summarizeRuns, type RunsShape } from "../../src/checks/runs.js";
+import { migrate } from "../../src/db/migrate.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
@@ -131,6 +133,139 @@ for (const shape of ["reference", "labpics"] as const) {
           ["Alpha", 1],
           ["Beta", 1],
         ]);
+      });
+    }
+  });
+}
+
+/** Within one duration bucket of the exact figure (run-history.ts: 9%). */
+const withinBucket = (value: number | null, exact: number) => {
+  expect(value).not.toBeNull();
+  expect(Math.abs(value! / exact - 1)).toBeLessThanOrEqual(0.09);
+};
+
+describe("percentiles from duration buckets", () => {
+  it("follow percentile_cont within a bucket, and are null without runs", () => {
+    const durations = Array.from({ length: 997 }, (_, i) => 1.5 + ((i * 7919) % 997) * 3.7);
+    const sorted = [...durations].sort((a, b) => a - b);
+    const exact = (p: number) => {
+      const at = p * (sorted.length - 1);
+      const low = sorted[Math.floor(at)]!;
+      return low + (sorted[Math.ceil(at)]! - low) * (at - Math.floor(at));
+    };
+    const histogram = new Map<number, number>();
+    for (const d of durations) {
+      const bucket = 1 + Math.floor(4 * Math.log2(d));
+      histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+    }
+    for (const p of [0.05, 0.5, 0.95, 0.99]) withinBucket(percentileOf(histogram, p), exact(p));
+    expect(percentileOf(new Map(), 0.5)).toBeNull();
+  });
+});
+
+for (const shape of ["reference", "labpics"] as const) {
+  describe(`/runs from the history the watcher keeps, ${shape} shape`, () => {
+    let database: TestDatabase;
+    let pool: Pool;
+    const refreshedTo = (at: Date | string) =>
+      pool.query("UPDATE opsbot.run_history_scan SET refreshed_to = $1", [at]);
+    const refresh = () => refreshRunHistory(pool, shape, NOW);
+    /** Refreshes until the history reaches NOW; how many refreshes it took. */
+    const catchUp = async () => {
+      for (let refreshes = 1; refreshes <= 20; refreshes++) {
+        await refresh();
+        const { rowCount } = await pool.query(
+          "SELECT 1 FROM opsbot.run_history_scan WHERE refreshed_to >= $1",
+          [NOW],
+        );
+        if (rowCount === 1) return refreshes;
+      }
+      throw new Error("the history never caught up");
+    };
+    const digest = async (project?: string) =>
+      (await summarizeRuns(pool, { shape, now: NOW, project })).jobs.find(
+        (j) => j.jobType === "digest",
+      );
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      pool = createPool({ connectionString: database.connectionString, max: 2 });
+      await pool.query(DDL[shape]);
+      await migrate(pool);
+      await insert(pool, shape, [
+        ...DIGEST,
+        { job: "embeddings", status: "ok", hoursAgo: 30, seconds: 60, project: BETA },
+      ]);
+      await catchUp();
+    });
+    afterAll(async () => {
+      await pool.end();
+      await database.drop();
+    });
+
+    it("has worker_runs' counts and its percentiles within a bucket", async () => {
+      const { day, week } = (await digest())!;
+      expect(day).toMatchObject({ runs: 5, ok: 3, failed: 1 });
+      withinBucket(day.p50, 25);
+      withinBucket(day.p95, 38.5);
+      expect(week).toMatchObject({ runs: 6, ok: 4, failed: 1 });
+      withinBucket(week.p50, 30);
+    });
+
+    it("reads worker_runs itself while the history is stale (no watcher), the history once fresh", async () => {
+      await insert(pool, shape, [{ job: "digest", status: "ok", hoursAgo: 0.2, seconds: 10 }]);
+      expect((await digest())!.day.runs).toBe(5); // fresh: the refresh has not seen it yet
+      await refreshedTo(new Date(NOW.getTime() - 20 * 60_000));
+      expect((await digest())!.day.runs).toBe(6); // stale: worker_runs
+      await refresh();
+      expect((await digest())!.day.runs).toBe(6);
+    });
+
+    it("counts a run's outcome when it finishes within the recount hour", async () => {
+      const before = (await digest())!.day;
+      await insert(pool, shape, [{ job: "digest", status: "running", hoursAgo: 0.5 }]);
+      await refresh();
+      expect((await digest())!.day).toMatchObject({ runs: before.runs + 1, ok: before.ok });
+      await pool.query(
+        `UPDATE worker_runs SET status = 'ok', finished_at = started_at + interval '12 seconds'
+          WHERE status = 'running' AND started_at > $1`,
+        [new Date(NOW.getTime() - 3_600_000)],
+      );
+      await refresh();
+      expect((await digest())!.day).toMatchObject({ runs: before.runs + 1, ok: before.ok + 1 });
+    });
+
+    it("fills the week a day per refresh after a deploy, and keeps no hour past 8 days", async () => {
+      const before = (await digest())!.week;
+      await refreshedTo("-infinity");
+      const refreshes = await catchUp();
+      // 8 days, 23 new hours per refresh (each counts its first hour again).
+      expect(refreshes).toBe(9);
+      const { rows } = await pool.query<{ oldest: Date }>(
+        "SELECT min(hour) AS oldest FROM opsbot.run_hours",
+      );
+      expect(rows[0]!.oldest.getTime()).toBeGreaterThanOrEqual(NOW.getTime() - 8 * 86_400_000);
+      expect((await digest())!.week).toEqual(before);
+    });
+
+    it("never marks hours counted past the database's clock (a replica whose clock runs ahead)", async () => {
+      const real = Date.now();
+      await refreshRunHistory(pool, shape, new Date(real + 3 * 3_600_000));
+      const { rows } = await pool.query<{ at: Date }>(
+        "SELECT refreshed_to AS at FROM opsbot.run_history_scan",
+      );
+      expect(rows[0]!.at.getTime()).toBeLessThanOrEqual(Date.now());
+      await refreshedTo(NOW);
+    });
+
+    if (shape === "labpics") {
+      it("with PROJECT and JOB: only those runs", async () => {
+        const beta = await summarizeRuns(pool, { shape, now: NOW, project: "Beta" });
+        expect(beta.jobs.map((j) => [j.jobType, j.project, j.week.runs])).toEqual([
+          ["embeddings", "Beta", 1],
+        ]);
+        const job = await summarizeRuns(pool, { shape, now: NOW, job: "embeddings" });
+        expect(job.jobs.map((j) => j.project)).toEqual(["Beta"]);
       });
     }
   });
