@@ -53,7 +53,8 @@ export interface TestApp {
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const fake = options.fake ?? (await startFakeBotApi());
-  const database = options.database ?? (await createTestDatabase());
+  // The app migrates it at start; one already migrated saves that (test/kit/database-recycling.ts).
+  const database = options.database ?? (await createTestDatabase({ migrated: true }));
   const config = parseConfig(
     webhookEnv(fake, {
       DATABASE_URL: database.connectionString,
