@@ -6,6 +6,7 @@ import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
 import { SILENCE_CHOICES, SILENCE_PREFIX } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
+import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
@@ -26,13 +27,13 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: 
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
   // A database failure is answered in one line by the error boundary (create-bot.ts).
-  feature.command("alerts", requireRole("viewer"), async (ctx) => {
+  handleCommand(feature, "alerts", async (ctx) => {
     const now = clock.now();
     const [view, blind] = await Promise.all([firingNow(pool, now), loadBlindChecks(pool)]);
     await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now, blind), html);
   });
 
-  feature.command("silence", requireRole("operator"), async (ctx) => {
+  handleCommand(feature, "silence", async (ctx) => {
     const [key = "", wanted = "", ...rest] = ctx.match.trim().split(/\s+/);
     if (key === "" || wanted === "" || rest.length > 0) return ctx.reply(SILENCE_USAGE);
     const checked = checkNewSilenceKey(key);
@@ -55,7 +56,7 @@ export function alertsFeature(deps: { pool: Pool; clock: Clock; maxSilenceDays: 
     await ctx.reply(answer, html);
   });
 
-  feature.command("unsilence", requireRole("operator"), async (ctx) => {
+  handleCommand(feature, "unsilence", async (ctx) => {
     const parts = ctx.match.trim().split(/\s+/);
     const matcher = silenceMatcher.safeParse(parts[0] ?? "");
     if (!matcher.success || parts.length !== 1) return ctx.reply(UNSILENCE_USAGE);
