@@ -237,70 +237,58 @@ describe("deploy through the webhook", () => {
       ]);
     });
 
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT is not executable", async () => {
-      const chat = freshGroup();
-      await useScript("#!/bin/bash\necho hi\n", 0o644);
-      try {
-        const replies = await say(t, "/deploy main", OPERATOR, chat);
-        expect(replies.map((r) => r.text)).toEqual([
-          "⚙️ deploy is not configured (DEPLOY_SCRIPT is not an executable file). Nothing was stored.",
-        ]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await useScript("#!/bin/bash\necho ok\n");
-      }
-    });
-
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT does not exist", async () => {
-      const chat = freshGroup();
-      await rm(deployScript);
-      try {
-        const replies = await say(t, "/deploy main", OPERATOR, chat);
-        expect(replies.map((r) => r.text)).toEqual([
-          "⚙️ deploy is not configured (DEPLOY_SCRIPT is not an executable file). Nothing was stored.",
-        ]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await useScript("#!/bin/bash\necho ok\n");
-      }
-    });
-
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT is not set", async () => {
+    const NOT_EXECUTABLE =
+      "⚙️ deploy is not configured (DEPLOY_SCRIPT is not an executable file). Nothing was stored.";
+    const withoutDeployScript = () => {
       const env: Record<string, string> = { ...baseEnv(deployScript) };
       delete env.DEPLOY_SCRIPT;
-      const bare = await buildTestApp({ env, database: t.database, fake: t.fake });
-      try {
+      return env;
+    };
+    // Each case readies the app to ask: this one with its script changed, or one of its own.
+    it.each([
+      [
+        "is not executable",
+        NOT_EXECUTABLE,
+        async () => {
+          await useScript("#!/bin/bash\necho hi\n", 0o644);
+          return t;
+        },
+      ],
+      [
+        "does not exist",
+        NOT_EXECUTABLE,
+        async () => {
+          await rm(deployScript);
+          return t;
+        },
+      ],
+      [
+        "is not set",
+        "⚙️ deploy is not configured (DEPLOY_SCRIPT is not set). Nothing was stored.",
+        () => buildTestApp({ env: withoutDeployScript(), database: t.database, fake: t.fake }),
+      ],
+      [
+        "is a directory",
+        NOT_EXECUTABLE,
+        () => buildTestApp({ env: baseEnv(scripts.dir), database: t.database, fake: t.fake }),
+      ],
+    ])(
+      "answers 'not configured' and stores nothing when DEPLOY_SCRIPT %s",
+      async (_case, expected, appToAsk) => {
         const chat = freshGroup();
-        const replies = await say(bare, "/deploy main", OPERATOR, chat);
-        expect(replies.map((r) => r.text)).toEqual([
-          "⚙️ deploy is not configured (DEPLOY_SCRIPT is not set). Nothing was stored.",
-        ]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await bare.close();
-      }
-    });
+        const app = await appToAsk();
+        try {
+          const replies = await say(app, "/deploy main", OPERATOR, chat);
+          expect(replies.map((r) => r.text)).toEqual([expected]);
+          expect(buttonsOf(replies[0]!.params)).toEqual([]);
+          expect(await actionsIn(t.pool, chat.id)).toEqual([]);
+        } finally {
+          if (app !== t) await app.close();
+          await useScript("#!/bin/bash\necho ok\n");
+        }
+      },
+    );
 
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT is a directory", async () => {
-      const odd = await buildTestApp({
-        env: baseEnv(scripts.dir),
-        database: t.database,
-        fake: t.fake,
-      });
-      try {
-        const chat = freshGroup();
-        const replies = await say(odd, "/deploy main", OPERATOR, chat);
-        expect(replies).toHaveLength(1);
-        expect(replies[0]!.text).toMatch(/not configured/);
-        expect(buttonsOf(replies[0]!.params)).toEqual([]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await odd.close();
-      }
-    });
-  });
-
-  describe("a confirmed deploy", () => {
     it("offers Confirm/Cancel holding only the action id, stored pending for CONFIRM_TTL_SECONDS", async () => {
       const chat = freshGroup();
       const offer = await requestDeploy(t, "v1.2.3", chat);
