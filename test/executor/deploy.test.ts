@@ -34,6 +34,7 @@ import {
   type SentText,
 } from "../kit/actions.js";
 import { buildTestApp, TEST_SECRET, TEST_TOKEN, type TestApp } from "../kit/build-test-app.js";
+import { pressIn, sayIn } from "../kit/deploy-chat.js";
 import { createTestDatabase } from "../kit/postgres.js";
 import { createUpdates, OPERATOR, SECOND_OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
 
@@ -70,11 +71,8 @@ async function post(t: TestApp, update: Update): Promise<void> {
 }
 
 /** Sends a message and returns what the bot sent to that chat in answer. */
-async function say(t: TestApp, text: string, from: User, chat: Chat): Promise<SentText[]> {
-  const before = textsIn(t.fake, chat.id).length;
-  await post(t, updates.message(text, { from, chat }));
-  return textsIn(t.fake, chat.id).slice(before);
-}
+const say = (t: TestApp, text: string, from: User, chat: Chat) =>
+  sayIn(t, updates, chat, text, from);
 
 interface Offer {
   id: string;
@@ -115,17 +113,8 @@ interface PressOptions {
 }
 
 /** Presses a button; returns the answerCallbackQuery the press got. */
-async function press(t: TestApp, data: string, options: PressOptions) {
-  const update = updates.callback(data, {
-    from: options.from ?? OPERATOR,
-    chat: options.chat,
-    messageId: options.messageId,
-  });
-  await post(t, update);
-  const answer = answerTo(t.fake, update.update_id);
-  expect(answer, `the press ${data} must be answered`).toBeDefined();
-  return answer!;
-}
+const press = (t: TestApp, data: string, options: PressOptions) =>
+  pressIn(t, updates, options.chat, { data, ...options });
 
 const isEdit = (m: SentText) => m.method.toLowerCase() === "editmessagetext";
 const FINAL_MARK = /^(✅ succeeded|❌ failed|⏱ timed out|⚠️ interrupted)/;
