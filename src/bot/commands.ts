@@ -1,3 +1,6 @@
+import type { CommandMiddleware, Composer } from "grammy";
+import type { BotContext } from "./context.js";
+import { requireRole } from "./middleware/auth.js";
 import { hasRole, type Role } from "./roles.js";
 
 export interface CommandSpec {
@@ -9,8 +12,11 @@ export interface CommandSpec {
   args?: string;
 }
 
-/** The one command list: /help, /start and setMyCommands all read it. */
-export const COMMANDS: readonly CommandSpec[] = [
+/**
+ * The one command list, where each command is declared: /help, /start, setMyCommands, the
+ * command metrics and each handler's role check (handleCommand) all read it.
+ */
+export const COMMANDS = [
   { command: "start", description: "What this bot can do for you", role: "unknown" },
   { command: "help", description: "Commands for your role", role: "unknown" },
   { command: "whoami", description: "Your Telegram user id, chat id and role", role: "unknown" },
@@ -52,7 +58,25 @@ export const COMMANDS: readonly CommandSpec[] = [
   { command: "rollback", description: "Roll back to an earlier good deploy", role: "operator" },
   { command: "history", description: "Recent deploys and rollbacks", role: "viewer" },
   { command: "cancel", description: "Leave the current dialogue", role: "operator" },
-];
+] as const satisfies readonly CommandSpec[];
+
+export type CommandName = (typeof COMMANDS)[number]["command"];
+
+/**
+ * Mounts a declared command's handler behind the role the list gives it. A handler for a
+ * command not in the list does not compile; test/bot/commands.test.ts finds the reverse.
+ */
+export function handleCommand(
+  composer: Composer<BotContext>,
+  name: CommandName,
+  handler: CommandMiddleware<BotContext>,
+): void {
+  composer.command(name, requireRole(roleOf(name)), handler);
+}
+
+function roleOf(name: CommandName): Role {
+  return COMMANDS.find((c) => c.command === name)!.role;
+}
 
 export function commandsFor(role: Role): CommandSpec[] {
   return COMMANDS.filter((c) => hasRole(role, c.role));

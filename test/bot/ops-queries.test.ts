@@ -11,7 +11,7 @@ import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import type { Clock } from "../../src/clock.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
 import type { Pool } from "../../src/db/pool.js";
-import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
+import { buildTestApp, useTestApp, type TestApp } from "../kit/build-test-app.js";
 import type { FakeBotApi } from "../kit/fake-bot-api.js";
 import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates, OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
@@ -162,12 +162,8 @@ async function loadScenario(pool: Pool): Promise<void> {
 // ---------------------------------------------------------------------------------------
 
 describe("ops queries through the webhook", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { API_HEALTH_URL: apiUrl }, clock });
-    await applyShape(t.pool, "reference");
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(() => ({ env: { API_HEALTH_URL: apiUrl }, clock }));
+  beforeAll(() => applyShape(t.pool, "reference"));
   beforeEach(async () => {
     t.fake.reset();
     await loadScenario(t.pool);
@@ -511,17 +507,15 @@ describe("ops queries through the webhook", () => {
 });
 
 describe("with Redis down", () => {
-  let t: TestApp;
+  const t = useTestApp(async () => ({
+    env: { API_HEALTH_URL: apiUrl },
+    clock,
+    redisUrl: `redis://127.0.0.1:${await closedPort()}`,
+  }));
   beforeAll(async () => {
-    t = await buildTestApp({
-      env: { API_HEALTH_URL: apiUrl },
-      clock,
-      redisUrl: `redis://127.0.0.1:${await closedPort()}`,
-    });
     await applyShape(t.pool, "reference");
     await loadScenario(t.pool);
   });
-  afterAll(() => t.close());
 
   it("/health shows Redis down and the API and PostgreSQL ok", async () => {
     const reply = await ask(t, "/health");
@@ -541,11 +535,7 @@ describe("with Redis down", () => {
 const redisUrl = await testRedisUrl();
 
 describe.skipIf(!redisUrl)("with Redis up", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ env: { API_HEALTH_URL: apiUrl }, clock, redisUrl });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp(() => ({ env: { API_HEALTH_URL: apiUrl }, clock, redisUrl }));
 
   it("/health shows Redis ok with its latency and memory", async () => {
     const reply = await ask(t, "/health");

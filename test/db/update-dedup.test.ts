@@ -33,23 +33,27 @@ const downStore: UpdateDedup = {
   release: () => Promise.reject(new Error("primary down")),
 };
 
-describe("createPgDedup", () => {
-  let database: TestDatabase;
-  let pool: Pool;
-  let store: UpdateDedup;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    // Room for the 20 concurrent claims to really run side by side.
-    pool = createPool({
-      connectionString: database.connectionString,
-      max: database.embedded ? 1 : 20,
-    });
-    await migrate(pool);
-    store = createPgDedup(pool, TTL_SECONDS);
+// One migrated database for the file: each test claims ids of its own.
+let database: TestDatabase;
+let pool: Pool;
+beforeAll(async () => {
+  database = await createTestDatabase({ migrated: true });
+  // Room for the 20 concurrent claims to really run side by side.
+  pool = createPool({
+    connectionString: database.connectionString,
+    max: database.embedded ? 1 : 20,
   });
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
+  await migrate(pool);
+});
+afterAll(async () => {
+  await pool.end();
+  await database.drop();
+});
+
+describe("createPgDedup", () => {
+  let store: UpdateDedup;
+  beforeAll(() => {
+    store = createPgDedup(pool, TTL_SECONDS);
   });
 
   async function expiresInSeconds(id: number): Promise<number | undefined> {
@@ -194,21 +198,9 @@ describe.skipIf(!redisUrl)("createRedisDedup", () => {
 });
 
 describe("createLayeredDedup (Redis and PostgreSQL)", () => {
-  let database: TestDatabase;
-  let pool: Pool;
   let pg: UpdateDedup;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    pool = createPool({
-      connectionString: database.connectionString,
-      max: database.embedded ? 1 : 5,
-    });
-    await migrate(pool);
+  beforeAll(() => {
     pg = createPgDedup(pool, TTL_SECONDS);
-  });
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
   });
 
   const rowsFor = async (id: number) =>

@@ -34,6 +34,7 @@ import {
   type SentText,
 } from "../kit/actions.js";
 import { buildTestApp, TEST_SECRET, TEST_TOKEN, type TestApp } from "../kit/build-test-app.js";
+import { pressIn, sayIn } from "../kit/deploy-chat.js";
 import { createTestDatabase } from "../kit/postgres.js";
 import { createUpdates, OPERATOR, SECOND_OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
 
@@ -70,11 +71,8 @@ async function post(t: TestApp, update: Update): Promise<void> {
 }
 
 /** Sends a message and returns what the bot sent to that chat in answer. */
-async function say(t: TestApp, text: string, from: User, chat: Chat): Promise<SentText[]> {
-  const before = textsIn(t.fake, chat.id).length;
-  await post(t, updates.message(text, { from, chat }));
-  return textsIn(t.fake, chat.id).slice(before);
-}
+const say = (t: TestApp, text: string, from: User, chat: Chat) =>
+  sayIn(t, updates, chat, text, from);
 
 interface Offer {
   id: string;
@@ -115,17 +113,8 @@ interface PressOptions {
 }
 
 /** Presses a button; returns the answerCallbackQuery the press got. */
-async function press(t: TestApp, data: string, options: PressOptions) {
-  const update = updates.callback(data, {
-    from: options.from ?? OPERATOR,
-    chat: options.chat,
-    messageId: options.messageId,
-  });
-  await post(t, update);
-  const answer = answerTo(t.fake, update.update_id);
-  expect(answer, `the press ${data} must be answered`).toBeDefined();
-  return answer!;
-}
+const press = (t: TestApp, data: string, options: PressOptions) =>
+  pressIn(t, updates, options.chat, { data, ...options });
 
 const isEdit = (m: SentText) => m.method.toLowerCase() === "editmessagetext";
 const FINAL_MARK = /^(✅ succeeded|❌ failed|⏱ timed out|⚠️ interrupted)/;
@@ -237,70 +226,58 @@ describe("deploy through the webhook", () => {
       ]);
     });
 
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT is not executable", async () => {
-      const chat = freshGroup();
-      await useScript("#!/bin/bash\necho hi\n", 0o644);
-      try {
-        const replies = await say(t, "/deploy main", OPERATOR, chat);
-        expect(replies.map((r) => r.text)).toEqual([
-          "⚙️ deploy is not configured (DEPLOY_SCRIPT is not an executable file). Nothing was stored.",
-        ]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await useScript("#!/bin/bash\necho ok\n");
-      }
-    });
-
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT does not exist", async () => {
-      const chat = freshGroup();
-      await rm(deployScript);
-      try {
-        const replies = await say(t, "/deploy main", OPERATOR, chat);
-        expect(replies.map((r) => r.text)).toEqual([
-          "⚙️ deploy is not configured (DEPLOY_SCRIPT is not an executable file). Nothing was stored.",
-        ]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await useScript("#!/bin/bash\necho ok\n");
-      }
-    });
-
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT is not set", async () => {
+    const NOT_EXECUTABLE =
+      "⚙️ deploy is not configured (DEPLOY_SCRIPT is not an executable file). Nothing was stored.";
+    const withoutDeployScript = () => {
       const env: Record<string, string> = { ...baseEnv(deployScript) };
       delete env.DEPLOY_SCRIPT;
-      const bare = await buildTestApp({ env, database: t.database, fake: t.fake });
-      try {
+      return env;
+    };
+    // Each case readies the app to ask: this one with its script changed, or one of its own.
+    it.each([
+      [
+        "is not executable",
+        NOT_EXECUTABLE,
+        async () => {
+          await useScript("#!/bin/bash\necho hi\n", 0o644);
+          return t;
+        },
+      ],
+      [
+        "does not exist",
+        NOT_EXECUTABLE,
+        async () => {
+          await rm(deployScript);
+          return t;
+        },
+      ],
+      [
+        "is not set",
+        "⚙️ deploy is not configured (DEPLOY_SCRIPT is not set). Nothing was stored.",
+        () => buildTestApp({ env: withoutDeployScript(), database: t.database, fake: t.fake }),
+      ],
+      [
+        "is a directory",
+        NOT_EXECUTABLE,
+        () => buildTestApp({ env: baseEnv(scripts.dir), database: t.database, fake: t.fake }),
+      ],
+    ])(
+      "answers 'not configured' and stores nothing when DEPLOY_SCRIPT %s",
+      async (_case, expected, appToAsk) => {
         const chat = freshGroup();
-        const replies = await say(bare, "/deploy main", OPERATOR, chat);
-        expect(replies.map((r) => r.text)).toEqual([
-          "⚙️ deploy is not configured (DEPLOY_SCRIPT is not set). Nothing was stored.",
-        ]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await bare.close();
-      }
-    });
+        const app = await appToAsk();
+        try {
+          const replies = await say(app, "/deploy main", OPERATOR, chat);
+          expect(replies.map((r) => r.text)).toEqual([expected]);
+          expect(buttonsOf(replies[0]!.params)).toEqual([]);
+          expect(await actionsIn(t.pool, chat.id)).toEqual([]);
+        } finally {
+          if (app !== t) await app.close();
+          await useScript("#!/bin/bash\necho ok\n");
+        }
+      },
+    );
 
-    it("answers 'not configured' and stores nothing when DEPLOY_SCRIPT is a directory", async () => {
-      const odd = await buildTestApp({
-        env: baseEnv(scripts.dir),
-        database: t.database,
-        fake: t.fake,
-      });
-      try {
-        const chat = freshGroup();
-        const replies = await say(odd, "/deploy main", OPERATOR, chat);
-        expect(replies).toHaveLength(1);
-        expect(replies[0]!.text).toMatch(/not configured/);
-        expect(buttonsOf(replies[0]!.params)).toEqual([]);
-        expect(await actionsIn(t.pool, chat.id)).toEqual([]);
-      } finally {
-        await odd.close();
-      }
-    });
-  });
-
-  describe("a confirmed deploy", () => {
     it("offers Confirm/Cancel holding only the action id, stored pending for CONFIRM_TTL_SECONDS", async () => {
       const chat = freshGroup();
       const offer = await requestDeploy(t, "v1.2.3", chat);

@@ -1,23 +1,9 @@
 // GET /healthz, and failure behaviour: the bot keeps answering when PostgreSQL
 // or Redis is down, and /healthz says which one.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApp, type App } from "../../src/app.js";
 import type { Clock } from "../../src/clock.js";
-import { parseConfig, secretsOf } from "../../src/config/parse-config.js";
-import { createPool, type Pool } from "../../src/db/pool.js";
-import { createRedis, type Redis } from "../../src/db/redis.js";
-import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
-import { createLogger } from "../../src/log/create-logger.js";
-import {
-  buildTestApp,
-  SCRIPT_ENV,
-  TEST_SECRET,
-  webhookEnv,
-  type TestApp,
-} from "../kit/build-test-app.js";
-import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
-import { captureLogs } from "../kit/log-capture.js";
+import { buildTestApp, useTestApp, type TestAppWithoutDatabase } from "../kit/build-test-app.js";
 import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates, STRANGER } from "../kit/updates.js";
 
@@ -55,11 +41,7 @@ function manualClock(start = new Date("2030-01-01T00:00:00Z")) {
 
 describe("GET /healthz with PostgreSQL up and no Redis", () => {
   const time = manualClock();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ clock: time.clock });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ clock: time.clock });
 
   it("answers 200 JSON with status, version, uptime and each component", async () => {
     const { status, body } = await getHealthz(t.baseUrl);
@@ -112,59 +94,11 @@ describe("GET /healthz with PostgreSQL up and no Redis", () => {
   });
 });
 
-/** The app as main.ts wires it, but started without waiting for the schema. */
-async function startWithoutSchema(env: Record<string, string>) {
-  const fake: FakeBotApi = await startFakeBotApi();
-  const config = parseConfig(webhookEnv(fake, { LOG_LEVEL: "debug", ...env }));
-
-  const logs = captureLogs();
-  const logger = createLogger({
-    level: config.LOG_LEVEL,
-    secrets: secretsOf(config),
-    destination: logs.destination,
-  });
-  const pool: Pool = createPool({
-    connectionString: config.DATABASE_URL!,
-    connectTimeoutMs: 1_000,
-  });
-  const redis: Redis | undefined = config.REDIS_URL
-    ? createRedis(config.REDIS_URL, logger)
-    : undefined;
-  const app: App = createApp({
-    config,
-    logger,
-    pool,
-    redis,
-    clock: { now: () => new Date() },
-    version: "test",
-    scriptEnv: SCRIPT_ENV,
-  });
-  const { port } = await app.start();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  return {
-    app,
-    fake,
-    logs,
-    baseUrl,
-    post: (update: object) =>
-      fetch(`${baseUrl}${config.WEBHOOK_PATH}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", [SECRET_HEADER]: TEST_SECRET },
-        body: JSON.stringify(update),
-      }),
-    async close() {
-      await app.stop();
-      redis?.disconnect();
-      await pool.end();
-      await fake.close();
-    },
-  };
-}
-
 describe("with PostgreSQL down (DATABASE_URL at a closed port)", () => {
-  let t: Awaited<ReturnType<typeof startWithoutSchema>>;
+  // Started without waiting for the schema, which never comes.
+  let t: TestAppWithoutDatabase;
   beforeAll(async () => {
-    t = await startWithoutSchema({ DATABASE_URL: CLOSED_PG });
+    t = await buildTestApp({ database: false, env: { DATABASE_URL: CLOSED_PG }, waitReady: false });
   });
   afterAll(() => t.close());
 
@@ -205,11 +139,7 @@ describe("with PostgreSQL down (DATABASE_URL at a closed port)", () => {
 });
 
 describe("with Redis down (REDIS_URL at a closed port)", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ redisUrl: CLOSED_REDIS });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ redisUrl: CLOSED_REDIS });
 
   it("answers /healthz 503 with redis down and postgres ok", async () => {
     const { status, body } = await getHealthz(t.baseUrl);
@@ -238,11 +168,7 @@ describe("with Redis down (REDIS_URL at a closed port)", () => {
 const redisUrl = await testRedisUrl();
 
 describe.skipIf(!redisUrl)("GET /healthz with Redis up", () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await buildTestApp({ redisUrl });
-  });
-  afterAll(() => t.close());
+  const t = useTestApp({ redisUrl });
 
   it("reports redis ok with its latency and memory", async () => {
     // The client connects in the background after start; give it a moment, not forever.

@@ -1,6 +1,7 @@
 // The real app, wired as in production, over this machine's PostgreSQL (and Redis when
 // asked), talking to a fake Bot API and driven through its real webhook endpoint.
 import type { Update } from "grammy/types";
+import { beforeAll } from "vitest";
 import { createApp, type App, type AppDeps } from "../../src/app.js";
 import { systemClock, type Clock } from "../../src/clock.js";
 import { parseConfig, secretsOf, type Config } from "../../src/config/parse-config.js";
@@ -51,12 +52,27 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+/**
+ * No test database: DATABASE_URL comes from `env` (a closed port, say), each connection
+ * attempt fails fast; pair it with waitReady: false when nothing answers there.
+ */
+export type NoDatabaseOptions = Omit<TestAppOptions, "database"> & { database: false };
+export type TestAppWithoutDatabase = Omit<TestApp, "database">;
+
+export async function buildTestApp(options: NoDatabaseOptions): Promise<TestAppWithoutDatabase>;
+export async function buildTestApp(options?: TestAppOptions): Promise<TestApp>;
+export async function buildTestApp(
+  options: TestAppOptions | NoDatabaseOptions = {},
+): Promise<TestApp | TestAppWithoutDatabase> {
   const fake = options.fake ?? (await startFakeBotApi());
-  const database = options.database ?? (await createTestDatabase());
+  // The app migrates it at start; one already migrated saves that (test/kit/database-recycling.ts).
+  const database =
+    options.database === false
+      ? undefined
+      : (options.database ?? (await createTestDatabase({ migrated: true })));
   const config = parseConfig(
     webhookEnv(fake, {
-      DATABASE_URL: database.connectionString,
+      ...(database ? { DATABASE_URL: database.connectionString } : {}),
       LOG_LEVEL: "debug",
       ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       ...options.env,
@@ -69,9 +85,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     secrets: secretsOf(config),
     destination: logs.destination,
   });
+  if (config.DATABASE_URL === undefined)
+    throw new Error("database: false needs DATABASE_URL in env");
   const pool = createPool({
-    connectionString: config.DATABASE_URL ?? database.connectionString,
-    max: database.embedded ? 1 : 5,
+    connectionString: config.DATABASE_URL,
+    max: database?.embedded ? 1 : 5,
+    // Without a test database the URL may lead nowhere: fail each attempt fast.
+    ...(database ? {} : { connectTimeoutMs: 1_000 }),
   });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
   const app = createApp({
@@ -94,7 +114,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     fake,
     pool,
-    database,
+    ...(database ? { database } : {}),
     logs,
     baseUrl,
     ...(metricsPort !== undefined ? { metricsUrl: `http://127.0.0.1:${metricsPort}` } : {}),
@@ -109,9 +129,30 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       redis?.disconnect();
       await pool.end();
       if (!options.fake) await fake.close();
-      if (!options.database) await database.drop();
+      if (options.database === undefined) await database?.drop();
     },
   };
+}
+
+/**
+ * The app for the tests of a describe block (or a file): built before them, closed after
+ * them. Its fields are read through the returned object once built (in tests and later
+ * hooks); `options` may be a function, called then, for values an earlier hook prepares.
+ */
+export function useTestApp(
+  options: TestAppOptions | (() => TestAppOptions | Promise<TestAppOptions>) = {},
+): TestApp {
+  let built: TestApp | undefined;
+  beforeAll(async () => {
+    built = await buildTestApp(typeof options === "function" ? await options() : options);
+    return () => built?.close();
+  });
+  return new Proxy({} as TestApp, {
+    get(_target, key) {
+      if (built === undefined) throw new Error("useTestApp: the app exists once beforeAll ran");
+      return Reflect.get(built, key) as unknown;
+    },
+  });
 }
 
 /** The environment of a bot in webhook mode talking to `fake` (overridable). */

@@ -3,28 +3,57 @@
 import type { Chat, User } from "grammy/types";
 import { expect } from "vitest";
 import type { TestApp } from "./build-test-app.js";
-import { answerTo, buttonsOf, textsIn, waitForState, type ActionRecord } from "./actions.js";
+import {
+  answerTo,
+  buttonsOf,
+  textsIn,
+  waitForState,
+  type ActionRecord,
+  type SentText,
+} from "./actions.js";
 import { eventually } from "./eventually.js";
 import { createUpdates, OPERATOR } from "./updates.js";
 
 const FINAL = ["succeeded", "failed", "timed_out", "interrupted"];
 
+type Updates = ReturnType<typeof createUpdates>;
+
+/** Sends a message in `chat`; returns the texts the bot sent or edited there in answer. */
+export async function sayIn(
+  t: TestApp,
+  updates: Updates,
+  chat: Chat,
+  text: string,
+  from: User = OPERATOR,
+): Promise<SentText[]> {
+  const before = textsIn(t.fake, chat.id).length;
+  expect((await t.post(updates.message(text, { from, chat }))).status).toBe(200);
+  return textsIn(t.fake, chat.id).slice(before);
+}
+
+/** Presses a button of a message in `chat`; returns the answerCallbackQuery it must get. */
+export async function pressIn(
+  t: TestApp,
+  updates: Updates,
+  chat: Chat,
+  press: { data: string; messageId: number; from?: User },
+) {
+  const update = updates.callback(press.data, {
+    from: press.from ?? OPERATOR,
+    chat,
+    messageId: press.messageId,
+  });
+  expect((await t.post(update)).status).toBe(200);
+  const answer = answerTo(t.fake, update.update_id);
+  expect(answer, `the press ${press.data} must be answered`).toBeDefined();
+  return answer!;
+}
+
 export function createDeployChat(t: TestApp, chat: Chat, firstUpdateId: number) {
   const updates = createUpdates(firstUpdateId);
-
-  /** Sends a message; returns the texts the bot sent or edited in the chat in answer. */
-  async function say(text: string, from: User = OPERATOR) {
-    const before = textsIn(t.fake, chat.id).length;
-    expect((await t.post(updates.message(text, { from, chat }))).status).toBe(200);
-    return textsIn(t.fake, chat.id).slice(before);
-  }
-
-  /** Presses a button of a message; returns the answerCallbackQuery it got. */
-  async function press(data: string, messageId: number, from: User = OPERATOR) {
-    const update = updates.callback(data, { from, chat, messageId });
-    expect((await t.post(update)).status).toBe(200);
-    return answerTo(t.fake, update.update_id);
-  }
+  const say = (text: string, from: User = OPERATOR) => sayIn(t, updates, chat, text, from);
+  const press = (data: string, messageId: number, from: User = OPERATOR) =>
+    pressIn(t, updates, chat, { data, messageId, from });
 
   /** The Confirm button of the newest pending action of this chat. */
   async function pendingAction(): Promise<ActionRecord> {

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { startEmbeddedPostgres } from "../../src/db/embedded-postgres.js";
+import {
+  claimFreeDatabase,
+  recyclingReference,
+  releaseDatabase,
+  withClient,
+} from "./database-recycling.js";
 
 export interface TestDatabase {
   connectionString: string;
@@ -32,21 +37,11 @@ function redacted(url: string): string {
   return u.toString();
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function findAdminUrl(): Promise<{ url: string } | { error: string }> {
   const errors: string[] = [];
   for (const url of candidateUrls()) {
     try {
-      await withAdmin(url, (client) => client.query("SELECT 1"));
+      await withClient(url, (client) => client.query("SELECT 1"));
       return { url };
     } catch (err) {
       errors.push(`${redacted(url)}: ${err instanceof Error ? err.message : String(err)}`);
@@ -56,11 +51,17 @@ async function findAdminUrl(): Promise<{ url: string } | { error: string }> {
 }
 
 /**
- * A fresh, empty database for one test file on the real server; drop() removes it.
+ * A fresh database for one test file on the real server, empty (or, if `migrated`, maybe
+ * with opsbot's schema already migrated and its tables empty); drop() removes it.
  * Without a reachable server it falls back to embedded PGlite, except under CI=true,
  * where a missing server must fail the run rather than quietly test something else.
+ *
+ * Under `npm test` (test/kit/global-setup.ts) drop() empties the database and hands it
+ * back for the next one (database-recycling.ts): CREATE DATABASE costs most of a second.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrated?: boolean } = {},
+): Promise<TestDatabase> {
   const admin = await findAdminUrl();
   if ("error" in admin) {
     if (process.env.CI === "true") {
@@ -79,15 +80,35 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
 
   const name = `opsbot_t_${randomBytes(6).toString("hex")}`;
-  await withAdmin(admin.url, (client) => client.query(`CREATE DATABASE ${name}`));
+  const connectionString = withDatabase(admin.url, name);
+  const reference = recyclingReference();
+  const claimed =
+    reference !== undefined &&
+    (await claimFreeDatabase(admin.url, connectionString, {
+      reference,
+      migrated: options.migrated ?? false,
+    }));
+  if (!claimed) await withClient(admin.url, (client) => client.query(`CREATE DATABASE ${name}`));
   return {
-    connectionString: withDatabase(admin.url, name),
+    connectionString,
     embedded: false,
     drop: async () => {
+      if (reference !== undefined) {
+        const released = await releaseDatabase(admin.url, connectionString, reference).catch(
+          () => false,
+        );
+        if (released) return;
+      }
       // FORCE terminates the test's leftover connections (a pool not ended) first.
-      await withAdmin(admin.url, (client) =>
+      await withClient(admin.url, (client) =>
         client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
       );
     },
   };
+}
+
+/** The server's admin URL (its `test` database), or undefined without a server. */
+export async function adminUrl(): Promise<string | undefined> {
+  const admin = await findAdminUrl();
+  return "url" in admin ? admin.url : undefined;
 }

@@ -13,6 +13,7 @@ import type { Pool } from "../../db/pool.js";
 import { alertKeyboard } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
 import { ACK_BUTTON, SILENCE_BUTTON, SILENCE_CHOICES, parseAlertButton } from "../callback-data.js";
+import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
@@ -39,13 +40,13 @@ export function alertsFeature(deps: {
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
   // A database failure is answered in one line by the error boundary (create-bot.ts).
-  feature.command("alerts", requireRole("viewer"), async (ctx) => {
+  handleCommand(feature, "alerts", async (ctx) => {
     const now = clock.now();
     const [view, blind] = await Promise.all([firingNow(pool, now), loadBlindChecks(pool)]);
     await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now, blind), html);
   });
 
-  feature.command("silence", requireRole("operator"), async (ctx) => {
+  handleCommand(feature, "silence", async (ctx) => {
     const [key = "", wanted = "", word, delayText, ...rest] = ctx.match.trim().split(/\s+/);
     const delayed = word !== undefined;
     if (key === "" || wanted === "" || rest.length > 0) return ctx.reply(SILENCE_USAGE);
@@ -74,7 +75,7 @@ export function alertsFeature(deps: {
     await ctx.reply(silenceAnswer(key, { startsAt, until }, inForce, now), html);
   });
 
-  feature.command("unsilence", requireRole("operator"), async (ctx) => {
+  handleCommand(feature, "unsilence", async (ctx) => {
     const parts = ctx.match.trim().split(/\s+/);
     const matcher = silenceMatcher.safeParse(parts[0] ?? "");
     if (!matcher.success || parts.length !== 1) return ctx.reply(UNSILENCE_USAGE);

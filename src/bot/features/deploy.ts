@@ -6,6 +6,7 @@ import type { Clock } from "../../clock.js";
 import type { Pool } from "../../db/pool.js";
 import { ACTION_BUTTON, actionButton, parseActionButton } from "../callback-data.js";
 import { actorOf, topicOf } from "../actor.js";
+import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, htmlToPlain, truncateText } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
@@ -67,13 +68,13 @@ export function deployFeature(deps: DeployDeps) {
   const { executor, clock } = deps;
   const feature = new Composer<BotContext>();
 
-  feature.command("deploy", requireRole("operator"), async (ctx) => {
+  handleCommand(feature, "deploy", async (ctx) => {
     // Only the leading space is dropped: a trailing newline is part of the ref, and refused.
     const ref = ctx.match === "" ? deps.defaultRef : ctx.match;
     await offerAction(ctx, deps, "deploy", ref);
   });
 
-  feature.command("history", requireRole("viewer"), async (ctx) => {
+  handleCommand(feature, "history", async (ctx) => {
     await ctx.reply(renderHistory(await recentActions(deps.pool, 10), clock.now()), html);
   });
 

@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { RunChartRenderer } from "../../charts/run-durations.js";
 import type { Checks } from "../../checks/create-checks.js";
 import type { Clock } from "../../clock.js";
+import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
-import { requireRole } from "../middleware/auth.js";
 import { renderBackups } from "../render/backups.js";
 import { renderPg } from "../render/pg.js";
 import {
@@ -31,7 +31,7 @@ export function onCallFeature(deps: OnCallDeps) {
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
 
-  feature.command("runs", requireRole("viewer"), async (ctx) => {
+  handleCommand(feature, "runs", async (ctx) => {
     const parsed = runsArgs.safeParse(ctx.match.trim().split(/\s+/).filter(Boolean));
     if (!parsed.success) return ctx.reply(RUNS_USAGE);
     const [word = ALL_JOBS, project] = parsed.data;
@@ -56,10 +56,8 @@ export function onCallFeature(deps: OnCallDeps) {
       ...html,
     });
   });
-  feature.command("pg", requireRole("viewer"), async (ctx) =>
-    ctx.reply(renderPg(await checks.pgActivity()), html),
-  );
-  feature.command("backups", requireRole("viewer"), async (ctx) =>
+  handleCommand(feature, "pg", async (ctx) => ctx.reply(renderPg(await checks.pgActivity()), html));
+  handleCommand(feature, "backups", async (ctx) =>
     ctx.reply(renderBackups(await checks.backups(), deps.backupMaxAgeHours), html),
   );
   return feature;

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import type { Checks } from "../../checks/create-checks.js";
 import type { Clock } from "../../clock.js";
+import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { requireRole } from "../middleware/auth.js";
 import { renderHealth } from "../render/health.js";
@@ -48,10 +49,10 @@ export function opsQueriesFeature(deps: OpsQueryDeps) {
   };
 
   const feature = new Composer<BotContext>();
-  feature.command("health", requireRole("viewer"), (ctx) => answer.health(ctx));
-  feature.command("jobs", requireRole("viewer"), (ctx) => answer.jobs(ctx));
-  feature.command("sync", requireRole("viewer"), (ctx) => answer.sync(ctx));
-  feature.command("stuck", requireRole("viewer"), async (ctx) => {
+  handleCommand(feature, "health", (ctx) => answer.health(ctx));
+  handleCommand(feature, "jobs", (ctx) => answer.jobs(ctx));
+  handleCommand(feature, "sync", (ctx) => answer.sync(ctx));
+  handleCommand(feature, "stuck", async (ctx) => {
     const raw = ctx.match.trim();
     if (raw === "") return answer.stuck(ctx);
     const minutes = /^\d+$/.test(raw) ? stuckMinutesArg.safeParse(raw) : undefined;

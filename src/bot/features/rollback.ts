@@ -2,9 +2,9 @@ import { conversations, createConversation, type Conversation } from "@grammyjs/
 import { Composer, InlineKeyboard, type Context } from "grammy";
 import { rollbackTargets } from "../../executor/actions-store.js";
 import { createConversationStorage } from "../../db/conversation-storage.js";
+import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
-import { requireRole } from "../middleware/auth.js";
 import { hasRole, roleOf, type AccessLists } from "../roles.js";
 import { actorOf, topicOf } from "../actor.js";
 import { renderRequest, type DeployDeps } from "./deploy.js";
@@ -99,13 +99,13 @@ export function rollbackFeature(deps: RollbackDeps) {
     }),
   );
   // Between conversations() and createConversation(): it escapes an active dialogue.
-  dialogue.command("cancel", async (ctx) => {
+  handleCommand(dialogue, "cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
     await ctx.reply(active ? "Cancelled." : "Nothing to cancel.");
   });
   dialogue.use(createConversation(rollback, "rollback"));
-  dialogue.command("rollback", requireRole("operator"), async (ctx) => {
+  handleCommand(dialogue, "rollback", async (ctx) => {
     await ctx.conversation.exitAll();
     await ctx.conversation.enter("rollback");
   });

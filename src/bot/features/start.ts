@@ -1,5 +1,5 @@
-import { Composer } from "grammy";
-import { commandsFor } from "../commands.js";
+import { Composer, type CommandMiddleware } from "grammy";
+import { commandsFor, handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { bold, escapeHtml } from "../format/html.js";
 import { hasRole, type Role } from "../roles.js";
@@ -21,14 +21,15 @@ export function renderHelp(role: Role): string {
 /** /start and /help: what the bot can do, for the caller's role. */
 export function startFeature() {
   const feature = new Composer<BotContext>();
-  feature.command(["start", "help"], (ctx) =>
+  const help: CommandMiddleware<BotContext> = (ctx) =>
     ctx.reply(renderHelp(ctx.role), {
       parse_mode: "HTML",
       // /start offers the everyday questions as buttons to those allowed to ask them.
       ...(ctx.msg.text.startsWith("/start") && hasRole(ctx.role, "viewer")
         ? { reply_markup: quickActionsKeyboard() }
         : {}),
-    }),
-  );
+    });
+  handleCommand(feature, "start", help);
+  handleCommand(feature, "help", help);
   return feature;
 }

@@ -1,11 +1,12 @@
 import { Composer } from "grammy";
+import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 
 /** Works for anyone, even outside ALLOWED_CHAT_IDS: it is how operators get added. */
 export function whoamiFeature() {
   const feature = new Composer<BotContext>();
-  feature.command("whoami", (ctx) => {
+  handleCommand(feature, "whoami", (ctx) => {
     const senderChat = ctx.msg.sender_chat;
     const lines = [
       `user id: ${ctx.from ? code(ctx.from.id) : "none"}`,

@@ -1,0 +1,126 @@
+// The /runs renderers on plain data: the summary table (durations, success rates, "—" for
+// nothing finished), one job's last runs, the chart caption, escaping and the empty cases.
+import { describe, expect, it } from "vitest";
+import {
+  renderJobRuns,
+  renderRunChartCaption,
+  renderRunsSummary,
+} from "../../../src/bot/render/runs.js";
+import type { RunRow } from "../../../src/checks/runs.js";
+
+const NOW = new Date("2030-01-01T12:00:00Z");
+const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+const run = (over: Partial<RunRow>): RunRow => ({
+  id: 1,
+  jobType: "embed",
+  project: null,
+  status: "ok",
+  startedAt: minutesAgo(30),
+  seconds: 42,
+  error: null,
+  ...over,
+});
+
+describe("renderRunsSummary", () => {
+  it("says so when there were no runs, naming the scope escaped", () => {
+    expect(renderRunsSummary({ jobs: [], failures: [] }, NOW)).toBe(
+      "No worker runs in the last 7 days.",
+    );
+    expect(renderRunsSummary({ jobs: [], failures: [] }, NOW, "Alpha<1>")).toBe(
+      "No worker runs in the last 7 days for Alpha&lt;1&gt;.",
+    );
+  });
+
+  it("tabulates both windows per job and lists the last failures", () => {
+    const text = renderRunsSummary(
+      {
+        jobs: [
+          {
+            jobType: "embed",
+            project: "Alpha",
+            day: { runs: 10, ok: 9, failed: 1, p50: 0.5, p95: 125 },
+            week: { runs: 70, ok: 60, failed: 2, p50: 30, p95: 900 },
+          },
+          {
+            jobType: "digest",
+            project: null,
+            day: { runs: 0, ok: 0, failed: 0, p50: null, p95: null },
+            week: { runs: 1, ok: 1, failed: 0, p50: 61, p95: 61 },
+          },
+        ],
+        failures: [
+          run({
+            id: 7,
+            status: "failed",
+            error: "boom <x>",
+            project: "Alpha",
+            startedAt: minutesAgo(90),
+          }),
+        ],
+      },
+      NOW,
+    );
+    expect(text).toBe(
+      [
+        "<b>Worker runs</b> — runs, success rate, p50/p95 duration",
+        "<pre>job            24h  ok   p50  p95    7d  ok    p50    p95",
+        "embed · Alpha  10   90%  &lt;1s  2m 5s  70  96%   30s    15m",
+        "digest         0    —    —    —      1   100%  1m 1s  1m 1s</pre>",
+        "<b>Last failures</b>",
+        "• 1h 30m ago <code>embed · Alpha</code> #7: boom &lt;x&gt;",
+      ].join("\n"),
+    );
+  });
+
+  it("says there were no failures", () => {
+    const week = { runs: 1, ok: 1, failed: 0, p50: 2, p95: 2 };
+    const text = renderRunsSummary(
+      { jobs: [{ jobType: "digest", project: null, day: week, week }], failures: [] },
+      NOW,
+    );
+    expect(text.split("\n").at(-1)).toBe("✅ No failures in 7 days.");
+  });
+});
+
+describe("renderJobRuns", () => {
+  it("says so when the job has no runs, escaping its name", () => {
+    expect(renderJobRuns("embed<x>", { last: [], week: [] }, NOW)).toBe(
+      "No runs of <code>embed&lt;x&gt;</code> found.",
+    );
+  });
+
+  it("lists the last runs with a mark per status, a failure's error under it", () => {
+    const last = [
+      run({ id: 3, status: "running", seconds: 700 }),
+      run({ id: 2, status: "failed", error: "oom & gone", project: "Beta" }),
+      run({ id: 1, status: "weird" }),
+    ];
+    expect(renderJobRuns("embed", { last, week: [] }, NOW)).toBe(
+      [
+        "<b>Last 3 runs of</b> <code>embed</code>",
+        "<pre>    started  took  id",
+        "🔄  30m ago  11m   #3",
+        "❌  30m ago  42s   #2 · Beta",
+        "    ↳ oom &amp; gone",
+        "❔  30m ago  42s   #1</pre>",
+        "✅ ok  ❌ failed  🔄 running",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("renderRunChartCaption", () => {
+  it("counts the week's runs and failures, and draws finished runs only as a sparkline", () => {
+    const week = [
+      run({ seconds: 10 }),
+      run({ seconds: 80, status: "failed" }),
+      run({ seconds: 500, status: "running" }),
+    ];
+    expect(renderRunChartCaption("embed<x>", { last: [], week })).toBe(
+      [
+        "<code>embed&lt;x&gt;</code>: 3 runs in 7 days, 1 failed. Duration by start time; ❌ failures are red triangles.",
+        "▁█",
+      ].join("\n"),
+    );
+  });
+});
