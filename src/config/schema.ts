@@ -55,6 +55,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+const OWN_PATHS = ["/healthz", "/metrics", "/alertmanager"];
+
 export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalText.pipe(
     z
@@ -79,6 +81,8 @@ export const envSchema = z.object({
     .string()
     .trim()
     .regex(/^\/\S*$/, "must start with /")
+    // The bot's own endpoints share the listener: a webhook there would shadow one of them.
+    .refine((path) => !OWN_PATHS.includes(path), `must not be one of ${OWN_PATHS.join(", ")}`)
     .default("/telegram/webhook"),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),

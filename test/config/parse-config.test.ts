@@ -38,6 +38,15 @@ describe("parseConfig", () => {
     );
   });
 
+  it.each(["/healthz", "/metrics", "/alertmanager"])(
+    "refuses WEBHOOK_PATH %s, which would shadow the bot's own endpoint",
+    (path) => {
+      expect(errorOf({ WEBHOOK_PATH: path })).toBe(
+        "Invalid configuration: WEBHOOK_PATH must not be one of /healthz, /metrics, /alertmanager",
+      );
+    },
+  );
+
   it("applies the documented defaults and picks console mode without a token", () => {
     const config = parseConfig({});
     expect(config.mode).toBe("console");
