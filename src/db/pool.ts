@@ -33,7 +33,10 @@ export function createPool(options: PoolOptions): Pool {
     application_name: "opsbot",
     types,
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server must not crash the process; the query in flight (or the
+  // next one) reports it. pg-pool catches this only for idle clients; a checked-out one
+  // (pool.connect() for a transaction) emits "error" with no listener unless given one.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
