@@ -36,7 +36,7 @@ import { loadFiringAlerts, storeAlerts } from "./alertmanager/am-store.js";
 import { createTickKicker } from "./alertmanager/tick-kicker.js";
 import { createAlertmanagerRoute } from "./http/alertmanager.js";
 import { createHealthzRoute, createMetricsRoute } from "./http/healthz.js";
-import { createMetrics } from "./http/metrics.js";
+import { createMetrics } from "./metrics/metrics.js";
 import { createHttpServer, type HttpServer, type Route } from "./http/server.js";
 import { createWebhookHandler } from "./http/webhook.js";
 import type { Logger } from "./log/create-logger.js";
