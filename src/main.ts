@@ -1,6 +1,7 @@
 /**
  * The process: read the environment once, create the resources, pick the mode, handle
- * signals. Everything else is wiring in app.ts and factories below it.
+ * signals. Everything else is in app.ts (start and stop order), wiring.ts (the parts) and
+ * transports/ (how updates arrive).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";

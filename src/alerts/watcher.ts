@@ -4,7 +4,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { Checks } from "../checks/create-checks.js";
 import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
-import type { Metrics } from "../http/metrics.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import { deliverPending } from "./deliver.js";
 import type { NotifierFor } from "./notifier.js";

@@ -1,6 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Api, RawApi, Transformer } from "grammy";
-import type { Metrics } from "../http/metrics.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
 import { htmlToPlain } from "./format/html.js";

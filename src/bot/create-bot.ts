@@ -11,7 +11,7 @@
 import { Api, Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { UpdateDedup } from "../db/update-dedup.js";
-import type { Metrics } from "../http/metrics.js";
+import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
 import { installApiGuards } from "./api-guards.js";

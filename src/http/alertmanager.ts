@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseWebhookPayload, type ReceivedAlert } from "../alertmanager/payload.js";
 import type { Logger } from "../log/create-logger.js";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "../metrics/metrics.js";
 import { BodyTooLarge, readBody } from "./read-body.js";
 import { secretMatcher } from "./secret.js";
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ComponentCheck } from "../checks/status.js";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "../metrics/metrics.js";
 
 export interface HealthzDeps {
   /** Not "ready": 503 with that status, whatever the components say. */

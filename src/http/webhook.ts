@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Update } from "grammy/types";
 import { z } from "zod";
 import type { Logger } from "../log/create-logger.js";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "../metrics/metrics.js";
 import { BodyTooLarge, readBody } from "./read-body.js";
 import { secretMatcher } from "./secret.js";
 

@@ -1,6 +1,6 @@
 import type { MiddlewareFn } from "grammy";
 import type { UpdateDedup } from "../../db/update-dedup.js";
-import type { Metrics } from "../../http/metrics.js";
+import type { Metrics } from "../../metrics/metrics.js";
 import type { BotContext } from "../context.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { MiddlewareFn } from "grammy";
-import type { Metrics } from "../../http/metrics.js";
+import type { Metrics } from "../../metrics/metrics.js";
 import type { Logger } from "../../log/create-logger.js";
 import { isKnownCommand } from "../commands.js";
 import type { BotContext } from "../context.js";

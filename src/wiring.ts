@@ -1,0 +1,254 @@
+/**
+ * What exists, built in dependency order: checks, executor, bot, watcher. How updates
+ * arrive is src/transports/; when things start and stop is src/app.ts.
+ */
+import { sequentialize } from "@grammyjs/runner";
+import type { Api } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { Redis } from "ioredis";
+import { loadBlindChecks } from "./alerts/alert-store.js";
+import { originChatIds, recordMigration } from "./alerts/outbox-store.js";
+import { createWatcher, type Watcher } from "./alerts/watcher.js";
+import { loadFiringAlerts } from "./alertmanager/am-store.js";
+import { createActionReporter } from "./bot/action-reporter.js";
+import { createTelegramNotifiers } from "./bot/alert-channel.js";
+import { createBot, createOutboxApi } from "./bot/create-bot.js";
+import { alertsFeature } from "./bot/features/alerts.js";
+import { deployFeature } from "./bot/features/deploy.js";
+import { onCallFeature } from "./bot/features/on-call.js";
+import { opsQueriesFeature } from "./bot/features/ops-queries.js";
+import { rollbackFeature } from "./bot/features/rollback.js";
+import { createRunChartRenderer } from "./charts/run-durations.js";
+import { createChecks, type Checks } from "./checks/create-checks.js";
+import { createShapeSource, type ShapeSource } from "./checks/shape-source.js";
+import type { Clock } from "./clock.js";
+import { secretsOf, type Config } from "./config/parse-config.js";
+import { metricsUrlOf } from "./config/schema.js";
+import type { SelfFacts } from "./config/self-pointing.js";
+import type { Pool } from "./db/pool.js";
+import { createRetention } from "./db/retention.js";
+import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
+import { createExecutor, type Executor } from "./executor/create-executor.js";
+import { lateBound } from "./late-bound.js";
+import type { Logger } from "./log/create-logger.js";
+import { createRedactor, type Redactor } from "./log/redact.js";
+import { createMetrics, type Metrics } from "./metrics/metrics.js";
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  redis?: Redis;
+  clock: Clock;
+  version: string;
+  /** Console mode answers Bot API calls itself. */
+  botInfo?: UserFromGetMe;
+  fetch?: typeof fetch;
+  /** The HTTP client for the API health check (tests may aim it elsewhere). */
+  apiFetch?: typeof fetch;
+  apiTimeoutMs?: number;
+  actionLeaseMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Where the bot runs, to warn when API_HEALTH_URL points back at it. */
+  self?: Omit<SelfFacts, "port">;
+  /** PATH and HOME that deploy scripts get (the rest of the environment never reaches them). */
+  scriptEnv: { PATH: string; HOME: string };
+}
+
+type WiringDeps = AppDeps & {
+  sleep: (ms: number) => Promise<void>;
+  startedAt: Date;
+  metrics: Metrics;
+  redact: Redactor;
+};
+
+/** The parts of the app; each is built from the ones before it. */
+export function wire(appDeps: AppDeps & { sleep: (ms: number) => Promise<void> }) {
+  const deps: WiringDeps = {
+    ...appDeps,
+    startedAt: appDeps.clock.now(),
+    metrics: createMetrics(),
+    redact: createRedactor(secretsOf(appDeps.config)),
+  };
+  const shapes = createShapeSource(deps.pool, deps.logger);
+  // The two cycles of the wiring, each closed once its far end exists: /health's bot facts
+  // come from the watcher that runs these checks, and the executor reports through the bot
+  // whose features drive it.
+  const tickFacts = lateBound<Pick<Watcher, "isRunning" | "lastTickAt">>("the watcher");
+  const reportApi = lateBound<Api>("the bot's Api");
+  const checks = wireChecks(deps, shapes, tickFacts.get);
+  const executor = wireExecutor(deps, checks, reportApi.get);
+  const bot = wireBot(deps, checks, executor);
+  reportApi.bind(bot.api);
+  const watcher = wireWatcher(deps, checks, executor);
+  tickFacts.bind(watcher);
+  return {
+    startedAt: deps.startedAt,
+    metrics: deps.metrics,
+    shapes,
+    checks,
+    executor,
+    bot,
+    watcher,
+  };
+}
+
+function wireChecks(
+  deps: WiringDeps,
+  shapes: ShapeSource,
+  watcher: () => Pick<Watcher, "isRunning" | "lastTickAt">,
+): Checks {
+  const { config, pool } = deps;
+  return createChecks({
+    pool,
+    redis: deps.redis,
+    clock: deps.clock,
+    shapes,
+    apiHealthUrl: config.API_HEALTH_URL,
+    apiMetricsUrl: metricsUrlOf(config),
+    overdueMinutes: config.JOB_OVERDUE_MINUTES,
+    staleMinutes: config.SYNC_STALE_MINUTES,
+    stuckMinutes: config.STUCK_AFTER_MINUTES,
+    schedulerStallMinutes: config.SCHEDULER_STALL_MINUTES,
+    projectIds: config.PROJECT_IDS,
+    backupDir: config.BACKUP_DIR,
+    botFacts: async () => ({
+      version: deps.version,
+      startedAt: deps.startedAt,
+      ...(watcher().isRunning() ? { lastTickAt: await watcher().lastTickAt() } : {}),
+      blindChecks: await loadBlindChecks(pool).catch(() => []),
+    }),
+    fetch: deps.apiFetch,
+    ...(deps.apiTimeoutMs !== undefined ? { apiTimeoutMs: deps.apiTimeoutMs } : {}),
+  });
+}
+
+function wireExecutor(deps: WiringDeps, checks: Checks, botApi: () => Api): Executor {
+  const { config } = deps;
+  return createExecutor({
+    pool: deps.pool,
+    clock: deps.clock,
+    logger: deps.logger,
+    sleep: deps.sleep,
+    reporter: createActionReporter(botApi),
+    redact: deps.redact,
+    config: {
+      deployScript: config.DEPLOY_SCRIPT,
+      rollbackScript: config.ROLLBACK_SCRIPT,
+      approval: config.APPROVAL,
+      confirmTtlMs: config.CONFIRM_TTL_SECONDS * 1000,
+      actionTimeoutMs: config.ACTION_TIMEOUT_SECONDS * 1000,
+      progressEditMs: config.PROGRESS_EDIT_SECONDS * 1000,
+      verifyMs: config.VERIFY_SECONDS * 1000,
+      scriptEnv: deps.scriptEnv,
+    },
+    apiHealthy: async () => {
+      const api = await checks.api();
+      return { healthy: api.status === "ok", ...(api.error ? { detail: api.error } : {}) };
+    },
+    onOutcome: (kind, outcome) => deps.metrics.actions.inc({ kind, outcome }),
+    ...(deps.actionLeaseMs !== undefined ? { leaseMs: deps.actionLeaseMs } : {}),
+  });
+}
+
+/** Where the bot's Bot API calls go: Telegram, the fake Bot API, or the console. */
+function telegramOf(deps: WiringDeps) {
+  return {
+    token: deps.config.TELEGRAM_BOT_TOKEN ?? "0:console",
+    apiRoot: deps.config.TELEGRAM_API_ROOT,
+    fetch: deps.fetch,
+  };
+}
+
+function wireBot(deps: WiringDeps, checks: Checks, executor: Executor) {
+  const { config, pool, clock } = deps;
+  const deployDeps = {
+    executor,
+    pool,
+    clock,
+    approval: config.APPROVAL,
+    defaultRef: config.DEPLOY_DEFAULT_REF,
+  };
+  const dedup = createPgDedup(pool);
+  return createBot({
+    ...telegramOf(deps),
+    access: config,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    dedup: deps.redis ? createLayeredDedup(createRedisDedup(deps.redis), dedup) : dedup,
+    chatMigrations: {
+      record: (from, to) => recordMigration(pool, from, to),
+      originsOf: (chatId) => originChatIds(pool, chatId),
+    },
+    botInfo: deps.botInfo,
+    redact: deps.redact,
+    first: sequentialize((ctx) => ctx.chat?.id.toString()),
+    features: [
+      // First: an active /rollback dialogue sees its person's updates before anyone else.
+      rollbackFeature({
+        ...deployDeps,
+        access: config,
+        choiceMs: config.CONFIRM_TTL_SECONDS * 1000,
+      }),
+      opsQueriesFeature({ checks, clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
+      onCallFeature({
+        checks,
+        clock,
+        backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
+        charts: createRunChartRenderer(),
+      }),
+      alertsFeature({
+        pool,
+        clock,
+        maxSilenceDays: config.SILENCE_MAX_DAYS,
+        runbookUrl: config.RUNBOOK_URL,
+      }),
+      deployFeature(deployDeps),
+    ],
+  });
+}
+
+function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watcher {
+  const { config, pool, clock, logger, metrics } = deps;
+  const retention = createRetention({
+    pool,
+    clock,
+    logger,
+    policy: { days: config.RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS },
+  });
+  // Alerts go out through an Api that does not retry: the outbox schedules its own retries.
+  const alertApi = createOutboxApi({ ...telegramOf(deps), logger, metrics, redact: deps.redact });
+  return createWatcher({
+    pool,
+    redis: deps.redis,
+    checks,
+    notifierFor: createTelegramNotifiers(alertApi, clock, logger, {
+      runbookUrl: config.RUNBOOK_URL,
+    }),
+    clock,
+    logger,
+    metrics,
+    sleep: deps.sleep,
+    cron: config.WATCH_CRON,
+    downAfterChecks: config.DOWN_AFTER_CHECKS,
+    repeatMinutes: config.ALERT_REPEAT_MINUTES,
+    connectionsHighRatio: config.PG_CONNECTIONS_HIGH_PERCENT / 100,
+    onCall: {
+      longQueryMinutes: config.PG_LONG_QUERY_MINUTES,
+      blockedMinutes: config.PG_BLOCKED_MINUTES,
+      backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
+    },
+    // Alertmanager's firing alerts, as received by POST /alertmanager.
+    sources: [{ source: "alertmanager", firing: () => loadFiringAlerts(pool) }],
+    routing: {
+      routes: config.ALERT_ROUTES,
+      fallback: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
+    },
+    ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
+    apiHeld: () => executor.inProgress(),
+    onTick: async () => {
+      await executor.reap();
+      await retention.pruneIfDue();
+    },
+  });
+}
