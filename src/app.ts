@@ -32,13 +32,17 @@ type Phase = "starting" | "ready" | "stopping";
 export function createApp(deps: AppDeps) {
   const { config, logger, pool, clock } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const { bot, metrics, watcher, executor, shapes, checks, startedAt } = wire({ ...deps, sleep });
+  let schema: SchemaState | undefined;
+  const { bot, metrics, watcher, executor, shapes, checks, startedAt } = wire({
+    ...deps,
+    sleep,
+    schemaReady: () => schema?.isReady() ?? false,
+  });
 
   // starting: /healthz 503 "starting", webhook 503; ready: serving; stopping: 503 again.
   let phase: Phase = "starting";
   // Updates are taken once the schema is migrated and the bot knows who it is.
   let accepting = false;
-  let schema: SchemaState | undefined;
   let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
   const retry: RetryOptions = { attempts: 5, maxDelayMs: 10_000, sleep };

@@ -57,13 +57,15 @@ export interface AppDeps {
 
 type WiringDeps = AppDeps & {
   sleep: (ms: number) => Promise<void>;
+  /** opsbot's migrations are applied (known to the app, which runs them at start). */
+  schemaReady: () => boolean;
   startedAt: Date;
   metrics: Metrics;
   redact: Redactor;
 };
 
 /** The parts of the app; each is built from the ones before it. */
-export function wire(appDeps: AppDeps & { sleep: (ms: number) => Promise<void> }) {
+export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact">) {
   const deps: WiringDeps = {
     ...appDeps,
     startedAt: appDeps.clock.now(),
@@ -246,6 +248,7 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
     apiHeld: () => executor.inProgress(),
+    schemaReady: deps.schemaReady,
     onTick: async () => {
       await executor.reap();
       await retention.pruneIfDue();

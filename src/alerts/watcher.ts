@@ -49,6 +49,11 @@ export interface WatcherDeps {
   apiHeld?: () => Promise<boolean>;
   /** Extra work for every tick that ran (the executor reaps lapsed leases here). */
   onTick?: () => Promise<void>;
+  /**
+   * Whether opsbot's migrations are applied. The watcher runs from start-up (it pages
+   * pg_down without them), but a tick claimed half-way through migrating would fail.
+   */
+  schemaReady?: () => boolean;
 }
 
 export type TickOutcome = "ok" | "failed" | "skipped" | "pg_down";
@@ -85,6 +90,7 @@ export function createWatcher(deps: WatcherDeps) {
       return "pg_down";
     }
     try {
+      if (deps.schemaReady?.() === false) return "skipped";
       if (!(await claimTick(pool, tickKey, instance))) return "skipped";
       const now = clock.now();
       const cachedOpen = cache?.generation === generation ? cache.open : undefined;

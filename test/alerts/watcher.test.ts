@@ -2,8 +2,11 @@
 // alert state, the real grammY client sending to the fake Bot API (which fails on
 // demand), and a stand-in for the API's /health. Ticks are driven by hand (unique tick
 // keys) except where the cron itself is under test.
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
+import { migrate } from "../../src/db/migrate.js";
+import { createPool } from "../../src/db/pool.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
   buildAlertApp,
@@ -45,6 +48,8 @@ async function build(options: Parameters<typeof buildAlertApp>[1] = {}): Promise
 }
 
 const now = () => new Date();
+/** src/db/migrate.ts's advisory lock: whoever holds it is migrating. */
+const MIGRATION_LOCK = 7_146_001;
 /** A counter's value, summed over the series whose labels include `label`. */
 const counter = async (
   t: TestApp,
@@ -703,5 +708,29 @@ describe("/healthz and /metrics", () => {
     expect(metrics).toMatch(/^opsbot_alert_messages_failed_total 1$/m);
     expect(metrics).toMatch(/^opsbot_alert_messages_undelivered 1$/m);
     expect(metrics).toMatch(/^opsbot_watcher_tick_duration_seconds_count 2$/m);
+  });
+});
+
+describe("start-up", () => {
+  it("claims no tick while opsbot's migrations are still being applied, and ticks once they are", async () => {
+    const database = await createTestDatabase();
+    cleanup.push(() => database.drop());
+    const pool = createPool({ connectionString: database.connectionString, max: 1 });
+    await migrate(pool).finally(() => pool.end());
+    // Another replica migrating: the migrator waits on its advisory lock.
+    const migrator = new pg.Client({ connectionString: database.connectionString });
+    await migrator.connect();
+    await migrator.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+
+    const t = await build({ database, waitReady: false });
+    // Before the app is closed, which waits for its migration.
+    cleanup.push(() => migrator.end());
+    expect(await t.app.watcher.tick("tick:while-migrating")).toBe("skipped");
+    const claimed = await t.pool.query("SELECT tick_key FROM opsbot.watcher_ticks");
+    expect(claimed.rows).toEqual([]);
+
+    await migrator.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    await t.app.schemaReady();
+    expect(await t.app.watcher.tick("tick:migrated")).toBe("ok");
   });
 });
