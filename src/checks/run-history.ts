@@ -1,5 +1,6 @@
 import type { Pool } from "../db/pool.js";
 import { isMissingScanTable } from "./process-scan.js";
+import { addHours, moveSummaryHour, updatePercentiles } from "./run-summaries.js";
 
 /**
  * The worker-run history /runs summarises, kept by the watcher in the opsbot schema
@@ -33,37 +34,19 @@ const bucketSql = (seconds: string) =>
   `CASE WHEN ${seconds} < 1 THEN 0
         ELSE least(${MAX_BUCKET}, 1 + floor(${BUCKETS_PER_DOUBLING} * ln(${seconds}) / ln(2)))::int END`;
 
-/** A bucket's duration: the geometric middle of its bounds. */
-export const bucketSeconds = (bucket: number) =>
-  bucket === 0 ? 0.5 : 2 ** ((bucket - 0.5) / BUCKETS_PER_DOUBLING);
+/** A bucket's duration (SQL): the geometric middle of its bounds. */
+const bucketSecondsSql = (bucket: string) =>
+  `CASE WHEN ${bucket} = 0 THEN 0.5 ELSE 2 ^ ((${bucket} - 0.5) / ${BUCKETS_PER_DOUBLING}) END`;
 
 /**
- * percentile_cont over a histogram: the same interpolation between neighbouring ranks, with
- * each run's duration taken as its bucket's. null for an empty histogram.
+ * When the kept history, and the summaries /runs reads (run-summaries.ts), were last
+ * refreshed up to; null without migrations 0007 and 0010 or before the first refresh.
  */
-export function percentileOf(histogram: ReadonlyMap<number, number>, p: number): number | null {
-  const buckets = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
-  const total = buckets.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return null;
-  const at = (rank: number) => {
-    let seen = 0;
-    for (const [bucket, n] of buckets) {
-      seen += n;
-      if (rank < seen) return bucketSeconds(bucket);
-    }
-    return bucketSeconds(buckets.at(-1)![0]);
-  };
-  const position = p * (total - 1);
-  const lower = Math.floor(position);
-  const low = at(lower);
-  return low + (at(Math.ceil(position)) - low) * (position - lower);
-}
-
-/** When the kept history was last refreshed up to; null without migration 0007. */
 export async function historyRefreshedTo(pool: Pool): Promise<number | null> {
   try {
     const { rows } = await pool.query<{ ms: number }>(
-      "SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms FROM opsbot.run_history_scan",
+      `SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms FROM opsbot.run_history_scan
+        WHERE summary_hour > '-infinity'`,
     );
     return rows[0]?.ms ?? null;
   } catch (error) {
@@ -86,8 +69,9 @@ export async function refreshRunHistory(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const { rows } = await client.query<{ ms: number; db_ms: number }>(
+    const { rows } = await client.query<{ ms: number; db_ms: number; summary_ms: number }>(
       `SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms,
+              (extract(epoch FROM summary_hour) * 1000)::float8 AS summary_ms,
               (extract(epoch FROM now()) * 1000)::float8 AS db_ms
          FROM opsbot.run_history_scan FOR UPDATE SKIP LOCKED`,
     );
@@ -103,6 +87,11 @@ export async function refreshRunHistory(
     const range = [new Date(from), to];
     const project = shape === "labpics" ? "w.project_id" : "NULL::uuid";
     const runs = `FROM worker_runs w WHERE w.started_at >= $1 AND w.started_at < $2`;
+    // The summaries follow every change to the hours (run-summaries.ts): the recounted
+    // hours out and in again, then the summary hour moved, then the forgotten hours out.
+    const summaryHour = rows[0]!.summary_ms;
+    const recounted = { from, before: { day: to.getTime(), week: to.getTime() } };
+    await addHours(client, -1, summaryHour, recounted);
     for (const table of ["run_hours", "run_durations"]) {
       await client.query(`DELETE FROM opsbot.${table} WHERE hour >= $1 AND hour < $2`, range);
     }
@@ -121,11 +110,23 @@ export async function refreshRunHistory(
         GROUP BY 1, 2, 3, 4`,
       range,
     );
-    const forget = new Date(until - KEPT_MS);
+    await addHours(client, 1, summaryHour, recounted);
+    // Never back: a database clock set back must not take hours out of the windows.
+    const newSummaryHour = Math.max(summaryHour, floorHour(to.getTime()));
+    await moveSummaryHour(client, summaryHour, newSummaryHour);
+    const forget = until - KEPT_MS;
+    await addHours(client, -1, newSummaryHour, {
+      from: -Infinity,
+      before: { day: forget, week: forget },
+    });
     for (const table of ["run_hours", "run_durations"]) {
-      await client.query(`DELETE FROM opsbot.${table} WHERE hour < $1`, [forget]);
+      await client.query(`DELETE FROM opsbot.${table} WHERE hour < $1`, [new Date(forget)]);
     }
-    await client.query("UPDATE opsbot.run_history_scan SET refreshed_to = $1", [to]);
+    await updatePercentiles(client, bucketSecondsSql);
+    await client.query("UPDATE opsbot.run_history_scan SET refreshed_to = $1, summary_hour = $2", [
+      to,
+      new Date(newSummaryHour),
+    ]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
