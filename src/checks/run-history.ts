@@ -1,6 +1,12 @@
 import type { Pool } from "../db/pool.js";
 import { isMissingScanTable } from "./process-scan.js";
-import { addHours, moveSummaryHour, updatePercentiles } from "./run-summaries.js";
+import {
+  addHours,
+  dropEmpty,
+  moveSummaryHour,
+  updatePercentiles,
+  type ChangedGroups,
+} from "./run-summaries.js";
 
 /**
  * The worker-run history /runs summarises, kept by the watcher in the opsbot schema
@@ -88,41 +94,65 @@ export async function refreshRunHistory(
     const project = shape === "labpics" ? "w.project_id" : "NULL::uuid";
     const runs = `FROM worker_runs w WHERE w.started_at >= $1 AND w.started_at < $2`;
     // The summaries follow every change to the hours (run-summaries.ts): the recounted
-    // hours out and in again, then the summary hour moved, then the forgotten hours out.
+    // hours' change (their new rows less the old), then the summary hour moved, then the
+    // forgotten hours out.
     const summaryHour = rows[0]!.summary_ms;
-    const recounted = { from, before: { day: to.getTime(), week: to.getTime() } };
-    await addHours(client, -1, summaryHour, recounted);
-    for (const table of ["run_hours", "run_durations"]) {
-      await client.query(`DELETE FROM opsbot.${table} WHERE hour >= $1 AND hour < $2`, range);
-    }
+    const changed: ChangedGroups = new Map();
+    const change = {
+      counts: "pg_temp.run_hours_change",
+      durations: "pg_temp.run_durations_change",
+    };
+    const recounted = `hour >= $1 AND hour < $2`;
     await client.query(
-      `INSERT INTO opsbot.run_hours (hour, job_type, project_id, runs, ok, failed)
-       SELECT ${hour("w.started_at")}, w.job_type, ${project}, count(*),
-              count(*) FILTER (WHERE w.status = 'ok'), count(*) FILTER (WHERE w.status = 'failed')
-         ${runs} GROUP BY 1, 2, 3`,
+      `CREATE TEMP TABLE run_hours_change (LIKE opsbot.run_hours) ON COMMIT DROP;
+       CREATE TEMP TABLE run_durations_change (LIKE opsbot.run_durations) ON COMMIT DROP`,
+    );
+    // Each table's rows of the recounted hours go out, and their recount in, as negative
+    // and positive rows of its change.
+    await client.query(
+      `WITH old AS (DELETE FROM opsbot.run_hours WHERE ${recounted} RETURNING *)
+       INSERT INTO ${change.counts} SELECT hour, job_type, project_id, -runs, -ok, -failed FROM old`,
       range,
     );
     await client.query(
-      `INSERT INTO opsbot.run_durations (hour, job_type, project_id, bucket, runs)
-       SELECT ${hour("w.started_at")}, w.job_type, ${project},
-              ${bucketSql("extract(epoch FROM w.finished_at - w.started_at)::float8")}, count(*)
-         ${runs} AND w.status IN ('ok', 'failed') AND w.finished_at IS NOT NULL
-        GROUP BY 1, 2, 3, 4`,
+      `WITH old AS (DELETE FROM opsbot.run_durations WHERE ${recounted} RETURNING *)
+       INSERT INTO ${change.durations} SELECT hour, job_type, project_id, bucket, -runs FROM old`,
       range,
     );
-    await addHours(client, 1, summaryHour, recounted);
+    await client.query(
+      `WITH new AS (
+         INSERT INTO opsbot.run_hours (hour, job_type, project_id, runs, ok, failed)
+         SELECT ${hour("w.started_at")}, w.job_type, ${project}, count(*),
+                count(*) FILTER (WHERE w.status = 'ok'), count(*) FILTER (WHERE w.status = 'failed')
+           ${runs} GROUP BY 1, 2, 3 RETURNING *
+       ) INSERT INTO ${change.counts} SELECT * FROM new`,
+      range,
+    );
+    await client.query(
+      `WITH new AS (
+         INSERT INTO opsbot.run_durations (hour, job_type, project_id, bucket, runs)
+         SELECT ${hour("w.started_at")}, w.job_type, ${project},
+                ${bucketSql("extract(epoch FROM w.finished_at - w.started_at)::float8")}, count(*)
+           ${runs} AND w.status IN ('ok', 'failed') AND w.finished_at IS NOT NULL
+          GROUP BY 1, 2, 3, 4 RETURNING *
+       ) INSERT INTO ${change.durations} SELECT * FROM new`,
+      range,
+    );
+    const hours = { from, before: { day: to.getTime(), week: to.getTime() } };
+    await addHours(client, changed, 1, summaryHour, hours, change);
     // Never back: a database clock set back must not take hours out of the windows.
     const newSummaryHour = Math.max(summaryHour, floorHour(to.getTime()));
-    await moveSummaryHour(client, summaryHour, newSummaryHour);
+    await moveSummaryHour(client, changed, summaryHour, newSummaryHour);
     const forget = until - KEPT_MS;
-    await addHours(client, -1, newSummaryHour, {
+    await addHours(client, changed, -1, newSummaryHour, {
       from: -Infinity,
       before: { day: forget, week: forget },
     });
     for (const table of ["run_hours", "run_durations"]) {
       await client.query(`DELETE FROM opsbot.${table} WHERE hour < $1`, [new Date(forget)]);
     }
-    await updatePercentiles(client, bucketSecondsSql);
+    await dropEmpty(client, newSummaryHour !== summaryHour);
+    await updatePercentiles(client, changed, bucketSecondsSql);
     await client.query("UPDATE opsbot.run_history_scan SET refreshed_to = $1, summary_hour = $2", [
       to,
       new Date(newSummaryHour),
