@@ -267,14 +267,14 @@ const pool = createPool({
   statementTimeoutMs: 900_000,
 });
 try {
-  let buildTime = "reused";
+  let built = `reused (BENCH_SCALE_DB=${KEEP})`;
   if (!filled) {
     const started = performance.now();
     console.log(`building ${JSON.stringify(SCALE)}…`);
     await applyShape(pool, "labpics");
     await fillLabpicsScale(pool, new Date(), SCALE);
-    buildTime = seconds(started);
-    console.log(`  built in ${buildTime}`);
+    built = `built in ${seconds(started)}`;
+    console.log(`  ${built}`);
   }
   const { rows: sizes } = await pool.query<{ runs: number; events: number; jobs: number }>(
     `SELECT (SELECT count(*) FROM worker_runs)::int AS runs,
@@ -377,7 +377,7 @@ try {
   const data = sizes[0]!;
   const context =
     `${data.jobs.toLocaleString("en")} scheduled_jobs, ${data.runs.toLocaleString("en")} worker_runs, ` +
-    `${data.events.toLocaleString("en")} connector_events; built in ${buildTime}, recommended ` +
+    `${data.events.toLocaleString("en")} connector_events; ${built}, recommended ` +
     `indexes in ${indexTime}; whole bench ${seconds(benchStarted)}; load average ` +
     `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
   const table = benchTable(rows, process.versions.node);

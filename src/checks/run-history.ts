@@ -1,5 +1,12 @@
 import type { Pool } from "../db/pool.js";
 import { isMissingScanTable } from "./process-scan.js";
+import {
+  addHours,
+  dropEmpty,
+  moveSummaryHour,
+  updatePercentiles,
+  type ChangedGroups,
+} from "./run-summaries.js";
 
 /**
  * The worker-run history /runs summarises, kept by the watcher in the opsbot schema
@@ -33,37 +40,19 @@ const bucketSql = (seconds: string) =>
   `CASE WHEN ${seconds} < 1 THEN 0
         ELSE least(${MAX_BUCKET}, 1 + floor(${BUCKETS_PER_DOUBLING} * ln(${seconds}) / ln(2)))::int END`;
 
-/** A bucket's duration: the geometric middle of its bounds. */
-export const bucketSeconds = (bucket: number) =>
-  bucket === 0 ? 0.5 : 2 ** ((bucket - 0.5) / BUCKETS_PER_DOUBLING);
+/** A bucket's duration (SQL): the geometric middle of its bounds. */
+const bucketSecondsSql = (bucket: string) =>
+  `CASE WHEN ${bucket} = 0 THEN 0.5 ELSE 2 ^ ((${bucket} - 0.5) / ${BUCKETS_PER_DOUBLING}) END`;
 
 /**
- * percentile_cont over a histogram: the same interpolation between neighbouring ranks, with
- * each run's duration taken as its bucket's. null for an empty histogram.
+ * When the kept history, and the summaries /runs reads (run-summaries.ts), were last
+ * refreshed up to; null without migrations 0007 and 0010 or before the first refresh.
  */
-export function percentileOf(histogram: ReadonlyMap<number, number>, p: number): number | null {
-  const buckets = [...histogram.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
-  const total = buckets.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return null;
-  const at = (rank: number) => {
-    let seen = 0;
-    for (const [bucket, n] of buckets) {
-      seen += n;
-      if (rank < seen) return bucketSeconds(bucket);
-    }
-    return bucketSeconds(buckets.at(-1)![0]);
-  };
-  const position = p * (total - 1);
-  const lower = Math.floor(position);
-  const low = at(lower);
-  return low + (at(Math.ceil(position)) - low) * (position - lower);
-}
-
-/** When the kept history was last refreshed up to; null without migration 0007. */
 export async function historyRefreshedTo(pool: Pool): Promise<number | null> {
   try {
     const { rows } = await pool.query<{ ms: number }>(
-      "SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms FROM opsbot.run_history_scan",
+      `SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms FROM opsbot.run_history_scan
+        WHERE summary_hour > '-infinity'`,
     );
     return rows[0]?.ms ?? null;
   } catch (error) {
@@ -86,8 +75,9 @@ export async function refreshRunHistory(
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const { rows } = await client.query<{ ms: number; db_ms: number }>(
+    const { rows } = await client.query<{ ms: number; db_ms: number; summary_ms: number }>(
       `SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms,
+              (extract(epoch FROM summary_hour) * 1000)::float8 AS summary_ms,
               (extract(epoch FROM now()) * 1000)::float8 AS db_ms
          FROM opsbot.run_history_scan FOR UPDATE SKIP LOCKED`,
     );
@@ -103,29 +93,70 @@ export async function refreshRunHistory(
     const range = [new Date(from), to];
     const project = shape === "labpics" ? "w.project_id" : "NULL::uuid";
     const runs = `FROM worker_runs w WHERE w.started_at >= $1 AND w.started_at < $2`;
-    for (const table of ["run_hours", "run_durations"]) {
-      await client.query(`DELETE FROM opsbot.${table} WHERE hour >= $1 AND hour < $2`, range);
-    }
+    // The summaries follow every change to the hours (run-summaries.ts): the recounted
+    // hours' change (their new rows less the old), then the summary hour moved, then the
+    // forgotten hours out.
+    const summaryHour = rows[0]!.summary_ms;
+    const changed: ChangedGroups = new Map();
+    const change = {
+      counts: "pg_temp.run_hours_change",
+      durations: "pg_temp.run_durations_change",
+    };
+    const recounted = `hour >= $1 AND hour < $2`;
     await client.query(
-      `INSERT INTO opsbot.run_hours (hour, job_type, project_id, runs, ok, failed)
-       SELECT ${hour("w.started_at")}, w.job_type, ${project}, count(*),
-              count(*) FILTER (WHERE w.status = 'ok'), count(*) FILTER (WHERE w.status = 'failed')
-         ${runs} GROUP BY 1, 2, 3`,
+      `CREATE TEMP TABLE run_hours_change (LIKE opsbot.run_hours) ON COMMIT DROP;
+       CREATE TEMP TABLE run_durations_change (LIKE opsbot.run_durations) ON COMMIT DROP`,
+    );
+    // Each table's rows of the recounted hours go out, and their recount in, as negative
+    // and positive rows of its change.
+    await client.query(
+      `WITH old AS (DELETE FROM opsbot.run_hours WHERE ${recounted} RETURNING *)
+       INSERT INTO ${change.counts} SELECT hour, job_type, project_id, -runs, -ok, -failed FROM old`,
       range,
     );
     await client.query(
-      `INSERT INTO opsbot.run_durations (hour, job_type, project_id, bucket, runs)
-       SELECT ${hour("w.started_at")}, w.job_type, ${project},
-              ${bucketSql("extract(epoch FROM w.finished_at - w.started_at)::float8")}, count(*)
-         ${runs} AND w.status IN ('ok', 'failed') AND w.finished_at IS NOT NULL
-        GROUP BY 1, 2, 3, 4`,
+      `WITH old AS (DELETE FROM opsbot.run_durations WHERE ${recounted} RETURNING *)
+       INSERT INTO ${change.durations} SELECT hour, job_type, project_id, bucket, -runs FROM old`,
       range,
     );
-    const forget = new Date(until - KEPT_MS);
+    await client.query(
+      `WITH new AS (
+         INSERT INTO opsbot.run_hours (hour, job_type, project_id, runs, ok, failed)
+         SELECT ${hour("w.started_at")}, w.job_type, ${project}, count(*),
+                count(*) FILTER (WHERE w.status = 'ok'), count(*) FILTER (WHERE w.status = 'failed')
+           ${runs} GROUP BY 1, 2, 3 RETURNING *
+       ) INSERT INTO ${change.counts} SELECT * FROM new`,
+      range,
+    );
+    await client.query(
+      `WITH new AS (
+         INSERT INTO opsbot.run_durations (hour, job_type, project_id, bucket, runs)
+         SELECT ${hour("w.started_at")}, w.job_type, ${project},
+                ${bucketSql("extract(epoch FROM w.finished_at - w.started_at)::float8")}, count(*)
+           ${runs} AND w.status IN ('ok', 'failed') AND w.finished_at IS NOT NULL
+          GROUP BY 1, 2, 3, 4 RETURNING *
+       ) INSERT INTO ${change.durations} SELECT * FROM new`,
+      range,
+    );
+    const hours = { from, before: { day: to.getTime(), week: to.getTime() } };
+    await addHours(client, changed, 1, summaryHour, hours, change);
+    // Never back: a database clock set back must not take hours out of the windows.
+    const newSummaryHour = Math.max(summaryHour, floorHour(to.getTime()));
+    await moveSummaryHour(client, changed, summaryHour, newSummaryHour);
+    const forget = until - KEPT_MS;
+    await addHours(client, changed, -1, newSummaryHour, {
+      from: -Infinity,
+      before: { day: forget, week: forget },
+    });
     for (const table of ["run_hours", "run_durations"]) {
-      await client.query(`DELETE FROM opsbot.${table} WHERE hour < $1`, [forget]);
+      await client.query(`DELETE FROM opsbot.${table} WHERE hour < $1`, [new Date(forget)]);
     }
-    await client.query("UPDATE opsbot.run_history_scan SET refreshed_to = $1", [to]);
+    await dropEmpty(client, newSummaryHour !== summaryHour);
+    await updatePercentiles(client, changed, bucketSecondsSql);
+    await client.query("UPDATE opsbot.run_history_scan SET refreshed_to = $1, summary_hour = $2", [
+      to,
+      new Date(newSummaryHour),
+    ]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { Pool } from "../db/pool.js";
-import { FRESH_MS, historyRefreshedTo, percentileOf } from "./run-history.js";
+import { FRESH_MS, historyRefreshedTo } from "./run-history.js";
 
 /**
  * The two shapes of worker_runs: `reference` (id, job_type, status, started_at,
@@ -160,67 +160,21 @@ async function exactStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams)
   return rows.map((row) => ({ row, day: stats(row, "day"), week: stats(row, "week") }));
 }
 
-const countColumns = (suffix: string, since: string) =>
-  `sum(runs) FILTER (WHERE ${since})::int AS runs_${suffix},
-   sum(ok) FILTER (WHERE ${since})::int AS ok_${suffix},
-   sum(failed) FILTER (WHERE ${since})::int AS failed_${suffix}`;
-
 /**
- * From the hourly history the watcher keeps (run-history.ts): windows start at the hour
- * (up to an hour more than 24 h and 7 d), percentiles within a duration bucket (9%).
+ * From the summaries the watcher keeps (run-summaries.ts), one row per group: windows start
+ * at the hour (up to an hour more than 24 h and 7 d) and end at the last refresh (at most
+ * FRESH_MS ago), percentiles within a duration bucket (9%).
  */
-async function keptStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams) {
-  // $1 the week's first hour, $2 JOB, $3 the day's first hour, $4 PROJECT.
-  const sql = shapeSql(query, 4, "h");
-  const hourOf = (at: Date) => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
-  const params = [hourOf(weekAgo), query.job ?? null, hourOf(dayAgo), query.project ?? null];
-  const where = `h.hour >= $1 AND ($2::text IS NULL OR h.job_type = $2) AND ${sql.projectFilter}`;
-  const [counts, durations] = await Promise.all([
-    pool.query<StatsRow>(
-      `WITH grouped AS (
-         SELECT job_type, project_id, ${countColumns("day", "hour >= $3")},
-                ${countColumns("week", "true")}
-           FROM opsbot.run_hours h WHERE ${where} GROUP BY job_type, project_id
-       )
-       SELECT x.*, ${sql.projectName} AS project FROM grouped x
-        ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
-      params,
-    ),
-    pool.query<{
-      job_type: string;
-      project_id: string | null;
-      bucket: number;
-      day: number;
-      week: number;
-    }>(
-      `SELECT h.job_type, h.project_id, h.bucket,
-              coalesce(sum(h.runs) FILTER (WHERE h.hour >= $3), 0)::int AS day,
-              sum(h.runs)::int AS week
-         FROM opsbot.run_durations h WHERE ${where} GROUP BY 1, 2, 3`,
-      params,
-    ),
-  ]);
-  const histograms = new Map<string, { day: Map<number, number>; week: Map<number, number> }>();
-  for (const d of durations.rows) {
-    const key = `${d.job_type}/${d.project_id ?? ""}`;
-    const h = histograms.get(key) ?? { day: new Map(), week: new Map() };
-    h.day.set(d.bucket, d.day);
-    h.week.set(d.bucket, d.week);
-    histograms.set(key, h);
-  }
-  const withPercentiles = (row: StatsRow, suffix: "day" | "week"): WindowStats => {
-    const histogram = histograms.get(`${row.job_type}/${row.project_id ?? ""}`)?.[suffix];
-    return {
-      ...stats(row, suffix),
-      p50: histogram ? percentileOf(histogram, 0.5) : null,
-      p95: histogram ? percentileOf(histogram, 0.95) : null,
-    };
-  };
-  return counts.rows.map((row) => ({
-    row,
-    day: withPercentiles(row, "day"),
-    week: withPercentiles(row, "week"),
-  }));
+async function keptStats(pool: Pool, { query }: SummaryParams) {
+  // $1 JOB, $2 PROJECT.
+  const sql = shapeSql(query, 2, "x");
+  const { rows } = await pool.query<StatsRow>(
+    `SELECT x.*, ${sql.projectName} AS project FROM opsbot.run_summaries x
+      WHERE ($1::text IS NULL OR x.job_type = $1) AND ${sql.projectFilter}
+      ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
+    [query.job ?? null, query.project ?? null],
+  );
+  return rows.map((row) => ({ row, day: stats(row, "day"), week: stats(row, "week") }));
 }
 
 /**

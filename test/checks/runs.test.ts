@@ -1,7 +1,7 @@
 // The /runs queries on both worker_runs shapes, on real PostgreSQL: each shape gets its own
 // database built from small DDL here, rows placed relative to a fixed `now`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { percentileOf, refreshRunHistory } from "../../src/checks/run-history.js";
+import { refreshRunHistory } from "../../src/checks/run-history.js";
 import { jobHistory, summarizeRuns, type RunsShape } from "../../src/checks/runs.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
@@ -144,39 +144,20 @@ const withinBucket = (value: number | null, exact: number) => {
   expect(Math.abs(value! / exact - 1)).toBeLessThanOrEqual(0.09);
 };
 
-describe("percentiles from duration buckets", () => {
-  it("follow percentile_cont within a bucket, and are null without runs", () => {
-    const durations = Array.from({ length: 997 }, (_, i) => 1.5 + ((i * 7919) % 997) * 3.7);
-    const sorted = [...durations].sort((a, b) => a - b);
-    const exact = (p: number) => {
-      const at = p * (sorted.length - 1);
-      const low = sorted[Math.floor(at)]!;
-      return low + (sorted[Math.ceil(at)]! - low) * (at - Math.floor(at));
-    };
-    const histogram = new Map<number, number>();
-    for (const d of durations) {
-      const bucket = 1 + Math.floor(4 * Math.log2(d));
-      histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
-    }
-    for (const p of [0.05, 0.5, 0.95, 0.99]) withinBucket(percentileOf(histogram, p), exact(p));
-    expect(percentileOf(new Map(), 0.5)).toBeNull();
-  });
-});
-
 for (const shape of ["reference", "labpics"] as const) {
   describe(`/runs from the history the watcher keeps, ${shape} shape`, () => {
     let database: TestDatabase;
     let pool: Pool;
     const refreshedTo = (at: Date | string) =>
       pool.query("UPDATE opsbot.run_history_scan SET refreshed_to = $1", [at]);
-    const refresh = () => refreshRunHistory(pool, shape, NOW);
-    /** Refreshes until the history reaches NOW; how many refreshes it took. */
-    const catchUp = async () => {
+    const refresh = (now = NOW) => refreshRunHistory(pool, shape, now);
+    /** Refreshes until the history reaches `now`; how many refreshes it took. */
+    const catchUp = async (now = NOW) => {
       for (let refreshes = 1; refreshes <= 20; refreshes++) {
-        await refresh();
+        await refresh(now);
         const { rowCount } = await pool.query(
           "SELECT 1 FROM opsbot.run_history_scan WHERE refreshed_to >= $1",
-          [NOW],
+          [now],
         );
         if (rowCount === 1) return refreshes;
       }
@@ -186,6 +167,16 @@ for (const shape of ["reference", "labpics"] as const) {
       (await summarizeRuns(pool, { shape, now: NOW, project })).jobs.find(
         (j) => j.jobType === "digest",
       );
+    /** /runs at `now` from worker_runs itself: the history made stale for one call. */
+    const exactly = async (now: Date) => {
+      const { rows } = await pool.query<{ at: Date }>(
+        "SELECT refreshed_to AS at FROM opsbot.run_history_scan",
+      );
+      await refreshedTo(new Date(now.getTime() - 20 * 60_000));
+      const summary = await summarizeRuns(pool, { shape, now });
+      await refreshedTo(rows[0]!.at);
+      return summary;
+    };
 
     beforeAll(async () => {
       database = await createTestDatabase();
@@ -248,16 +239,6 @@ for (const shape of ["reference", "labpics"] as const) {
       expect((await digest())!.week).toEqual(before);
     });
 
-    it("never marks hours counted past the database's clock (a replica whose clock runs ahead)", async () => {
-      const real = Date.now();
-      await refreshRunHistory(pool, shape, new Date(real + 3 * 3_600_000));
-      const { rows } = await pool.query<{ at: Date }>(
-        "SELECT refreshed_to AS at FROM opsbot.run_history_scan",
-      );
-      expect(rows[0]!.at.getTime()).toBeLessThanOrEqual(Date.now());
-      await refreshedTo(NOW);
-    });
-
     if (shape === "labpics") {
       it("with PROJECT and JOB: only those runs", async () => {
         const beta = await summarizeRuns(pool, { shape, now: NOW, project: "Beta" });
@@ -268,5 +249,82 @@ for (const shape of ["reference", "labpics"] as const) {
         expect(job.jobs.map((j) => j.project)).toEqual(["Beta"]);
       });
     }
+
+    it("reads worker_runs itself before the first refresh has summed the kept history", async () => {
+      await insert(pool, shape, [{ job: "digest", status: "ok", hoursAgo: 0.1, seconds: 10 }]);
+      const kept = (await digest())!.day.runs;
+      const { rows } = await pool.query<{ at: Date }>(
+        "SELECT summary_hour AS at FROM opsbot.run_history_scan",
+      );
+      await pool.query("UPDATE opsbot.run_history_scan SET summary_hour = '-infinity'");
+      expect((await digest())!.day.runs).toBe(kept + 1);
+      await pool.query("UPDATE opsbot.run_history_scan SET summary_hour = $1", [rows[0]!.at]);
+      expect((await digest())!.day.runs).toBe(kept);
+      await refresh();
+    });
+
+    it("has percentiles within a bucket of percentile_cont over 24 h and 7 d", async () => {
+      const runs = Array.from({ length: 600 }, (_, i) => ({
+        job: "bulk",
+        status: i % 7 === 0 ? "failed" : "ok",
+        hoursAgo: 0.5 + ((i * 37) % 160),
+        seconds: 0.2 + ((i * 7919) % 997) * 3.7,
+      }));
+      await insert(pool, shape, runs);
+      // Written into past hours: counted when the history is filled again.
+      await refreshedTo("-infinity");
+      await catchUp();
+      const bulk = (s: Awaited<ReturnType<typeof summarizeRuns>>) =>
+        s.jobs.find((j) => j.jobType === "bulk")!;
+      const kept = bulk(await summarizeRuns(pool, { shape, now: NOW }));
+      const exact = bulk(await exactly(NOW));
+      for (const span of ["day", "week"] as const) {
+        expect(kept[span]).toMatchObject({
+          runs: exact[span].runs,
+          ok: exact[span].ok,
+          failed: exact[span].failed,
+        });
+        withinBucket(kept[span].p50, exact[span].p50!);
+        withinBucket(kept[span].p95, exact[span].p95!);
+      }
+    });
+
+    it("takes hours out of the 24 h and 7 d windows as they leave them", async () => {
+      // On the hour: the windows /runs reads from worker_runs start where the hourly ones do.
+      await insert(pool, shape, [
+        { job: "weekly", status: "ok", hoursAgo: 167, seconds: 3 },
+        { job: "weekly", status: "failed", hoursAgo: 23, seconds: 5 },
+      ]);
+      await refreshedTo("-infinity");
+      await catchUp();
+      for (const hours of [0, 1, 2, 30]) {
+        const later = new Date(NOW.getTime() + hours * 3_600_000);
+        await catchUp(later);
+        const kept = await summarizeRuns(pool, { shape, now: later });
+        const exact = await exactly(later);
+        const counts = (s: typeof kept) =>
+          s.jobs.map((j) => [j.jobType, j.project, j.day.runs, j.day.failed, j.week.runs]);
+        expect(counts(kept)).toEqual(counts(exact));
+      }
+      const weekly = async (now: Date) =>
+        (await summarizeRuns(pool, { shape, now })).jobs.find((j) => j.jobType === "weekly");
+      // 30 h on, the failed run has left the day and the other one the week.
+      const last = await weekly(new Date(NOW.getTime() + 30 * 3_600_000));
+      expect(last).toMatchObject({
+        day: { runs: 0, failed: 0, p50: null },
+        week: { runs: 1, failed: 1 },
+      });
+      withinBucket(last!.week.p50, 5);
+    });
+
+    it("never marks hours counted past the database's clock (a replica whose clock runs ahead)", async () => {
+      const real = Date.now();
+      await refreshRunHistory(pool, shape, new Date(real + 3 * 3_600_000));
+      const { rows } = await pool.query<{ at: Date }>(
+        "SELECT refreshed_to AS at FROM opsbot.run_history_scan",
+      );
+      expect(rows[0]!.at.getTime()).toBeLessThanOrEqual(Date.now());
+      await refreshedTo(NOW);
+    });
   });
 }

@@ -17,6 +17,9 @@ export function shorten(value: string, max = 80): string {
 
 /** Columns a monospace font gives a string: emoji take two, variation selectors none. */
 export function displayWidth(text: string): number {
+  // Most cells are printable ASCII, a column a character: /jobs at 3,000 jobs spent 100 ms
+  // testing each character below.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
   let width = 0;
   for (const char of text) {
     if (char === "\uFE0F" || char === "\u200D") continue;
