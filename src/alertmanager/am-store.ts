@@ -41,8 +41,11 @@ export async function storeAlerts(
            labels = EXCLUDED.labels, annotations = EXCLUDED.annotations,
            starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
            generator_url = EXCLUDED.generator_url, received_at = EXCLUDED.received_at
-         WHERE NOT (am.status = 'resolved' AND EXCLUDED.status = 'firing'
-                    AND EXCLUDED.starts_at <= am.starts_at)`,
+         -- startsAt names the episode: a late notice of an earlier one changes nothing,
+         -- nor does a retried "firing" of the episode already resolved.
+         WHERE EXCLUDED.starts_at >= am.starts_at
+           AND NOT (am.status = 'resolved' AND EXCLUDED.status = 'firing'
+                    AND EXCLUDED.starts_at = am.starts_at)`,
         [
           column((a) => a.fingerprint),
           column((a) => a.status),

@@ -140,6 +140,10 @@ describe("POST /alertmanager: into the alert pipeline", () => {
     await deliver(t, [{ ...alert, summary: "again", startsAt: "2026-12-01T05:00:00Z" }]);
     await eventually(() => texts(t).length === 3, 5_000, "the new episode");
     expect(texts(t)[2]).toContain("again");
+    // A late resolution of the earlier episode does not resolve this one.
+    await deliver(t, [{ ...alert, status: "resolved" }]);
+    expect(await loadFiringAlerts(t.pool)).toHaveLength(1);
+    expect(texts(t)).toHaveLength(3);
     await deliver(t, [{ alertname: "Warn", fingerprint: "0d", severity: "warning", summary: "w" }]);
     await eventually(() => texts(t).length === 4, 5_000, "the warning");
     expect((messagesTo(t.fake)[3] as unknown as Record<string, unknown>).disable_notification).toBe(
