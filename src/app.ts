@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps) {
     "GET /metrics": createMetricsRoute(metrics),
   };
   // Alertmanager's alerts are delivered by a tick started at once, not the next scheduled one.
-  const kicker = createTickKicker({ tick: (key) => watcher.tick(key), logger });
+  const kicker = createTickKicker({ tick: (key) => watcher.tick(key, "sources"), logger });
   const alertmanagerRoutes: Record<string, Route> =
     config.ALERTMANAGER_TOKEN !== undefined
       ? {

@@ -17,7 +17,7 @@ import type { SourcesObservation } from "./sources.js";
 import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateRules, type FailureCounts, type Snapshot, type WatchedCheck } from "./rules.js";
 import { step, type StepResult } from "./state.js";
-import type { AlertState, Silence } from "./types.js";
+import type { AlertState, Silence, Source } from "./types.js";
 
 // Enough for any storm; past it the stuck list is incomplete and resolves nothing.
 const STUCK_ALERT_LIMIT = 50_000;
@@ -140,17 +140,20 @@ export async function loadTickState(
  */
 export async function evaluateAndQueue(
   deps: EvaluateDeps,
-  snapshot: Snapshot,
+  snapshot: Snapshot | undefined,
   state: TickState,
   now: Date,
   extraResolved: readonly AlertState[] = [],
   sources: SourcesObservation = { alerts: [], evaluated: [] },
 ): Promise<StepResult & { wrote: boolean }> {
-  const evaluation = evaluateRules(snapshot, state.failures, {
-    downAfterChecks: deps.downAfterChecks,
-    connectionsHighRatio: deps.connectionsHighRatio,
-    onCall: deps.onCall,
-  });
+  // No snapshot: a tick of the sources alone, leaving the checks' alerts and counts as they are.
+  const evaluation = snapshot
+    ? evaluateRules(snapshot, state.failures, {
+        downAfterChecks: deps.downAfterChecks,
+        connectionsHighRatio: deps.connectionsHighRatio,
+        onCall: deps.onCall,
+      })
+    : { alerts: [], evaluated: new Set<Source>(), failures: state.failures, reasons: {} };
   const result = step({
     open: state.open,
     observed: [...evaluation.alerts, ...sources.alerts],

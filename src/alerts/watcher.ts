@@ -57,6 +57,7 @@ export interface WatcherDeps {
 }
 
 export type TickOutcome = "ok" | "failed" | "skipped" | "pg_down";
+export type TickScope = "all" | "sources";
 
 const LEASE_MS = 5 * 60_000;
 const HOUSEKEEPING_EVERY = 60;
@@ -73,7 +74,8 @@ export function createWatcher(deps: WatcherDeps) {
   let cache: { generation: number; open: AlertState[] } | undefined;
   const evaluateDeps = { ...deps, repeatMs: deps.repeatMinutes * 60_000 };
 
-  async function runTick(tickKey: string): Promise<TickOutcome> {
+  async function runTick(tickKey: string, scope: TickScope): Promise<TickOutcome> {
+    const checksToo = scope === "all";
     const started = performance.now();
     let generation: number | undefined;
     try {
@@ -91,11 +93,12 @@ export function createWatcher(deps: WatcherDeps) {
     }
     try {
       if (deps.schemaReady?.() === false) return "skipped";
-      if (!(await claimTick(pool, tickKey, instance))) return "skipped";
+      // The tick key makes a scheduled slot run once across replicas; a sources tick is no slot.
+      if (checksToo && !(await claimTick(pool, tickKey, instance))) return "skipped";
       const now = clock.now();
       const cachedOpen = cache?.generation === generation ? cache.open : undefined;
       const [snapshot, fromSources, state] = await Promise.all([
-        observe(deps.checks, logger, failing, deps.apiHeld),
+        checksToo ? observe(deps.checks, logger, failing, deps.apiHeld) : undefined,
         observeSources(deps.sources ?? [], logger),
         loadTickState(pool, now, cachedOpen),
       ]);
@@ -114,23 +117,9 @@ export function createWatcher(deps: WatcherDeps) {
       cache = undefined;
       if (evaluated.wrote || delivery.alertsChanged) await bumpGeneration(pool);
       else cache = { generation, open: state.open };
-      // /runs reads this history; without it, it reads worker_runs (slower, still right).
-      await deps.checks
-        .refreshRunHistory()
-        .catch((error: unknown) => logger.debug({ err: error }, "run history not refreshed"));
-      await deps.onTick?.();
-      if (++ticks % HOUSEKEEPING_EVERY === 1) await housekeeping(pool);
-      await finishTick(pool, tickKey);
+      if (checksToo) await afterChecks(tickKey);
       metrics.undeliveredAlerts.set(await countUndelivered(pool));
-      lastTickAt = clock.now();
-      metrics.lastTick.set(lastTickAt.getTime() / 1000);
-      const seconds = (performance.now() - started) / 1000;
-      metrics.tickDuration.observe(seconds);
-      logger.debug(
-        { tickKey, ms: Math.round(seconds * 1000), sent: delivery.sent.length },
-        "watcher tick finished",
-      );
-      await heartbeat();
+      if (checksToo) await scheduledTickDone(tickKey, started, delivery.sent.length);
       return "ok";
     } catch (error) {
       logger.error({ err: error, tickKey }, "watcher tick failed");
@@ -138,6 +127,27 @@ export function createWatcher(deps: WatcherDeps) {
     } finally {
       await releaseLease(pool, instance).catch(() => undefined);
     }
+  }
+
+  /** The scheduled tick's own work, beside alerting. */
+  async function afterChecks(tickKey: string): Promise<void> {
+    // /runs reads this history; without it, it reads worker_runs (slower, still right).
+    await deps.checks
+      .refreshRunHistory()
+      .catch((error: unknown) => logger.debug({ err: error }, "run history not refreshed"));
+    await deps.onTick?.();
+    if (++ticks % HOUSEKEEPING_EVERY === 1) await housekeeping(pool);
+    await finishTick(pool, tickKey);
+  }
+
+  /** A tick of the checks is what /healthz, the tick metrics and the heartbeat vouch for. */
+  async function scheduledTickDone(tickKey: string, started: number, sent: number) {
+    lastTickAt = clock.now();
+    metrics.lastTick.set(lastTickAt.getTime() / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.tickDuration.observe(seconds);
+    logger.debug({ tickKey, ms: Math.round(seconds * 1000), sent }, "watcher tick finished");
+    await heartbeat();
   }
 
   async function heartbeat(): Promise<void> {
@@ -149,10 +159,18 @@ export function createWatcher(deps: WatcherDeps) {
     }
   }
 
-  /** Runs one tick; a tick already in flight in this process is not overlapped. */
-  async function tick(tickKey = `tick:${clock.now().toISOString()}`): Promise<TickOutcome> {
+  /**
+   * Runs one tick; a tick already in flight in this process is not overlapped. Scope
+   * "sources" reads and delivers the extra sources' alerts only (Alertmanager's, just
+   * received): the checks, their failure counts (DOWN_AFTER_CHECKS counts scheduled ticks)
+   * and the heartbeat wait for the schedule.
+   */
+  async function tick(
+    tickKey = `tick:${clock.now().toISOString()}`,
+    scope: TickScope = "all",
+  ): Promise<TickOutcome> {
     if (inFlight) return "skipped";
-    inFlight = runTick(tickKey);
+    inFlight = runTick(tickKey, scope);
     try {
       const outcome = await inFlight;
       metrics.ticks.inc({ result: outcome });

@@ -151,6 +151,18 @@ describe("POST /alertmanager: into the alert pipeline", () => {
     );
   });
 
+  it("delivers at once without running the checks: batches do not count as failing ticks", async () => {
+    const t = await build();
+    api.state.healthy = false;
+    cleanup.push(() => Promise.resolve((api.state.healthy = true)));
+    // DOWN_AFTER_CHECKS is 2: two ticks of the checks would page api_down.
+    await deliver(t, [{ alertname: "A", fingerprint: "a1", summary: "first" }]);
+    await deliver(t, [{ alertname: "B", fingerprint: "b1", summary: "second" }]);
+    await eventually(() => texts(t).length === 2, 5_000, "both alerts");
+    expect(texts(t).join("\n")).not.toContain("api_down");
+    expect(await t.app.watcher.lastTickAt()).toBeNull();
+  });
+
   it("stores severity from the label and reads firing alerts as the alertmanager source", async () => {
     const t = await build();
     await deliver(t, [
