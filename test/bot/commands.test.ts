@@ -4,10 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/bot/commands.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import { closedPort } from "../kit/ports.js";
-import { createUpdates, OPERATOR } from "../kit/updates.js";
+import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { createUpdates, OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
 
 const updates = createUpdates(150_000);
 const HINT = "Unknown command. Send /help for the list.";
+/** A user of exactly each role, and one a role below it. */
+const AT = { operator: OPERATOR, viewer: VIEWER } as const;
+const BELOW = { operator: VIEWER, viewer: STRANGER } as const;
 
 describe("every declared command", () => {
   let t: TestApp;
@@ -38,6 +42,7 @@ describe("every declared command", () => {
     },
   );
 
+  // Before the role checks below, which run each command again.
   it("counts each under its own name in /metrics", async () => {
     const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
     for (const { command } of COMMANDS) {
@@ -45,5 +50,18 @@ describe("every declared command", () => {
         new RegExp(`^opsbot_commands_total\\{command="${command}"\\} 1$`, "m"),
       );
     }
+  });
+
+  const guarded = COMMANDS.flatMap((c) =>
+    c.role === "unknown" ? [] : [[c.command, c.role] as const],
+  );
+  it.each(guarded)("/%s is refused a role below %s, and not refused at it", async (name, role) => {
+    const answersTo = async (from: (typeof AT)[typeof role]) => {
+      t.fake.reset();
+      await t.post(updates.message(`/${name}`, { from }));
+      return t.fake.calls.filter((c) => /^send/.test(c.method)).map((c) => c.params.text);
+    };
+    expect(await answersTo(BELOW[role])).toEqual([REFUSAL]);
+    expect(await answersTo(AT[role])).not.toContain(REFUSAL);
   });
 });
