@@ -4,9 +4,6 @@ import type { ReceivedAlert } from "./payload.js";
 
 type Db = Pool | PoolClient;
 
-// Resolved alerts are kept this long for inspection, then pruned while storing.
-const KEEP_RESOLVED_DAYS = 7;
-
 /** Within one batch the last word on a fingerprint wins (one upsert may touch a row once). */
 function lastPerFingerprint(alerts: readonly ReceivedAlert[]): ReceivedAlert[] {
   return [...new Map(alerts.map((a) => [a.fingerprint, a])).values()];
@@ -60,10 +57,6 @@ export async function storeAlerts(
         ],
       );
     }
-    await client.query(
-      "DELETE FROM opsbot.am_alerts WHERE status = 'resolved' AND received_at < $1",
-      [new Date(now.getTime() - KEEP_RESOLVED_DAYS * 86_400_000)],
-    );
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

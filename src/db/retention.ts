@@ -3,7 +3,7 @@ import type { Logger } from "../log/create-logger.js";
 import type { Pool } from "./pool.js";
 
 export interface RetentionPolicy {
-  /** Sent alert messages, dialogue state, ended silences. */
+  /** Sent alert messages, dialogue state, ended silences, resolved Alertmanager alerts. */
   days: number;
   /** Finished deploys and rollbacks with their audit trail: kept longest. */
   auditDays: number;
@@ -15,7 +15,8 @@ const FINISHED = ["succeeded", "failed", "timed_out", "interrupted", "cancelled"
 
 /**
  * Deletes what no longer matters: expired dedup claims, alert messages sent or cancelled
- * before the retention period, stale dialogue state and long-ended silences; finished
+ * before the retention period, stale dialogue state, long-ended silences and long-resolved
+ * Alertmanager alerts; finished
  * actions (and their audit rows, which reference them) after the audit period. Never an
  * unsent outbox row, nor a pending or running action. Returns the rows deleted per table.
  */
@@ -37,6 +38,10 @@ export async function pruneOldRows(
     ),
     conversations: await run("DELETE FROM opsbot.conversations WHERE updated_at < $1", [cutoff]),
     silences: await run("DELETE FROM opsbot.silences WHERE until < $1", [cutoff]),
+    am_alerts: await run(
+      "DELETE FROM opsbot.am_alerts WHERE status = 'resolved' AND received_at < $1",
+      [cutoff],
+    ),
     audit: await run(`DELETE FROM opsbot.audit WHERE action_id IN (${oldActions})`, [
       auditCutoff,
       FINISHED,

@@ -59,7 +59,7 @@ describe("pruneOldRows", () => {
   });
   beforeEach(async () => {
     await pool.query(
-      "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences",
+      "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences, opsbot.am_alerts",
     );
   });
 
@@ -112,6 +112,21 @@ describe("pruneOldRows", () => {
     const matchers = await pool.query<{ matcher: string }>("SELECT matcher FROM opsbot.silences");
     expect(matchers.rows).toEqual([{ matcher: "pg_down" }]);
     expect(await ids(pool, "SELECT update_id AS id FROM opsbot.seen_updates")).toEqual(["2"]);
+  });
+  it("deletes Alertmanager alerts resolved before the period, never a firing one", async () => {
+    await pool.query(
+      `INSERT INTO opsbot.am_alerts
+         (fingerprint, status, severity, summary, labels, annotations, starts_at, received_at)
+       VALUES ('am:A:old', 'resolved', 'warning', 'a', '{}', '{}', $1, $1),
+              ('am:B:new', 'resolved', 'warning', 'b', '{}', '{}', $2, $2),
+              ('am:C:firing', 'firing', 'critical', 'c', '{}', '{}', $1, $1)`,
+      [daysAgo(31), daysAgo(1)],
+    );
+    expect(await pruneOldRows(pool, POLICY, NOW)).toMatchObject({ am_alerts: 1 });
+    expect(await ids(pool, "SELECT fingerprint AS id FROM opsbot.am_alerts")).toEqual([
+      "am:B:new",
+      "am:C:firing",
+    ]);
   });
 });
 
