@@ -54,17 +54,19 @@ const toRow = (r: Row): OutboxRow => ({
 });
 
 /**
- * What is due, oldest first, at most `limit` per destination. A destination backing off
- * (any of its rows waits for a retry) is not due at all: its newer rows keep their order
- * behind the one that failed, and other destinations are not held up by it.
+ * What is due, oldest first, at most `limit` per chat (Telegram limits a chat, whichever
+ * of its topics a message goes to). A destination backing off (any of its rows waits for
+ * a retry) is not due at all: its newer rows keep their order behind the one that failed,
+ * and other destinations are not held up by it.
  */
 export async function pendingNotifications(db: Db, now: Date, limit: number): Promise<OutboxRow[]> {
   const { rows } = await db.query<Row>(
     `SELECT id, kind, alerts, chat_id, thread_id, created_at, attempts, message_id FROM (
-       SELECT *, row_number() OVER (PARTITION BY chat_id, thread_id ORDER BY id) AS n,
-              max(next_attempt_at) OVER (PARTITION BY chat_id, thread_id) AS blocked_until
-         FROM opsbot.outbox WHERE sent_at IS NULL AND cancelled_at IS NULL) pending
-      WHERE n <= $2 AND blocked_until <= $1
+       SELECT *, row_number() OVER (PARTITION BY chat_id ORDER BY id) AS n FROM (
+         SELECT *, max(next_attempt_at) OVER (PARTITION BY chat_id, thread_id) AS blocked_until
+           FROM opsbot.outbox WHERE sent_at IS NULL AND cancelled_at IS NULL) pending
+        WHERE blocked_until <= $1) due
+      WHERE n <= $2
       ORDER BY id`,
     [now, limit],
   );
