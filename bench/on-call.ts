@@ -3,13 +3,13 @@
 // recommended indexes; each figure is the median of repeated in-process calls, the way
 // the command handlers make them. Prints EXPLAIN of the /runs summary as evidence. /runs is
 // timed exactly from worker_runs (as before migration 0007) and from the summaries the
-// watcher keeps (src/checks/run-summaries.ts), filled here as the watcher's first ticks would.
+// watcher keeps (src/checks/listings/run-summaries.ts), filled here as the watcher's first ticks would.
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { createRunChartRenderer } from "../src/charts/run-durations.js";
-import { readPgActivity } from "../src/checks/pg-activity.js";
-import { historyRefreshedTo, refreshRunHistory } from "../src/checks/run-history.js";
-import { jobHistory, summarizeRuns } from "../src/checks/runs.js";
+import { readPgActivity } from "../src/checks/listings/pg-activity.js";
+import { historyRefreshedTo, refreshRunHistory } from "../src/checks/listings/run-history.js";
+import { jobHistory, summarizeRuns } from "../src/checks/listings/runs.js";
 import { applyRecommendedIndexes, applyShape } from "../src/db/labpics-fixtures.js";
 import { migrate } from "../src/db/migrate.js";
 import { createPool } from "../src/db/pool.js";

@@ -6,7 +6,7 @@ import { sequentialize } from "@grammyjs/runner";
 import type { Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
-import { loadBlindChecks } from "./alerts/alert-store.js";
+import { createAlertsDesk, type AlertsDesk } from "./alerts/alerts-desk.js";
 import { originChatIds, recordMigration } from "./alerts/outbox-store.js";
 import { createWatcher, type Watcher } from "./alerts/watcher.js";
 import { loadFiringAlerts } from "./alertmanager/am-store.js";
@@ -26,6 +26,7 @@ import { secretsOf, type Config } from "./config/parse-config.js";
 import { metricsUrlOf } from "./config/schema.js";
 import type { SelfFacts } from "./config/self-pointing.js";
 import type { Pool } from "./db/pool.js";
+import { createConversationStorage } from "./db/conversation-storage.js";
 import { createRetention } from "./db/retention.js";
 import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createExecutor, type Executor } from "./executor/create-executor.js";
@@ -78,9 +79,10 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
   // whose features drive it.
   const tickFacts = lateBound<Pick<Watcher, "isRunning" | "lastTickAt">>("the watcher");
   const reportApi = lateBound<Api>("the bot's Api");
-  const checks = wireChecks(deps, shapes, tickFacts.get);
+  const alerts = createAlertsDesk(deps.pool);
+  const checks = wireChecks(deps, shapes, alerts, tickFacts.get);
   const executor = wireExecutor(deps, checks, reportApi.get);
-  const bot = wireBot(deps, checks, executor);
+  const bot = wireBot(deps, { checks, alerts, executor });
   reportApi.bind(bot.api);
   const watcher = wireWatcher(deps, checks, executor);
   tickFacts.bind(watcher);
@@ -98,6 +100,7 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
 function wireChecks(
   deps: WiringDeps,
   shapes: ShapeSource,
+  alerts: AlertsDesk,
   watcher: () => Pick<Watcher, "isRunning" | "lastTickAt">,
 ): Checks {
   const { config, pool } = deps;
@@ -118,7 +121,7 @@ function wireChecks(
       version: deps.version,
       startedAt: deps.startedAt,
       ...(watcher().isRunning() ? { lastTickAt: await watcher().lastTickAt() } : {}),
-      blindChecks: await loadBlindChecks(pool).catch(() => []),
+      blindChecks: await alerts.blindChecks().catch(() => []),
     }),
     fetch: deps.apiFetch,
     ...(deps.apiTimeoutMs !== undefined ? { apiTimeoutMs: deps.apiTimeoutMs } : {}),
@@ -162,11 +165,17 @@ function telegramOf(deps: WiringDeps) {
   };
 }
 
-function wireBot(deps: WiringDeps, checks: Checks, executor: Executor) {
+/** The domains' entry points, the only way features reach data. */
+interface Domains {
+  checks: Checks;
+  alerts: AlertsDesk;
+  executor: Executor;
+}
+
+function wireBot(deps: WiringDeps, { checks, alerts, executor }: Domains) {
   const { config, pool, clock } = deps;
   const deployDeps = {
     executor,
-    pool,
     clock,
     approval: config.APPROVAL,
     defaultRef: config.DEPLOY_DEFAULT_REF,
@@ -190,6 +199,7 @@ function wireBot(deps: WiringDeps, checks: Checks, executor: Executor) {
       rollbackFeature({
         ...deployDeps,
         access: config,
+        dialogues: createConversationStorage(pool),
         choiceMs: config.CONFIRM_TTL_SECONDS * 1000,
       }),
       opsQueriesFeature({ checks, clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
@@ -200,7 +210,7 @@ function wireBot(deps: WiringDeps, checks: Checks, executor: Executor) {
         charts: createRunChartRenderer(),
       }),
       alertsFeature({
-        pool,
+        alerts,
         clock,
         maxSilenceDays: config.SILENCE_MAX_DAYS,
         runbookUrl: config.RUNBOOK_URL,

@@ -1,6 +1,6 @@
 import type { Checks } from "../checks/create-checks.js";
 import { errorMessage } from "../checks/status.js";
-import type { StuckRuns } from "../checks/stuck.js";
+import type { StuckRuns } from "../checks/listings/stuck.js";
 import type { Pool } from "../db/pool.js";
 import type { Logger } from "../log/create-logger.js";
 import {

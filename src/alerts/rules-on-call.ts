@@ -1,5 +1,9 @@
-import { backupProblem, type BackupListing, type BackupProblem } from "../checks/backups.js";
-import type { PgActivity, PgSession } from "../checks/pg-activity.js";
+import {
+  backupProblem,
+  type BackupListing,
+  type BackupProblem,
+} from "../checks/listings/backups.js";
+import type { PgActivity, PgSession } from "../checks/listings/pg-activity.js";
 import type { Alert, Source } from "./types.js";
 
 export interface OnCallRuleOptions {

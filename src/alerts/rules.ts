@@ -1,10 +1,10 @@
-import type { Job } from "../checks/jobs.js";
-import type { PostgresCheck } from "../checks/postgres.js";
-import type { SchedulerState } from "../checks/scheduler.js";
+import type { Job } from "../checks/listings/jobs.js";
+import type { PostgresCheck } from "../checks/probes/postgres.js";
+import type { SchedulerState } from "../checks/listings/scheduler.js";
 import { scopedKey } from "../checks/scope.js";
 import type { ComponentCheck } from "../checks/status.js";
-import type { StuckRun } from "../checks/stuck.js";
-import type { ConnectorSync } from "../checks/sync.js";
+import type { StuckRun } from "../checks/listings/stuck.js";
+import type { ConnectorSync } from "../checks/listings/sync.js";
 import { onCallAlerts, type OnCallObservation, type OnCallRuleOptions } from "./rules-on-call.js";
 import type { Alert, Source } from "./types.js";
 

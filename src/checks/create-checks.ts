@@ -1,14 +1,14 @@
 import type { Redis } from "ioredis";
 import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
-import { checkApi, type ApiHealth } from "./api-health.js";
-import { checkApiMetrics } from "./api-metrics.js";
-import { listBackups } from "./backups.js";
-import { listJobs } from "./jobs.js";
-import { readPgActivity } from "./pg-activity.js";
-import { checkPostgres, type PostgresCheck } from "./postgres.js";
-import { checkRedis, type RedisCheck } from "./redis.js";
-import { checkScheduler } from "./scheduler.js";
+import { checkApi, type ApiHealth } from "./probes/api-health.js";
+import { checkApiMetrics } from "./probes/api-metrics.js";
+import { listBackups } from "./listings/backups.js";
+import { listJobs } from "./listings/jobs.js";
+import { readPgActivity } from "./listings/pg-activity.js";
+import { checkPostgres, type PostgresCheck } from "./probes/postgres.js";
+import { checkRedis, type RedisCheck } from "./probes/redis.js";
+import { checkScheduler } from "./listings/scheduler.js";
 import { describeShape, usable, type SchemaShape, type TableState } from "./schema-shape.js";
 import { isSchemaChange, type ShapeSource } from "./shape-source.js";
 import { errorMessage } from "./status.js";
@@ -18,10 +18,10 @@ import {
   findStuckWorkers,
   type FailedProcess,
   type StuckRuns,
-} from "./stuck.js";
-import { jobHistory, summarizeRuns } from "./runs.js";
-import { refreshRunHistory } from "./run-history.js";
-import { listConnectors } from "./sync.js";
+} from "./listings/stuck.js";
+import { jobHistory, summarizeRuns } from "./listings/runs.js";
+import { refreshRunHistory } from "./listings/run-history.js";
+import { listConnectors } from "./listings/sync.js";
 
 export interface BotFacts {
   version: string;

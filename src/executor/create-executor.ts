@@ -16,6 +16,8 @@ import {
   finish,
   isActionInProgress,
   markInterrupted,
+  recentActions,
+  rollbackTargets,
   audit,
   runningAction,
   setMessage,
@@ -24,6 +26,7 @@ import {
   type Actor,
 } from "./actions-store.js";
 import { validateRef } from "./ref.js";
+import { previousGoodRef } from "./verify.js";
 import type { ActionReporter } from "./reporter.js";
 import { runAction, type RunningEntry } from "./run-action.js";
 import { GRACE_MS } from "./runner.js";
@@ -279,6 +282,12 @@ export function createExecutor(deps: ExecutorDeps) {
     /** Any replica's deploy or rollback running, or a deploy still being verified. */
     inProgress: () => isActionInProgress(pool, deps.clock.now(), config.verifyMs),
     setMessage: (id: string, messageId: number) => setMessage(pool, id, messageId),
+    /** The latest deploys and rollbacks past the pending stage, newest first. */
+    history: (limit: number) => recentActions(pool, limit),
+    /** Earlier successful deploys a rollback may go back to, newest first. */
+    rollbackTargets: (limit: number) => rollbackTargets(pool, limit),
+    /** The ref that ran before a deploy, for its Rollback button. */
+    previousGoodRef: (deployId: string) => previousGoodRef(pool, deployId),
   };
 }
 

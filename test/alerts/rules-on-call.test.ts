@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { onCallAlerts } from "../../src/alerts/rules-on-call.js";
 import { evaluateRules, type Snapshot } from "../../src/alerts/rules.js";
-import type { PgActivity, PgSession } from "../../src/checks/pg-activity.js";
+import type { PgActivity, PgSession } from "../../src/checks/listings/pg-activity.js";
 
 const OPTIONS = { longQueryMinutes: 10, blockedMinutes: 5, backupMaxAgeHours: 26 };
 const BACKEND_START = Date.UTC(2026, 0, 1);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { evaluateRules, type Snapshot } from "../../src/alerts/rules.js";
-import type { Job } from "../../src/checks/jobs.js";
-import type { StuckRun } from "../../src/checks/stuck.js";
-import type { ConnectorSync } from "../../src/checks/sync.js";
+import type { Job } from "../../src/checks/listings/jobs.js";
+import type { StuckRun } from "../../src/checks/listings/stuck.js";
+import type { ConnectorSync } from "../../src/checks/listings/sync.js";
 
 const now = new Date("2026-11-28T12:00:00Z");
 const healthy: Snapshot = {

@@ -5,8 +5,8 @@ import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { renderJobs } from "../../src/bot/render/jobs.js";
 import { renderStuck } from "../../src/bot/render/stuck.js";
 import { renderSync } from "../../src/bot/render/sync.js";
-import type { Job } from "../../src/checks/jobs.js";
-import type { ConnectorSync } from "../../src/checks/sync.js";
+import type { Job } from "../../src/checks/listings/jobs.js";
+import type { ConnectorSync } from "../../src/checks/listings/sync.js";
 
 const NOW = new Date("2026-12-01T00:00:00Z");
 const PROJECTS = Array.from({ length: 200 }, (_, p) => ({

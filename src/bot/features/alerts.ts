@@ -1,6 +1,5 @@
 import { Composer } from "grammy";
-import { ackNotification, firingNow, silenceNotification } from "../../alerts/silence-actions.js";
-import { endSilence, loadBlindChecks, saveSilences } from "../../alerts/alert-store.js";
+import type { AlertsDesk } from "../../alerts/alerts-desk.js";
 import {
   checkNewSilenceKey,
   DURATION_TEXT,
@@ -9,7 +8,6 @@ import {
   silenceMatcher,
 } from "../../alerts/silences.js";
 import type { Clock } from "../../clock.js";
-import type { Pool } from "../../db/pool.js";
 import { alertKeyboard } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
 import { ACK_BUTTON, SILENCE_BUTTON, SILENCE_CHOICES, parseAlertButton } from "../callback-data.js";
@@ -30,19 +28,19 @@ export const SILENCE_USAGE =
 export const UNSILENCE_USAGE = "Usage: /unsilence KEY — the key exactly as /alerts shows it";
 
 export function alertsFeature(deps: {
-  pool: Pool;
+  alerts: AlertsDesk;
   clock: Clock;
   maxSilenceDays: number;
   runbookUrl?: string | undefined;
 }) {
-  const { pool, clock } = deps;
+  const { alerts, clock } = deps;
   const duration = silenceDuration(deps.maxSilenceDays);
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
   // A database failure is answered in one line by the error boundary (create-bot.ts).
   handleCommand(feature, "alerts", async (ctx) => {
     const now = clock.now();
-    const [view, blind] = await Promise.all([firingNow(pool, now), loadBlindChecks(pool)]);
+    const [view, blind] = await Promise.all([alerts.view(now), alerts.blindChecks()]);
     await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now, blind), html);
   });
 
@@ -71,7 +69,7 @@ export function alertsFeature(deps: {
     const now = clock.now();
     const startsAt = new Date(now.getTime() + (delay?.data ?? 0));
     const until = new Date(startsAt.getTime() + ms.data);
-    const inForce = await saveSilences(pool, [key], { startsAt, until }, actorOf(ctx).name, now);
+    const inForce = await alerts.silence([key], { startsAt, until }, actorOf(ctx).name, now);
     await ctx.reply(silenceAnswer(key, { startsAt, until }, inForce, now), html);
   });
 
@@ -79,7 +77,7 @@ export function alertsFeature(deps: {
     const parts = ctx.match.trim().split(/\s+/);
     const matcher = silenceMatcher.safeParse(parts[0] ?? "");
     if (!matcher.success || parts.length !== 1) return ctx.reply(UNSILENCE_USAGE);
-    const ended = await endSilence(pool, matcher.data, clock.now());
+    const ended = await alerts.unsilence(matcher.data, clock.now());
     const text = ended
       ? `🔔 ${code(matcher.data)} is no longer silenced.`
       : `No silence in force or scheduled for ${code(matcher.data)}.`;
@@ -102,7 +100,7 @@ export function alertsFeature(deps: {
       chatId: ctx.chat.id,
       messageId: message.message_id,
     };
-    const silenced = await silenceNotification(pool, target, until, who, now);
+    const silenced = await alerts.silenceNotification(target, until, who, now);
     if (!silenced) return ctx.answerCallbackQuery(unknownMessage);
     await ctx.answerCallbackQuery({ text: `Silenced for ${pressed.choice}.` });
     const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
@@ -131,7 +129,7 @@ export function alertsFeature(deps: {
       chatId: ctx.chat.id,
       messageId: message.message_id,
     };
-    const acked = await ackNotification(pool, target, who, now);
+    const acked = await alerts.ack(target, who, now);
     if (!acked) return ctx.answerCallbackQuery(unknownMessage);
     await ctx.answerCallbackQuery({
       text:

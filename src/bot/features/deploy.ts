@@ -1,9 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { recentActions, type Action } from "../../executor/actions-store.js";
+import type { Action } from "../../executor/actions-store.js";
 import type { Executor, RequestResult } from "../../executor/create-executor.js";
-import { previousGoodRef } from "../../executor/verify.js";
 import type { Clock } from "../../clock.js";
-import type { Pool } from "../../db/pool.js";
 import { ACTION_BUTTON, actionButton, parseActionButton } from "../callback-data.js";
 import { actorOf, topicOf } from "../actor.js";
 import { handleCommand } from "../commands.js";
@@ -20,7 +18,6 @@ import {
 
 export interface DeployDeps {
   executor: Executor;
-  pool: Pool;
   clock: Clock;
   approval: "self" | "other";
   defaultRef: string;
@@ -75,7 +72,7 @@ export function deployFeature(deps: DeployDeps) {
   });
 
   handleCommand(feature, "history", async (ctx) => {
-    await ctx.reply(renderHistory(await recentActions(deps.pool, 10), clock.now()), html);
+    await ctx.reply(renderHistory(await deps.executor.history(10), clock.now()), html);
   });
 
   feature.callbackQuery(ACTION_BUTTON, requireRole("operator"), async (ctx) => {
@@ -85,7 +82,7 @@ export function deployFeature(deps: DeployDeps) {
     const actor = actorOf(ctx);
 
     if (button.verb === "rollback") {
-      const ref = await previousGoodRef(deps.pool, button.id);
+      const ref = await deps.executor.previousGoodRef(button.id);
       if (!ref)
         return ctx.answerCallbackQuery({
           text: "No earlier successful deploy to roll back to.",

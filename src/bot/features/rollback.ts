@@ -1,7 +1,11 @@
-import { conversations, createConversation, type Conversation } from "@grammyjs/conversations";
+import {
+  conversations,
+  createConversation,
+  type Conversation,
+  type ConversationData,
+  type VersionedStateStorage,
+} from "@grammyjs/conversations";
 import { Composer, InlineKeyboard, type Context } from "grammy";
-import { rollbackTargets } from "../../executor/actions-store.js";
-import { createConversationStorage } from "../../db/conversation-storage.js";
 import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
@@ -14,6 +18,8 @@ const html = { parse_mode: "HTML" } as const;
 
 export interface RollbackDeps extends DeployDeps {
   access: AccessLists;
+  /** Where open dialogues are kept between updates. */
+  dialogues: VersionedStateStorage<string, ConversationData>;
   /** How long the choice stays open. */
   choiceMs: number;
 }
@@ -23,10 +29,10 @@ export interface RollbackDeps extends DeployDeps {
  * Confirm/Cancel step as /deploy. /cancel always leaves it.
  */
 export function rollbackFeature(deps: RollbackDeps) {
-  const { executor, pool } = deps;
+  const { executor } = deps;
 
   async function rollback(conversation: Conversation<BotContext, Context>, ctx: Context) {
-    const targets = await conversation.external(() => rollbackTargets(pool, 5));
+    const targets = await conversation.external(() => executor.rollbackTargets(5));
     if (targets.length === 0) {
       await ctx.reply("No earlier successful deploy to roll back to.");
       return;
@@ -94,7 +100,7 @@ export function rollbackFeature(deps: RollbackDeps) {
         // One dialogue per person per chat: others in a group are not held up by it.
         getStorageKey: (ctx) =>
           ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined,
-        adapter: createConversationStorage(pool),
+        adapter: deps.dialogues,
       },
     }),
   );

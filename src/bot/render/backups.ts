@@ -1,5 +1,9 @@
 import { describeBackupProblem } from "../../alerts/rules-on-call.js";
-import { backupProblem, type BackupFile, type BackupListing } from "../../checks/backups.js";
+import {
+  backupProblem,
+  type BackupFile,
+  type BackupListing,
+} from "../../checks/listings/backups.js";
 import { formatAge, formatBytes } from "../format/duration.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 

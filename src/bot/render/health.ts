@@ -1,4 +1,4 @@
-import type { ApiHealth } from "../../checks/api-health.js";
+import type { ApiHealth } from "../../checks/probes/api-health.js";
 import type { Health } from "../../checks/create-checks.js";
 import type { ComponentCheck } from "../../checks/status.js";
 import { formatAge, formatBytes, formatDuration } from "../format/duration.js";

@@ -1,4 +1,4 @@
-import type { Job } from "../../checks/jobs.js";
+import type { Job } from "../../checks/listings/jobs.js";
 import { formatAge } from "../format/duration.js";
 import { bold } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";

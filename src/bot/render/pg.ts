@@ -1,4 +1,4 @@
-import type { PgActivity, PgSession, Section } from "../../checks/pg-activity.js";
+import type { PgActivity, PgSession, Section } from "../../checks/listings/pg-activity.js";
 import { formatBytes, formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml, fitLines, italic } from "../format/html.js";
 import { shorten } from "../format/table.js";

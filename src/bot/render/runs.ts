@@ -1,4 +1,4 @@
-import type { JobHistory, RunRow, RunsSummary, WindowStats } from "../../checks/runs.js";
+import type { JobHistory, RunRow, RunsSummary, WindowStats } from "../../checks/listings/runs.js";
 import { formatAge, formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 import { sparkline } from "../format/sparkline.js";

@@ -1,4 +1,4 @@
-import type { ConnectorSync } from "../../checks/sync.js";
+import type { ConnectorSync } from "../../checks/listings/sync.js";
 import { formatAge } from "../format/duration.js";
 import { bold } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";

@@ -1,7 +1,7 @@
 // renderBackups on plain data: not configured, none found, healthy, and a truncated dump.
 import { describe, expect, it } from "vitest";
 import { renderBackups } from "../../../src/bot/render/backups.js";
-import type { BackupFile } from "../../../src/checks/backups.js";
+import type { BackupFile } from "../../../src/checks/listings/backups.js";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);

@@ -1,7 +1,7 @@
 // renderJobs on plain data: the exact message, its header counts, escaping and the empty case.
 import { describe, expect, it } from "vitest";
 import { renderJobs } from "../../../src/bot/render/jobs.js";
-import type { Job } from "../../../src/checks/jobs.js";
+import type { Job } from "../../../src/checks/listings/jobs.js";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);

@@ -2,7 +2,7 @@
 // part standing alone, and an idle server.
 import { describe, expect, it } from "vitest";
 import { renderPg } from "../../../src/bot/render/pg.js";
-import type { PgActivity, PgSession } from "../../../src/checks/pg-activity.js";
+import type { PgActivity, PgSession } from "../../../src/checks/listings/pg-activity.js";
 
 const GB = 1024 ** 3;
 const session = (pid: number, seconds: number, query: string): PgSession => ({

@@ -6,7 +6,7 @@ import {
   renderRunChartCaption,
   renderRunsSummary,
 } from "../../../src/bot/render/runs.js";
-import type { RunRow } from "../../../src/checks/runs.js";
+import type { RunRow } from "../../../src/checks/listings/runs.js";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);

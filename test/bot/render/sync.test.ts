@@ -1,7 +1,7 @@
 // renderSync on plain data: the exact message, with and without projects, and the empty case.
 import { describe, expect, it } from "vitest";
 import { renderSync } from "../../../src/bot/render/sync.js";
-import type { ConnectorSync } from "../../../src/checks/sync.js";
+import type { ConnectorSync } from "../../../src/checks/listings/sync.js";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);

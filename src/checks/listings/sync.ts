@@ -1,5 +1,5 @@
-import type { Pool } from "../db/pool.js";
-import { projectFilter, type Scope } from "./scope.js";
+import type { Pool } from "../../db/pool.js";
+import { projectFilter, type Scope } from "../scope.js";
 
 export interface ConnectorSync {
   projectId: string | null;

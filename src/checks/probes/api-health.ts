@@ -1,6 +1,6 @@
 import type { ApiMetrics } from "./api-metrics.js";
 import { BodyTooLargeError, readCapped } from "./read-capped.js";
-import { errorMessage, type ComponentCheck } from "./status.js";
+import { errorMessage, type ComponentCheck } from "../status.js";
 
 export interface ApiHealth extends ComponentCheck {
   httpStatus?: number;

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { errorMessage, type ComponentCheck } from "./status.js";
+import { errorMessage, type ComponentCheck } from "../status.js";
 
 export interface RedisCheck extends ComponentCheck {
   usedMemoryBytes?: number;

@@ -1,11 +1,11 @@
-import type { Pool } from "../db/pool.js";
+import type { Pool } from "../../db/pool.js";
 import {
   advanceProcessScan,
   isMissingScanTable,
   LATE_WRITE_MARGIN,
   UNFINISHED,
 } from "./process-scan.js";
-import { projectFilter, type Scope } from "./scope.js";
+import { projectFilter, type Scope } from "../scope.js";
 
 export interface StuckRun {
   kind: "worker" | "process";
@@ -127,7 +127,7 @@ async function findStuckProcessEvents(pool: Pool, q: StuckQuery): Promise<Row[]>
  * Stuck background processes. Reference shape: running process_runs rows. Labpics shape:
  * a process_started event whose run (source_ref 'process:<name>:<run_id>') has no
  * process_finished or process_failed event, found through the watermark of
- * src/checks/process-scan.ts so that the cost does not grow with the event history.
+ * src/checks/listings/process-scan.ts so that the cost does not grow with the event history.
  */
 export async function findStuckProcesses(pool: Pool, q: StuckQuery): Promise<StuckRuns> {
   if (q.shape === "labpics") return toRuns("process", await findStuckProcessEvents(pool, q));

@@ -4,10 +4,10 @@ import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { onCallAlerts } from "../../src/alerts/rules-on-call.js";
-import { renderBackups } from "../../src/bot/render/backups.js";
-import { backupProblem, listBackups } from "../../src/checks/backups.js";
-import { HOUR, MINUTE } from "../kit/fake-clock.js";
+import { onCallAlerts } from "../../../src/alerts/rules-on-call.js";
+import { renderBackups } from "../../../src/bot/render/backups.js";
+import { backupProblem, listBackups } from "../../../src/checks/listings/backups.js";
+import { HOUR, MINUTE } from "../../kit/fake-clock.js";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 const OPTIONS = { longQueryMinutes: 10, blockedMinutes: 5, backupMaxAgeHours: 26 };

@@ -1,6 +1,6 @@
-import type { Pool } from "../db/pool.js";
-import { normalizeSql } from "./sql-text.js";
-import { errorMessage } from "./status.js";
+import type { Pool } from "../../db/pool.js";
+import { normalizeSql } from "../sql-text.js";
+import { errorMessage } from "../status.js";
 
 /** Each part of /pg stands alone: a view the server lacks (or a timeout) costs only that part. */
 export type Section<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -1,4 +1,4 @@
-import type { Pool } from "../db/pool.js";
+import type { Pool } from "../../db/pool.js";
 import { isMissingScanTable } from "./process-scan.js";
 import {
   addHours,

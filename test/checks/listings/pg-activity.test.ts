@@ -3,11 +3,11 @@
 // idle in a transaction.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onCallAlerts } from "../../src/alerts/rules-on-call.js";
-import { readPgActivity, type PgActivity } from "../../src/checks/pg-activity.js";
-import { createPool, type Pool } from "../../src/db/pool.js";
-import { eventually } from "../kit/eventually.js";
-import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { onCallAlerts } from "../../../src/alerts/rules-on-call.js";
+import { readPgActivity, type PgActivity } from "../../../src/checks/listings/pg-activity.js";
+import { createPool, type Pool } from "../../../src/db/pool.js";
+import { eventually } from "../../kit/eventually.js";
+import { createTestDatabase, type TestDatabase } from "../../kit/postgres.js";
 
 // Real sessions need a real server; embedded PGlite is one backend (see the describe below).
 const database: TestDatabase = await createTestDatabase();

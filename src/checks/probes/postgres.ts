@@ -1,5 +1,5 @@
-import type { Pool } from "../db/pool.js";
-import { errorMessage, type ComponentCheck } from "./status.js";
+import type { Pool } from "../../db/pool.js";
+import { errorMessage, type ComponentCheck } from "../status.js";
 
 export interface PostgresCheck extends ComponentCheck {
   connections?: { used: number; max: number };

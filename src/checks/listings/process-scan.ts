@@ -1,4 +1,4 @@
-import type { Pool } from "../db/pool.js";
+import type { Pool } from "../../db/pool.js";
 
 /**
  * Process starts written up to this long after they occurred are still found. LabPics writes

@@ -1,8 +1,8 @@
-// The watcher keeps the history /runs reads (src/checks/run-history.ts): each tick
+// The watcher keeps the history /runs reads (src/checks/listings/run-history.ts): each tick
 // refreshes it, the first ones after a deploy filling the week a day at a time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAlertApp, startApiHealth, ticks } from "../kit/alerts.js";
-import type { TestApp } from "../kit/build-test-app.js";
+import { buildAlertApp, startApiHealth, ticks } from "../../kit/alerts.js";
+import type { TestApp } from "../../kit/build-test-app.js";
 
 let api: Awaited<ReturnType<typeof startApiHealth>>;
 let t: TestApp;

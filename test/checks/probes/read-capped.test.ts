@@ -1,9 +1,9 @@
 // Bodies are read with a cap: the API health check stops reading an endless answer.
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkApi } from "../../src/checks/api-health.js";
-import { BodyTooLargeError, readCapped } from "../../src/checks/read-capped.js";
-import { listen } from "../kit/ports.js";
+import { checkApi } from "../../../src/checks/probes/api-health.js";
+import { BodyTooLargeError, readCapped } from "../../../src/checks/probes/read-capped.js";
+import { listen } from "../../kit/ports.js";
 
 describe("reading a response with a cap", () => {
   let server: Server;

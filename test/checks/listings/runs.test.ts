@@ -1,11 +1,11 @@
 // The /runs queries on both worker_runs shapes, on real PostgreSQL: each shape gets its own
 // database built from small DDL here, rows placed relative to a fixed `now`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { refreshRunHistory } from "../../src/checks/run-history.js";
-import { jobHistory, summarizeRuns, type RunsShape } from "../../src/checks/runs.js";
-import { migrate } from "../../src/db/migrate.js";
-import { createPool, type Pool } from "../../src/db/pool.js";
-import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { refreshRunHistory } from "../../../src/checks/listings/run-history.js";
+import { jobHistory, summarizeRuns, type RunsShape } from "../../../src/checks/listings/runs.js";
+import { migrate } from "../../../src/db/migrate.js";
+import { createPool, type Pool } from "../../../src/db/pool.js";
+import { createTestDatabase, type TestDatabase } from "../../kit/postgres.js";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 const ago = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);

@@ -2,9 +2,9 @@
 // /health, and for every kind of failure to come out as "down" with what was received.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkApi } from "../../src/checks/api-health.js";
-import { checkApiMetrics, readApiMetrics } from "../../src/checks/api-metrics.js";
-import { closedPort, listen } from "../kit/ports.js";
+import { checkApi } from "../../../src/checks/probes/api-health.js";
+import { checkApiMetrics, readApiMetrics } from "../../../src/checks/probes/api-metrics.js";
+import { closedPort, listen } from "../../kit/ports.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -1,14 +1,14 @@
-// Stuck processes through the watermark of migration 0007 (src/checks/process-scan.ts) on a
+// Stuck processes through the watermark of migration 0007 (src/checks/listings/process-scan.ts) on a
 // real PostgreSQL: what the scan keeps, what it drops, what it reads afresh, and that it
 // answers the same as reading every start — on both shapes.
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Shape } from "../../src/checks/schema-shape.js";
-import { migrate } from "../../src/db/migrate.js";
-import { createPool, type Pool } from "../../src/db/pool.js";
-import { checksAt } from "../kit/checks.js";
-import { labpicsRows, type LabpicsRows } from "../kit/labpics-rows.js";
-import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import type { Shape } from "../../../src/checks/schema-shape.js";
+import { migrate } from "../../../src/db/migrate.js";
+import { createPool, type Pool } from "../../../src/db/pool.js";
+import { checksAt } from "../../kit/checks.js";
+import { labpicsRows, type LabpicsRows } from "../../kit/labpics-rows.js";
+import { createTestDatabase, type TestDatabase } from "../../kit/postgres.js";
 
 const NOW = new Date("2025-03-10T09:00:00Z");
 const HOUR = 3_600_000;

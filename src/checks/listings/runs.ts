@@ -1,4 +1,4 @@
-import type { Pool } from "../db/pool.js";
+import type { Pool } from "../../db/pool.js";
 import { FRESH_MS, historyRefreshedTo } from "./run-history.js";
 
 /**
