@@ -1,33 +1,22 @@
 // The Ack button end to end: press → DB → edited message → no repeat → resolution still
 // sent, and a new episode is not acknowledged. Real webhook, fake clock.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
-  buildAlertApp,
   buttonData,
   finishWorkers,
   insertStuckWorkers,
   messagesTo,
   outbox,
-  startApiHealth,
   tick,
+  useAlertApps,
 } from "../kit/alerts.js";
 import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
 import { createUpdates, OPERATOR, privateChat, TEAM_GROUP, VIEWER } from "../kit/updates.js";
 
 const updates = createUpdates(70_000);
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const apps = useAlertApps();
 
 async function acked(app: TestApp) {
   const { rows } = await app.pool.query<{ fingerprint: string; acked_by: string | null }>(
@@ -39,7 +28,7 @@ async function acked(app: TestApp) {
 describe("the Ack button", () => {
   it("records who acked, edits the message, stops repeats until resolved; the resolution and a new episode still come", async () => {
     const clock = createFakeClock();
-    t = await buildAlertApp(api.url, {
+    const t = await apps.build({
       clock,
       env: { ALERT_REPEAT_MINUTES: "30", RUNBOOK_URL: "https://wiki.example/rb/{kind}" },
     });
@@ -114,7 +103,7 @@ describe("the Ack button", () => {
 
   it("refuses an Ack for another message, and a forged or malformed one, changing nothing", async () => {
     const clock = createFakeClock();
-    t = await buildAlertApp(api.url, { clock });
+    const t = await apps.build({ clock });
     await insertStuckWorkers(t.pool, clock.now(), 1);
     await tick(t);
     const row = (await outbox(t.pool)).at(-1)!;

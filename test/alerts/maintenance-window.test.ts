@@ -1,37 +1,21 @@
 // /silence KEY DURATION in DELAY end to end: a maintenance window that starts later, shown
 // in /alerts, never shortening nor dropping another silence on the key; bad input changes
 // nothing. Real webhook, fake clock.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SILENCE_USAGE } from "../../src/bot/features/alerts.js";
 import { formatUtc } from "../../src/bot/render/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
-import {
-  buildAlertApp,
-  insertStuckWorkers,
-  messagesTo,
-  startApiHealth,
-  tick,
-} from "../kit/alerts.js";
+import { insertStuckWorkers, messagesTo, tick, useAlertApps } from "../kit/alerts.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
 import { createUpdates, OPERATOR, privateChat } from "../kit/updates.js";
 
 const updates = createUpdates(80_000);
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const apps = useAlertApps();
 
 async function build() {
   const clock = createFakeClock();
-  t = await buildAlertApp(api.url, { clock, env: { SILENCE_MAX_DAYS: "2" } });
+  const t = await apps.build({ clock, env: { SILENCE_MAX_DAYS: "2" } });
   return { t, clock };
 }
 

@@ -1,21 +1,20 @@
 // Silences, through the real webhook: the Silence buttons on alert messages (re-authorised
 // at press time, bound to the very message they were sent with), /silence, /unsilence and
 // /alerts. Time is a fake clock, so silences end without sleeping.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import { SILENCE_USAGE, UNSILENCE_USAGE } from "../../src/bot/features/alerts.js";
 import { formatUtc } from "../../src/bot/render/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
-  buildAlertApp,
   buttonData,
   finishWorkers,
   insertStuckWorkers,
   messagesTo,
   outbox,
-  startApiHealth,
   tick,
   type SentMessage,
+  useAlertApps,
 } from "../kit/alerts.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
 
@@ -33,22 +32,12 @@ import {
 
 const updates = createUpdates(90_000);
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
-
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const apps = useAlertApps();
 
 /** A fresh app and database on a fake clock; repeats after 30 minutes. */
 async function build() {
   const clock = createFakeClock();
-  t = await buildAlertApp(api.url, { clock, env: { ALERT_REPEAT_MINUTES: "30" } });
+  const t = await apps.build({ clock, env: { ALERT_REPEAT_MINUTES: "30" } });
   return { t, clock };
 }
 
@@ -471,7 +460,7 @@ describe("/silence and /unsilence", () => {
 
   it("follows SILENCE_MAX_DAYS when it is set", async () => {
     const clock = createFakeClock();
-    t = await buildAlertApp(api.url, { clock, env: { SILENCE_MAX_DAYS: "2" } });
+    const t = await apps.build({ clock, env: { SILENCE_MAX_DAYS: "2" } });
     expect((await say(t, "/silence api_down 3d")).text).toBe(
       "⛔ A silence may be at most 2d (SILENCE_MAX_DAYS).",
     );

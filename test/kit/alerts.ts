@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import type { TickOutcome } from "../../src/alerts/watcher.js";
 import type { Shape } from "../../src/checks/schema-shape.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
@@ -46,6 +46,29 @@ export async function startApiHealth() {
       : { status: 503, body: '{"status":"error"}' },
   );
   return { ...stub, url: `${stub.url}/health`, state };
+}
+
+/**
+ * The hooks of a file of alert-app tests: the API's /health stand-in for the file, and
+ * `build`, whose apps are closed after each test.
+ */
+export function useAlertApps() {
+  let api: Awaited<ReturnType<typeof startApiHealth>> | undefined;
+  const open: TestApp[] = [];
+  beforeAll(async () => {
+    api = await startApiHealth();
+  });
+  afterAll(() => api?.close());
+  afterEach(async () => {
+    while (open.length > 0) await open.pop()!.close();
+  });
+  return {
+    async build(options: Parameters<typeof buildAlertApp>[1] = {}): Promise<TestApp> {
+      const t = await buildAlertApp(api!.url, options);
+      open.push(t);
+      return t;
+    },
+  };
 }
 
 /**
