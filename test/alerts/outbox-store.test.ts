@@ -1,11 +1,9 @@
 // The outbox's due rows on real PostgreSQL: the per-tick limit is per chat, across its
 // topics, since Telegram limits a chat (about 20 messages a minute in a group).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueue, pendingNotifications, reschedule } from "../../src/alerts/outbox-store.js";
 import type { AlertState } from "../../src/alerts/types.js";
-import { migrate } from "../../src/db/migrate.js";
-import { createPool, type Pool } from "../../src/db/pool.js";
-import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { useMigratedPool } from "../kit/migrated-pool.js";
 
 const NOW = new Date("2026-12-01T03:00:00Z");
 const GROUP = -1001234567890;
@@ -21,28 +19,18 @@ const alert: AlertState = {
   queuedAt: NOW,
 };
 
-let database: TestDatabase;
-let pool: Pool;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  pool = createPool({ connectionString: database.connectionString, max: 2 });
-  await migrate(pool);
-});
-afterAll(async () => {
-  await pool.end();
-  await database.drop();
-});
+const db = useMigratedPool();
 
 describe("pendingNotifications", () => {
   it("gives at most the limit per chat across its topics, each other chat its own", async () => {
     for (const threadId of [1, 2, 3]) {
       for (let i = 0; i < 5; i++)
-        await enqueue(pool, "firing", [alert], { chatId: GROUP, threadId }, NOW);
+        await enqueue(db.pool, "firing", [alert], { chatId: GROUP, threadId }, NOW);
     }
     for (let i = 0; i < 5; i++)
-      await enqueue(pool, "firing", [alert], { chatId: OTHER_GROUP }, NOW);
+      await enqueue(db.pool, "firing", [alert], { chatId: OTHER_GROUP }, NOW);
 
-    const due = await pendingNotifications(pool, NOW, 10);
+    const due = await pendingNotifications(db.pool, NOW, 10);
     expect(due.filter((r) => r.chatId === GROUP)).toHaveLength(10);
     expect(due.filter((r) => r.chatId === OTHER_GROUP)).toHaveLength(5);
     // Oldest first: the first topic's five, then the second's.
@@ -52,15 +40,15 @@ describe("pendingNotifications", () => {
   });
 
   it("leaves a topic that backs off out, and gives its place to the chat's other topics", async () => {
-    await pool.query("TRUNCATE opsbot.outbox");
+    await db.pool.query("TRUNCATE opsbot.outbox");
     for (const threadId of [1, 2]) {
       for (let i = 0; i < 6; i++)
-        await enqueue(pool, "firing", [alert], { chatId: GROUP, threadId }, NOW);
+        await enqueue(db.pool, "firing", [alert], { chatId: GROUP, threadId }, NOW);
     }
-    const [first] = await pendingNotifications(pool, NOW, 10);
-    await reschedule(pool, first!, new Date(NOW.getTime() + 60_000), "429");
+    const [first] = await pendingNotifications(db.pool, NOW, 10);
+    await reschedule(db.pool, first!, new Date(NOW.getTime() + 60_000), "429");
 
-    const due = await pendingNotifications(pool, NOW, 10);
+    const due = await pendingNotifications(db.pool, NOW, 10);
     expect(due.map((r) => r.threadId)).toEqual([2, 2, 2, 2, 2, 2]);
   });
 });

@@ -1,12 +1,11 @@
 // Retention: what is pruned, what is never pruned, and that the watcher tick does it.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../src/db/migrate.js";
-import { createPool, type Pool } from "../../src/db/pool.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Pool } from "../../src/db/pool.js";
 import { pruneOldRows } from "../../src/db/retention.js";
 import { buildAlertApp, startApiHealth, tick } from "../kit/alerts.js";
 import { createFakeClock } from "../kit/fake-clock.js";
-import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { useMigratedPool } from "../kit/migrated-pool.js";
 
 const DAY = 86_400_000;
 const NOW = new Date("2030-06-01T00:00:00Z");
@@ -46,75 +45,67 @@ const ids = async (pool: Pool, sql: string) =>
   (await pool.query<{ id: string }>(sql)).rows.map((r) => String(r.id)).sort();
 
 describe("pruneOldRows", () => {
-  let database: TestDatabase;
-  let pool: Pool;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    pool = createPool({ connectionString: database.connectionString, max: 2 });
-    await migrate(pool);
-  });
-  afterAll(async () => {
-    await pool.end();
-    await database.drop();
-  });
+  const db = useMigratedPool();
   beforeEach(async () => {
-    await pool.query(
+    await db.pool.query(
       "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences, opsbot.am_alerts",
     );
   });
 
   it("keeps finished actions and their audit for the audit period, then deletes both", async () => {
-    const recent = await addAction(pool, "succeeded", daysAgo(100));
-    await addAction(pool, "failed", daysAgo(400));
-    const deleted = await pruneOldRows(pool, POLICY, NOW);
+    const recent = await addAction(db.pool, "succeeded", daysAgo(100));
+    await addAction(db.pool, "failed", daysAgo(400));
+    const deleted = await pruneOldRows(db.pool, POLICY, NOW);
     expect(deleted).toMatchObject({ actions: 1, audit: 1 });
-    expect(await ids(pool, "SELECT id FROM opsbot.actions")).toEqual([recent]);
-    expect(await ids(pool, "SELECT action_id AS id FROM opsbot.audit")).toEqual([recent]);
+    expect(await ids(db.pool, "SELECT id FROM opsbot.actions")).toEqual([recent]);
+    expect(await ids(db.pool, "SELECT action_id AS id FROM opsbot.audit")).toEqual([recent]);
   });
 
   it("never deletes a pending or running action, however old", async () => {
-    const pending = await addAction(pool, "pending", daysAgo(900));
-    const running = await addAction(pool, "running", daysAgo(900));
-    await pruneOldRows(pool, POLICY, NOW);
-    expect(await ids(pool, "SELECT id FROM opsbot.actions")).toEqual([pending, running].sort());
-    expect(await ids(pool, "SELECT action_id AS id FROM opsbot.audit")).toHaveLength(2);
+    const pending = await addAction(db.pool, "pending", daysAgo(900));
+    const running = await addAction(db.pool, "running", daysAgo(900));
+    await pruneOldRows(db.pool, POLICY, NOW);
+    expect(await ids(db.pool, "SELECT id FROM opsbot.actions")).toEqual([pending, running].sort());
+    expect(await ids(db.pool, "SELECT action_id AS id FROM opsbot.audit")).toHaveLength(2);
   });
 
   it("deletes alert messages sent or cancelled before the period, never an unsent one", async () => {
-    const unsent = await addOutbox(pool, daysAgo(90), null, null);
-    const recentlySent = await addOutbox(pool, daysAgo(10), daysAgo(10), null);
-    await addOutbox(pool, daysAgo(40), daysAgo(40), null);
-    await addOutbox(pool, daysAgo(40), null, daysAgo(40));
-    await pruneOldRows(pool, POLICY, NOW);
-    expect(await ids(pool, "SELECT id FROM opsbot.outbox")).toEqual(
+    const unsent = await addOutbox(db.pool, daysAgo(90), null, null);
+    const recentlySent = await addOutbox(db.pool, daysAgo(10), daysAgo(10), null);
+    await addOutbox(db.pool, daysAgo(40), daysAgo(40), null);
+    await addOutbox(db.pool, daysAgo(40), null, daysAgo(40));
+    await pruneOldRows(db.pool, POLICY, NOW);
+    expect(await ids(db.pool, "SELECT id FROM opsbot.outbox")).toEqual(
       [String(unsent), String(recentlySent)].sort(),
     );
   });
 
   it("deletes stale dialogue state, long-ended silences and expired dedup claims", async () => {
-    await pool.query(
+    await db.pool.query(
       `INSERT INTO opsbot.conversations (key, value, updated_at) VALUES
          ('old', '{}', $1), ('new', '{}', $2)`,
       [daysAgo(31), daysAgo(1)],
     );
-    await pool.query(
+    await db.pool.query(
       `INSERT INTO opsbot.silences (matcher, until, created_by) VALUES
          ('api_down', $1, 'olga'), ('pg_down', $2, 'olga')`,
       [daysAgo(31), daysAgo(1)],
     );
-    await pool.query(
+    await db.pool.query(
       "INSERT INTO opsbot.seen_updates (update_id, expires_at) VALUES (1, $1), (2, $2)",
       [daysAgo(1), new Date(NOW.getTime() + DAY)],
     );
-    await pruneOldRows(pool, POLICY, NOW);
-    const keys = await pool.query<{ key: string }>("SELECT key FROM opsbot.conversations");
+    await pruneOldRows(db.pool, POLICY, NOW);
+    const keys = await db.pool.query<{ key: string }>("SELECT key FROM opsbot.conversations");
     expect(keys.rows).toEqual([{ key: "new" }]);
-    const matchers = await pool.query<{ matcher: string }>("SELECT matcher FROM opsbot.silences");
+    const matchers = await db.pool.query<{ matcher: string }>(
+      "SELECT matcher FROM opsbot.silences",
+    );
     expect(matchers.rows).toEqual([{ matcher: "pg_down" }]);
-    expect(await ids(pool, "SELECT update_id AS id FROM opsbot.seen_updates")).toEqual(["2"]);
+    expect(await ids(db.pool, "SELECT update_id AS id FROM opsbot.seen_updates")).toEqual(["2"]);
   });
   it("deletes Alertmanager alerts resolved before the period, never a firing one", async () => {
-    await pool.query(
+    await db.pool.query(
       `INSERT INTO opsbot.am_alerts
          (fingerprint, status, severity, summary, labels, annotations, starts_at, received_at)
        VALUES ('am:A:old', 'resolved', 'warning', 'a', '{}', '{}', $1, $1),
@@ -122,8 +113,8 @@ describe("pruneOldRows", () => {
               ('am:C:firing', 'firing', 'critical', 'c', '{}', '{}', $1, $1)`,
       [daysAgo(31), daysAgo(1)],
     );
-    expect(await pruneOldRows(pool, POLICY, NOW)).toMatchObject({ am_alerts: 1 });
-    expect(await ids(pool, "SELECT fingerprint AS id FROM opsbot.am_alerts")).toEqual([
+    expect(await pruneOldRows(db.pool, POLICY, NOW)).toMatchObject({ am_alerts: 1 });
+    expect(await ids(db.pool, "SELECT fingerprint AS id FROM opsbot.am_alerts")).toEqual([
       "am:B:new",
       "am:C:firing",
     ]);
