@@ -5,12 +5,12 @@
 // LabPics's kind against a stand-in /metrics, through Alertmanager, to the fake Bot API.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   buildAlertApp,
   eventually,
   messagesTo,
-  startApiHealth,
+  useApiHealth,
   startStubServer,
 } from "../kit/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
@@ -40,11 +40,7 @@ if (missing.length > 0) {
   console.warn(`[skipped] ${notice}`);
 }
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
+const api = useApiHealth();
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -1,19 +1,15 @@
 // POST /alertmanager through the real app: real PostgreSQL, the watcher delivering to the
 // fake Bot API. A stored batch starts a tick by itself (no tick by hand), so the tests wait
 // for ticks to finish instead of driving them.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadFiringAlerts } from "../../src/alertmanager/am-store.js";
-import { buildAlertApp, eventually, messagesTo, startApiHealth } from "../kit/alerts.js";
+import { buildAlertApp, eventually, messagesTo, useApiHealth } from "../kit/alerts.js";
 import type { TestApp, TestAppOptions } from "../kit/build-test-app.js";
 import { webhookPayload, type AlertSpec } from "./payloads.js";
 
 const TOKEN = "am-token_0123456789abcdef";
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
+const api = useApiHealth();
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

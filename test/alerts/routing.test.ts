@@ -1,7 +1,7 @@
 // Alert routing end to end: the real app and webhook, real PostgreSQL, the fake Bot API.
 // ALERT_ROUTES sends each alert to the first route that matches; every destination gets
 // one digest per tick, is delivered on its own, and one that fails holds up no other.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
   buildAlertApp,
@@ -9,9 +9,9 @@ import {
   messagesTo,
   messagesToTopic,
   outbox,
-  startApiHealth,
   startBlockingBotApi,
   tick,
+  useApiHealth,
   type SentMessage,
 } from "../kit/alerts.js";
 import { startFakeBotApi } from "../kit/fake-bot-api.js";
@@ -25,11 +25,7 @@ const OTHER_JOBS_CHAT = -1003;
 // job_failed matches both of the last two entries: the first wins.
 const ROUTES = `stuck_worker:*=${STUCK_CHAT};job_failed=${JOBS_CHAT}:${JOBS_TOPIC};job_*=${OTHER_JOBS_CHAT}`;
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
+const api = useApiHealth();
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -1,18 +1,14 @@
 // The watcher end to end on both shapes of the LabPics tables: real PostgreSQL, real
 // webhook, the fake Bot API. Per-project fingerprints, checks that go blind on their own,
 // and a tick that survives what used to fail it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Shape } from "../../src/checks/schema-shape.js";
 import type { TestApp } from "../kit/build-test-app.js";
-import { buildAlertApp, messagesTo, startApiHealth, tick, ticks } from "../kit/alerts.js";
+import { buildAlertApp, messagesTo, tick, ticks, useApiHealth } from "../kit/alerts.js";
 import { labpicsRows, PROJECTS, type LabpicsRows } from "../kit/labpics-rows.js";
 import { createUpdates, OPERATOR, privateChat } from "../kit/updates.js";
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
+const api = useApiHealth();
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@
 // demand), and a stand-in for the API's /health. Ticks are driven by hand (unique tick
 // keys) except where the cron itself is under test.
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createPool } from "../../src/db/pool.js";
@@ -16,10 +16,10 @@ import {
   insertStuckWorkers,
   messagesTo,
   outbox,
-  startApiHealth,
   startStubServer,
   tick,
   ticks,
+  useApiHealth,
   withDatabaseGone,
 } from "../kit/alerts.js";
 import { startFakeBotApi } from "../kit/fake-bot-api.js";
@@ -28,11 +28,7 @@ import { createTestDatabase } from "../kit/postgres.js";
 import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates, OPERATOR, privateChat, TEAM_GROUP } from "../kit/updates.js";
 
-let api: Awaited<ReturnType<typeof startApiHealth>>;
-beforeAll(async () => {
-  api = await startApiHealth();
-});
-afterAll(() => api.close());
+const api = useApiHealth();
 
 /** Everything a test opened, closed after it whatever happened. */
 const cleanup: (() => Promise<unknown>)[] = [];

@@ -48,23 +48,40 @@ export async function startApiHealth() {
   return { ...stub, url: `${stub.url}/health`, state };
 }
 
+/** The API's /health stand-in for a test file: started before its tests, closed after. */
+export function useApiHealth(): { readonly url: string; readonly state: { healthy: boolean } } {
+  let api: Awaited<ReturnType<typeof startApiHealth>> | undefined;
+  beforeAll(async () => {
+    api = await startApiHealth();
+  });
+  afterAll(() => api?.close());
+  const started = () => {
+    if (!api) throw new Error("useApiHealth: read it inside a test or hook");
+    return api;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    get state() {
+      return started().state;
+    },
+  };
+}
+
 /**
  * The hooks of a file of alert-app tests: the API's /health stand-in for the file, and
  * `build`, whose apps are closed after each test.
  */
 export function useAlertApps() {
-  let api: Awaited<ReturnType<typeof startApiHealth>> | undefined;
+  const api = useApiHealth();
   const open: TestApp[] = [];
-  beforeAll(async () => {
-    api = await startApiHealth();
-  });
-  afterAll(() => api?.close());
   afterEach(async () => {
     while (open.length > 0) await open.pop()!.close();
   });
   return {
     async build(options: Parameters<typeof buildAlertApp>[1] = {}): Promise<TestApp> {
-      const t = await buildAlertApp(api!.url, options);
+      const t = await buildAlertApp(api.url, options);
       open.push(t);
       return t;
     },
