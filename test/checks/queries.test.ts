@@ -1,7 +1,7 @@
 // The runbook queries behind /stuck, /jobs, /sync and the scheduler check, on a real
 // PostgreSQL, on both shapes of the LabPics tables (the same facts written in each).
 // Rows are placed relative to a fixed clock, so the thresholds are exact.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import type { Checks } from "../../src/checks/create-checks.js";
 import { SchemaMismatchError, type Shape } from "../../src/checks/schema-shape.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -362,6 +362,19 @@ describe("checks per project (labpics shape)", () => {
     ]);
     expect((await checks.stuck()).runs.map((r) => r.project)).toEqual(["Acme", "Globex"]);
     expect((await checks.sync()).map((c) => c.project)).toEqual(["Acme", "Globex"]);
+  });
+
+  it("orders projects by name as people read them, not by character code", async () => {
+    const rename = async (acme: string, globex: string) => {
+      await pool.query("UPDATE projects SET name = CASE id WHEN $1 THEN $2 ELSE $3 END", [
+        PROJECTS.acme.id,
+        acme,
+        globex,
+      ]);
+    };
+    onTestFinished(() => rename(PROJECTS.acme.name, PROJECTS.globex.name));
+    await rename("alpha", "Beta");
+    expect((await checksOn(pool).jobs()).map((j) => j.project)).toEqual(["alpha", "Beta"]);
   });
 
   it("watches only PROJECT_IDS when set", async () => {

@@ -32,29 +32,48 @@ interface JobRow {
   job_type: string;
   status: string;
   last_status: string | null;
-  last_run_at: Date | null;
-  next_run_at: Date | null;
+  last_run_ms: number | null;
+  next_run_ms: number | null;
   last_error: string | null;
-  started_at: Date | null;
+  started_ms: number | null;
 }
 
-const COLUMNS = "j.job_type, j.status, j.last_status, j.last_run_at, j.next_run_at, j.last_error";
+// Times as epoch milliseconds: pg parses a number several times faster than a timestamp's
+// text, which was half of /jobs at 3,000 jobs.
+const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
+const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
+const COLUMNS = `j.job_type, j.status, j.last_status, ${epochMs("j.last_run_at")} AS last_run_ms,
+  ${epochMs("j.next_run_at")} AS next_run_ms, j.last_error`;
 
 // No LIMIT: the table holds one row per project and job type, and a list cut here would
-// hide failures; the rendering says "+N more" instead.
+// hide failures; the rendering says "+N more" instead. Sorted here rather than in SQL.
 function query(scope: Scope, startedAt: boolean): string {
   if (scope.shape === "reference") {
-    return `SELECT NULL AS project_id, NULL AS project, ${COLUMNS}, NULL::timestamptz AS started_at
-              FROM scheduled_jobs j ORDER BY j.job_type`;
+    return `SELECT NULL AS project_id, NULL AS project, ${COLUMNS}, NULL::float8 AS started_ms
+              FROM scheduled_jobs j`;
   }
   return `SELECT j.project_id::text, p.name AS project, ${COLUMNS},
-                 ${startedAt ? "j.started_at" : "NULL::timestamptz"} AS started_at
+                 ${startedAt ? epochMs("j.started_at") : "NULL::float8"} AS started_ms
             FROM scheduled_jobs j JOIN projects p ON p.id = j.project_id
-           WHERE ${projectFilter("j", 1)}
-           ORDER BY p.name, j.project_id, j.job_type`;
+           WHERE ${projectFilter("j", 1)}`;
 }
 
 const rank = (j: Job) => (j.suspended ? 0 : j.failed ? 1 : j.stuck ? 2 : j.overdue ? 3 : 4);
+
+/** Flagged first, then by project name (each name compared once, not per job) and job type. */
+function sortJobs(jobs: Job[]): Job[] {
+  const names = [...new Set(jobs.map((j) => j.project ?? ""))].sort(new Intl.Collator("en").compare);
+  const nameOrder = new Map(names.map((name, i) => [name, i]));
+  const text = (a: string | null, b: string | null) =>
+    (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
+  return jobs.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      nameOrder.get(a.project ?? "")! - nameOrder.get(b.project ?? "")! ||
+      text(a.projectId, b.projectId) ||
+      text(a.jobType, b.jobType),
+  );
+}
 
 /** The scheduler runbook's query; suspended, failed, stuck and overdue jobs first. */
 export async function listJobs(
@@ -73,15 +92,14 @@ export async function listJobs(
     jobType: r.job_type,
     status: r.status,
     lastStatus: r.last_status,
-    lastRunAt: r.last_run_at,
-    nextRunAt: r.next_run_at,
+    lastRunAt: dateOf(r.last_run_ms),
+    nextRunAt: dateOf(r.next_run_ms),
     lastError: r.last_error,
-    startedAt: r.started_at,
+    startedAt: dateOf(r.started_ms),
     suspended: r.status === "suspended",
     failed: r.last_status === "failed" && r.status !== "suspended",
-    stuck: r.status === "running" && r.started_at !== null && r.started_at.getTime() < stuckBefore,
-    overdue:
-      r.status === "active" && r.next_run_at !== null && r.next_run_at.getTime() < overdueBefore,
+    stuck: r.status === "running" && r.started_ms !== null && r.started_ms < stuckBefore,
+    overdue: r.status === "active" && r.next_run_ms !== null && r.next_run_ms < overdueBefore,
   }));
-  return jobs.sort((a, b) => rank(a) - rank(b));
+  return sortJobs(jobs);
 }
