@@ -1,3 +1,4 @@
+import type { PoolClient } from "pg";
 import type { Pool } from "../../db/pool.js";
 import { isMissingScanTable } from "./process-scan.js";
 import {
@@ -43,6 +44,74 @@ const bucketSql = (seconds: string) =>
 /** A bucket's duration (SQL): the geometric middle of its bounds. */
 const bucketSecondsSql = (bucket: string) =>
   `CASE WHEN ${bucket} = 0 THEN 0.5 ELSE 2 ^ ((${bucket} - 0.5) / ${BUCKETS_PER_DOUBLING}) END`;
+
+/** A refresh's change to the kept hours: signed rows, only those that differ. */
+const CHANGE = {
+  counts: "pg_temp.run_hours_change",
+  durations: "pg_temp.run_durations_change",
+} as const;
+const RECOUNTED = "hour >= $1 AND hour < $2";
+
+/**
+ * Counts the runs started in [$1, $2) again, into CHANGE: per hour, job type and project
+ * (and duration bucket) the recount less the kept rows, where they differ. One pass over
+ * the runs for both tables.
+ */
+async function recount(
+  client: PoolClient,
+  shape: "labpics" | "reference",
+  range: Date[],
+): Promise<void> {
+  const project = shape === "labpics" ? "w.project_id" : "NULL::uuid";
+  const seconds = "extract(epoch FROM w.finished_at - w.started_at)::float8";
+  await client.query(
+    `CREATE TEMP TABLE run_hours_change (LIKE opsbot.run_hours) ON COMMIT DROP;
+     CREATE TEMP TABLE run_durations_change (LIKE opsbot.run_durations) ON COMMIT DROP`,
+  );
+  await client.query(
+    `WITH runs AS MATERIALIZED (
+       SELECT ${hour("w.started_at")} AS hour, w.job_type, ${project} AS project_id,
+              CASE WHEN w.status IN ('ok', 'failed') AND w.finished_at IS NOT NULL
+                   THEN ${bucketSql(seconds)} END AS bucket,
+              count(*) AS runs, count(*) FILTER (WHERE w.status = 'ok') AS ok,
+              count(*) FILTER (WHERE w.status = 'failed') AS failed
+         FROM worker_runs w WHERE w.started_at >= $1 AND w.started_at < $2
+        GROUP BY 1, 2, 3, 4
+     ), counts AS (
+       INSERT INTO ${CHANGE.counts}
+       SELECT hour, job_type, project_id, sum(runs), sum(ok), sum(failed) FROM (
+         SELECT hour, job_type, project_id, runs, ok, failed FROM runs
+         UNION ALL
+         SELECT hour, job_type, project_id, -runs, -ok, -failed FROM opsbot.run_hours
+          WHERE ${RECOUNTED}
+       ) x GROUP BY 1, 2, 3 HAVING (sum(runs), sum(ok), sum(failed)) <> (0, 0, 0)
+     )
+     INSERT INTO ${CHANGE.durations}
+     SELECT hour, job_type, project_id, bucket, sum(runs) FROM (
+       SELECT hour, job_type, project_id, bucket, runs FROM runs WHERE bucket IS NOT NULL
+       UNION ALL
+       SELECT hour, job_type, project_id, bucket, -runs FROM opsbot.run_durations
+        WHERE ${RECOUNTED}
+     ) x GROUP BY 1, 2, 3, 4 HAVING sum(runs) <> 0`,
+    range,
+  );
+}
+
+/** Adds CHANGE to the kept hours; rows left without runs go. */
+async function applyChange(client: PoolClient, range: Date[]): Promise<void> {
+  await client.query(
+    `INSERT INTO opsbot.run_hours AS h SELECT * FROM ${CHANGE.counts}
+     ON CONFLICT (hour, job_type, project_id) DO UPDATE
+       SET runs = h.runs + excluded.runs, ok = h.ok + excluded.ok, failed = h.failed + excluded.failed`,
+  );
+  await client.query(
+    `INSERT INTO opsbot.run_durations AS h SELECT * FROM ${CHANGE.durations}
+     ON CONFLICT (hour, job_type, project_id, bucket) DO UPDATE SET runs = h.runs + excluded.runs`,
+  );
+  for (const table of ["run_hours", "run_durations"]) {
+    await client.query(`DELETE FROM opsbot.${table} WHERE ${RECOUNTED} AND runs = 0`, range);
+  }
+}
 
 /**
  * When the kept history, and the summaries /runs reads (run-summaries.ts), were last
@@ -91,55 +160,14 @@ export async function refreshRunHistory(
     const from = floorHour(Math.max(rows[0]!.ms - RECOUNT_MS, until - KEPT_MS));
     const to = new Date(Math.min(until, from + CHUNK_MS));
     const range = [new Date(from), to];
-    const project = shape === "labpics" ? "w.project_id" : "NULL::uuid";
-    const runs = `FROM worker_runs w WHERE w.started_at >= $1 AND w.started_at < $2`;
     // The summaries follow every change to the hours (run-summaries.ts): the recounted
-    // hours' change (their new rows less the old), then the summary hour moved, then the
-    // forgotten hours out.
+    // hours' change, then the summary hour moved, then the forgotten hours out.
     const summaryHour = rows[0]!.summary_ms;
     const changed: ChangedGroups = new Map();
-    const change = {
-      counts: "pg_temp.run_hours_change",
-      durations: "pg_temp.run_durations_change",
-    };
-    const recounted = `hour >= $1 AND hour < $2`;
-    await client.query(
-      `CREATE TEMP TABLE run_hours_change (LIKE opsbot.run_hours) ON COMMIT DROP;
-       CREATE TEMP TABLE run_durations_change (LIKE opsbot.run_durations) ON COMMIT DROP`,
-    );
-    // Each table's rows of the recounted hours go out, and their recount in, as negative
-    // and positive rows of its change.
-    await client.query(
-      `WITH old AS (DELETE FROM opsbot.run_hours WHERE ${recounted} RETURNING *)
-       INSERT INTO ${change.counts} SELECT hour, job_type, project_id, -runs, -ok, -failed FROM old`,
-      range,
-    );
-    await client.query(
-      `WITH old AS (DELETE FROM opsbot.run_durations WHERE ${recounted} RETURNING *)
-       INSERT INTO ${change.durations} SELECT hour, job_type, project_id, bucket, -runs FROM old`,
-      range,
-    );
-    await client.query(
-      `WITH new AS (
-         INSERT INTO opsbot.run_hours (hour, job_type, project_id, runs, ok, failed)
-         SELECT ${hour("w.started_at")}, w.job_type, ${project}, count(*),
-                count(*) FILTER (WHERE w.status = 'ok'), count(*) FILTER (WHERE w.status = 'failed')
-           ${runs} GROUP BY 1, 2, 3 RETURNING *
-       ) INSERT INTO ${change.counts} SELECT * FROM new`,
-      range,
-    );
-    await client.query(
-      `WITH new AS (
-         INSERT INTO opsbot.run_durations (hour, job_type, project_id, bucket, runs)
-         SELECT ${hour("w.started_at")}, w.job_type, ${project},
-                ${bucketSql("extract(epoch FROM w.finished_at - w.started_at)::float8")}, count(*)
-           ${runs} AND w.status IN ('ok', 'failed') AND w.finished_at IS NOT NULL
-          GROUP BY 1, 2, 3, 4 RETURNING *
-       ) INSERT INTO ${change.durations} SELECT * FROM new`,
-      range,
-    );
+    await recount(client, shape, range);
+    await applyChange(client, range);
     const hours = { from, before: { day: to.getTime(), week: to.getTime() } };
-    await addHours(client, changed, 1, summaryHour, hours, change);
+    await addHours(client, changed, 1, summaryHour, hours, CHANGE);
     // Never back: a database clock set back must not take hours out of the windows.
     const newSummaryHour = Math.max(summaryHour, floorHour(to.getTime()));
     await moveSummaryHour(client, changed, summaryHour, newSummaryHour);

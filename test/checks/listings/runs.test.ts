@@ -226,6 +226,27 @@ for (const shape of ["reference", "labpics"] as const) {
       expect((await digest())!.day).toMatchObject({ runs: before.runs + 1, ok: before.ok + 1 });
     });
 
+    it("rewrites only the kept rows a recount changes, and drops those left without runs", async () => {
+      const kept = () =>
+        pool.query<{ job_type: string; runs: number; version: string }>(
+          `SELECT job_type, runs, xmin::text AS version FROM opsbot.run_hours
+            WHERE hour >= $1 ORDER BY job_type`,
+          [new Date(NOW.getTime() - 2 * 3_600_000)],
+        );
+      await insert(pool, shape, [{ job: "gone", status: "ok", hoursAgo: 0.3, seconds: 4 }]);
+      await refresh();
+      const before = (await kept()).rows;
+      expect(before.map((r) => r.job_type)).toContain("gone");
+      await pool.query("DELETE FROM worker_runs WHERE job_type = 'gone'");
+      await refresh();
+      // The same rows, written by the same transactions, less the deleted run's.
+      expect((await kept()).rows).toEqual(before.filter((r) => r.job_type !== "gone"));
+      const { rowCount } = await pool.query(
+        "SELECT 1 FROM opsbot.run_durations WHERE job_type = 'gone'",
+      );
+      expect(rowCount).toBe(0);
+    });
+
     it("fills the week a day per refresh after a deploy, and keeps no hour past 8 days", async () => {
       const before = (await digest())!.week;
       await refreshedTo("-infinity");
