@@ -14,15 +14,18 @@ import {
 // Chart.js keeps a registry per process; registering what a scatter chart needs is idempotent.
 Chart.register(ScatterController, LinearScale, PointElement, Legend, Title);
 
-export interface DurationPoint {
+/** Runs of one status started close together: drawn as their shortest and longest. */
+export interface DurationRange {
   startedAt: Date;
-  seconds: number;
   status: string;
+  /** Seconds. */
+  shortest: number;
+  longest: number;
 }
 
 export interface RunChartInput {
   title: string;
-  points: readonly DurationPoint[];
+  ranges: readonly DurationRange[];
   /** The x axis spans [from, to]. */
   from: Date;
   to: Date;
@@ -40,23 +43,29 @@ const STYLE: Record<string, { colour: string; shape: "circle" | "triangle" | "re
 const OTHER = { colour: "#616161", shape: "circle" as const, r: 3 };
 
 /** Minutes on the axis once runs take that long; seconds otherwise. */
-function unitFor(points: readonly DurationPoint[]) {
-  const longest = Math.max(0, ...points.map((p) => p.seconds));
+function unitFor(ranges: readonly DurationRange[]) {
+  const longest = ranges.reduce((top, r) => Math.max(top, r.longest), 0);
   return longest >= 600 ? { name: "minutes", divisor: 60 } : { name: "seconds", divisor: 1 };
 }
 
 const dayLabel = (ms: number) => new Date(ms).toISOString().slice(5, 10);
 
+const pointsOf = (r: DurationRange, divisor: number) => {
+  const x = r.startedAt.getTime();
+  const longest = { x, y: r.longest / divisor };
+  return r.shortest === r.longest ? [longest] : [{ x, y: r.shortest / divisor }, longest];
+};
+
 function draw(canvas: Canvas, input: RunChartInput): Buffer {
-  const unit = unitFor(input.points);
-  const statuses = [...new Set(input.points.map((p) => p.status))].sort();
+  const unit = unitFor(input.ranges);
+  const statuses = [...new Set(input.ranges.map((r) => r.status))].sort();
   const datasets: ChartDataset<"scatter">[] = statuses.map((status) => {
     const style = STYLE[status] ?? OTHER;
     return {
       label: status,
-      data: input.points
-        .filter((p) => p.status === status)
-        .map((p) => ({ x: p.startedAt.getTime(), y: p.seconds / unit.divisor })),
+      data: input.ranges
+        .filter((r) => r.status === status)
+        .flatMap((r) => pointsOf(r, unit.divisor)),
       backgroundColor: style.colour,
       borderColor: style.colour,
       pointStyle: style.shape,

@@ -7,9 +7,10 @@ const chart = (statuses: string[]): RunChartInput => ({
   title: "digest — run durations, 7 days",
   from,
   to,
-  points: statuses.map((status, i) => ({
+  ranges: statuses.map((status, i) => ({
     startedAt: new Date(to.getTime() - (i + 1) * 3_600_000),
-    seconds: 30 + i * 10,
+    shortest: 30,
+    longest: 30 + i * 10,
     status,
   })),
 });
@@ -27,5 +28,12 @@ describe("run duration chart", () => {
     const other = charts.render(chart(["failed", "failed", "failed", "failed", "ok"]));
     expect(other.equals(first)).toBe(false);
     expect(charts.render(chart(["ok", "ok", "failed"])).equals(first)).toBe(true);
+  });
+
+  it("draws a column's shortest run as well as its longest", () => {
+    const charts = createRunChartRenderer();
+    const column = { startedAt: new Date(to.getTime() - 3_600_000), status: "ok", longest: 300 };
+    const input = (shortest: number) => ({ ...chart([]), ranges: [{ ...column, shortest }] });
+    expect(charts.render(input(10)).equals(charts.render(input(300)))).toBe(false);
   });
 });

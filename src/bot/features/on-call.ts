@@ -47,7 +47,7 @@ export function onCallFeature(deps: OnCallDeps) {
     const to = clock.now();
     const png = deps.charts.render({
       title: `${scope} — run durations, 7 days`,
-      points: history.week,
+      ranges: history.week,
       from: new Date(to.getTime() - 7 * 86_400_000),
       to,
     });

@@ -82,8 +82,9 @@ export function renderJobRuns(job: string, history: JobHistory, now: Date): stri
 
 /** The photo's caption: what the chart shows, and the week at a glance as a text line. */
 export function renderRunChartCaption(job: string, history: JobHistory): string {
-  const failed = history.week.filter((r) => r.status === "failed").length;
+  const count = (columns: JobHistory["week"]) => columns.reduce((n, c) => n + c.runs, 0);
+  const failed = count(history.week.filter((c) => c.status === "failed"));
   // Finished runs only: a run still going would flatten everything else.
-  const line = sparkline(history.week.filter((r) => r.status !== "running").map((r) => r.seconds));
-  return `${code(job)}: ${history.week.length} runs in 7 days, ${failed} failed. Duration by start time; ❌ failures are red triangles.\n${escapeHtml(line)}`;
+  const line = sparkline(history.week.filter((c) => c.status !== "running").map((c) => c.longest));
+  return `${code(job)}: ${count(history.week)} runs in 7 days, ${failed} failed. Duration by start time; ❌ failures are red triangles.\n${escapeHtml(line)}`;
 }

@@ -47,17 +47,32 @@ export interface RunsSummary {
   failures: RunRow[];
 }
 
+/**
+ * The runs of one status that started in one CHART_COLUMN_MS of the week: as many as a
+ * scatter of every run shows there (points that close overlap), at most two points.
+ */
+export interface RunColumn {
+  status: string;
+  /** The first of them. */
+  startedAt: Date;
+  runs: number;
+  /** Seconds; a running run's measured up to now. */
+  shortest: number;
+  longest: number;
+}
+
 export interface JobHistory {
   last: RunRow[];
-  /** The week's runs, oldest first, for the chart (the newest CHART_POINTS at most). */
-  week: RunRow[];
+  /** Every run of the week, by chart column and status, oldest first. */
+  week: RunColumn[];
 }
 
 const DAY_MS = 86_400_000;
 const MAX_GROUPS = 500;
 export const FAILURE_LIMIT = 5;
 export const LAST_RUNS = 20;
-export const CHART_POINTS = 5_000;
+/** Half an hour: 336 columns across the week, about two pixels each on the chart. */
+export const CHART_COLUMN_MS = 1_800_000;
 
 const projectName = (column: string) => `(SELECT p.name FROM projects p WHERE p.id = ${column})`;
 
@@ -212,26 +227,54 @@ export async function summarizeRuns(pool: Pool, query: RunsQuery): Promise<RunsS
   };
 }
 
-/** One job's last runs and its week of runs for the chart. */
+interface RawColumn {
+  status: string;
+  started_at: Date;
+  runs: number;
+  shortest: number;
+  longest: number;
+}
+
+/**
+ * One job's last runs, and its week of runs for the chart grouped in SQL by column: however
+ * often the job runs, the reply carries a few hundred rows, and every run is counted.
+ */
 export async function jobHistory(
   pool: Pool,
   query: RunsQuery & { job: string },
 ): Promise<JobHistory> {
-  // $1 JOB, $2 now, $3 PROJECT, $4 a week ago.
+  // $1 JOB, $2 now, $3 PROJECT, $4 a week ago, $5 the column in seconds.
   const sql = shapeSql(query, 3);
   const weekAgo = new Date(query.now.getTime() - 7 * DAY_MS);
-  const select = `SELECT ${runColumns(sql.runProject, 2)} FROM worker_runs w
-                   WHERE w.job_type = $1 AND ${sql.projectFilter}`;
+  const where = `w.job_type = $1 AND ${sql.projectFilter}`;
   const params = [query.job, query.now, query.project ?? null];
   const [last, week] = await Promise.all([
     pool.query<RawRun>(
-      `${select} ORDER BY w.started_at DESC, w.id DESC LIMIT ${LAST_RUNS}`,
+      `SELECT ${runColumns(sql.runProject, 2)} FROM worker_runs w WHERE ${where}
+        ORDER BY w.started_at DESC, w.id DESC LIMIT ${LAST_RUNS}`,
       params,
     ),
-    pool.query<RawRun>(
-      `${select} AND w.started_at >= $4 ORDER BY w.started_at DESC, w.id DESC LIMIT ${CHART_POINTS}`,
-      [...params, weekAgo],
+    pool.query<RawColumn>(
+      `WITH week AS (
+         SELECT w.status, w.started_at,
+                floor(extract(epoch FROM w.started_at - $4::timestamptz) / $5)::int AS col,
+                extract(epoch FROM coalesce(w.finished_at, $2::timestamptz) - w.started_at)::float8 AS seconds
+           FROM worker_runs w WHERE ${where} AND w.started_at >= $4
+       )
+       SELECT status, min(started_at) AS started_at, count(*)::int AS runs,
+              min(seconds) AS shortest, max(seconds) AS longest
+         FROM week GROUP BY col, status ORDER BY col, status`,
+      [...params, weekAgo, CHART_COLUMN_MS / 1000],
     ),
   ]);
-  return { last: last.rows.map(toRun), week: week.rows.map(toRun).reverse() };
+  return {
+    last: last.rows.map(toRun),
+    week: week.rows.map((r) => ({
+      status: r.status,
+      startedAt: r.started_at,
+      runs: r.runs,
+      shortest: r.shortest,
+      longest: r.longest,
+    })),
+  };
 }

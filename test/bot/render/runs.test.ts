@@ -111,14 +111,17 @@ describe("renderJobRuns", () => {
 
 describe("renderRunChartCaption", () => {
   it("counts the week's runs and failures, and draws finished runs only as a sparkline", () => {
-    const week = [
-      run({ seconds: 10 }),
-      run({ seconds: 80, status: "failed" }),
-      run({ seconds: 500, status: "running" }),
-    ];
+    const column = (status: string, runs: number, longest: number) => ({
+      status,
+      startedAt: NOW,
+      runs,
+      shortest: 1,
+      longest,
+    });
+    const week = [column("ok", 4, 10), column("failed", 2, 80), column("running", 1, 500)];
     expect(renderRunChartCaption("embed<x>", { last: [], week })).toBe(
       [
-        "<code>embed&lt;x&gt;</code>: 3 runs in 7 days, 1 failed. Duration by start time; ❌ failures are red triangles.",
+        "<code>embed&lt;x&gt;</code>: 7 runs in 7 days, 2 failed. Duration by start time; ❌ failures are red triangles.",
         "▁█",
       ].join("\n"),
     );

@@ -1,6 +1,6 @@
 // The /runs queries on both worker_runs shapes, on real PostgreSQL: each shape gets its own
 // database built from small DDL here, rows placed relative to a fixed `now`.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { refreshRunHistory } from "../../../src/checks/listings/run-history.js";
 import { jobHistory, summarizeRuns, type RunsShape } from "../../../src/checks/listings/runs.js";
 import { migrate } from "../../../src/db/migrate.js";
@@ -80,6 +80,11 @@ for (const shape of ["reference", "labpics"] as const) {
       await database.drop();
     });
 
+    // A test's own job, out again after it: the others count every job.
+    const forget = async (job: string) => {
+      await pool.query("DELETE FROM worker_runs WHERE job_type = $1", [job]);
+    };
+
     it("counts runs and outcomes and takes duration percentiles over 24 h and 7 d", async () => {
       const summary = await summarizeRuns(pool, { shape, now: NOW });
       const digest = summary.jobs.find((j) => j.jobType === "digest")!;
@@ -111,7 +116,43 @@ for (const shape of ["reference", "labpics"] as const) {
       ]);
       expect(history.last[2]!.seconds).toBe(9000);
       // The chart's week: oldest first, without the run from 9 days ago.
-      expect(history.week.map((r) => r.seconds)).toEqual([100, 40, 30, 9000, 20, 10]);
+      expect(history.week.map((c) => [c.status, c.runs, c.shortest, c.longest])).toEqual([
+        ["ok", 1, 100, 100],
+        ["failed", 1, 40, 40],
+        ["ok", 1, 30, 30],
+        ["running", 1, 9000, 9000],
+        ["ok", 1, 20, 20],
+        ["ok", 1, 10, 10],
+      ]);
+    });
+
+    it("with JOB: the week's runs of one half-hour are one column per status, every run counted", async () => {
+      const minutesAgo = (m: number) => m / 60;
+      onTestFinished(() => forget("burst"));
+      await insert(pool, shape, [
+        { job: "burst", status: "ok", hoursAgo: minutesAgo(20), seconds: 5 },
+        { job: "burst", status: "failed", hoursAgo: minutesAgo(19), seconds: 7 },
+        { job: "burst", status: "ok", hoursAgo: minutesAgo(18), seconds: 50 },
+      ]);
+      const { week } = await jobHistory(pool, { shape, now: NOW, job: "burst" });
+      expect(week).toEqual([
+        { status: "failed", startedAt: ago(minutesAgo(19)), runs: 1, shortest: 7, longest: 7 },
+        { status: "ok", startedAt: ago(minutesAgo(20)), runs: 2, shortest: 5, longest: 50 },
+      ]);
+    });
+
+    it("with JOB: a job that ran every 90 s all week has all its runs in a few hundred rows", async () => {
+      onTestFinished(() => forget("frequent"));
+      const project = shape === "labpics" ? ", project_id" : "";
+      await pool.query(
+        `INSERT INTO worker_runs (job_type, status, started_at, finished_at${project})
+         SELECT 'frequent', 'ok', s, s + interval '20 seconds'${shape === "labpics" ? `, '${ALPHA}'` : ""}
+           FROM generate_series($1::timestamptz - interval '7 days' + interval '1 minute', $1::timestamptz - interval '1 minute', interval '90 seconds') AS s`,
+        [NOW],
+      );
+      const { week } = await jobHistory(pool, { shape, now: NOW, job: "frequent" });
+      expect(week.reduce((n, c) => n + c.runs, 0)).toBe(6719);
+      expect(week).toHaveLength(336);
     });
 
     if (shape === "labpics") {
