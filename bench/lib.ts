@@ -82,7 +82,8 @@ export function buildBot(): Promise<void> {
 }
 
 export const BENCH_TOKEN = "7000000001:AAHbenchTOKENvalueThatMustNeverBeLogged42";
-export const BENCH_SECRET = "bench_secret";
+// At least 16 characters, as the config requires of TELEGRAM_WEBHOOK_SECRET.
+export const BENCH_SECRET = "bench_webhook_secret";
 // As docker-compose deploys it: with Redis (update dedup there, not in PostgreSQL).
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/15";
 // The bot runs with the Docker image's node options.
@@ -135,7 +136,9 @@ export async function startBot(
     await setup.fake.waitForCall("setWebhook", undefined, 60_000);
   } catch (error) {
     await bot.stop();
-    throw error;
+    throw new Error(`the bot did not set its webhook\n${bot.lines.slice(-20).join("\n")}`, {
+      cause: error,
+    });
   }
   return { bot, url: `http://127.0.0.1:${port}/telegram/webhook` };
 }
