@@ -1,8 +1,9 @@
-// Small helpers for the benchmark: processes, stats, load.
+// Small helpers for the benchmark: processes, the bot as a process, stats, load.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import autocannon from "autocannon";
+import type { FakeBotApi } from "../test/kit/fake-bot-api.js";
 
 export interface Proc {
   child: ChildProcess;
@@ -67,6 +68,101 @@ export function startProcess(script: string, env: Record<string, string>): Proc 
       child.kill("SIGKILL");
     },
   };
+}
+
+/** Compiles src/ to dist/, so that the bot runs as in production: built, on plain node. */
+export function buildBot(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tsc = spawn("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+    tsc.on("error", reject);
+    tsc.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`tsc -p tsconfig.build.json exited ${code}`)),
+    );
+  });
+}
+
+export const BENCH_TOKEN = "7000000001:AAHbenchTOKENvalueThatMustNeverBeLogged42";
+// At least 16 characters, as the config requires of TELEGRAM_WEBHOOK_SECRET.
+export const BENCH_SECRET = "bench_webhook_secret";
+// As docker-compose deploys it: with Redis (update dedup there, not in PostgreSQL).
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/15";
+// The bot runs with the Docker image's node options.
+const PRODUCTION_NODE_OPTIONS =
+  /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync("Dockerfile", "utf8"))?.[1] ?? "";
+
+// A random start, so that two benches running at once seldom pick the same ports.
+let lastPort = 19_000 + Math.floor(Math.random() * 1000);
+export const nextPort = () => lastPort++;
+
+/** What the bot under bench talks to, and who may use it. */
+export interface BotSetup {
+  fake: FakeBotApi;
+  databaseUrl: string;
+  viewerIds: readonly number[];
+}
+
+function botEnv(setup: BotSetup, port: number, extra: Record<string, string>) {
+  return {
+    TELEGRAM_BOT_TOKEN: BENCH_TOKEN,
+    TELEGRAM_API_ROOT: setup.fake.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: BENCH_SECRET,
+    WEBHOOK_URL: "https://opsbot.bench/telegram/webhook",
+    DATABASE_URL: setup.databaseUrl,
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    VIEWER_IDS: setup.viewerIds.join(","),
+    API_HEALTH_URL: "http://127.0.0.1:9/health",
+    // Far away unless a phase wants ticks.
+    WATCH_CRON: "0 0 1 1 *",
+    LOG_LEVEL: "warn",
+    REDIS_URL: BENCH_REDIS_URL,
+    NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
+    ...extra,
+  };
+}
+
+/**
+ * The built bot (dist/main.js, see buildBot) in webhook mode as a real process; resolves
+ * once it has set its webhook with the fake Bot API, whose recorded calls it clears.
+ */
+export async function startBot(
+  setup: BotSetup,
+  extra: Record<string, string> = {},
+): Promise<{ bot: Proc; url: string }> {
+  const port = nextPort();
+  const bot = startProcess("dist/main.js", botEnv(setup, port, extra));
+  setup.fake.reset();
+  try {
+    await setup.fake.waitForCall("setWebhook", undefined, 60_000);
+  } catch (error) {
+    await bot.stop();
+    throw new Error(`the bot did not set its webhook\n${bot.lines.slice(-20).join("\n")}`, {
+      cause: error,
+    });
+  }
+  return { bot, url: `http://127.0.0.1:${port}/telegram/webhook` };
+}
+
+/** One command through the real webhook, timed until Telegram's 200. */
+export async function timedCommand(
+  url: string,
+  user: number,
+  text: string,
+  updateId: number,
+): Promise<number> {
+  const body = JSON.stringify(webhookUpdate(updateId, user, text));
+  const started = performance.now();
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-telegram-bot-api-secret-token": BENCH_SECRET,
+    },
+    body,
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${text}: HTTP ${res.status}`);
+  return performance.now() - started;
 }
 
 export function percentile(values: readonly number[], p: number): number {

@@ -2,7 +2,6 @@
 // the fake Bot API, the bot in webhook mode as a real process, a bare grammY baseline)
 // and prints each figure beside its baseline and target. Loopback only; stops by itself.
 // `npm run bench -- --write-docs` also writes the table into docs/benchmarks.md.
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { Redis } from "ioredis";
@@ -15,27 +14,26 @@ import {
 import { startFakeBotApi } from "../test/kit/fake-bot-api.js";
 import { createTestDatabase } from "../test/kit/postgres.js";
 import {
+  BENCH_REDIS_URL,
+  BENCH_SECRET,
+  BENCH_TOKEN,
+  buildBot,
   loadWebhook,
   median,
+  nextPort,
   pacedLatency,
   percentile,
+  startBot,
   startProcess,
-  webhookUpdate,
+  timedCommand,
   benchTable,
   type BenchRow,
   type Proc,
 } from "./lib.js";
 
-const TOKEN = "7000000001:AAHbenchTOKENvalueThatMustNeverBeLogged42";
-const SECRET = "bench_secret";
 const USERS = Array.from({ length: 50 }, (_, i) => 5000 + i);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 const ROWS = { workerRuns: 1_000_000, running: 10_000, stuck: 200 };
-// As docker-compose deploys it: with Redis (update dedup there, not in PostgreSQL).
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/15";
-// The bot runs with the Docker image's node options.
-const PRODUCTION_NODE_OPTIONS =
-  /^ENV NODE_OPTIONS="([^"]*)"/m.exec(readFileSync("Dockerfile", "utf8"))?.[1] ?? "";
 // An even load well below saturation, for latency that is the bot's and not queueing.
 const STEADY_RATE = 200;
 
@@ -45,67 +43,28 @@ const record = (figure: string, value: string, baseline: string, target: string,
   console.log(`  ${figure}: ${value}${baseline ? `  (baseline ${baseline})` : ""}`);
 };
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-let nextPort = 19_000 + Math.floor(Math.random() * 1000);
 
 const fake = await startFakeBotApi();
 const database = await createTestDatabase();
 const db = new pg.Pool({ connectionString: database.connectionString, max: 2 });
 const processes: Proc[] = [];
+const setup = { fake, databaseUrl: database.connectionString, viewerIds: USERS };
 
-function botEnv(extra: Record<string, string>) {
-  const port = nextPort++;
-  return {
-    port,
-    env: {
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      WEBHOOK_URL: "https://opsbot.bench/telegram/webhook",
-      DATABASE_URL: database.connectionString,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      VIEWER_IDS: USERS.join(","),
-      API_HEALTH_URL: "http://127.0.0.1:9/health",
-      // Far away unless a phase wants ticks.
-      WATCH_CRON: "0 0 1 1 *",
-      LOG_LEVEL: "warn",
-      REDIS_URL,
-      NODE_OPTIONS: PRODUCTION_NODE_OPTIONS,
-      ...extra,
-    },
-  };
+async function startTrackedBot(extra: Record<string, string> = {}) {
+  const started = await startBot(setup, extra);
+  processes.push(started.bot);
+  return started;
 }
 
-async function startBot(extra: Record<string, string> = {}) {
-  const { port, env } = botEnv(extra);
-  const bot = startProcess("dist/main.js", env);
-  processes.push(bot);
-  fake.reset();
-  await fake.waitForCall("setWebhook", undefined, 60_000);
-  return { bot, url: `http://127.0.0.1:${port}/telegram/webhook` };
-}
-
-/** One update through the real webhook, timed until Telegram's 200. */
-async function timedCommand(url: string, text: string, updateId: number): Promise<number> {
-  const user = USERS[updateId % USERS.length]!;
-  const body = JSON.stringify(webhookUpdate(updateId, user, text));
-  const started = performance.now();
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body,
-  });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${text}: HTTP ${res.status}`);
-  return performance.now() - started;
-}
+const timedQuery = (url: string, text: string, updateId: number) =>
+  timedCommand(url, USERS[updateId % USERS.length]!, text, updateId);
 
 async function queryMedians(url: string, firstId: number) {
   const stuck: number[] = [];
   const jobs: number[] = [];
   for (let i = 0; i < 100; i++) {
-    stuck.push(await timedCommand(url, "/stuck", firstId + 2 * i));
-    jobs.push(await timedCommand(url, "/jobs", firstId + 2 * i + 1));
+    stuck.push(await timedQuery(url, "/stuck", firstId + 2 * i));
+    jobs.push(await timedQuery(url, "/jobs", firstId + 2 * i + 1));
   }
   return { stuck: median(stuck), jobs: median(jobs) };
 }
@@ -120,7 +79,7 @@ async function stuckPlan(): Promise<string> {
 
 try {
   // The bot runs as it does in production: compiled, on plain node.
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });
+  await buildBot();
   console.log(
     `opsbot benchmark — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
@@ -134,26 +93,37 @@ try {
 
   // 1. Webhook throughput: bare grammY vs opsbot, /help (no database) and /jobs (database).
   console.log("webhook load (autocannon, 50 connections)…");
-  const redis = new Redis(REDIS_URL);
+  const redis = new Redis(BENCH_REDIS_URL);
   await redis.flushdb();
   redis.disconnect();
-  const barePort = nextPort++;
+  const barePort = nextPort();
   const bare = startProcess("bench/bare-bot.ts", {
-    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_BOT_TOKEN: BENCH_TOKEN,
     TELEGRAM_API_ROOT: fake.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_WEBHOOK_SECRET: BENCH_SECRET,
     PORT: String(barePort),
   });
   processes.push(bare);
   await bare.waitFor(/bare bot listening/);
-  const load = { secret: SECRET, userIds: USERS, connections: 50, durationSeconds: LOAD_SECONDS };
+  const load = {
+    secret: BENCH_SECRET,
+    userIds: USERS,
+    connections: 50,
+    durationSeconds: LOAD_SECONDS,
+  };
   const bareUrl = `http://127.0.0.1:${barePort}/`;
   // Each side gets the same warm-up (JIT, connection pools) before it is measured.
   const warmUp = (url: string, firstUpdateId: number) =>
     loadWebhook({ ...load, url, text: "/help", firstUpdateId, durationSeconds: 3 });
   await warmUp(bareUrl, 900_000_000);
   const bareHelp = await loadWebhook({ ...load, url: bareUrl, text: "/help", firstUpdateId: 1 });
-  const paced = { secret: SECRET, text: "/help", userIds: USERS, rate: STEADY_RATE, sockets: 50 };
+  const paced = {
+    secret: BENCH_SECRET,
+    text: "/help",
+    userIds: USERS,
+    rate: STEADY_RATE,
+    sockets: 50,
+  };
   const bareSteady = await pacedLatency({
     ...paced,
     url: bareUrl,
@@ -164,7 +134,7 @@ try {
 
   await applyRecommendedIndexes(db);
   await db.query("ANALYZE");
-  const { bot, url } = await startBot();
+  const { bot, url } = await startTrackedBot();
   await warmUp(url, 910_000_000);
   const help = await loadWebhook({ ...load, url, text: "/help", firstUpdateId: 10_000_000 });
   const steady = await pacedLatency({
@@ -301,7 +271,7 @@ try {
     "UPDATE worker_runs SET started_at = now() - interval '40 minutes' WHERE status = 'running'",
   );
   await db.query("ANALYZE worker_runs");
-  const watching = await startBot({
+  const watching = await startTrackedBot({
     WATCH_CRON: "* * * * * *",
     LOG_LEVEL: "debug",
     ALERT_CHAT_ID: "-1001234567890",
