@@ -143,9 +143,10 @@ try {
   const week = await jobHistory(pool, { ...query, job: "job_3" });
   const from = new Date(now.getTime() - 7 * 86_400_000);
   const charts = createRunChartRenderer();
-  const runsCharted = week.week.reduce((n, c) => n + c.runs, 0);
-  const chart = await timed(`chart of ${runsCharted} runs (${week.week.length} columns)`, () =>
-    charts.render({ title: "job_3 — run durations, 7 days", ranges: week.week, from, to: now }),
+  const { columns } = week.week;
+  const runsCharted = columns.reduce((n, c) => n + c.runs, 0);
+  const chart = await timed(`chart of ${runsCharted} runs (${columns.length} columns)`, () =>
+    charts.render({ title: "job_3 — run durations, 7 days", ranges: columns, from, to: now }),
   );
   const pg = await timed("/pg (all parts)", () => readPgActivity(pool));
   const benchRss = peakRssMb();

@@ -10,6 +10,7 @@ import { renderPg } from "../render/pg.js";
 import {
   renderJobRuns,
   renderRunChartCaption,
+  renderRunChartTitle,
   renderRunsSummary,
   RUNS_USAGE,
 } from "../render/runs.js";
@@ -43,13 +44,12 @@ export function onCallFeature(deps: OnCallDeps) {
     const history = await checks.jobHistory(job, project);
     if (history.last.length === 0) return;
     await ctx.reply(renderJobRuns(job, history, clock.now()), html);
-    if (history.week.length === 0) return;
-    const to = clock.now();
+    if (history.week.columns.length === 0) return;
     const png = deps.charts.render({
-      title: `${scope} — run durations, 7 days`,
-      ranges: history.week,
-      from: new Date(to.getTime() - 7 * 86_400_000),
-      to,
+      title: renderRunChartTitle(scope, history),
+      ranges: history.week.columns,
+      from: history.week.since,
+      to: clock.now(),
     });
     await ctx.replyWithPhoto(new InputFile(png, `runs-${job}.png`), {
       caption: renderRunChartCaption(job, history),

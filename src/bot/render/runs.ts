@@ -3,6 +3,7 @@ import { formatAge, formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 import { sparkline } from "../format/sparkline.js";
 import { renderTable, shorten } from "../format/table.js";
+import { formatUtc } from "./alerts.js";
 
 export const RUNS_USAGE =
   "Usage: /runs [JOB] [PROJECT] — run history of every job, or of one job (with a chart).";
@@ -80,11 +81,24 @@ export function renderJobRuns(job: string, history: JobHistory, now: Date): stri
   });
 }
 
+const runsIn = (columns: JobHistory["week"]["columns"]) => columns.reduce((n, c) => n + c.runs, 0);
+
+/** The chart's title: a week, or where its newest runs begin when the week has more. */
+export function renderRunChartTitle(scope: string, history: JobHistory): string {
+  const { week } = history;
+  return week.cut
+    ? `${scope} — newest ${runsIn(week.columns)} runs since ${formatUtc(week.since)}`
+    : `${scope} — run durations, 7 days`;
+}
+
 /** The photo's caption: what the chart shows, and the week at a glance as a text line. */
 export function renderRunChartCaption(job: string, history: JobHistory): string {
-  const count = (columns: JobHistory["week"]) => columns.reduce((n, c) => n + c.runs, 0);
-  const failed = count(history.week.filter((c) => c.status === "failed"));
+  const { columns, cut, since } = history.week;
+  const failed = runsIn(columns.filter((c) => c.status === "failed"));
+  const runs = cut
+    ? `the newest ${runsIn(columns)} runs, since ${formatUtc(since)} (the week has more)`
+    : `${runsIn(columns)} runs in 7 days`;
   // Finished runs only: a run still going would flatten everything else.
-  const line = sparkline(history.week.filter((c) => c.status !== "running").map((c) => c.longest));
-  return `${code(job)}: ${count(history.week)} runs in 7 days, ${failed} failed. Duration by start time; ❌ failures are red triangles.\n${escapeHtml(line)}`;
+  const line = sparkline(columns.filter((c) => c.status !== "running").map((c) => c.longest));
+  return `${code(job)}: ${runs}, ${failed} failed. Duration by start time; ❌ failures are red triangles.\n${escapeHtml(line)}`;
 }

@@ -62,7 +62,9 @@ const rank = (j: Job) => (j.suspended ? 0 : j.failed ? 1 : j.stuck ? 2 : j.overd
 
 /** Flagged first, then by project name (each name compared once, not per job) and job type. */
 function sortJobs(jobs: Job[]): Job[] {
-  const names = [...new Set(jobs.map((j) => j.project ?? ""))].sort(new Intl.Collator("en").compare);
+  const names = [...new Set(jobs.map((j) => j.project ?? ""))].sort(
+    new Intl.Collator("en").compare,
+  );
   const nameOrder = new Map(names.map((name, i) => [name, i]));
   const text = (a: string | null, b: string | null) =>
     (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;

@@ -4,12 +4,14 @@ import { describe, expect, it } from "vitest";
 import {
   renderJobRuns,
   renderRunChartCaption,
+  renderRunChartTitle,
   renderRunsSummary,
 } from "../../../src/bot/render/runs.js";
 import type { RunRow } from "../../../src/checks/listings/runs.js";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+const NO_WEEK = { columns: [], since: minutesAgo(7 * 24 * 60), cut: false };
 const run = (over: Partial<RunRow>): RunRow => ({
   id: 1,
   jobType: "embed",
@@ -84,7 +86,7 @@ describe("renderRunsSummary", () => {
 
 describe("renderJobRuns", () => {
   it("says so when the job has no runs, escaping its name", () => {
-    expect(renderJobRuns("embed<x>", { last: [], week: [] }, NOW)).toBe(
+    expect(renderJobRuns("embed<x>", { last: [], week: NO_WEEK }, NOW)).toBe(
       "No runs of <code>embed&lt;x&gt;</code> found.",
     );
   });
@@ -95,7 +97,7 @@ describe("renderJobRuns", () => {
       run({ id: 2, status: "failed", error: "oom & gone", project: "Beta" }),
       run({ id: 1, status: "weird" }),
     ];
-    expect(renderJobRuns("embed", { last, week: [] }, NOW)).toBe(
+    expect(renderJobRuns("embed", { last, week: NO_WEEK }, NOW)).toBe(
       [
         "<b>Last 3 runs of</b> <code>embed</code>",
         "<pre>    started  took  id",
@@ -109,21 +111,36 @@ describe("renderJobRuns", () => {
   });
 });
 
-describe("renderRunChartCaption", () => {
-  it("counts the week's runs and failures, and draws finished runs only as a sparkline", () => {
-    const column = (status: string, runs: number, longest: number) => ({
-      status,
-      startedAt: NOW,
-      runs,
-      shortest: 1,
-      longest,
-    });
-    const week = [column("ok", 4, 10), column("failed", 2, 80), column("running", 1, 500)];
-    expect(renderRunChartCaption("embed<x>", { last: [], week })).toBe(
+describe("the chart's caption and title", () => {
+  const column = (status: string, runs: number, longest: number) => ({
+    status,
+    startedAt: NOW,
+    runs,
+    shortest: 1,
+    longest,
+  });
+  const columns = [column("ok", 4, 10), column("failed", 2, 80), column("running", 1, 500)];
+
+  it("count the week's runs and failures, and draw finished runs only as a sparkline", () => {
+    const history = { last: [], week: { ...NO_WEEK, columns } };
+    expect(renderRunChartCaption("embed<x>", history)).toBe(
       [
         "<code>embed&lt;x&gt;</code>: 7 runs in 7 days, 2 failed. Duration by start time; ❌ failures are red triangles.",
         "▁█",
       ].join("\n"),
+    );
+    expect(renderRunChartTitle("embed · Beta", history)).toBe(
+      "embed · Beta — run durations, 7 days",
+    );
+  });
+
+  it("say the chart holds only the newest runs, and since when, when the week has more", () => {
+    const history = { last: [], week: { columns, since: minutesAgo(90), cut: true } };
+    expect(renderRunChartCaption("embed", history).split("\n")[0]).toBe(
+      "<code>embed</code>: the newest 7 runs, since 2030-01-01 10:30 UTC (the week has more), 2 failed. Duration by start time; ❌ failures are red triangles.",
+    );
+    expect(renderRunChartTitle("embed", history)).toBe(
+      "embed — newest 7 runs since 2030-01-01 10:30 UTC",
     );
   });
 });

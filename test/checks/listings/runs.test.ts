@@ -2,7 +2,12 @@
 // database built from small DDL here, rows placed relative to a fixed `now`.
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { refreshRunHistory } from "../../../src/checks/listings/run-history.js";
-import { jobHistory, summarizeRuns, type RunsShape } from "../../../src/checks/listings/runs.js";
+import {
+  CHART_RUNS,
+  jobHistory,
+  summarizeRuns,
+  type RunsShape,
+} from "../../../src/checks/listings/runs.js";
 import { migrate } from "../../../src/db/migrate.js";
 import { createPool, type Pool } from "../../../src/db/pool.js";
 import { createTestDatabase, type TestDatabase } from "../../kit/postgres.js";
@@ -80,6 +85,18 @@ for (const shape of ["reference", "labpics"] as const) {
       await database.drop();
     });
 
+    /** `job` ran (ok, 20 s) every `step` of the week, the last a minute ago. */
+    const everyRunOfTheWeek = async (job: string, step: string) => {
+      const labpics = shape === "labpics";
+      await pool.query(
+        `INSERT INTO worker_runs (job_type, status, started_at, finished_at${labpics ? ", project_id" : ""})
+         SELECT $2, 'ok', s, s + interval '20 seconds'${labpics ? `, '${ALPHA}'` : ""}
+           FROM generate_series($1::timestamptz - interval '1 minute',
+                                $1::timestamptz - interval '7 days' + interval '1 minute',
+                                -$3::interval) AS s`,
+        [NOW, job, step],
+      );
+    };
     // A test's own job, out again after it: the others count every job.
     const forget = async (job: string) => {
       await pool.query("DELETE FROM worker_runs WHERE job_type = $1", [job]);
@@ -116,7 +133,7 @@ for (const shape of ["reference", "labpics"] as const) {
       ]);
       expect(history.last[2]!.seconds).toBe(9000);
       // The chart's week: oldest first, without the run from 9 days ago.
-      expect(history.week.map((c) => [c.status, c.runs, c.shortest, c.longest])).toEqual([
+      expect(history.week.columns.map((c) => [c.status, c.runs, c.shortest, c.longest])).toEqual([
         ["ok", 1, 100, 100],
         ["failed", 1, 40, 40],
         ["ok", 1, 30, 30],
@@ -135,7 +152,7 @@ for (const shape of ["reference", "labpics"] as const) {
         { job: "burst", status: "ok", hoursAgo: minutesAgo(18), seconds: 50 },
       ]);
       const { week } = await jobHistory(pool, { shape, now: NOW, job: "burst" });
-      expect(week).toEqual([
+      expect(week.columns).toEqual([
         { status: "failed", startedAt: ago(minutesAgo(19)), runs: 1, shortest: 7, longest: 7 },
         { status: "ok", startedAt: ago(minutesAgo(20)), runs: 2, shortest: 5, longest: 50 },
       ]);
@@ -143,16 +160,21 @@ for (const shape of ["reference", "labpics"] as const) {
 
     it("with JOB: a job that ran every 90 s all week has all its runs in a few hundred rows", async () => {
       onTestFinished(() => forget("frequent"));
-      const project = shape === "labpics" ? ", project_id" : "";
-      await pool.query(
-        `INSERT INTO worker_runs (job_type, status, started_at, finished_at${project})
-         SELECT 'frequent', 'ok', s, s + interval '20 seconds'${shape === "labpics" ? `, '${ALPHA}'` : ""}
-           FROM generate_series($1::timestamptz - interval '7 days' + interval '1 minute', $1::timestamptz - interval '1 minute', interval '90 seconds') AS s`,
-        [NOW],
-      );
+      await everyRunOfTheWeek("frequent", "90 seconds");
       const { week } = await jobHistory(pool, { shape, now: NOW, job: "frequent" });
-      expect(week.reduce((n, c) => n + c.runs, 0)).toBe(6719);
-      expect(week).toHaveLength(336);
+      expect(week.columns.reduce((n, c) => n + c.runs, 0)).toBe(6719);
+      expect(week.columns).toHaveLength(336);
+      expect(week).toMatchObject({ cut: false, since: ago(7 * 24) });
+    });
+
+    it("with JOB: a week of more than CHART_RUNS runs charts the newest, and says from when", async () => {
+      onTestFinished(() => forget("busy"));
+      await everyRunOfTheWeek("busy", "20 seconds");
+      const { week } = await jobHistory(pool, { shape, now: NOW, job: "busy" });
+      expect(week.columns.reduce((n, c) => n + c.runs, 0)).toBe(CHART_RUNS);
+      // The newest run started a minute ago, the others 20 s apart before it.
+      const oldest = new Date(NOW.getTime() - 60_000 - (CHART_RUNS - 1) * 20_000);
+      expect(week).toMatchObject({ cut: true, since: oldest });
     });
 
     if (shape === "labpics") {
