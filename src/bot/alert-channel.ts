@@ -1,7 +1,9 @@
 import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { AM_KIND } from "../alertmanager/payload.js";
 import type { Notification, NotifierFor, SendResult } from "../alerts/notifier.js";
 import type { Destination } from "../alerts/routes.js";
 import { anyCritical } from "../alerts/severity.js";
+import type { NotifiedAlert, Runbook } from "../alerts/types.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log/create-logger.js";
 import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
@@ -17,8 +19,8 @@ export interface AlertKeyboardOptions {
 }
 
 /**
- * Silence 1h / 24h and Ack on firing and repeat messages sent through the outbox; a
- * runbook link per kind the message holds (at most 3) on any message.
+ * Silence 1h / 24h and Ack on firing and repeat messages sent through the outbox; runbook
+ * links (at most 3) on any message.
  */
 export function alertKeyboard(
   notification: Notification,
@@ -33,19 +35,34 @@ export function alertKeyboard(
     if (options.ack) keyboard.text("Ack", ackButton(notification.outboxId));
     empty = false;
   }
-  if (options.runbookUrl !== undefined) {
-    const kinds = [...new Set(notification.alerts.map((a) => a.kind))].slice(
-      0,
-      MAX_RUNBOOK_BUTTONS,
-    );
-    if (!empty && kinds.length > 0) keyboard.row();
-    for (const kind of kinds) {
-      const url = options.runbookUrl.replaceAll("{kind}", encodeURIComponent(kind));
-      keyboard.url(`📖 ${kind}`, url);
-      empty = false;
-    }
+  const links = runbookLinks(notification.alerts, options.runbookUrl);
+  if (!empty && links.length > 0) keyboard.row();
+  for (const link of links) {
+    keyboard.url(`📖 ${link.title}`, link.url);
+    empty = false;
   }
   return empty ? undefined : keyboard;
+}
+
+/** The first 3 distinct links of the alerts, in their order. */
+function runbookLinks(alerts: readonly NotifiedAlert[], template: string | undefined): Runbook[] {
+  const links = new Map<string, Runbook>();
+  for (const alert of alerts) {
+    if (links.size === MAX_RUNBOOK_BUTTONS) break;
+    const link = linkOf(alert, template);
+    if (link && !links.has(link.url)) links.set(link.url, link);
+  }
+  return [...links.values()];
+}
+
+/**
+ * An alert's own runbook, else its kind's from the RUNBOOK_URL template. Alertmanager's
+ * alerts are all of one kind, of which the template knows nothing: no link without their own.
+ */
+function linkOf(alert: NotifiedAlert, template: string | undefined): Runbook | undefined {
+  if (alert.runbook) return alert.runbook;
+  if (template === undefined || alert.kind === AM_KIND) return undefined;
+  return { title: alert.kind, url: template.replaceAll("{kind}", encodeURIComponent(alert.kind)) };
 }
 
 /**
