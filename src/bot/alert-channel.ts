@@ -16,6 +16,8 @@ export interface AlertKeyboardOptions {
   runbookUrl?: string | undefined;
   /** false once acknowledged: the Ack button goes, Silence and runbooks stay. */
   ack: boolean;
+  /** false: no runbook links at all (Telegram refused one). */
+  links?: boolean;
 }
 
 /**
@@ -35,7 +37,8 @@ export function alertKeyboard(
     if (options.ack) keyboard.text("Ack", ackButton(notification.outboxId));
     empty = false;
   }
-  const links = runbookLinks(notification.alerts, options.runbookUrl);
+  const links =
+    options.links === false ? [] : runbookLinks(notification.alerts, options.runbookUrl);
   if (!empty && links.length > 0) keyboard.row();
   for (const link of links) {
     keyboard.url(`📖 ${link.title}`, link.url);
@@ -86,9 +89,14 @@ export function createTelegramNotifiers(
         );
         return { ok: true };
       }
-      const keyboard = alertKeyboard(notification, { runbookUrl: options.runbookUrl, ack: true });
-      try {
-        const message = await api.sendMessage(destination.chatId, text, {
+      const { chatId } = destination;
+      const send = (links: boolean) => {
+        const keyboard = alertKeyboard(notification, {
+          runbookUrl: options.runbookUrl,
+          ack: true,
+          links,
+        });
+        return api.sendMessage(chatId, text, {
           parse_mode: "HTML",
           link_preview_options: { is_disabled: true },
           disable_notification: !anyCritical(notification.alerts),
@@ -97,6 +105,19 @@ export function createTelegramNotifiers(
             : {}),
           ...(keyboard ? { reply_markup: keyboard } : {}),
         });
+      };
+      try {
+        const message = await send(true).catch((error: unknown) => {
+          if (!refusedLink(error)) throw error;
+          // An alert's own runbook_url Telegram will not link (a host without a dot, such
+          // as http://wiki/…): the alert matters more than its link, and a 400 would hold
+          // the destination back for an hour.
+          logger.warn(
+            { error: errorText(error), alerts: notification.alerts.map((a) => a.fingerprint) },
+            "Telegram refused a runbook link; alert sent without runbook links",
+          );
+          return send(false);
+        });
         return { ok: true, messageId: message.message_id };
       } catch (error) {
         return failureOf(error);
@@ -104,6 +125,14 @@ export function createTelegramNotifiers(
     },
   });
 }
+
+/** Telegram's 400 for a URL button it will not take. */
+const refusedLink = (error: unknown) =>
+  error instanceof GrammyError &&
+  error.error_code === 400 &&
+  /BUTTON_URL_INVALID|button URL/i.test(error.description);
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function failureOf(error: unknown): SendResult {
   if (error instanceof GrammyError) {
@@ -122,7 +151,7 @@ function failureOf(error: unknown): SendResult {
   // Network trouble: the message may or may not have arrived; try again next tick.
   return {
     ok: false,
-    error: error instanceof Error ? error.message : String(error),
+    error: errorText(error),
     transient: true,
   };
 }

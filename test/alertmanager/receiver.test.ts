@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadFiringAlerts } from "../../src/alertmanager/am-store.js";
 import {
   buildAlertApp,
+  buttonData,
   eventually,
   insertStuckWorkers,
   linkButtons,
@@ -246,6 +247,28 @@ describe("POST /alertmanager: into the alert pipeline", () => {
     await deliver(t, [{ alertname: "High5xxRate", fingerprint: "02", status: "resolved" }]);
     await eventually(() => texts(t).length === 3, 5_000, "the resolution");
     expect(linkButtons(messagesTo(t.fake)[2]!)).toEqual([["📖 High5xxRate", own]]);
+  });
+
+  it("sends the alert without runbook links at once when Telegram refuses one", async () => {
+    const t = await build();
+    const intranet = "http://wiki/rb/High5xxRate"; // no dot in the host: Telegram says no
+    t.fake.failNext("sendMessage", {
+      kind: "400",
+      description: `Bad Request: inline keyboard button URL '${intranet}' is invalid: Wrong HTTP URL`,
+    });
+    await deliver(t, [{ fingerprint: "02", summary: "5xx", runbookUrl: intranet }]);
+    await eventually(() => texts(t).length === 2, 5_000, "the message, again");
+    const [refused, sent] = messagesTo(t.fake);
+    expect(linkButtons(refused!)).toEqual([["📖 High5xxRate", intranet]]);
+    expect(linkButtons(sent!)).toEqual([]);
+    expect(buttonData(sent!)).toHaveLength(3); // Silence 1h, 24h, Ack
+    expect(t.logs.entries().some((l) => String(l.msg).includes("refused a runbook link"))).toBe(
+      true,
+    );
+    const { rows } = await t.pool.query<{ sent: boolean }>(
+      "SELECT sent_at IS NOT NULL AS sent FROM opsbot.outbox",
+    );
+    expect(rows).toEqual([{ sent: true }]);
   });
 
   it("keeps an alert firing after its endsAt has passed, until Alertmanager resolves it", async () => {
