@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import type { Alert } from "../alerts/types.js";
-import type { ReceivedAlert } from "./payload.js";
+import { AM_KIND, runbookOf, type ReceivedAlert } from "./payload.js";
 
 type Db = Pool | PoolClient;
 
@@ -76,15 +76,23 @@ export async function loadFiringAlerts(db: Db): Promise<Alert[]> {
     fingerprint: string;
     summary: string;
     severity: "critical" | "warning";
+    alertname: string | null;
+    runbook_url: string | null;
   }>(
-    `SELECT fingerprint, summary, severity FROM opsbot.am_alerts
+    `SELECT fingerprint, summary, severity, labels->>'alertname' AS alertname,
+            annotations->>'runbook_url' AS runbook_url
+       FROM opsbot.am_alerts
       WHERE status = 'firing' ORDER BY starts_at, fingerprint`,
   );
-  return rows.map((r) => ({
-    fingerprint: r.fingerprint,
-    kind: "am",
-    source: "alertmanager",
-    summary: r.summary,
-    severity: r.severity,
-  }));
+  return rows.map((r) => {
+    const runbook = runbookOf(r.alertname, r.runbook_url);
+    return {
+      fingerprint: r.fingerprint,
+      kind: AM_KIND,
+      source: "alertmanager",
+      summary: r.summary,
+      severity: r.severity,
+      ...(runbook ? { runbook } : {}),
+    };
+  });
 }

@@ -1,4 +1,10 @@
 import { z } from "zod";
+import type { Runbook } from "../alerts/types.js";
+
+/** The kind of every alert received from Alertmanager. */
+export const AM_KIND = "am";
+/** An alert without an alertname label. */
+const UNNAMED = "unnamed";
 
 /**
  * Alertmanager's webhook payload, version 4 (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config).
@@ -60,7 +66,7 @@ function endOf(endsAt: string | undefined): Date | null {
 
 /** Pure: one webhook alert → what is stored, with opsbot's fingerprint, summary and severity. */
 export function toReceivedAlert(alert: WebhookAlert): ReceivedAlert {
-  const alertname = alert.labels.alertname ?? "unnamed";
+  const alertname = alert.labels.alertname ?? UNNAMED;
   const summary =
     alert.annotations.summary?.trim() || alert.annotations.description?.trim() || alertname;
   return {
@@ -74,6 +80,29 @@ export function toReceivedAlert(alert: WebhookAlert): ReceivedAlert {
     endsAt: endOf(alert.endsAt),
     generatorUrl: alert.generatorURL ?? null,
   };
+}
+
+/**
+ * Pure: an alert's own runbook, from its runbook_url annotation (Prometheus's convention)
+ * and alertname label. Only an absolute http(s) URL is taken: anything else (a relative
+ * path, javascript:, a typo) is never linked.
+ */
+export function runbookOf(
+  alertname: string | null,
+  runbookUrl: string | null,
+): Runbook | undefined {
+  const url = runbookUrl === null ? null : absoluteUrl(runbookUrl.trim());
+  if (url === null || (url.protocol !== "http:" && url.protocol !== "https:")) return undefined;
+  return { title: alertname ?? UNNAMED, url: url.href };
+}
+
+// Not URL.parse: Node 22.0 lacks it.
+function absoluteUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
 }
 
 /** The request body → the alerts to store, or why it is not an Alertmanager webhook payload. */

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import type { FailureCounts } from "./rules.js";
-import type { AlertState, NotifiedAlert, Severity, Silence, Source } from "./types.js";
+import type { AlertState, NotifiedAlert, Runbook, Severity, Silence, Source } from "./types.js";
 
 type Db = Pool | PoolClient;
 
@@ -14,6 +14,7 @@ interface AlertRow {
   notified_at: Date | null;
   queued_at: Date | null;
   severity: Severity | null;
+  runbook: Runbook | null;
   acked_by: string | null;
 }
 
@@ -26,6 +27,7 @@ const toState = (r: AlertRow): StoredAlert => ({
   source: r.source,
   summary: r.summary,
   ...(r.severity !== null ? { severity: r.severity } : {}),
+  ...(r.runbook !== null ? { runbook: r.runbook } : {}),
   firingSince: r.firing_since,
   resolvedAt: r.resolved_at,
   notifiedAt: r.notified_at,
@@ -44,11 +46,12 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     source: Source;
     summary: string;
     severity: Severity | null;
+    runbook: Runbook | null;
     firing_ms: number;
     notified_ms: number | null;
     queued_ms: number | null;
   }>(
-    `SELECT fingerprint, kind, source, summary, severity,
+    `SELECT fingerprint, kind, source, summary, severity, runbook,
             (extract(epoch FROM firing_since) * 1000)::float8 AS firing_ms,
             (extract(epoch FROM notified_at) * 1000)::float8 AS notified_ms,
             (extract(epoch FROM queued_at) * 1000)::float8 AS queued_ms
@@ -61,6 +64,7 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     source: r.source,
     summary: r.summary,
     ...(r.severity !== null ? { severity: r.severity } : {}),
+    ...(r.runbook !== null ? { runbook: r.runbook } : {}),
     firingSince: new Date(r.firing_ms),
     resolvedAt: null,
     notifiedAt: date(r.notified_ms),
@@ -87,15 +91,15 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
   await db.query(
     `INSERT INTO opsbot.alerts AS a
        (fingerprint, kind, source, summary, firing_since, resolved_at, notified_at, queued_at,
-        severity)
+        severity, runbook)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
                           $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
-                          $9::text[])
+                          $9::text[], $10::jsonb[])
      ON CONFLICT (fingerprint) DO UPDATE SET
        kind = EXCLUDED.kind, source = EXCLUDED.source, summary = EXCLUDED.summary,
        firing_since = EXCLUDED.firing_since, resolved_at = EXCLUDED.resolved_at,
        notified_at = EXCLUDED.notified_at, queued_at = EXCLUDED.queued_at,
-       severity = EXCLUDED.severity,
+       severity = EXCLUDED.severity, runbook = EXCLUDED.runbook,
        acked_by = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_by END,
        acked_at = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_at END`,
     [
@@ -108,6 +112,7 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
       column((a) => a.notifiedAt),
       column((a) => a.queuedAt),
       column((a) => a.severity ?? null),
+      column((a) => (a.runbook ? JSON.stringify(a.runbook) : null)),
     ],
   );
 }
@@ -218,6 +223,7 @@ export const snapshotOf = (a: AlertState): NotifiedAlert => ({
   firingSince: a.firingSince.toISOString(),
   ...(a.resolvedAt ? { resolvedAt: a.resolvedAt.toISOString() } : {}),
   ...(a.severity ? { severity: a.severity } : {}),
+  ...(a.runbook ? { runbook: a.runbook } : {}),
 });
 
 /**

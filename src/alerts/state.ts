@@ -43,12 +43,14 @@ export function step(input: StepInput): StepResult {
     let changed =
       before === undefined ||
       before.summary !== alert.summary ||
-      before.severity !== alert.severity;
+      before.severity !== alert.severity ||
+      before.runbook?.url !== alert.runbook?.url ||
+      before.runbook?.title !== alert.runbook?.title;
     // A storm keeps thousands of alerts firing: an unchanged one is not copied every tick.
     let state: AlertState = !before
       ? { ...alert, firingSince: now, resolvedAt: null, notifiedAt: null, queuedAt: null }
       : changed
-        ? withSeverity({ ...before, summary: alert.summary }, alert.severity)
+        ? refreshed(before, alert)
         : before;
 
     if (
@@ -81,7 +83,13 @@ export function step(input: StepInput): StepResult {
   return result;
 }
 
-function withSeverity(state: AlertState, severity: AlertState["severity"]): AlertState {
-  const { severity: _previous, ...rest } = state;
-  return severity === undefined ? rest : { ...rest, severity };
+/** The stored episode with what its source says of it now. */
+function refreshed(before: AlertState, alert: Alert): AlertState {
+  const { severity: _severity, runbook: _runbook, ...episode } = before;
+  return {
+    ...episode,
+    summary: alert.summary,
+    ...(alert.severity !== undefined ? { severity: alert.severity } : {}),
+    ...(alert.runbook !== undefined ? { runbook: alert.runbook } : {}),
+  };
 }

@@ -21,6 +21,14 @@ export type Source =
 
 export type Severity = "critical" | "warning";
 
+/** A link to what to do about one alert (Alertmanager's runbook_url annotation). */
+export interface Runbook {
+  /** What the link is shown as: the alert's name. */
+  title: string;
+  /** An http(s) URL. */
+  url: string;
+}
+
 /** A condition that holds now, as the rules see it. */
 export interface Alert {
   fingerprint: string;
@@ -29,6 +37,8 @@ export interface Alert {
   summary: string;
   /** Overrides the kind's default severity (Alertmanager's severity label). */
   severity?: Severity;
+  /** The alert's own runbook; none: its kind's (RUNBOOK_URL), if its kind has one. */
+  runbook?: Runbook;
 }
 
 /** An alert's current (or last) episode, as stored. */
@@ -60,4 +70,5 @@ export interface NotifiedAlert {
   firingSince: string;
   resolvedAt?: string;
   severity?: Severity;
+  runbook?: Runbook;
 }

@@ -1,7 +1,9 @@
 import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { AM_KIND } from "../alertmanager/payload.js";
 import type { Notification, NotifierFor, SendResult } from "../alerts/notifier.js";
 import type { Destination } from "../alerts/routes.js";
 import { anyCritical } from "../alerts/severity.js";
+import type { NotifiedAlert, Runbook } from "../alerts/types.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log/create-logger.js";
 import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
@@ -14,11 +16,13 @@ export interface AlertKeyboardOptions {
   runbookUrl?: string | undefined;
   /** false once acknowledged: the Ack button goes, Silence and runbooks stay. */
   ack: boolean;
+  /** false: no runbook links at all (Telegram refused one). */
+  links?: boolean;
 }
 
 /**
- * Silence 1h / 24h and Ack on firing and repeat messages sent through the outbox; a
- * runbook link per kind the message holds (at most 3) on any message.
+ * Silence 1h / 24h and Ack on firing and repeat messages sent through the outbox; runbook
+ * links (at most 3) on any message.
  */
 export function alertKeyboard(
   notification: Notification,
@@ -33,19 +37,35 @@ export function alertKeyboard(
     if (options.ack) keyboard.text("Ack", ackButton(notification.outboxId));
     empty = false;
   }
-  if (options.runbookUrl !== undefined) {
-    const kinds = [...new Set(notification.alerts.map((a) => a.kind))].slice(
-      0,
-      MAX_RUNBOOK_BUTTONS,
-    );
-    if (!empty && kinds.length > 0) keyboard.row();
-    for (const kind of kinds) {
-      const url = options.runbookUrl.replaceAll("{kind}", encodeURIComponent(kind));
-      keyboard.url(`📖 ${kind}`, url);
-      empty = false;
-    }
+  const links =
+    options.links === false ? [] : runbookLinks(notification.alerts, options.runbookUrl);
+  if (!empty && links.length > 0) keyboard.row();
+  for (const link of links) {
+    keyboard.url(`📖 ${link.title}`, link.url);
+    empty = false;
   }
   return empty ? undefined : keyboard;
+}
+
+/** The first 3 distinct links of the alerts, in their order. */
+function runbookLinks(alerts: readonly NotifiedAlert[], template: string | undefined): Runbook[] {
+  const links = new Map<string, Runbook>();
+  for (const alert of alerts) {
+    if (links.size === MAX_RUNBOOK_BUTTONS) break;
+    const link = linkOf(alert, template);
+    if (link && !links.has(link.url)) links.set(link.url, link);
+  }
+  return [...links.values()];
+}
+
+/**
+ * An alert's own runbook, else its kind's from the RUNBOOK_URL template. Alertmanager's
+ * alerts are all of one kind, of which the template knows nothing: no link without their own.
+ */
+function linkOf(alert: NotifiedAlert, template: string | undefined): Runbook | undefined {
+  if (alert.runbook) return alert.runbook;
+  if (template === undefined || alert.kind === AM_KIND) return undefined;
+  return { title: alert.kind, url: template.replaceAll("{kind}", encodeURIComponent(alert.kind)) };
 }
 
 /**
@@ -69,9 +89,14 @@ export function createTelegramNotifiers(
         );
         return { ok: true };
       }
-      const keyboard = alertKeyboard(notification, { runbookUrl: options.runbookUrl, ack: true });
-      try {
-        const message = await api.sendMessage(destination.chatId, text, {
+      const { chatId } = destination;
+      const send = (links: boolean) => {
+        const keyboard = alertKeyboard(notification, {
+          runbookUrl: options.runbookUrl,
+          ack: true,
+          links,
+        });
+        return api.sendMessage(chatId, text, {
           parse_mode: "HTML",
           link_preview_options: { is_disabled: true },
           disable_notification: !anyCritical(notification.alerts),
@@ -80,6 +105,19 @@ export function createTelegramNotifiers(
             : {}),
           ...(keyboard ? { reply_markup: keyboard } : {}),
         });
+      };
+      try {
+        const message = await send(true).catch((error: unknown) => {
+          if (!refusedLink(error)) throw error;
+          // An alert's own runbook_url Telegram will not link (a host without a dot, such
+          // as http://wiki/…): the alert matters more than its link, and a 400 would hold
+          // the destination back for an hour.
+          logger.warn(
+            { error: errorText(error), alerts: notification.alerts.map((a) => a.fingerprint) },
+            "Telegram refused a runbook link; alert sent without runbook links",
+          );
+          return send(false);
+        });
         return { ok: true, messageId: message.message_id };
       } catch (error) {
         return failureOf(error);
@@ -87,6 +125,14 @@ export function createTelegramNotifiers(
     },
   });
 }
+
+/** Telegram's 400 for a URL button it will not take. */
+const refusedLink = (error: unknown) =>
+  error instanceof GrammyError &&
+  error.error_code === 400 &&
+  /BUTTON_URL_INVALID|button URL/i.test(error.description);
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function failureOf(error: unknown): SendResult {
   if (error instanceof GrammyError) {
@@ -105,7 +151,7 @@ function failureOf(error: unknown): SendResult {
   // Network trouble: the message may or may not have arrived; try again next tick.
   return {
     ok: false,
-    error: error instanceof Error ? error.message : String(error),
+    error: errorText(error),
     transient: true,
   };
 }

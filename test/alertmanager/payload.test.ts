@@ -1,6 +1,6 @@
 // The webhook payload on plain data: what is taken, what is refused, and what is stored.
 import { describe, expect, it } from "vitest";
-import { parseWebhookPayload } from "../../src/alertmanager/payload.js";
+import { parseWebhookPayload, runbookOf } from "../../src/alertmanager/payload.js";
 import { webhookPayload } from "./payloads.js";
 
 const parse = (body: unknown) => parseWebhookPayload(JSON.stringify(body));
@@ -110,5 +110,31 @@ describe("parseWebhookPayload", () => {
     if (parsed.ok) return;
     expect(parsed.error).toMatch(/^not an Alertmanager webhook payload \(version 4\): /);
     expect(parsed.error).toContain(mentions);
+  });
+});
+
+describe("runbookOf", () => {
+  it("links the runbook_url annotation by the alert's name ('unnamed' without one)", () => {
+    expect(runbookOf("High5xxRate", " https://wiki.example/rb/High5xxRate ")).toEqual({
+      title: "High5xxRate",
+      url: "https://wiki.example/rb/High5xxRate",
+    });
+    expect(runbookOf(null, "http://wiki.internal/rb?id=5")).toEqual({
+      title: "unnamed",
+      url: "http://wiki.internal/rb?id=5",
+    });
+  });
+
+  it.each([
+    ["none", null],
+    ["empty", ""],
+    ["a relative path", "/runbooks/High5xxRate"],
+    ["no scheme", "wiki.example/rb"],
+    ["javascript:", "javascript:alert(1)"],
+    ["another scheme", "ftp://files.example/rb.txt"],
+    ["tg:", "tg://resolve?domain=opsbot"],
+    ["a data: URL", "data:text/html,<b>rb</b>"],
+  ])("takes no runbook from %s", (_what, url) => {
+    expect(runbookOf("High5xxRate", url)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ export interface AlertSpec {
   severity?: string;
   summary?: string;
   description?: string;
+  runbookUrl?: string;
   startsAt?: string;
   endsAt?: string;
 }
@@ -21,6 +22,7 @@ export function webhookAlert(spec: AlertSpec) {
   const annotations: Record<string, string> = {};
   if (spec.summary !== undefined) annotations.summary = spec.summary;
   if (spec.description !== undefined) annotations.description = spec.description;
+  if (spec.runbookUrl !== undefined) annotations.runbook_url = spec.runbookUrl;
   return {
     status,
     labels: {

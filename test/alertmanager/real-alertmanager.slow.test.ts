@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   buildAlertApp,
   eventually,
+  linkButtons,
   messagesTo,
   useApiHealth,
   startStubServer,
@@ -141,7 +142,9 @@ const POOL_RULES = `groups:
           severity: critical
         annotations:
           summary: "DB connection pool has {{ $value }} waiting requests"
+          runbook_url: "https://wiki.example/runbooks/DbPoolExhausted"
 `;
+const POOL_RUNBOOK = ["📖 DbPoolExhausted", "https://wiki.example/runbooks/DbPoolExhausted"];
 
 describe.skipIf(!hasAlertmanager() || !hasPrometheus())(
   "Prometheus → Alertmanager → opsbot, end to end",
@@ -166,11 +169,13 @@ describe.skipIf(!hasAlertmanager() || !hasPrometheus())(
       await waitForText(t, 1, "the page");
       expect(texts(t)[0]).toMatch(/am:DbPoolExhausted:[0-9a-f]{16}/);
       expect(texts(t)[0]).toContain("DB connection pool has 7 waiting requests");
+      expect(linkButtons(messagesTo(t.fake)[0]!)).toEqual([POOL_RUNBOOK]);
 
       pool.waiting = 0;
       await waitForText(t, 2, "the resolution");
       expect(texts(t)[1]).toContain("Resolved");
       expect(texts(t)[1]).toMatch(/am:DbPoolExhausted:[0-9a-f]{16}/);
+      expect(linkButtons(messagesTo(t.fake)[1]!)).toEqual([POOL_RUNBOOK]);
       const { rows } = await t.pool.query<{ status: string; severity: string }>(
         "SELECT status, severity FROM opsbot.am_alerts",
       );

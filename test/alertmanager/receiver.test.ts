@@ -3,7 +3,16 @@
 // for ticks to finish instead of driving them.
 import { afterEach, describe, expect, it } from "vitest";
 import { loadFiringAlerts } from "../../src/alertmanager/am-store.js";
-import { buildAlertApp, eventually, messagesTo, useApiHealth } from "../kit/alerts.js";
+import {
+  buildAlertApp,
+  buttonData,
+  eventually,
+  insertStuckWorkers,
+  linkButtons,
+  messagesTo,
+  tick,
+  useApiHealth,
+} from "../kit/alerts.js";
 import type { TestApp, TestAppOptions } from "../kit/build-test-app.js";
 import { webhookPayload, type AlertSpec } from "./payloads.js";
 
@@ -211,6 +220,55 @@ describe("POST /alertmanager: into the alert pipeline", () => {
     await eventually(() => texts(t).length === 1, 5_000, "the digest");
     expect(texts(t)[0]).toContain("2 alerts firing");
     expect(texts(t)[0]).not.toContain("am:Gone");
+  });
+
+  it("links an alert's own http(s) runbook_url by its name; RUNBOOK_URL stays the watcher's", async () => {
+    const t = await build({ env: { RUNBOOK_URL: "https://wiki.example/rb/{kind}" } });
+    const own = "https://wiki.example/am/High5xxRate";
+    await deliver(t, [
+      { alertname: "DbPoolExhausted", fingerprint: "01", summary: "no runbook" },
+      { alertname: "High5xxRate", fingerprint: "02", summary: "own runbook", runbookUrl: own },
+      { alertname: "DiskFull", fingerprint: "03", runbookUrl: "javascript:alert(1)" },
+      { alertname: "CircuitBreakerOpen", fingerprint: "04", runbookUrl: "runbooks/breaker.md" },
+    ]);
+    await eventually(() => texts(t).length === 1, 5_000, "the digest");
+    expect(texts(t)[0]).toContain("4 alerts firing");
+    expect(linkButtons(messagesTo(t.fake)[0]!)).toEqual([["📖 High5xxRate", own]]);
+
+    // The watcher's own alerts keep their kind's link.
+    await insertStuckWorkers(t.pool, new Date());
+    await tick(t);
+    await eventually(() => texts(t).length === 2, 5_000, "the stuck worker");
+    expect(linkButtons(messagesTo(t.fake)[1]!)).toEqual([
+      ["📖 stuck_worker", "https://wiki.example/rb/stuck_worker"],
+    ]);
+
+    // The resolution links it too: the runbook stayed with the episode.
+    await deliver(t, [{ alertname: "High5xxRate", fingerprint: "02", status: "resolved" }]);
+    await eventually(() => texts(t).length === 3, 5_000, "the resolution");
+    expect(linkButtons(messagesTo(t.fake)[2]!)).toEqual([["📖 High5xxRate", own]]);
+  });
+
+  it("sends the alert without runbook links at once when Telegram refuses one", async () => {
+    const t = await build();
+    const intranet = "http://wiki/rb/High5xxRate"; // no dot in the host: Telegram says no
+    t.fake.failNext("sendMessage", {
+      kind: "400",
+      description: `Bad Request: inline keyboard button URL '${intranet}' is invalid: Wrong HTTP URL`,
+    });
+    await deliver(t, [{ fingerprint: "02", summary: "5xx", runbookUrl: intranet }]);
+    await eventually(() => texts(t).length === 2, 5_000, "the message, again");
+    const [refused, sent] = messagesTo(t.fake);
+    expect(linkButtons(refused!)).toEqual([["📖 High5xxRate", intranet]]);
+    expect(linkButtons(sent!)).toEqual([]);
+    expect(buttonData(sent!)).toHaveLength(3); // Silence 1h, 24h, Ack
+    expect(t.logs.entries().some((l) => String(l.msg).includes("refused a runbook link"))).toBe(
+      true,
+    );
+    const { rows } = await t.pool.query<{ sent: boolean }>(
+      "SELECT sent_at IS NOT NULL AS sent FROM opsbot.outbox",
+    );
+    expect(rows).toEqual([{ sent: true }]);
   });
 
   it("keeps an alert firing after its endsAt has passed, until Alertmanager resolves it", async () => {

@@ -221,4 +221,23 @@ describe("alert state step", () => {
     const raised = s.tick([{ ...am, severity: "critical" }]);
     expect(raised.changed[0]).toMatchObject({ severity: "critical" });
   });
+
+  it("carries an alert's own runbook and stores a change of it, or its removal", () => {
+    const s = simulate();
+    const runbook = { title: "High5xxRate", url: "https://wiki.example/rb/5xx" };
+    const am: Alert = {
+      fingerprint: "am:High5xxRate:abc",
+      kind: "am",
+      source: "alertmanager",
+      summary: "5xx above 5 %",
+      runbook,
+    };
+    expect(s.tick([am]).firing[0]).toMatchObject({ runbook });
+    s.clock.advance(MINUTE);
+    expect(s.tick([am]).changed).toEqual([]);
+    const moved = { ...runbook, url: "https://wiki.example/rb/5xx-v2" };
+    expect(s.tick([{ ...am, runbook: moved }]).changed[0]).toMatchObject({ runbook: moved });
+    const { runbook: _dropped, ...without } = am;
+    expect(s.tick([without]).changed[0]).not.toHaveProperty("runbook");
+  });
 });

@@ -160,6 +160,59 @@ describe("alert message buttons", () => {
     ]);
   });
 
+  describe("Alertmanager alerts link their own runbook", () => {
+    const template = "https://wiki.example/rb/{kind}";
+    const am = (alertname: string, runbookUrl?: string) =>
+      alertOf(`am:${alertname}:0a`, "x", {
+        kind: "am",
+        ...(runbookUrl ? { runbook: { title: alertname, url: runbookUrl } } : {}),
+      });
+    const links = (alerts: NotifiedAlert[]) =>
+      rows(
+        alertKeyboard(
+          { outboxId: 0, kind: "firing", alerts },
+          { ack: false, runbookUrl: template },
+        ),
+      )
+        .flat()
+        .map((b) => [b.text, "url" in b ? b.url : ""]);
+
+    it("an alert's own runbook, titled with its name; none for one without, not RUNBOOK_URL's", () => {
+      expect(
+        links([am("DbPoolExhausted"), am("High5xxRate", "https://wiki.example/am/5xx")]),
+      ).toEqual([["📖 High5xxRate", "https://wiki.example/am/5xx"]]);
+      expect(links([am("DbPoolExhausted")])).toEqual([]);
+    });
+
+    it("beside the watcher's, at most 3, one button per link", () => {
+      expect(
+        links([
+          am("High5xxRate", "https://wiki.example/am/5xx"),
+          am("High5xxRate", "https://wiki.example/am/5xx"),
+          alertOf("stuck_worker:p1:1", "x"),
+          alertOf("stuck_worker:p1:2", "x"),
+          am("DbPoolExhausted"),
+          am("CircuitBreakerOpen", "https://wiki.example/am/breaker"),
+          am("DiskFull", "https://wiki.example/am/disk"),
+        ]),
+      ).toEqual([
+        ["📖 High5xxRate", "https://wiki.example/am/5xx"],
+        ["📖 stuck_worker", "https://wiki.example/rb/stuck_worker"],
+        ["📖 CircuitBreakerOpen", "https://wiki.example/am/breaker"],
+      ]);
+    });
+
+    it("without RUNBOOK_URL too", () => {
+      const keyboard = alertKeyboard(
+        { outboxId: 0, kind: "resolved", alerts: [am("High5xxRate", "https://wiki.example/5xx")] },
+        { ack: false },
+      );
+      expect(rows(keyboard).flat()).toEqual([
+        { text: "📖 High5xxRate", url: "https://wiki.example/5xx" },
+      ]);
+    });
+  });
+
   it("resolved messages and pages sent outside the outbox have links only", () => {
     const resolved = { ...firing, kind: "resolved" as const };
     expect(alertKeyboard(resolved, { ack: true })).toBeUndefined();

@@ -150,6 +150,15 @@ export function buttonData(message: { reply_markup?: unknown }): string[] {
   return markup.inline_keyboard.flat().map((b) => b.callback_data);
 }
 
+/** The link buttons of a message (runbooks), as [text, url], in order. */
+export function linkButtons(message: { reply_markup?: unknown }): [string, string][] {
+  if (message.reply_markup === undefined) return [];
+  const markup = asObject(message.reply_markup) as {
+    inline_keyboard: { text: string; url?: string }[][];
+  };
+  return markup.inline_keyboard.flat().flatMap((b) => (b.url ? [[b.text, b.url]] : []));
+}
+
 export const callParams = (c: RecordedCall) => c.params;
 
 export interface OutboxRecord {
