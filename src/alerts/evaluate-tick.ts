@@ -145,7 +145,7 @@ export async function evaluateAndQueue(
   now: Date,
   extraResolved: readonly AlertState[] = [],
   sources: SourcesObservation = { alerts: [], evaluated: [] },
-): Promise<StepResult & { wrote: boolean }> {
+): Promise<StepResult & { alertsChanged: boolean }> {
   // No snapshot: a tick of the sources alone, leaving the checks' alerts and counts as they are.
   const evaluation = snapshot
     ? evaluateRules(snapshot, state.failures, {
@@ -167,9 +167,10 @@ export async function evaluateAndQueue(
   const failuresChanged = Object.entries(evaluation.failures).some(
     ([component, count]) => (state.failures[component] ?? 0) !== count,
   );
-  if (result.changed.length === 0 && resolved.length === 0 && !failuresChanged) {
-    return { ...result, wrote: false };
-  }
+  // Failure counts alone leave the open alerts as they are (a component down for the ticks
+  // before it pages): the watcher's copy of them stays good.
+  const alertsChanged = result.changed.length > 0 || resolved.length > 0;
+  if (!alertsChanged && !failuresChanged) return { ...result, alertsChanged };
 
   const client = await deps.pool.connect();
   try {
@@ -186,7 +187,7 @@ export async function evaluateAndQueue(
       }
     }
     await client.query("COMMIT");
-    return { ...result, wrote: true };
+    return { ...result, alertsChanged };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;

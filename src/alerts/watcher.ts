@@ -115,7 +115,7 @@ export function createWatcher(deps: WatcherDeps) {
       metrics.alertsFailed.inc(delivery.failed);
       // A quiet tick keeps its copy of the firing alerts for the next one.
       cache = undefined;
-      if (evaluated.wrote || delivery.alertsChanged) await bumpGeneration(pool);
+      if (evaluated.alertsChanged || delivery.alertsChanged) await bumpGeneration(pool);
       else cache = { generation, open: state.open };
       if (checksToo) await afterChecks(tickKey);
       metrics.undeliveredAlerts.set(await countUndelivered(pool));

@@ -60,6 +60,34 @@ describe("firing alerts cached between quiet ticks", () => {
     expect(messagesTo(fake)[3]!.text).toContain(`stuck_worker:${second}`);
   });
 
+  it("stay cached while a component's failures are counted before it pages", async () => {
+    const patient = await buildAlertApp(api.url, {
+      database,
+      fake,
+      env: { DOWN_AFTER_CHECKS: "1000" },
+    });
+    const generation = async () =>
+      (
+        await a.pool.query<{ generation: number }>(
+          "SELECT generation FROM opsbot.watcher_lease WHERE id = 1",
+        )
+      ).rows[0]!.generation;
+    try {
+      await ticks(patient, 1);
+      api.state.healthy = false;
+      const before = await generation();
+      await ticks(patient, 3); // api down: its failure count written each tick, no alert
+      expect(await generation()).toBe(before);
+      const { rows } = await a.pool.query<{ failures: number }>(
+        "SELECT consecutive AS failures FROM opsbot.component_failures WHERE component = 'api'",
+      );
+      expect(rows[0]!.failures).toBe(3);
+    } finally {
+      api.state.healthy = true;
+      await patient.close();
+    }
+  });
+
   it("report the fleet's last tick on a replica that never ran one", async () => {
     const idle = await buildAlertApp(api.url, { database, fake });
     try {
