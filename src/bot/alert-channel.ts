@@ -47,6 +47,31 @@ export function alertKeyboard(
   return empty ? undefined : keyboard;
 }
 
+/**
+ * Posts an alert message (`post`: a send or an edit) with its keyboard; when Telegram
+ * refuses one of its runbook links (a host without a dot, such as http://wiki/…), once more
+ * at once without runbook links: the alert, or its Ack, matters more than its link, and a
+ * 400 would hold it back. `onRefused` hears of the refusal.
+ */
+export async function postWithKeyboard<T>(
+  notification: Notification,
+  options: AlertKeyboardOptions,
+  post: (markup: { reply_markup?: InlineKeyboard }) => Promise<T>,
+  onRefused: (error: unknown) => void = () => undefined,
+): Promise<T> {
+  const markup = (links: boolean) => {
+    const keyboard = alertKeyboard(notification, { ...options, links });
+    return keyboard ? { reply_markup: keyboard } : {};
+  };
+  try {
+    return await post(markup(true));
+  } catch (error) {
+    if (!refusedLink(error)) throw error;
+    onRefused(error);
+    return post(markup(false));
+  }
+}
+
 /** The first 3 distinct links of the alerts, in their order. */
 function runbookLinks(alerts: readonly NotifiedAlert[], template: string | undefined): Runbook[] {
   const links = new Map<string, Runbook>();
@@ -90,34 +115,27 @@ export function createTelegramNotifiers(
         return { ok: true };
       }
       const { chatId } = destination;
-      const send = (links: boolean) => {
-        const keyboard = alertKeyboard(notification, {
-          runbookUrl: options.runbookUrl,
-          ack: true,
-          links,
-        });
-        return api.sendMessage(chatId, text, {
-          parse_mode: "HTML",
-          link_preview_options: { is_disabled: true },
-          disable_notification: !anyCritical(notification.alerts),
-          ...(destination.threadId !== undefined
-            ? { message_thread_id: destination.threadId }
-            : {}),
-          ...(keyboard ? { reply_markup: keyboard } : {}),
-        });
-      };
+      const keyboardOptions = { runbookUrl: options.runbookUrl, ack: true };
       try {
-        const message = await send(true).catch((error: unknown) => {
-          if (!refusedLink(error)) throw error;
-          // An alert's own runbook_url Telegram will not link (a host without a dot, such
-          // as http://wiki/…): the alert matters more than its link, and a 400 would hold
-          // the destination back for an hour.
-          logger.warn(
-            { error: errorText(error), alerts: notification.alerts.map((a) => a.fingerprint) },
-            "Telegram refused a runbook link; alert sent without runbook links",
-          );
-          return send(false);
-        });
+        const message = await postWithKeyboard(
+          notification,
+          keyboardOptions,
+          (markup) =>
+            api.sendMessage(chatId, text, {
+              parse_mode: "HTML",
+              link_preview_options: { is_disabled: true },
+              disable_notification: !anyCritical(notification.alerts),
+              ...(destination.threadId !== undefined
+                ? { message_thread_id: destination.threadId }
+                : {}),
+              ...markup,
+            }),
+          (error) =>
+            logger.warn(
+              { error: errorText(error), alerts: notification.alerts.map((a) => a.fingerprint) },
+              "Telegram refused a runbook link; alert sent without runbook links",
+            ),
+        );
         return { ok: true, messageId: message.message_id };
       } catch (error) {
         return failureOf(error);

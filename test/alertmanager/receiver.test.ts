@@ -10,11 +10,15 @@ import {
   insertStuckWorkers,
   linkButtons,
   messagesTo,
+  outbox,
   tick,
   useApiHealth,
 } from "../kit/alerts.js";
 import type { TestApp, TestAppOptions } from "../kit/build-test-app.js";
+import { createUpdates, OPERATOR, TEAM_GROUP } from "../kit/updates.js";
 import { webhookPayload, type AlertSpec } from "./payloads.js";
+
+const updates = createUpdates(71_000);
 
 const TOKEN = "am-token_0123456789abcdef";
 
@@ -247,6 +251,29 @@ describe("POST /alertmanager: into the alert pipeline", () => {
     await deliver(t, [{ alertname: "High5xxRate", fingerprint: "02", status: "resolved" }]);
     await eventually(() => texts(t).length === 3, 5_000, "the resolution");
     expect(linkButtons(messagesTo(t.fake)[2]!)).toEqual([["📖 High5xxRate", own]]);
+  });
+
+  it("acks a message whose runbook link Telegram refuses, editing it without the link", async () => {
+    const t = await build();
+    const intranet = "http://wiki/rb/High5xxRate";
+    await deliver(t, [{ fingerprint: "03", summary: "5xx", runbookUrl: intranet }]);
+    const [page] = messagesTo(t.fake);
+    const [row] = await outbox(t.pool);
+    const ack = buttonData(page!).find((d) => d?.startsWith("ack:"))!;
+    t.fake.failNext("editMessageText", {
+      kind: "400",
+      description: `Bad Request: inline keyboard button URL '${intranet}' is invalid: Wrong HTTP URL`,
+    });
+    const press = updates.callback(ack, {
+      from: OPERATOR,
+      chat: TEAM_GROUP,
+      messageId: row!.message_id!,
+    });
+    expect((await t.post(press)).status).toBe(200);
+    const [refused, edited] = t.fake.callsTo("editMessageText").map((c) => c.params);
+    expect(linkButtons(refused!)).toEqual([["📖 High5xxRate", intranet]]);
+    expect(String(edited!.text)).toContain("👀 Acked by @olga_ops");
+    expect(linkButtons(edited!)).toEqual([]);
   });
 
   it("sends the alert without runbook links at once when Telegram refuses one", async () => {

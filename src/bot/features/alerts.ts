@@ -8,7 +8,7 @@ import {
   silenceMatcher,
 } from "../../alerts/silences.js";
 import type { Clock } from "../../clock.js";
-import { alertKeyboard } from "../alert-channel.js";
+import { postWithKeyboard } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
 import { ACK_BUTTON, SILENCE_BUTTON, SILENCE_CHOICES, parseAlertButton } from "../callback-data.js";
 import { handleCommand } from "../commands.js";
@@ -106,13 +106,9 @@ export function alertsFeature(deps: {
     const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
     const note = renderSilencedNote(who, silenced.until);
     // Silenced: no more buttons to press, the runbook links stay.
-    const keyboard = alertKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false });
-    await ctx.editMessageText(
-      renderNotification(notification.kind, notification.alerts, now, note),
-      {
-        ...html,
-        ...(keyboard ? { reply_markup: keyboard } : {}),
-      },
+    const text = renderNotification(notification.kind, notification.alerts, now, note);
+    await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
+      ctx.editMessageText(text, { ...html, ...markup }),
     );
   });
 
@@ -140,14 +136,15 @@ export function alertsFeature(deps: {
     if (acked.acked === 0) return;
     const notification = { outboxId: acked.row.id, kind: acked.row.kind, alerts: acked.row.alerts };
     // Acked: the Silence buttons and runbook links stay, the Ack button goes.
-    const keyboard = alertKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false });
     const text = renderNotification(
       notification.kind,
       notification.alerts,
       now,
       renderAckedNote(who, now),
     );
-    await ctx.editMessageText(text, { ...html, ...(keyboard ? { reply_markup: keyboard } : {}) });
+    await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
+      ctx.editMessageText(text, { ...html, ...markup }),
+    );
   });
   return feature;
 }
