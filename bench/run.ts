@@ -282,12 +282,22 @@ try {
       .filter((l) => l.includes("watcher tick finished"))
       .map((l) => (JSON.parse(l) as { ms: number }).ms);
   await watching.bot.waitFor(/watcher tick finished/, 60_000);
+  // The first ticks after a deploy also fill the run history /runs reads, a day of runs
+  // each; the steady ticks are those after it has caught up, as a running watcher's are.
+  const caughtUp = async () => {
+    const { rowCount } = await db.query(
+      "SELECT 1 FROM opsbot.run_history_scan WHERE refreshed_to >= now() - interval '1 minute'",
+    );
+    return rowCount === 1;
+  };
+  while (!(await caughtUp())) await new Promise((r) => setTimeout(r, 200));
+  const catchUp = tickLines();
   await new Promise((r) => setTimeout(r, 15_000));
-  const [firstTick, ...steadyTicks] = tickLines();
+  const steadyTicks = tickLines().slice(catchUp.length);
   record(
     "watcher tick median (10,000 stuck)",
     ms(median(steadyTicks)),
-    `first tick (storm) ${ms(firstTick ?? NaN)}`,
+    `first tick (storm) ${ms(catchUp[0] ?? NaN)}; the ${catchUp.length} first (filling the run history) up to ${ms(Math.max(...catchUp))}`,
     "< 200 ms",
     median(steadyTicks) < 200,
   );

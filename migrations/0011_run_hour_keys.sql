@@ -1,5 +1,5 @@
 -- A refresh recounted the last hour or two by deleting their kept rows and writing them all
--- again, though a recount changes few of them (60 ms of the watcher tick at LabPics scale).
+-- again, though a recount changes few of them (about 140 ms a tick at LabPics scale).
 -- It now writes only the rows whose counts changed, by key (src/checks/listings/run-history.ts).
 CREATE UNIQUE INDEX IF NOT EXISTS run_hours_key
   ON opsbot.run_hours (hour, job_type, project_id) NULLS NOT DISTINCT;

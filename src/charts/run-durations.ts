@@ -48,7 +48,26 @@ function unitFor(ranges: readonly DurationRange[]) {
   return longest >= 600 ? { name: "minutes", divisor: 60 } : { name: "seconds", divisor: 1 };
 }
 
-const dayLabel = (ms: number) => new Date(ms).toISOString().slice(5, 10);
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The x axis (UTC): a tick each midnight across a week; across a chart cut short to its
+ * newest runs (a day or two), one every 6 hours, with the time.
+ */
+export function timeAxis(from: Date, to: Date) {
+  const short = to.getTime() - from.getTime() <= 2 * DAY_MS;
+  const step = short ? 6 * HOUR_MS : DAY_MS;
+  const ticks: number[] = [];
+  for (let at = Math.ceil(from.getTime() / step) * step; at <= to.getTime(); at += step) {
+    ticks.push(at);
+  }
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const label = short
+    ? (ms: number) => iso(ms).slice(5, 16).replace("T", " ")
+    : (ms: number) => iso(ms).slice(5, 10);
+  return { ticks, label };
+}
 
 const pointsOf = (r: DurationRange, divisor: number) => {
   const x = r.startedAt.getTime();
@@ -58,6 +77,7 @@ const pointsOf = (r: DurationRange, divisor: number) => {
 
 function draw(canvas: Canvas, input: RunChartInput): Buffer {
   const unit = unitFor(input.ranges);
+  const axis = timeAxis(input.from, input.to);
   const statuses = [...new Set(input.ranges.map((r) => r.status))].sort();
   const datasets: ChartDataset<"scatter">[] = statuses.map((status) => {
     const style = STYLE[status] ?? OTHER;
@@ -88,7 +108,11 @@ function draw(canvas: Canvas, input: RunChartInput): Buffer {
           type: "linear",
           min: input.from.getTime(),
           max: input.to.getTime(),
-          ticks: { stepSize: 86_400_000, callback: (value) => dayLabel(Number(value)) },
+          // Chart.js would spread its ticks evenly from the minimum: on the hour instead.
+          afterBuildTicks: (scale) => {
+            scale.ticks = axis.ticks.map((value) => ({ value }));
+          },
+          ticks: { callback: (value) => axis.label(Number(value)) },
           title: { display: true, text: "started (UTC)" },
         },
         y: { beginAtZero: true, title: { display: true, text: unit.name } },

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createRunChartRenderer, type RunChartInput } from "../../src/charts/run-durations.js";
+import {
+  createRunChartRenderer,
+  timeAxis,
+  type RunChartInput,
+} from "../../src/charts/run-durations.js";
 
 const to = new Date("2026-11-28T12:00:00Z");
 const from = new Date(to.getTime() - 7 * 86_400_000);
@@ -35,5 +39,27 @@ describe("run duration chart", () => {
     const column = { startedAt: new Date(to.getTime() - 3_600_000), status: "ok", longest: 300 };
     const input = (shortest: number) => ({ ...chart([]), ranges: [{ ...column, shortest }] });
     expect(charts.render(input(10)).equals(charts.render(input(300)))).toBe(false);
+  });
+
+  it("ticks each midnight across a week, every 6 hours on the hour across a chart cut short", () => {
+    const week = timeAxis(from, to);
+    expect(week.ticks.map(week.label)).toEqual([
+      "11-22",
+      "11-23",
+      "11-24",
+      "11-25",
+      "11-26",
+      "11-27",
+      "11-28",
+    ]);
+    const short = timeAxis(new Date("2026-11-27T02:41:00Z"), to);
+    expect(short.ticks.map(short.label)).toEqual([
+      "11-27 06:00",
+      "11-27 12:00",
+      "11-27 18:00",
+      "11-28 00:00",
+      "11-28 06:00",
+      "11-28 12:00",
+    ]);
   });
 });

@@ -81,7 +81,8 @@ export function renderJobRuns(job: string, history: JobHistory, now: Date): stri
   });
 }
 
-const runsIn = (columns: JobHistory["week"]["columns"]) => columns.reduce((n, c) => n + c.runs, 0);
+const runsIn = (columns: JobHistory["week"]["columns"]) =>
+  columns.reduce((n, c) => n + c.runs, 0).toLocaleString("en");
 
 /** The chart's title: a week, or where its newest runs begin when the week has more. */
 export function renderRunChartTitle(scope: string, history: JobHistory): string {
@@ -98,7 +99,12 @@ export function renderRunChartCaption(job: string, history: JobHistory): string 
   const runs = cut
     ? `the newest ${runsIn(columns)} runs, since ${formatUtc(since)} (the week has more)`
     : `${runsIn(columns)} runs in 7 days`;
-  // Finished runs only: a run still going would flatten everything else.
-  const line = sparkline(columns.filter((c) => c.status !== "running").map((c) => c.longest));
+  // The longest finished run of each half hour: a run still going would flatten the rest.
+  const longest = new Map<number, number>();
+  for (const c of columns) {
+    if (c.status !== "running")
+      longest.set(c.column, Math.max(longest.get(c.column) ?? 0, c.longest));
+  }
+  const line = sparkline([...longest.values()]);
   return `${code(job)}: ${runs}, ${failed} failed. Duration by start time; ❌ failures are red triangles.\n${escapeHtml(line)}`;
 }

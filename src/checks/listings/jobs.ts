@@ -41,7 +41,8 @@ interface JobRow {
 // Times as epoch milliseconds: pg parses a number several times faster than a timestamp's
 // text, which was half of /jobs at 3,000 jobs.
 const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::float8`;
-const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
+// A time PostgreSQL holds as ±infinity is no time to show.
+const dateOf = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms));
 const COLUMNS = `j.job_type, j.status, j.last_status, ${epochMs("j.last_run_at")} AS last_run_ms,
   ${epochMs("j.next_run_at")} AS next_run_ms, j.last_error`;
 
@@ -60,7 +61,7 @@ function query(scope: Scope, startedAt: boolean): string {
 
 const rank = (j: Job) => (j.suspended ? 0 : j.failed ? 1 : j.stuck ? 2 : j.overdue ? 3 : 4);
 
-/** Flagged first, then by project name (each name compared once, not per job) and job type. */
+/** Flagged first, then by project name (collated once per name, not per comparison), job type. */
 function sortJobs(jobs: Job[]): Job[] {
   const names = [...new Set(jobs.map((j) => j.project ?? ""))].sort(
     new Intl.Collator("en").compare,

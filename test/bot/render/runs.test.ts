@@ -112,21 +112,27 @@ describe("renderJobRuns", () => {
 });
 
 describe("the chart's caption and title", () => {
-  const column = (status: string, runs: number, longest: number) => ({
+  const column = (index: number, status: string, runs: number, longest: number) => ({
+    column: index,
     status,
     startedAt: NOW,
     runs,
     shortest: 1,
     longest,
   });
-  const columns = [column("ok", 4, 10), column("failed", 2, 80), column("running", 1, 500)];
+  const columns = [
+    column(0, "failed", 2, 80),
+    column(0, "ok", 3, 10),
+    column(1, "ok", 1, 10),
+    column(2, "running", 1, 500),
+  ];
 
-  it("count the week's runs and failures, and draw finished runs only as a sparkline", () => {
+  it("count the week's runs and failures, and draw each half hour's longest finished run as a sparkline", () => {
     const history = { last: [], week: { ...NO_WEEK, columns } };
     expect(renderRunChartCaption("embed<x>", history)).toBe(
       [
         "<code>embed&lt;x&gt;</code>: 7 runs in 7 days, 2 failed. Duration by start time; ❌ failures are red triangles.",
-        "▁█",
+        "█▁",
       ].join("\n"),
     );
     expect(renderRunChartTitle("embed · Beta", history)).toBe(
@@ -135,12 +141,13 @@ describe("the chart's caption and title", () => {
   });
 
   it("say the chart holds only the newest runs, and since when, when the week has more", () => {
-    const history = { last: [], week: { columns, since: minutesAgo(90), cut: true } };
+    const newest = [column(0, "ok", 20_150, 10), column(1, "failed", 10, 80)];
+    const history = { last: [], week: { columns: newest, since: minutesAgo(90), cut: true } };
     expect(renderRunChartCaption("embed", history).split("\n")[0]).toBe(
-      "<code>embed</code>: the newest 7 runs, since 2030-01-01 10:30 UTC (the week has more), 2 failed. Duration by start time; ❌ failures are red triangles.",
+      "<code>embed</code>: the newest 20,160 runs, since 2030-01-01 10:30 UTC (the week has more), 10 failed. Duration by start time; ❌ failures are red triangles.",
     );
     expect(renderRunChartTitle("embed", history)).toBe(
-      "embed — newest 7 runs since 2030-01-01 10:30 UTC",
+      "embed — newest 20,160 runs since 2030-01-01 10:30 UTC",
     );
   });
 });

@@ -85,16 +85,15 @@ for (const shape of ["reference", "labpics"] as const) {
       await database.drop();
     });
 
-    /** `job` ran (ok, 20 s) every `step` of the week, the last a minute ago. */
-    const everyRunOfTheWeek = async (job: string, step: string) => {
+    /** `count` runs of `job` (ok, 20 s each), `step` seconds apart, the newest a minute ago. */
+    const runsEvery = async (job: string, step: number, count: number) => {
       const labpics = shape === "labpics";
       await pool.query(
         `INSERT INTO worker_runs (job_type, status, started_at, finished_at${labpics ? ", project_id" : ""})
          SELECT $2, 'ok', s, s + interval '20 seconds'${labpics ? `, '${ALPHA}'` : ""}
-           FROM generate_series($1::timestamptz - interval '1 minute',
-                                $1::timestamptz - interval '7 days' + interval '1 minute',
-                                -$3::interval) AS s`,
-        [NOW, job, step],
+           FROM generate_series(0, $4::int - 1) AS i,
+                LATERAL (SELECT $1::timestamptz - interval '1 minute' - i * $3::int * interval '1 second') AS t(s)`,
+        [NOW, job, step, count],
       );
     };
     // A test's own job, out again after it: the others count every job.
@@ -153,14 +152,28 @@ for (const shape of ["reference", "labpics"] as const) {
       ]);
       const { week } = await jobHistory(pool, { shape, now: NOW, job: "burst" });
       expect(week.columns).toEqual([
-        { status: "failed", startedAt: ago(minutesAgo(19)), runs: 1, shortest: 7, longest: 7 },
-        { status: "ok", startedAt: ago(minutesAgo(20)), runs: 2, shortest: 5, longest: 50 },
+        {
+          column: 335,
+          status: "failed",
+          startedAt: ago(minutesAgo(19)),
+          runs: 1,
+          shortest: 7,
+          longest: 7,
+        },
+        {
+          column: 335,
+          status: "ok",
+          startedAt: ago(minutesAgo(20)),
+          runs: 2,
+          shortest: 5,
+          longest: 50,
+        },
       ]);
     });
 
     it("with JOB: a job that ran every 90 s all week has all its runs in a few hundred rows", async () => {
       onTestFinished(() => forget("frequent"));
-      await everyRunOfTheWeek("frequent", "90 seconds");
+      await runsEvery("frequent", 90, 6719); // 6.998 days of them
       const { week } = await jobHistory(pool, { shape, now: NOW, job: "frequent" });
       expect(week.columns.reduce((n, c) => n + c.runs, 0)).toBe(6719);
       expect(week.columns).toHaveLength(336);
@@ -169,10 +182,15 @@ for (const shape of ["reference", "labpics"] as const) {
 
     it("with JOB: a week of more than CHART_RUNS runs charts the newest, and says from when", async () => {
       onTestFinished(() => forget("busy"));
-      await everyRunOfTheWeek("busy", "20 seconds");
+      await runsEvery("busy", 20, CHART_RUNS);
+      const all = await jobHistory(pool, { shape, now: NOW, job: "busy" });
+      expect(all.week.columns.reduce((n, c) => n + c.runs, 0)).toBe(CHART_RUNS);
+      expect(all.week).toMatchObject({ cut: false, since: ago(7 * 24) });
+
+      // One more, older than the others: the newest CHART_RUNS are charted, from the first.
+      await insert(pool, shape, [{ job: "busy", status: "ok", hoursAgo: 6 * 24, seconds: 1 }]);
       const { week } = await jobHistory(pool, { shape, now: NOW, job: "busy" });
       expect(week.columns.reduce((n, c) => n + c.runs, 0)).toBe(CHART_RUNS);
-      // The newest run started a minute ago, the others 20 s apart before it.
       const oldest = new Date(NOW.getTime() - 60_000 - (CHART_RUNS - 1) * 20_000);
       expect(week).toMatchObject({ cut: true, since: oldest });
     });
