@@ -1,7 +1,7 @@
 import type { Pool } from "../db/pool.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log/create-logger.js";
-import { loadAlerts, loadSilences } from "./alert-store.js";
+import { loadSilences, loadStillFiring } from "./alert-store.js";
 import type { NotifierFor } from "./notifier.js";
 import {
   cancel,
@@ -140,19 +140,18 @@ async function deliverToOne(deps: DeliverDeps, rows: OutboxRow[]): Promise<Deliv
  */
 async function stillRelevant(pool: Pool, row: OutboxRow, now: Date): Promise<NotifiedAlert[]> {
   if (row.kind === "resolved") return row.alerts;
-  const [current, silences] = await Promise.all([
-    loadAlerts(
+  const [live, silences] = await Promise.all([
+    loadStillFiring(
       pool,
       row.alerts.map((a) => a.fingerprint),
+      row.createdAt,
+      { acked: row.kind !== "repeat" },
     ),
     loadSilences(pool, now),
   ]);
-  const live = new Map(current.map((a) => [a.fingerprint, a]));
   return row.alerts.flatMap((a) => {
-    const state = live.get(a.fingerprint);
-    if (!state || state.resolvedAt !== null || state.firingSince > row.createdAt) return [];
-    if (row.kind === "repeat" && state.ackedBy !== null) return [];
-    if (silenceFor(a.fingerprint, silences, now)) return [];
-    return [{ ...a, summary: state.summary }];
+    const summary = live.get(a.fingerprint);
+    if (summary === undefined || silenceFor(a.fingerprint, silences, now)) return [];
+    return [summary === a.summary ? a : { ...a, summary }];
   });
 }
