@@ -18,7 +18,7 @@ import { deployFeature } from "./bot/features/deploy.js";
 import { onCallFeature } from "./bot/features/on-call.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
-import { createRunChartRenderer } from "./charts/run-durations.js";
+import { loadChartsOnDemand } from "./charts/on-demand.js";
 import { createChecks, type Checks } from "./checks/create-checks.js";
 import { createShapeSource, type ShapeSource } from "./checks/shape-source.js";
 import type { Clock } from "./clock.js";
@@ -207,7 +207,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor }: Domains) {
         checks,
         clock,
         backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
-        charts: createRunChartRenderer(),
+        charts: loadChartsOnDemand(),
       }),
       alertsFeature({
         alerts,

@@ -1,6 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import { z } from "zod";
-import type { RunChartRenderer } from "../../charts/run-durations.js";
+import type { RunCharts } from "../../charts/on-demand.js";
 import type { Checks } from "../../checks/create-checks.js";
 import type { Clock } from "../../clock.js";
 import { handleCommand } from "../commands.js";
@@ -19,7 +19,7 @@ export interface OnCallDeps {
   checks: Checks;
   clock: Clock;
   backupMaxAgeHours: number;
-  charts: RunChartRenderer;
+  charts: RunCharts;
 }
 
 // JOB and PROJECT (a name or id): one word each; JOB "*" means every job.
@@ -45,7 +45,7 @@ export function onCallFeature(deps: OnCallDeps) {
     if (history.last.length === 0) return;
     await ctx.reply(renderJobRuns(job, history, clock.now()), html);
     if (history.week.columns.length === 0) return;
-    const png = deps.charts.render({
+    const png = await deps.charts.render({
       title: renderRunChartTitle(scope, history),
       ranges: history.week.columns,
       from: history.week.since,
