@@ -1,7 +1,10 @@
 // The baseline: a bare grammY webhook bot (node:http + webhookCallback with the secret),
-// nothing else. Same fake Bot API, same replies' size: the ratio to opsbot is the figure.
+// nothing else. Same fake Bot API, the same /help reply (opsbot's own text for a viewer):
+// the ratio to opsbot is the cost of what opsbot adds per update (auth, de-duplication in
+// Redis and PostgreSQL, metrics).
 import { createServer } from "node:http";
 import { Bot, webhookCallback } from "grammy";
+import { renderHelp } from "../src/bot/features/start.js";
 import { getMeResult } from "../src/console/local-bot-api.js";
 
 const token = process.env.TELEGRAM_BOT_TOKEN!;
@@ -9,7 +12,8 @@ const bot = new Bot(token, {
   botInfo: getMeResult({ id: 7000000001, first_name: "Opsbot", username: "opsbot_test_bot" }),
   client: { apiRoot: process.env.TELEGRAM_API_ROOT! },
 });
-bot.command("help", (ctx) => ctx.reply("help: /start /help /whoami /health /jobs /stuck /sync"));
+const help = renderHelp("viewer");
+bot.command("help", (ctx) => ctx.reply(help, { parse_mode: "HTML" }));
 const server = createServer(
   webhookCallback(bot, "http", { secretToken: process.env.TELEGRAM_WEBHOOK_SECRET! }),
 );
