@@ -37,12 +37,16 @@ function redacted(url: string): string {
   return u.toString();
 }
 
+// Found once per test worker: probing the server for every database cost a connection each.
+let reachable: { url: string } | undefined;
+
 async function findAdminUrl(): Promise<{ url: string } | { error: string }> {
+  if (reachable) return reachable;
   const errors: string[] = [];
   for (const url of candidateUrls()) {
     try {
       await withClient(url, (client) => client.query("SELECT 1"));
-      return { url };
+      return (reachable = { url });
     } catch (err) {
       errors.push(`${redacted(url)}: ${err instanceof Error ? err.message : String(err)}`);
     }
