@@ -6,7 +6,7 @@ import type { ComponentCheck } from "../checks/status.js";
 import type { StuckRun } from "../checks/listings/stuck.js";
 import type { ConnectorSync } from "../checks/listings/sync.js";
 import { onCallAlerts, type OnCallObservation, type OnCallRuleOptions } from "./rules-on-call.js";
-import type { Alert, Source } from "./types.js";
+import type { Alert, AlertKind, Source } from "./types.js";
 
 /** The watcher's checks that read LabPics tables; each is evaluated on its own. */
 export const WATCHED_CHECKS = [
@@ -75,7 +75,7 @@ function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
 
 function jobAlerts(jobs: readonly Job[]): Alert[] {
   const alerts: Alert[] = [];
-  const add = (kind: string, job: Job, summary: string) =>
+  const add = (kind: AlertKind, job: Job, summary: string) =>
     alerts.push({
       fingerprint: `${kind}:${scopedKey(job.projectId, job.jobType)}`,
       kind,
@@ -94,7 +94,7 @@ function jobAlerts(jobs: readonly Job[]): Alert[] {
 
 function connectorAlerts(connectors: readonly ConnectorSync[]): Alert[] {
   const alerts: Alert[] = [];
-  const add = (kind: string, c: ConnectorSync, summary: string) =>
+  const add = (kind: AlertKind, c: ConnectorSync, summary: string) =>
     alerts.push({
       fingerprint: `${kind}:${scopedKey(c.projectId, c.connector)}`,
       kind,
