@@ -5,7 +5,11 @@ import { scopedKey } from "../checks/scope.js";
 import type { ComponentCheck } from "../checks/status.js";
 import type { StuckRun } from "../checks/listings/stuck.js";
 import type { ConnectorSync } from "../checks/listings/sync.js";
-import { onCallAlerts, type OnCallObservation, type OnCallRuleOptions } from "./rules-on-call.js";
+import {
+  diagnosticsAlerts,
+  type DiagnosticsObservation,
+  type DiagnosticsRuleOptions,
+} from "./rules-diagnostics.js";
 import type { Alert, AlertKind, Source } from "./types.js";
 
 /** The watcher's checks that read LabPics tables; each is evaluated on its own. */
@@ -20,7 +24,7 @@ export const WATCHED_CHECKS = [
 export type WatchedCheck = (typeof WATCHED_CHECKS)[number];
 
 /** What one tick observed. A missing list means its query failed: not evaluated. */
-export interface Snapshot extends OnCallObservation {
+export interface Snapshot extends DiagnosticsObservation {
   api: ComponentCheck;
   postgres: PostgresCheck;
   redis: ComponentCheck;
@@ -42,7 +46,7 @@ export interface RuleOptions {
   downAfterChecks: number;
   /** Share of max_connections in use above which pg_connections_high fires. */
   connectionsHighRatio?: number;
-  onCall?: OnCallRuleOptions;
+  diagnostics?: DiagnosticsRuleOptions;
 }
 
 export interface Evaluation {
@@ -192,10 +196,10 @@ export function evaluateRules(
       });
     }
   }
-  if (options.onCall) {
-    const onCall = onCallAlerts(snapshot, options.onCall);
-    alerts.push(...onCall.alerts);
-    for (const source of onCall.evaluated) evaluated.add(source);
+  if (options.diagnostics) {
+    const diagnostics = diagnosticsAlerts(snapshot, options.diagnostics);
+    alerts.push(...diagnostics.alerts);
+    for (const source of diagnostics.evaluated) evaluated.add(source);
   }
   return { alerts, evaluated, failures, reasons };
 }

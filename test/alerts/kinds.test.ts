@@ -36,7 +36,7 @@ describe("the alert kinds catalogue", () => {
       {},
       {
         downAfterChecks: 1,
-        onCall: { longQueryMinutes: 1, blockedMinutes: 1, backupMaxAgeHours: 1 },
+        diagnostics: { longQueryMinutes: 1, blockedMinutes: 1, backupMaxAgeHours: 1 },
       },
     ).alerts;
     // Every kind the watcher's rules fire: the check below sees each of them.
