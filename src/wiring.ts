@@ -242,14 +242,14 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     metrics,
     sleep: deps.sleep,
     cron: config.WATCH_CRON,
-    downAfterChecks: config.DOWN_AFTER_CHECKS,
-    repeatMinutes: config.ALERT_REPEAT_MINUTES,
-    connectionsHighRatio: config.PG_CONNECTIONS_HIGH_PERCENT / 100,
-    diagnostics: {
+    rules: {
+      downAfterChecks: config.DOWN_AFTER_CHECKS,
+      connectionsHighRatio: config.PG_CONNECTIONS_HIGH_PERCENT / 100,
       longQueryMinutes: config.PG_LONG_QUERY_MINUTES,
       blockedMinutes: config.PG_BLOCKED_MINUTES,
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
     },
+    repeatMinutes: config.ALERT_REPEAT_MINUTES,
     // Alertmanager's firing alerts, as received by POST /alertmanager.
     sources: [{ source: "alertmanager", firing: () => loadFiringAlerts(pool) }],
     routing: {

@@ -14,8 +14,13 @@ import {
 import { enqueue } from "./outbox-store.js";
 import { groupByDestination, type Routing } from "./routes.js";
 import type { SourcesObservation } from "./sources.js";
-import type { DiagnosticsRuleOptions } from "./rules-diagnostics.js";
-import { evaluateRules, type FailureCounts, type Snapshot, type WatchedCheck } from "./rules.js";
+import {
+  evaluateRules,
+  type AlertRuleOptions,
+  type FailureCounts,
+  type Snapshot,
+  type WatchedCheck,
+} from "./rules.js";
 import { step, type StepResult } from "./state.js";
 import type { AlertState, Silence, Source } from "./types.js";
 
@@ -24,11 +29,9 @@ const STUCK_ALERT_LIMIT = 50_000;
 
 export interface EvaluateDeps {
   pool: Pool;
-  downAfterChecks: number;
+  rules: AlertRuleOptions;
   repeatMs: number;
   routing: Routing;
-  connectionsHighRatio?: number;
-  diagnostics?: DiagnosticsRuleOptions;
 }
 
 /** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
@@ -63,47 +66,31 @@ export async function observe(
     }
   };
   const complete = (found: StuckRuns | undefined) =>
-    found ? { runs: found.runs, complete: found.total === found.runs.length } : undefined;
-  const [
-    api,
-    postgres,
-    redis,
-    stuck,
-    processes,
-    jobs,
-    connectors,
-    scheduler,
-    pgActivity,
-    backups,
-    held,
-  ] = await Promise.all([
-    checks.api(),
-    checks.postgres(),
-    checks.redis(),
-    attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)),
-    attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)),
-    attempt("jobs", checks.jobs),
-    attempt("sync", checks.sync),
-    attempt("scheduler", checks.scheduler),
-    checks.pgActivity(),
-    attempt("backups", checks.backups),
+    found && { runs: found.runs, complete: found.total === found.runs.length };
+  const observed = await allNamed({
+    api: checks.api(),
+    postgres: checks.postgres(),
+    redis: checks.redis(),
+    stuck: attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)).then(complete),
+    processes: attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)).then(
+      complete,
+    ),
+    jobs: attempt("jobs", checks.jobs),
+    connectors: attempt("sync", checks.sync),
+    scheduler: attempt("scheduler", checks.scheduler),
+    pgActivity: checks.pgActivity(),
+    backups: attempt("backups", checks.backups),
     // Unknown is not held: an API down after all pages as usual.
-    apiHeld().catch(() => false),
-  ]);
-  return {
-    apiHeld: held,
-    api,
-    postgres,
-    redis,
-    ...(stuck ? { stuck: complete(stuck)! } : {}),
-    ...(processes ? { processes: complete(processes)! } : {}),
-    ...(jobs ? { jobs } : {}),
-    ...(connectors ? { connectors } : {}),
-    ...(scheduler ? { scheduler } : {}),
-    blind,
-    pgActivity,
-    ...(backups ? { backups } : {}),
-  };
+    apiHeld: apiHeld().catch(() => false),
+  });
+  return { ...observed, blind };
+}
+
+/** Promise.all over a record: every promise at once, each result under its own name. */
+async function allNamed<T extends object>(named: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const names = Object.keys(named);
+  const results = await Promise.all(Object.values(named));
+  return Object.fromEntries(names.map((name, i) => [name, results[i]])) as T;
 }
 
 export interface TickState {
@@ -148,11 +135,7 @@ export async function evaluateAndQueue(
 ): Promise<StepResult & { alertsChanged: boolean }> {
   // No snapshot: a tick of the sources alone, leaving the checks' alerts and counts as they are.
   const evaluation = snapshot
-    ? evaluateRules(snapshot, state.failures, {
-        downAfterChecks: deps.downAfterChecks,
-        connectionsHighRatio: deps.connectionsHighRatio,
-        diagnostics: deps.diagnostics,
-      })
+    ? evaluateRules(snapshot, state.failures, deps.rules)
     : { alerts: [], evaluated: new Set<Source>(), failures: state.failures, reasons: {} };
   const result = step({
     open: state.open,

@@ -42,11 +42,15 @@ export interface Snapshot extends DiagnosticsObservation {
 /** Consecutive failing ticks: components ("api", "redis") and blind checks ("check:jobs"). */
 export type FailureCounts = Partial<Record<string, number>>;
 
-export interface RuleOptions {
+/**
+ * Every threshold of the rules, stated once: parsed from the environment (src/config) and
+ * passed as it is, through the watcher, to the rules.
+ */
+export interface AlertRuleOptions extends DiagnosticsRuleOptions {
+  /** Failing ticks in a row before a component or a blind check fires (DOWN_AFTER_CHECKS). */
   downAfterChecks: number;
-  /** Share of max_connections in use above which pg_connections_high fires. */
-  connectionsHighRatio?: number;
-  diagnostics?: DiagnosticsRuleOptions;
+  /** pg_connections_high: the share of max_connections in use above which it fires. */
+  connectionsHighRatio: number;
 }
 
 export interface Evaluation {
@@ -119,7 +123,7 @@ function connectorAlerts(connectors: readonly ConnectorSync[]): Alert[] {
 export function evaluateRules(
   snapshot: Snapshot,
   previous: FailureCounts,
-  options: RuleOptions,
+  options: AlertRuleOptions,
 ): Evaluation {
   const alerts: Alert[] = [];
   const evaluated = new Set<Source>(["api", "redis", "postgres", "watcher"]);
@@ -157,8 +161,7 @@ export function evaluateRules(
   }
 
   const connections = snapshot.postgres.connections;
-  const ratio = options.connectionsHighRatio ?? 0.8;
-  if (connections && connections.used > connections.max * ratio) {
+  if (connections && connections.used > connections.max * options.connectionsHighRatio) {
     alerts.push({
       fingerprint: "pg_connections_high",
       kind: "pg_connections_high",
@@ -196,10 +199,8 @@ export function evaluateRules(
       });
     }
   }
-  if (options.diagnostics) {
-    const diagnostics = diagnosticsAlerts(snapshot, options.diagnostics);
-    alerts.push(...diagnostics.alerts);
-    for (const source of diagnostics.evaluated) evaluated.add(source);
-  }
+  const diagnostics = diagnosticsAlerts(snapshot, options);
+  alerts.push(...diagnostics.alerts);
+  for (const source of diagnostics.evaluated) evaluated.add(source);
   return { alerts, evaluated, failures, reasons };
 }

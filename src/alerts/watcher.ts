@@ -8,11 +8,11 @@ import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import { deliverPending } from "./deliver.js";
 import type { NotifierFor } from "./notifier.js";
-import type { DiagnosticsRuleOptions } from "./rules-diagnostics.js";
 import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
 import type { Routing } from "./routes.js";
+import type { AlertRuleOptions } from "./rules.js";
 import { observeSources, type AlertSource } from "./sources.js";
 import type { AlertState } from "./types.js";
 import {
@@ -33,14 +33,11 @@ export interface WatcherDeps {
   logger: Logger;
   metrics: Metrics;
   cron: string;
-  downAfterChecks: number;
+  rules: AlertRuleOptions;
   repeatMinutes: number;
   routing: Routing;
   /** Alerts from beyond the watcher's checks (Alertmanager), read every tick. */
   sources?: readonly AlertSource[];
-  /** Thresholds of pg_connections_high and the diagnostics alerts (rules-diagnostics.ts). */
-  connectionsHighRatio?: number;
-  diagnostics?: DiagnosticsRuleOptions;
   heartbeatUrl?: string;
   /** Dedups the PostgreSQL-down page across replicas while the database cannot. */
   redis?: Redis;
@@ -65,7 +62,7 @@ const HOUSEKEEPING_EVERY = 60;
 export function createWatcher(deps: WatcherDeps) {
   const { pool, clock, logger, metrics } = deps;
   const instance = randomUUID();
-  const outage = createPgOutage(deps);
+  const outage = createPgOutage({ ...deps, downAfterChecks: deps.rules.downAfterChecks });
   let task: ScheduledTask | undefined;
   let inFlight: Promise<TickOutcome> | undefined;
   let lastTickAt: Date | null = null;

@@ -13,6 +13,7 @@ import type { Alert } from "../../src/alerts/types.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createLogger } from "../../src/log/create-logger.js";
+import { RULES } from "../kit/alerts.js";
 import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 
@@ -65,7 +66,7 @@ function pipeline() {
   };
   const deps = {
     pool,
-    downAfterChecks: 2,
+    rules: RULES,
     repeatMs: 30 * MINUTE,
     routing: {
       routes: [{ pattern: "am:*", destination: { chatId: AM_CHAT } }],

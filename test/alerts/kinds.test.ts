@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ALERT_KINDS, type AlertKind } from "../../src/alerts/kinds.js";
 import { evaluateRules, type Snapshot } from "../../src/alerts/rules.js";
 import type { PgSession } from "../../src/checks/listings/pg-activity.js";
+import { RULES } from "../kit/alerts.js";
 
 const DOC = new URL("../../docs/alerts.md", import.meta.url);
 const HEADER = "| kind | severity | sources | fires when |";
@@ -31,14 +32,7 @@ describe("the alert kinds catalogue", () => {
   });
 
   it("names every alert the rules fire by a declared kind and one of its sources", () => {
-    const alerts = evaluateRules(
-      everythingWrong(),
-      {},
-      {
-        downAfterChecks: 1,
-        diagnostics: { longQueryMinutes: 1, blockedMinutes: 1, backupMaxAgeHours: 1 },
-      },
-    ).alerts;
+    const alerts = evaluateRules(everythingWrong(), {}, { ...RULES, downAfterChecks: 1 }).alerts;
     // Every kind the watcher's rules fire: the check below sees each of them.
     const notFromRules: AlertKind[] = ["pg_down", "am", "webhook_failing", "watchdog_missing"];
     expect([...new Set(alerts.map((a) => a.kind))].sort()).toEqual(

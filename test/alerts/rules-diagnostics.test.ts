@@ -90,11 +90,7 @@ describe("diagnostics alert rules", () => {
       pgActivity: activity({ longest: { ok: true, value: [session(7, 3600)] } }),
     };
     const at = (ratio: number) =>
-      evaluateRules(
-        snapshot,
-        {},
-        { downAfterChecks: 2, connectionsHighRatio: ratio, diagnostics: OPTIONS },
-      );
+      evaluateRules(snapshot, {}, { downAfterChecks: 2, connectionsHighRatio: ratio, ...OPTIONS });
     expect(at(0.5).alerts.map((a) => a.kind)).toEqual(["pg_connections_high", "pg_long_query"]);
     expect(at(0.8).alerts.map((a) => a.kind)).toEqual(["pg_long_query"]);
     expect([...at(0.8).evaluated]).toContain("pg_locks");

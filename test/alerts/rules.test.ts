@@ -3,6 +3,7 @@ import { evaluateRules, type Snapshot } from "../../src/alerts/rules.js";
 import type { Job } from "../../src/checks/listings/jobs.js";
 import type { StuckRun } from "../../src/checks/listings/stuck.js";
 import type { ConnectorSync } from "../../src/checks/listings/sync.js";
+import { RULES } from "../kit/alerts.js";
 
 const now = new Date("2026-11-28T12:00:00Z");
 const healthy: Snapshot = {
@@ -16,7 +17,7 @@ const healthy: Snapshot = {
   scheduler: { overdueJobs: 0, lastRunStartedAt: now, stalled: false },
 };
 const fingerprints = (snapshot: Snapshot, previous = {}, downAfterChecks = 2) =>
-  evaluateRules(snapshot, previous, { downAfterChecks }).alerts.map((a) => a.fingerprint);
+  evaluateRules(snapshot, previous, { ...RULES, downAfterChecks }).alerts.map((a) => a.fingerprint);
 
 const PROJECT_A = "00000000-0000-4000-8000-00000000000a";
 const PROJECT_B = "00000000-0000-4000-8000-00000000000b";
@@ -72,7 +73,7 @@ describe.each([
   });
 
   it("finds nothing in a healthy system and evaluates every source", () => {
-    const evaluation = evaluateRules(healthy, {}, { downAfterChecks: 2 });
+    const evaluation = evaluateRules(healthy, {}, RULES);
     expect(evaluation.alerts).toEqual([]);
     expect([...evaluation.evaluated].sort()).toEqual([
       "api",
@@ -118,7 +119,7 @@ describe.each([
       `connector_failed:${key("chatwoot")}`,
       `connector_stale:${key("slack")}`,
     ]);
-    const alerts = evaluateRules(snapshot, {}, { downAfterChecks: 2 }).alerts;
+    const alerts = evaluateRules(snapshot, {}, RULES).alerts;
     if (project !== null) {
       expect(alerts.every((a) => a.summary.includes(`[${project}]`))).toBe(true);
     }
@@ -130,7 +131,7 @@ describe.each([
       ...healthy,
       scheduler: { overdueJobs: 12, lastRunStartedAt: null, stalled: true },
     };
-    const alerts = evaluateRules(stalled, {}, { downAfterChecks: 2 }).alerts;
+    const alerts = evaluateRules(stalled, {}, RULES).alerts;
     expect(alerts.map((a) => a.fingerprint)).toEqual(["scheduler_stalled"]);
     expect(alerts[0]?.summary).toContain("12 active job(s) overdue");
   });
@@ -163,13 +164,13 @@ describe("alert rules (both shapes alike)", () => {
 
   it("fires a component alert only after DOWN_AFTER_CHECKS failing ticks in a row", () => {
     const down: Snapshot = { ...healthy, api: { status: "down", error: "HTTP 503" } };
-    const first = evaluateRules(down, {}, { downAfterChecks: 2 });
+    const first = evaluateRules(down, {}, RULES);
     expect(first.alerts).toEqual([]);
     expect(first.failures.api).toBe(1);
-    const second = evaluateRules(down, first.failures, { downAfterChecks: 2 });
+    const second = evaluateRules(down, first.failures, RULES);
     expect(second.alerts.map((a) => a.fingerprint)).toEqual(["api_down"]);
     expect(second.alerts[0]?.summary).toContain("HTTP 503");
-    expect(evaluateRules(healthy, second.failures, { downAfterChecks: 2 }).failures.api).toBe(0);
+    expect(evaluateRules(healthy, second.failures, RULES).failures.api).toBe(0);
   });
 
   it("counts a degraded API as failing and Redis not configured as fine", () => {
@@ -187,11 +188,11 @@ describe("alert rules (both shapes alike)", () => {
   it("fires watcher_degraded:<check> with the reason after DOWN_AFTER_CHECKS blind ticks", () => {
     const { jobs: _j, ...rest } = healthy;
     const blind: Snapshot = { ...rest, blind: { jobs: "schema mismatch: scheduled_jobs" } };
-    const first = evaluateRules(blind, {}, { downAfterChecks: 2 });
+    const first = evaluateRules(blind, {}, RULES);
     expect(first.alerts).toEqual([]);
     expect(first.failures["check:jobs"]).toBe(1);
     expect(first.reasons["check:jobs"]).toBe("schema mismatch: scheduled_jobs");
-    const second = evaluateRules(blind, first.failures, { downAfterChecks: 2 });
+    const second = evaluateRules(blind, first.failures, RULES);
     expect(second.alerts).toHaveLength(1);
     expect(second.alerts[0]).toMatchObject({
       fingerprint: "watcher_degraded:jobs",
@@ -200,7 +201,7 @@ describe("alert rules (both shapes alike)", () => {
     });
     expect(second.alerts[0]?.summary).toContain("schema mismatch: scheduled_jobs");
     // Evaluated again: the count starts over and nothing fires, so the alert resolves.
-    const back = evaluateRules(healthy, second.failures, { downAfterChecks: 2 });
+    const back = evaluateRules(healthy, second.failures, RULES);
     expect(back.failures["check:jobs"]).toBe(0);
     expect(back.alerts).toEqual([]);
     expect(back.evaluated.has("watcher")).toBe(true);
@@ -220,7 +221,7 @@ describe("alert rules (both shapes alike)", () => {
     const evaluation = evaluateRules(
       { ...partial, stuck: { runs: [], complete: false } },
       {},
-      { downAfterChecks: 2 },
+      RULES,
     );
     expect(evaluation.evaluated.has("stuck")).toBe(false);
     expect(evaluation.evaluated.has("jobs")).toBe(false);
@@ -232,13 +233,13 @@ describe("api_down held during a deploy", () => {
   const down: Snapshot = { ...healthy, api: { status: "down", error: "HTTP 502" } };
 
   it("neither fires nor resolves api_down, but keeps counting the failing ticks", () => {
-    const held = evaluateRules({ ...down, apiHeld: true }, { api: 5 }, { downAfterChecks: 2 });
+    const held = evaluateRules({ ...down, apiHeld: true }, { api: 5 }, RULES);
     expect(held.alerts.map((a) => a.fingerprint)).not.toContain("api_down");
     // Not evaluated: an api_down already firing stays as it is.
     expect(held.evaluated.has("api")).toBe(false);
     expect(held.failures.api).toBe(6);
 
-    const after = evaluateRules(down, held.failures, { downAfterChecks: 2 });
+    const after = evaluateRules(down, held.failures, RULES);
     expect(after.alerts.map((a) => a.fingerprint)).toContain("api_down");
   });
 });

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import type { AlertRuleOptions } from "../../src/alerts/rules.js";
 import type { TickOutcome } from "../../src/alerts/watcher.js";
 import type { Shape } from "../../src/checks/schema-shape.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
@@ -11,6 +12,15 @@ import type { Pool } from "../../src/db/pool.js";
 import { buildTestApp, type TestApp, type TestAppOptions } from "./build-test-app.js";
 import type { FakeBotApi, RecordedCall } from "./fake-bot-api.js";
 import { TEAM_GROUP } from "./updates.js";
+
+/** The rules' thresholds in tests of the rules alone: the defaults, down after 2 ticks. */
+export const RULES: AlertRuleOptions = {
+  downAfterChecks: 2,
+  connectionsHighRatio: 0.8,
+  longQueryMinutes: 10,
+  blockedMinutes: 5,
+  backupMaxAgeHours: 26,
+};
 
 /** A valid cron that does not come round during a test run: ticks are driven by hand. */
 export const NEVER_CRON = "0 0 1 1 *";
