@@ -1,29 +1,52 @@
 /**
  * The process: read the environment once, create the resources, pick the mode, handle
  * signals. Everything else is in app.ts (start and stop order), wiring.ts (the parts) and
- * transports/ (how updates arrive).
+ * transports/ (how updates arrive); the sentinel (OPSBOT_MODE=sentinel) is src/sentinel/.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { createApp } from "./app.js";
 import { systemClock } from "./clock.js";
 import { ConfigError, parseConfig, secretsOf } from "./config/parse-config.js";
+import { opsbotModeOf, parseSentinelConfig } from "./config/parse-sentinel-config.js";
 import type { EmbeddedPostgres } from "./db/embedded-postgres.js";
-import { createPool } from "./db/pool.js";
-import { createLogger } from "./log/create-logger.js";
+import { createLogger, type Logger } from "./log/create-logger.js";
 import { createRedactor } from "./log/redact.js";
 
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
 async function main(): Promise<void> {
-  let config;
+  const mode = configOrExit(() => opsbotModeOf(process.env));
+  if (mode === "sentinel") await runSentinel();
+  else await runBot();
+}
+
+/** The configuration, or one line on stderr and exit 1. */
+function configOrExit<T>(parse: () => T): T {
   try {
-    config = parseConfig(process.env);
+    return parse();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** The sentinel: no database, no Redis, no commands (pg is never even loaded). */
+async function runSentinel(): Promise<void> {
+  const config = configOrExit(() => parseSentinelConfig(process.env));
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    secrets: secretsOf(config),
+    pretty: process.stdout.isTTY && isInstalled("pino-pretty"),
+  });
+  const { wireSentinel } = await import("./sentinel/wire-sentinel.js");
+  const sentinel = wireSentinel(config, { logger, clock: systemClock });
+  onShutdownSignals(logger, () => sentinel.stop());
+  await sentinel.start();
+}
+
+async function runBot(): Promise<void> {
+  const config = configOrExit(() => parseConfig(process.env));
   const version = (
     JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
       version: string;
@@ -54,6 +77,11 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedPostgres();
     connectionString = embedded.connectionString;
   }
+  // Loaded here, not at the top: the sentinel's process never loads pg.
+  const [{ createApp }, { createPool }] = await Promise.all([
+    import("./app.js"),
+    import("./db/pool.js"),
+  ]);
   // The embedded database is a single backend: one connection at a time.
   const pool = createPool({ connectionString, max: embedded ? 1 : 10 });
   const redis = config.REDIS_URL
@@ -83,12 +111,27 @@ async function main(): Promise<void> {
     ...session?.appDeps,
   });
 
-  const closeResources = async () => {
+  const shutdown = onShutdownSignals(logger, async () => {
     await app.stop();
     redis?.disconnect();
     await pool.end();
     await embedded?.close();
-  };
+  });
+
+  if (terminal && session) {
+    await terminal.runConsole(session, app, {
+      pool,
+      clock: systemClock,
+      demo: embedded !== undefined,
+    });
+    shutdown("end of input");
+  } else {
+    await app.start();
+  }
+}
+
+/** SIGTERM and SIGINT close the resources once, within a deadline; returns the shutdown. */
+function onShutdownSignals(logger: Logger, closeResources: () => Promise<void>) {
   let shuttingDown = false;
   const shutdown = (signal: string) => {
     if (shuttingDown) return;
@@ -109,17 +152,7 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
-
-  if (terminal && session) {
-    await terminal.runConsole(session, app, {
-      pool,
-      clock: systemClock,
-      demo: embedded !== undefined,
-    });
-    shutdown("end of input");
-  } else {
-    await app.start();
-  }
+  return shutdown;
 }
 
 // The console demo's embedded database and pretty terminal logs are dev dependencies,
@@ -140,7 +173,10 @@ main().catch((error: unknown) => {
   // Whatever failed may quote a connection string: redacted like every log line.
   let redact = (text: string) => text;
   try {
-    redact = createRedactor(secretsOf(parseConfig(process.env)));
+    const env = process.env;
+    redact = createRedactor(
+      secretsOf(opsbotModeOf(env) === "sentinel" ? parseSentinelConfig(env) : parseConfig(env)),
+    );
   } catch {
     // The configuration itself was the problem, and has been reported.
   }

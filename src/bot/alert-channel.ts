@@ -152,7 +152,8 @@ const refusedLink = (error: unknown) =>
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function failureOf(error: unknown): SendResult {
+/** A failed Bot API call as the senders report it: retry_after, migration, transient or not. */
+export function failureOf(error: unknown): SendResult {
   if (error instanceof GrammyError) {
     return {
       ok: false,

@@ -50,6 +50,13 @@ const modeRules = envSchema.superRefine((env, ctx) => {
       message: "is required when METRICS_HOST is set",
     });
   }
+  if (env.SENTINEL_URL !== undefined && env.SENTINEL_TOKEN === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["SENTINEL_TOKEN"],
+      message: "is required when SENTINEL_URL is set",
+    });
+  }
   if (env.AUDIT_RETENTION_DAYS < env.RETENTION_DAYS) {
     ctx.addIssue({
       code: "custom",
@@ -85,7 +92,7 @@ export function parseConfig(
   return { ...e, mode: "polling", TELEGRAM_BOT_TOKEN: e.TELEGRAM_BOT_TOKEN };
 }
 
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   const parts = error.issues.map((issue) => {
     const name = issue.path.join(".") || "environment";
     // zod's own wording for type errors can quote the input; ours never does.
@@ -96,7 +103,19 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /** Values that must never appear in a log line, an error reply or a child's environment. */
-export function secretsOf(config: Env): string[] {
+export function secretsOf(
+  config: Partial<
+    Pick<
+      Env,
+      | "TELEGRAM_BOT_TOKEN"
+      | "TELEGRAM_WEBHOOK_SECRET"
+      | "ALERTMANAGER_TOKEN"
+      | "SENTINEL_TOKEN"
+      | "DATABASE_URL"
+      | "REDIS_URL"
+    >
+  >,
+): string[] {
   // The part after the colon is the token's secret; it can travel on its own.
   const tokenSecret = config.TELEGRAM_BOT_TOKEN?.split(":")[1];
   const secrets = [
@@ -104,6 +123,7 @@ export function secretsOf(config: Env): string[] {
     tokenSecret,
     config.TELEGRAM_WEBHOOK_SECRET,
     config.ALERTMANAGER_TOKEN,
+    config.SENTINEL_TOKEN,
   ];
   for (const url of [config.DATABASE_URL, config.REDIS_URL]) {
     if (url === undefined) continue;

@@ -55,6 +55,14 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
+// A secret shared by the bot and its sentinel; too short would be guessable and unredactable.
+const sentinelToken = optionalText.pipe(
+  z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, "must be 16-256 printable characters without spaces")
+    .optional(),
+);
+
 const OWN_PATHS = ["/healthz", "/metrics", "/alertmanager"];
 
 export const envSchema = z.object({
@@ -120,6 +128,9 @@ export const envSchema = z.object({
   ALLOWED_CHAT_IDS: userIdList,
   DOWN_AFTER_CHECKS: positiveInt(2),
   HEARTBEAT_URL: optionalText.pipe(httpUrl.optional()),
+  // The sentinel on another host (src/sentinel/): heartbeats go there after each tick.
+  SENTINEL_URL: optionalText.pipe(httpUrl.optional()),
+  SENTINEL_TOKEN: sentinelToken,
   PROGRESS_EDIT_SECONDS: positiveInt(5),
   VIEWER_IDS: userIdList,
   OPERATOR_IDS: userIdList,
@@ -163,6 +174,43 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** OPSBOT_MODE: the bot (default), or the sentinel that watches it from another host. */
+export const opsbotModeSchema = z.object({
+  OPSBOT_MODE: z
+    .string()
+    .trim()
+    .default("bot")
+    .pipe(z.enum(["bot", "sentinel"], { error: "must be bot or sentinel" })),
+});
+
+export type OpsbotMode = z.infer<typeof opsbotModeSchema>["OPSBOT_MODE"];
+
+/**
+ * The sentinel's own variables (OPSBOT_MODE=sentinel): no database, no commands. The
+ * on-call variables are accepted as the bot reads them; only the rota's ids are used here.
+ */
+export const sentinelEnvSchema = z.object({
+  TELEGRAM_BOT_TOKEN: envSchema.shape.TELEGRAM_BOT_TOKEN,
+  TELEGRAM_API_ROOT: envSchema.shape.TELEGRAM_API_ROOT,
+  ALERT_CHAT_ID: envSchema.shape.ALERT_CHAT_ID,
+  ALERT_THREAD_ID: envSchema.shape.ALERT_THREAD_ID,
+  SENTINEL_TOKEN: sentinelToken,
+  SENTINEL_AFTER_SECONDS: positiveInt(180),
+  SENTINEL_STATE_FILE: z
+    .string()
+    .trim()
+    .min(1, "must be a file path")
+    .default("./sentinel-state.json"),
+  HOST: envSchema.shape.HOST,
+  PORT: envSchema.shape.PORT,
+  ONCALL_ROTA: userIdList,
+  ONCALL_SHIFT: optionalText,
+  ONCALL_TZ: optionalText,
+  LOG_LEVEL: envSchema.shape.LOG_LEVEL,
+});
+
+export type SentinelEnv = z.infer<typeof sentinelEnvSchema>;
 
 /** Where the API's Prometheus text is: API_METRICS_URL, else the health URL's origin + /metrics. */
 export function metricsUrlOf(env: Pick<Env, "API_HEALTH_URL" | "API_METRICS_URL">): string {

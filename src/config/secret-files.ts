@@ -9,6 +9,7 @@ export const SECRET_FILE_VARIABLES = [
   "DATABASE_URL",
   "REDIS_URL",
   "ALERTMANAGER_TOKEN",
+  "SENTINEL_TOKEN",
 ] as const;
 
 export type ReadSecretFile = (path: string) => string;

@@ -3,7 +3,7 @@ import { parseWebhookPayload, type ReceivedAlert } from "../alertmanager/payload
 import type { Logger } from "../log/create-logger.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { BodyTooLarge, readBody } from "./read-body.js";
-import { secretMatcher } from "./secret.js";
+import { bearerToken, secretMatcher } from "./secret.js";
 
 /** Room for a group of thousands of alerts; webhook_configs' max_alerts can cap a batch. */
 export const MAX_ALERTMANAGER_BYTES = 8 * 1024 * 1024;
@@ -20,8 +20,6 @@ export interface AlertmanagerRouteDeps {
   onStored?(): void;
 }
 
-const BEARER = /^Bearer (.+)$/i;
-
 /** POST /alertmanager: Alertmanager's webhook receiver (webhook_configs with a bearer token). */
 export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
   const isToken = secretMatcher(deps.token);
@@ -30,8 +28,7 @@ export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const presented = BEARER.exec(req.headers.authorization ?? "")?.[1];
-    if (!isToken(presented)) {
+    if (!isToken(bearerToken(req.headers.authorization))) {
       deps.metrics.errors.inc({ kind: "alertmanager_unauthorized" });
       return send(res, 401, "unauthorized");
     }

@@ -8,3 +8,9 @@ export function secretMatcher(secret: string): (given: string | undefined) => bo
   const expected = digest(secret);
   return (given) => given !== undefined && timingSafeEqual(digest(given), expected);
 }
+
+const BEARER = /^Bearer (.+)$/i;
+
+/** The token of an `Authorization: Bearer <token>` header, if that is what it holds. */
+export const bearerToken = (authorization: string | undefined): string | undefined =>
+  BEARER.exec(authorization ?? "")?.[1];
