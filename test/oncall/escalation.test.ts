@@ -8,8 +8,10 @@ import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import { shiftAt } from "../../src/oncall/rota.js";
 import { parseShiftSpec } from "../../src/oncall/specs.js";
 import type { TestApp } from "../kit/build-test-app.js";
+import { fingerprintNo, webhookPayload } from "../alertmanager/payloads.js";
 import {
   buildAlertApp,
+  eventually,
   buttonData,
   insertStuckWorkers,
   messagesTo,
@@ -274,6 +276,42 @@ describe("escalation", () => {
     for (const id of ROTA) expect(pagesTo(t.fake, id)).toEqual([]);
     expect(groupPages(t.fake)).toEqual([]);
     expect(await steps(t)).toEqual([]);
+  });
+
+  it("Alertmanager alerts escalate when labelled severity critical, never otherwise", async () => {
+    api.state.healthy = true;
+    const clock = createFakeClock();
+    const token = "am-token-0123456789abcdef";
+    const t = await build(clock, { env: { ALERTMANAGER_TOKEN: token } });
+    const { person } = rotaNow(clock);
+    const pagedAt = clock.now();
+    for (const [n, severity] of [
+      [1, "critical"],
+      [2, "warning"],
+    ] as const) {
+      const res = await fetch(`${t.baseUrl}/alertmanager`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify(
+          webhookPayload([
+            {
+              alertname: `Alert${n}`,
+              fingerprint: fingerprintNo(n),
+              severity,
+              summary: `${severity} one`,
+            },
+          ]),
+        ),
+      });
+      expect(res.status).toBe(200);
+      await eventually(async () => (await outbox(t.pool)).filter((r) => r.sent_at).length === n);
+    }
+    await at(t, clock, pagedAt, 60 * MINUTE);
+    const pages = pagesTo(t.fake, person);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]!.text).toContain("critical one");
+    expect(pages[0]!.text).not.toContain("warning one");
+    expect(await steps(t)).toHaveLength(3);
   });
 
   it("two replicas send each step once, and a restart mid-chain resumes with no step repeated or lost", async () => {
