@@ -64,11 +64,11 @@ export function renderPage(escalation: Escalation, now: Date): string {
 }
 
 export function renderGroupPage(escalation: Escalation, mentions: Mentions, now: Date): string {
+  // The person on call is mentioned once, even when an operator too.
+  const operators = mentions.operators.filter((id) => id !== mentions.onCall);
   const people = [
     ...(mentions.onCall !== undefined ? [`on call ${mention(mentions.onCall)}`] : []),
-    ...(mentions.operators.length > 0
-      ? [`operators ${mentions.operators.map((id) => mention(id)).join(", ")}`]
-      : []),
+    ...(operators.length > 0 ? [`operators ${operators.map((id) => mention(id)).join(", ")}`] : []),
   ];
   return renderNotification(
     "firing",
