@@ -153,6 +153,17 @@ describe("escalation", () => {
     expect(page.chat_id).toBe(TEAM_GROUP.id);
   });
 
+  it("the paging loop sends a due step by itself, within about a second, without being driven", async () => {
+    api.state.healthy = true;
+    const clock = createFakeClock();
+    const t = await build(clock);
+    const { person } = rotaNow(clock);
+    const pagedAt = clock.now();
+    await pageApiDown(t);
+    clock.set(new Date(pagedAt.getTime() + 5 * MINUTE));
+    await eventually(() => pagesTo(t.fake, person).length === 1, 5_000, "the loop's own pass");
+  });
+
   for (const [sentBefore, from] of [
     [0, "group"],
     [1, "private"],
