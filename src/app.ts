@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps) {
   const { config, logger, pool, clock } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let schema: SchemaState | undefined;
-  const { bot, metrics, watcher, executor, shapes, checks, startedAt } = wire({
+  const { bot, metrics, watcher, executor, shapes, checks, startedAt, paging } = wire({
     ...deps,
     sleep,
     schemaReady: () => schema?.isReady() ?? false,
@@ -142,6 +142,8 @@ export function createApp(deps: AppDeps) {
     metrics,
     watcher,
     executor,
+    /** Handovers and escalation steps; none without ONCALL_ROTA. */
+    paging,
     /** Settles once the opsbot schema is migrated (tests wait on it). */
     schemaReady: () => schema?.ready ?? Promise.resolve(),
     /** Settles once updates are taken (or start-up was stopped); tests wait on it. */
@@ -161,6 +163,7 @@ export function createApp(deps: AppDeps) {
       const migrated = keepMigrating(pool, logger);
       schema = migrated;
       watcher.start();
+      paging?.start();
       starting = becomeReady(migrated).catch((error: unknown) => {
         logger.error({ err: error }, "start-up failed");
       });
@@ -175,7 +178,11 @@ export function createApp(deps: AppDeps) {
         await transport.stop();
         kicker.stop();
         // Both within the grace period, side by side: a running deploy and the tick in flight.
-        await Promise.all([executor.stop(ACTION_SHUTDOWN_GRACE_MS), watcher.stop()]);
+        await Promise.all([
+          executor.stop(ACTION_SHUTDOWN_GRACE_MS),
+          watcher.stop(),
+          paging?.stop(),
+        ]);
         await listeners.close();
         await schema?.ready;
       })();

@@ -16,7 +16,9 @@ import { createBot, createOutboxApi } from "./bot/create-bot.js";
 import { alertsFeature } from "./bot/features/alerts.js";
 import { deployFeature } from "./bot/features/deploy.js";
 import { diagnosticsFeature } from "./bot/features/diagnostics.js";
+import { oncallRotaFeature } from "./bot/features/oncall-rota.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
+import { createOnCallPager } from "./bot/oncall-pager.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
 import { loadChartsOnDemand } from "./charts/on-demand.js";
 import { createChecks, type Checks } from "./checks/create-checks.js";
@@ -34,6 +36,9 @@ import { lateBound } from "./late-bound.js";
 import type { Logger } from "./log/create-logger.js";
 import { createRedactor, type Redactor } from "./log/redact.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
+import { createEscalation } from "./oncall/escalation.js";
+import { createOnCallDesk, type OnCallDesk } from "./oncall/oncall-desk.js";
+import { createPagingLoop } from "./oncall/paging-loop.js";
 
 export interface AppDeps {
   config: Config;
@@ -80,12 +85,18 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
   const tickFacts = lateBound<Pick<Watcher, "isRunning" | "lastTickAt">>("the watcher");
   const reportApi = lateBound<Api>("the bot's Api");
   const alerts = createAlertsDesk(deps.pool);
+  const onCall = createOnCallDesk(deps.pool, {
+    rota: deps.config.ONCALL_ROTA,
+    shift: deps.config.ONCALL_SHIFT,
+    tz: deps.config.ONCALL_TZ,
+  });
   const checks = wireChecks(deps, shapes, alerts, tickFacts.get);
   const executor = wireExecutor(deps, checks, reportApi.get);
-  const bot = wireBot(deps, { checks, alerts, executor });
+  const bot = wireBot(deps, { checks, alerts, executor, onCall });
   reportApi.bind(bot.api);
   const watcher = wireWatcher(deps, checks, executor);
   tickFacts.bind(watcher);
+  const paging = wirePaging(deps, onCall);
   return {
     startedAt: deps.startedAt,
     metrics: deps.metrics,
@@ -94,6 +105,7 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
     executor,
     bot,
     watcher,
+    paging,
   };
 }
 
@@ -170,9 +182,16 @@ interface Domains {
   checks: Checks;
   alerts: AlertsDesk;
   executor: Executor;
+  onCall: OnCallDesk;
 }
 
-function wireBot(deps: WiringDeps, { checks, alerts, executor }: Domains) {
+/** ALERT_CHAT_ID / ALERT_THREAD_ID: where alerts no route claims go, and handovers. */
+const alertGroupOf = (config: WiringDeps["config"]) => ({
+  chatId: config.ALERT_CHAT_ID,
+  threadId: config.ALERT_THREAD_ID,
+});
+
+function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains) {
   const { config, pool, clock } = deps;
   const deployDeps = {
     executor,
@@ -215,6 +234,12 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor }: Domains) {
         maxSilenceDays: config.SILENCE_MAX_DAYS,
         runbookUrl: config.RUNBOOK_URL,
       }),
+      oncallRotaFeature({
+        desk: onCall,
+        clock,
+        alertGroup: alertGroupOf(config),
+        runbookUrl: config.RUNBOOK_URL,
+      }),
       deployFeature(deployDeps),
     ],
   });
@@ -254,7 +279,7 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     sources: [{ source: "alertmanager", firing: () => loadFiringAlerts(pool) }],
     routing: {
       routes: config.ALERT_ROUTES,
-      fallback: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
+      fallback: alertGroupOf(config),
     },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
     apiHeld: () => executor.inProgress(),
@@ -263,5 +288,38 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
       await executor.reap();
       await retention.pruneIfDue();
     },
+  });
+}
+
+/** Handovers and escalation: only with a rota (ONCALL_ROTA), else there is no one to page. */
+function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
+  const { config, pool, clock, logger } = deps;
+  if (config.ONCALL_ROTA.length === 0) return undefined;
+  const api = createOutboxApi({
+    ...telegramOf(deps),
+    logger,
+    metrics: deps.metrics,
+    redact: deps.redact,
+  });
+  const pager = createOnCallPager(api, clock, logger, {
+    tz: config.ONCALL_TZ,
+    runbookUrl: config.RUNBOOK_URL,
+  });
+  return createPagingLoop({
+    pool,
+    clock,
+    logger,
+    pager,
+    desk,
+    escalation: createEscalation({
+      pool,
+      logger,
+      pager,
+      desk,
+      steps: config.ESCALATION,
+      operators: config.OPERATOR_IDS,
+    }),
+    alertGroup: alertGroupOf(config),
+    schemaReady: deps.schemaReady,
   });
 }

@@ -47,3 +47,7 @@ export function parseAlertButton(data: string): AlertButton | undefined {
   const ack = ACK_BUTTON.exec(data);
   return ack ? { action: "ack", outboxId: Number(ack[1]) } : undefined;
 }
+
+/** The Ack button of a private page: the escalation step's id, checked against its message. */
+export const pageAckButton = (stepId: number) => `page:${stepId}`;
+export const PAGE_ACK_BUTTON = /^page:(\d{1,15})$/;

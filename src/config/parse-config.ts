@@ -57,6 +57,15 @@ const modeRules = envSchema.superRefine((env, ctx) => {
       message: "is required when SENTINEL_URL is set",
     });
   }
+  const served = new Set([...env.VIEWER_IDS, ...env.OPERATOR_IDS]);
+  const outsiders = env.ONCALL_ROTA.filter((id) => !served.has(id));
+  if (outsiders.length > 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ONCALL_ROTA"],
+      message: `must name viewers or operators only (${outsiders.join(", ")} in neither VIEWER_IDS nor OPERATOR_IDS)`,
+    });
+  }
   if (env.AUDIT_RETENTION_DAYS < env.RETENTION_DAYS) {
     ctx.addIssue({
       code: "custom",

@@ -2,6 +2,7 @@ import { validate } from "node-cron";
 import { z } from "zod";
 import { validateRef } from "../executor/ref.js";
 import { alertRoutes, runbookUrl } from "./alert-routes.js";
+import { escalation, onCallShift, onCallTimeZone } from "./oncall.js";
 
 // Variable names are a contract with operators (.env.example, docs/): never rename one.
 
@@ -170,6 +171,11 @@ export const envSchema = z.object({
   PG_CONNECTIONS_HIGH_PERCENT: z.coerce.number().int().min(1).max(100).default(80),
   PG_LONG_QUERY_MINUTES: positiveInt(10),
   PG_BLOCKED_MINUTES: positiveInt(5),
+  // On call (docs/paging.md): each rota member must be a viewer or an operator (parse-config).
+  ONCALL_ROTA: userIdList,
+  ONCALL_SHIFT: onCallShift,
+  ONCALL_TZ: onCallTimeZone,
+  ESCALATION: escalation,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,0 +1,117 @@
+/** The on-call pager over the Bot API: handovers, private pages, group escalations. */
+import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import type { Destination } from "../alerts/routes.js";
+import type { Clock } from "../clock.js";
+import type { Logger } from "../log/create-logger.js";
+import type { Escalation, PageResult, Pager } from "../oncall/pager.js";
+import { alertKeyboard } from "./alert-channel.js";
+import { pageAckButton } from "./callback-data.js";
+import { renderGroupPage, renderHandover, renderPage, renderRefusedPage } from "./render/oncall.js";
+
+export interface OnCallPagerOptions {
+  tz: string;
+  runbookUrl?: string | undefined;
+}
+
+/** The runbook buttons of a page's alerts (no Silence nor Ack: those sit on the group's). */
+export function runbookKeyboard(
+  alerts: Escalation["alerts"],
+  runbookUrl: string | undefined,
+  links = true,
+): InlineKeyboard | undefined {
+  if (!links) return undefined;
+  return alertKeyboard({ outboxId: 0, kind: "firing", alerts }, { runbookUrl, ack: false });
+}
+
+/** The Ack button first, then the runbook buttons. */
+function pageKeyboard(escalation: Escalation, runbookUrl: string | undefined, links: boolean) {
+  const runbooks = runbookKeyboard(escalation.alerts, runbookUrl, links)?.inline_keyboard ?? [];
+  return InlineKeyboard.from([
+    [InlineKeyboard.text("Ack", pageAckButton(escalation.stepId))],
+    ...runbooks,
+  ]);
+}
+
+export function createOnCallPager(
+  api: Api,
+  clock: Clock,
+  logger: Logger,
+  options: OnCallPagerOptions,
+): Pager {
+  const html = { parse_mode: "HTML", link_preview_options: { is_disabled: true } } as const;
+
+  /** Sends, or only logs without a chat; Telegram's answer as a PageResult. */
+  async function post(
+    to: Destination,
+    text: string,
+    extra: { disable_notification?: boolean; reply_markup?: InlineKeyboard } = {},
+  ): Promise<PageResult> {
+    if (to.chatId === undefined) {
+      logger.info({ text }, "on-call message (no ALERT_CHAT_ID)");
+      return { ok: true };
+    }
+    try {
+      const message = await api.sendMessage(to.chatId, text, {
+        ...html,
+        ...(to.threadId !== undefined ? { message_thread_id: to.threadId } : {}),
+        ...extra,
+      });
+      return { ok: true, chatId: message.chat.id, messageId: message.message_id };
+    } catch (error) {
+      return failureOf(error);
+    }
+  }
+
+  /** A message with alerts' runbook buttons, sent again without them if Telegram refuses one. */
+  async function postWithLinks(
+    to: Destination,
+    text: string,
+    keyboard: (links: boolean) => InlineKeyboard | undefined,
+    extra: { disable_notification?: boolean } = {},
+  ): Promise<PageResult> {
+    const withLinks = keyboard(true);
+    const first = await post(to, text, {
+      ...extra,
+      ...(withLinks ? { reply_markup: withLinks } : {}),
+    });
+    if (first.ok || !first.refused || !/BUTTON_URL_INVALID|button URL/i.test(first.error)) {
+      return first;
+    }
+    const without = keyboard(false);
+    return post(to, text, { ...extra, ...(without ? { reply_markup: without } : {}) });
+  }
+
+  return {
+    handover: (to, handover) =>
+      post(to, renderHandover(handover, options.tz), { disable_notification: true }),
+    page: (userId, escalation) =>
+      postWithLinks({ chatId: userId }, renderPage(escalation, clock.now()), (links) =>
+        pageKeyboard(escalation, options.runbookUrl, links),
+      ),
+    pageGroup: (to, escalation, mentions) =>
+      postWithLinks(
+        to,
+        renderGroupPage(escalation, mentions, clock.now()),
+        (links) => runbookKeyboard(escalation.alerts, options.runbookUrl, links),
+        { disable_notification: false },
+      ),
+    refused: (to, userId, error) => post(to, renderRefusedPage(userId, error)),
+  };
+}
+
+/** 4xx but 429: Telegram will not take it as it is; anything else may pass later. */
+function failureOf(error: unknown): PageResult {
+  if (error instanceof GrammyError) {
+    const refused = error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
+    return {
+      ok: false,
+      refused,
+      error: `${error.error_code} ${error.description}`,
+    };
+  }
+  return {
+    ok: false,
+    refused: false,
+    error: error instanceof Error ? error.message : String(error),
+  };
+}
