@@ -255,6 +255,19 @@ describe("alert message buttons", () => {
     ]);
   });
 
+  it("titles a runbook button on one line, a long name cut", () => {
+    const named = (alertname: string) =>
+      alertOf(`am:x:${alertname.length}`, "s", {
+        runbook: { title: alertname, url: "https://wiki.example/rb" },
+      });
+    const titles = [named("Disk\nFull"), named("A".repeat(3_000))].map(
+      (a) =>
+        rows(alertKeyboard({ outboxId: 0, kind: "resolved", alerts: [a] }, { ack: false }))[0]![0]!
+          .text,
+    );
+    expect(titles).toEqual(["📖 Disk Full", `📖 ${"A".repeat(39)}…`]);
+  });
+
   describe("Alertmanager alerts link their own runbook", () => {
     const template = "https://wiki.example/rb/{kind}";
     const am = (alertname: string, runbookUrl?: string) =>
