@@ -82,8 +82,12 @@ export function createApp(deps: AppDeps) {
             token: config.ALERTMANAGER_TOKEN,
             logger,
             metrics,
+            maxAlerts: config.ALERTMANAGER_MAX_ALERTS,
+            maxFiring: config.ALERTMANAGER_MAX_FIRING,
+            now: () => clock.now(),
             refusal: () => (schema?.isReady() ? undefined : "starting"),
-            store: (alerts) => storeAlerts(pool, alerts, clock.now()),
+            store: (alerts) =>
+              storeAlerts(pool, alerts, clock.now(), config.ALERTMANAGER_MAX_FIRING),
             onStored: kicker.kick,
           }),
         }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { AlertKind, Runbook } from "../alerts/types.js";
 
@@ -30,8 +31,10 @@ const webhookAlert = z.looseObject({
 const webhookPayload = z.looseObject({
   version: z.literal("4", { error: 'only Alertmanager webhook payload version "4" is taken' }),
   status: z.enum(["firing", "resolved"]),
-  alerts: z.array(webhookAlert),
+  // Checked alert by alert once the batch is capped: a huge batch is never copied whole.
+  alerts: z.array(z.unknown()),
 });
+const batchAlerts = z.object({ alerts: z.array(webhookAlert) });
 
 export type WebhookAlert = z.infer<typeof webhookAlert>;
 
@@ -50,12 +53,68 @@ export interface ReceivedAlert {
   generatorUrl: string | null;
 }
 
-export type ParsedPayload = { ok: true; alerts: ReceivedAlert[] } | { ok: false; error: string };
+/** An alert left out of a stored batch, and why. */
+export interface Refusal {
+  fingerprint: string;
+  reason: string;
+}
+
+export interface BatchLimits {
+  now: Date;
+  /** ALERTMANAGER_MAX_ALERTS: the alerts of one batch beyond it are not stored. */
+  maxAlerts: number;
+}
+
+export type ParsedPayload =
+  | {
+      ok: true;
+      alerts: ReceivedAlert[];
+      /** How many the batch held. */
+      received: number;
+      /** Left out beyond ALERTMANAGER_MAX_ALERTS (resolutions and critical alerts kept first). */
+      overBatch: number;
+      /** Left out for an absurd time; the rest of the batch is stored. */
+      refused: Refusal[];
+    }
+  | { ok: false; error: string };
 
 const SUMMARY_MAX = 300;
+/** An alertname longer than this is cut in the fingerprint (an index entry has a size limit). */
+const NAME_MAX = 120;
+/** A startsAt this far ahead of opsbot's clock is not clock skew: it would freeze its fingerprint. */
+export const MAX_AHEAD_MS = 60 * 60_000;
 
-const shorten = (text: string) =>
-  text.length <= SUMMARY_MAX ? text : `${text.slice(0, SUMMARY_MAX - 1)}…`;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * PostgreSQL's text and jsonb take neither NUL nor a lone surrogate: one such label failed
+ * its whole batch on every retry. NULs go, a lone surrogate becomes U+FFFD.
+ */
+const storable = (text: string) => text.replace(/\0/g, "").replace(LONE_SURROGATE, "\uFFFD");
+
+const storableSet = (set: Record<string, string>) =>
+  Object.fromEntries(Object.entries(set).map(([k, v]) => [storable(k), storable(v)]));
+
+/** Cut by code points, so no surrogate pair is split. */
+const cut = (text: string, max: number) =>
+  text.length <= max
+    ? text
+    : `${Array.from(text)
+        .slice(0, max - 1)
+        .join("")}…`;
+
+const shorten = (text: string) => cut(text, SUMMARY_MAX);
+
+/**
+ * The alertname as a fingerprint holds it: a long one is cut and keeps a hash of the whole,
+ * so the key stays distinct and small enough for its index (a 3,000-character alertname
+ * overflowed the btree row and failed the batch on every retry).
+ */
+function nameKey(alertname: string): string {
+  if (alertname.length <= NAME_MAX) return alertname;
+  const hash = createHash("sha256").update(alertname).digest("hex").slice(0, 12);
+  return `${cut(alertname, NAME_MAX - 13)}${hash}`;
+}
 
 function endOf(endsAt: string | undefined): Date | null {
   if (endsAt === undefined) return null;
@@ -66,21 +125,39 @@ function endOf(endsAt: string | undefined): Date | null {
 
 /** Pure: one webhook alert → what is stored, with opsbot's fingerprint, summary and severity. */
 export function toReceivedAlert(alert: WebhookAlert): ReceivedAlert {
-  const alertname = alert.labels.alertname ?? UNNAMED;
-  const summary =
-    alert.annotations.summary?.trim() || alert.annotations.description?.trim() || alertname;
+  const labels = storableSet(alert.labels);
+  const annotations = storableSet(alert.annotations);
+  const alertname = labels.alertname ?? UNNAMED;
+  const summary = annotations.summary?.trim() || annotations.description?.trim() || alertname;
   return {
-    fingerprint: `am:${alertname}:${alert.fingerprint}`,
+    fingerprint: `am:${nameKey(alertname)}:${alert.fingerprint}`,
     status: alert.status,
-    severity: alert.labels.severity === "critical" ? "critical" : "warning",
+    severity: labels.severity === "critical" ? "critical" : "warning",
     summary: shorten(summary.replace(/\s+/g, " ")),
-    labels: alert.labels,
-    annotations: alert.annotations,
+    labels,
+    annotations,
     startsAt: new Date(alert.startsAt),
     endsAt: endOf(alert.endsAt),
-    generatorUrl: alert.generatorURL ?? null,
+    generatorUrl: alert.generatorURL === undefined ? null : storable(alert.generatorURL),
   };
 }
+
+/** Resolutions first (they end pages and free room), then critical alerts, then the rest. */
+function rankOf(raw: unknown): number {
+  const alert = raw as { status?: unknown; labels?: { severity?: unknown } } | null;
+  if (alert?.status === "resolved") return 0;
+  return alert?.labels?.severity === "critical" ? 1 : 2;
+}
+
+/** At most `max` of a batch, the most important first; the rest in the order sent. */
+function capBatch(alerts: readonly unknown[], max: number): unknown[] {
+  if (alerts.length <= max) return [...alerts];
+  const ranks = alerts.map(rankOf);
+  return [0, 1, 2].flatMap((rank) => alerts.filter((_, i) => ranks[i] === rank)).slice(0, max);
+}
+
+const isAbsurd = (alert: ReceivedAlert, now: Date) =>
+  alert.startsAt.getTime() > now.getTime() + MAX_AHEAD_MS;
 
 /**
  * Pure: an alert's own runbook, from its runbook_url annotation (Prometheus's convention)
@@ -105,20 +182,40 @@ function absoluteUrl(text: string): URL | null {
   }
 }
 
-/** The request body → the alerts to store, or why it is not an Alertmanager webhook payload. */
-export function parseWebhookPayload(body: string): ParsedPayload {
+/**
+ * The request body → the alerts to store (at most `limits.maxAlerts`, none with an absurd
+ * time), or why it is not an Alertmanager webhook payload.
+ */
+export function parseWebhookPayload(body: string, limits: BatchLimits): ParsedPayload {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return { ok: false, error: "malformed JSON" };
   }
-  const parsed = webhookPayload.safeParse(json);
+  const envelope = webhookPayload.safeParse(json);
+  const received = envelope.success ? envelope.data.alerts.length : 0;
+  const parsed = envelope.success
+    ? batchAlerts.safeParse({ alerts: capBatch(envelope.data.alerts, limits.maxAlerts) })
+    : envelope;
   if (!parsed.success) {
     return {
       ok: false,
       error: `not an Alertmanager webhook payload (version 4): ${z.prettifyError(parsed.error)}`,
     };
   }
-  return { ok: true, alerts: parsed.data.alerts.map(toReceivedAlert) };
+  const alerts = parsed.data.alerts.map(toReceivedAlert);
+  const refused = alerts
+    .filter((a) => isAbsurd(a, limits.now))
+    .map((a) => ({
+      fingerprint: a.fingerprint,
+      reason: `startsAt ${a.startsAt.toISOString()} is more than an hour ahead of opsbot's clock`,
+    }));
+  return {
+    ok: true,
+    alerts: alerts.filter((a) => !isAbsurd(a, limits.now)),
+    received,
+    overBatch: received - alerts.length,
+    refused,
+  };
 }

@@ -192,17 +192,24 @@ export async function saveSilences(
   };
 }
 
+/** Which silences /unsilence lifts: one key exactly, or every key starting with a prefix. */
+export type SilenceSelector = { key: string } | { prefix: string };
+
 /**
- * Ends the key's silence in force now and cancels its scheduled windows; false when
- * there was neither.
+ * Ends the selected silences in force now and cancels their scheduled windows; returns
+ * how many keys were silenced (0: none in force or scheduled).
  */
-export async function endSilence(db: Db, matcher: string, now: Date): Promise<boolean> {
-  const { rowCount } = await db.query(
+export async function endSilences(db: Db, selector: SilenceSelector, now: Date): Promise<number> {
+  const { rows } = await db.query<{ keys: number }>(
     // A scheduled window becomes an empty one ending now: kept as history, matching nothing.
-    "UPDATE opsbot.silences SET starts_at = LEAST(starts_at, $2), until = $2 WHERE matcher = $1 AND until > $2",
-    [matcher, now],
+    `WITH ended AS (
+       UPDATE opsbot.silences SET starts_at = LEAST(starts_at, $3), until = $3
+        WHERE until > $3 AND (matcher = $1 OR left(matcher, length($2::text)) = $2)
+       RETURNING matcher)
+     SELECT count(DISTINCT matcher)::int AS keys FROM ended`,
+    ["key" in selector ? selector.key : null, "prefix" in selector ? selector.prefix : null, now],
   );
-  return (rowCount ?? 0) > 0;
+  return rows[0]?.keys ?? 0;
 }
 
 export const snapshotOf = (a: AlertState): NotifiedAlert => ({

@@ -3,7 +3,7 @@
  * plain data. The stores behind it stay private to src/alerts/.
  */
 import type { Pool } from "../db/pool.js";
-import { endSilence, loadBlindChecks, saveSilences } from "./alert-store.js";
+import { endSilences, loadBlindChecks, saveSilences, type SilenceSelector } from "./alert-store.js";
 import {
   ackNotification,
   firingNow,
@@ -24,8 +24,8 @@ export function createAlertsDesk(pool: Pool) {
       by: string,
       now: Date,
     ) => saveSilences(pool, keys, window, by, now),
-    /** Ends a key's silence and its scheduled windows; false when there was none. */
-    unsilence: (matcher: string, now: Date) => endSilence(pool, matcher, now),
+    /** Ends the selected silences and their scheduled windows; how many keys had one. */
+    unsilence: (selector: SilenceSelector, now: Date) => endSilences(pool, selector, now),
     /** The Silence button: silences what the pressed notification announced. */
     silenceNotification: (target: PressTarget, until: Date, by: string, now: Date) =>
       silenceNotification(pool, target, until, by, now),

@@ -45,14 +45,19 @@ export async function finishTick(pool: Pool, tickKey: string): Promise<void> {
   ]);
 }
 
-/** Old ticks, delivered messages and long-resolved alerts are only history. */
-export async function housekeeping(pool: Pool): Promise<void> {
+/**
+ * Old ticks, delivered messages and long-resolved alerts are only history. Ticks and dedup
+ * claims carry database time; messages, episodes and silences the injected clock's.
+ */
+export async function housekeeping(pool: Pool, now: Date): Promise<void> {
+  const weekAgo = new Date(now.getTime() - 7 * 86_400_000);
   await pool.query("DELETE FROM opsbot.watcher_ticks WHERE started_at < now() - interval '1 day'");
   await pool.query(
-    "DELETE FROM opsbot.outbox WHERE (sent_at IS NOT NULL OR cancelled_at IS NOT NULL) AND created_at < now() - interval '7 days'",
+    "DELETE FROM opsbot.outbox WHERE (sent_at IS NOT NULL OR cancelled_at IS NOT NULL) AND created_at < $1",
+    [weekAgo],
   );
-  await pool.query("DELETE FROM opsbot.alerts WHERE resolved_at < now() - interval '7 days'");
-  await pool.query("DELETE FROM opsbot.silences WHERE until < now() - interval '7 days'");
+  await pool.query("DELETE FROM opsbot.alerts WHERE resolved_at < $1", [weekAgo]);
+  await pool.query("DELETE FROM opsbot.silences WHERE until < $1", [weekAgo]);
   await pool.query("DELETE FROM opsbot.seen_updates WHERE expires_at < now()");
 }
 

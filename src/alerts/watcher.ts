@@ -133,7 +133,7 @@ export function createWatcher(deps: WatcherDeps) {
       .refreshRunHistory()
       .catch((error: unknown) => logger.debug({ err: error }, "run history not refreshed"));
     await deps.onTick?.();
-    if (++ticks % HOUSEKEEPING_EVERY === 1) await housekeeping(pool);
+    if (++ticks % HOUSEKEEPING_EVERY === 1) await housekeeping(pool, clock.now());
     await finishTick(pool, tickKey);
   }
 

@@ -7,9 +7,12 @@ import type { NotifiedAlert, Runbook } from "../alerts/types.js";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log/create-logger.js";
 import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
+import { oneLine, truncateText } from "./format/html.js";
 import { renderNotification } from "./render/alerts.js";
 
 const MAX_RUNBOOK_BUTTONS = 3;
+/** A runbook button is titled with its alert's name, which may be any length. */
+const BUTTON_TITLE_MAX = 40;
 
 export interface AlertKeyboardOptions {
   /** RUNBOOK_URL: a template with {kind}. */
@@ -41,7 +44,7 @@ export function alertKeyboard(
     options.links === false ? [] : runbookLinks(notification.alerts, options.runbookUrl);
   if (!empty && links.length > 0) keyboard.row();
   for (const link of links) {
-    keyboard.url(`📖 ${link.title}`, link.url);
+    keyboard.url(`📖 ${truncateText(oneLine(link.title), BUTTON_TITLE_MAX)}`, link.url);
     empty = false;
   }
   return empty ? undefined : keyboard;

@@ -54,7 +54,12 @@ export const COMMANDS = [
     role: "operator",
     args: "KEY DURATION [in DELAY]",
   },
-  { command: "unsilence", description: "End a silence", role: "operator", args: "KEY" },
+  {
+    command: "unsilence",
+    description: "End a silence (KEY* or all: many at once)",
+    role: "operator",
+    args: "KEY | PREFIX* | all",
+  },
   {
     command: "deploy",
     description: "Guarded deploy (Confirm first)",

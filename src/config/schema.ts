@@ -166,6 +166,10 @@ export const envSchema = z.object({
       .regex(/^[\x21-\x7e]{16,256}$/, "must be 16-256 printable characters without spaces")
       .optional(),
   ),
+  // Bounds on what Alertmanager may hand opsbot (src/http/alertmanager.ts): a batch, and the
+  // firing alerts stored in all, so a storm of 90,000 keeps the bot within its heap.
+  ALERTMANAGER_MAX_ALERTS: positiveInt(2000),
+  ALERTMANAGER_MAX_FIRING: positiveInt(5000),
   BACKUP_DIR: optionalText,
   BACKUP_MAX_AGE_HOURS: positiveInt(26),
   PG_CONNECTIONS_HIGH_PERCENT: z.coerce.number().int().min(1).max(100).default(80),

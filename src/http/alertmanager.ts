@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { StoreOutcome } from "../alertmanager/am-store.js";
 import { parseWebhookPayload, type ReceivedAlert } from "../alertmanager/payload.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Metrics } from "../metrics/metrics.js";
@@ -12,10 +13,17 @@ export interface AlertmanagerRouteDeps {
   token: string;
   logger: Logger;
   metrics: Metrics;
+  /** ALERTMANAGER_MAX_ALERTS and ALERTMANAGER_MAX_FIRING, as the reply names them. */
+  maxAlerts: number;
+  maxFiring: number;
+  now(): Date;
   /** "starting" until opsbot's schema is migrated (503: Alertmanager retries); else undefined. */
   refusal(): string | undefined;
-  /** Stores the batch in one transaction; a throw is answered 500 so Alertmanager retries. */
-  store(alerts: ReceivedAlert[]): Promise<void>;
+  /**
+   * Stores the batch in one transaction, new firing alerts up to maxFiring firing in all;
+   * a throw is answered 500 so Alertmanager retries.
+   */
+  store(alerts: ReceivedAlert[]): Promise<StoreOutcome>;
   /** After a stored batch: lets the watcher deliver without waiting for its next tick. */
   onStored?(): void;
 }
@@ -45,14 +53,18 @@ export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
       }
       throw error;
     }
-    const parsed = parseWebhookPayload(body.toString("utf8"));
+    const parsed = parseWebhookPayload(body.toString("utf8"), {
+      now: deps.now(),
+      maxAlerts: deps.maxAlerts,
+    });
     if (!parsed.ok) {
       deps.metrics.errors.inc({ kind: "alertmanager_bad_request" });
       return send(res, 400, parsed.error);
     }
 
+    let outcome: StoreOutcome;
     try {
-      await deps.store(parsed.alerts);
+      outcome = await deps.store(parsed.alerts);
     } catch (error) {
       deps.metrics.errors.inc({ kind: "alertmanager_store" });
       deps.logger.error(
@@ -62,9 +74,53 @@ export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
       return send(res, 500, "could not store the alerts; retry");
     }
     const firing = parsed.alerts.filter((a) => a.status === "firing").length;
-    deps.metrics.alertmanagerAlerts.inc({ status: "firing" }, firing);
+    deps.metrics.alertmanagerAlerts.inc({ status: "firing" }, firing - outcome.overFiring);
     deps.metrics.alertmanagerAlerts.inc({ status: "resolved" }, parsed.alerts.length - firing);
     deps.onStored?.();
-    send(res, 200, "ok");
+    const left = leftOut(parsed, outcome, deps);
+    if (left === undefined) return send(res, 200, "ok");
+    deps.metrics.alertmanagerAlerts.inc(
+      { status: "left_out" },
+      parsed.overBatch + outcome.overFiring + parsed.refused.length,
+    );
+    deps.logger.warn(
+      {
+        received: parsed.received,
+        overBatch: parsed.overBatch,
+        overFiring: outcome.overFiring,
+        refused: parsed.refused.slice(0, 10),
+      },
+      `Alertmanager batch stored in part: ${left}`,
+    );
+    // Still 200: a retry would be refused the same way. Alertmanager re-sends what still fires.
+    send(res, 200, `stored in part: ${left}`);
   };
+}
+
+/** What of a stored batch was left out and why, in one line; undefined when nothing was. */
+function leftOut(
+  parsed: {
+    received: number;
+    overBatch: number;
+    refused: { fingerprint: string; reason: string }[];
+  },
+  outcome: StoreOutcome,
+  limits: { maxAlerts: number; maxFiring: number },
+): string | undefined {
+  const parts = [
+    ...(parsed.overBatch > 0
+      ? [
+          `${parsed.overBatch} of ${parsed.received} over ALERTMANAGER_MAX_ALERTS=${limits.maxAlerts} a batch`,
+        ]
+      : []),
+    ...(outcome.overFiring > 0
+      ? [`${outcome.overFiring} new firing over ALERTMANAGER_MAX_FIRING=${limits.maxFiring}`]
+      : []),
+    ...(parsed.refused.length > 0
+      ? [
+          `${parsed.refused.length} refused (${parsed.refused[0]!.fingerprint}: ${parsed.refused[0]!.reason})`,
+        ]
+      : []),
+  ];
+  return parts.length > 0 ? `${parts.join("; ")}; not stored` : undefined;
 }

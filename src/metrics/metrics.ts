@@ -77,7 +77,7 @@ export function createMetrics() {
     }),
     alertmanagerAlerts: new Counter({
       name: "opsbot_alertmanager_alerts_received_total",
-      help: "Alerts received from Alertmanager and stored, by status (firing, resolved)",
+      help: "Alerts received from Alertmanager, by status: stored (firing, resolved) or left_out (over a cap, or an absurd time)",
       labelNames: ["status"] as const,
       registers,
     }),

@@ -330,3 +330,132 @@ describe("POST /alertmanager: into the alert pipeline", () => {
     expect(texts(t)).toHaveLength(1);
   });
 });
+
+describe("POST /alertmanager: bad alerts and storms", () => {
+  const stored = async (t: TestApp) =>
+    (
+      await t.pool.query<{ fingerprint: string; status: string }>(
+        "SELECT fingerprint, status FROM opsbot.am_alerts ORDER BY fingerprint",
+      )
+    ).rows;
+
+  it("stores a batch holding a NUL, a lone surrogate and a 3,000-character alertname, and delivers it", async () => {
+    const t = await build();
+    const body = webhookPayload([
+      { alertname: "Nul", fingerprint: "01", summary: "disk\u0000 full" },
+      { alertname: "Surrogate", fingerprint: "02", summary: "half \ud800 pair" },
+      { alertname: `Long${"x".repeat(3_000)}`, fingerprint: "03", summary: "long name" },
+      { alertname: "Fine", fingerprint: "04", summary: "fine" },
+    ]);
+    Object.assign(body.alerts[0]!.labels, { instance: "a\u0000b" });
+    const before = await okTicks(t);
+    const res = await post(t, body);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("ok");
+    await eventually(async () => (await okTicks(t)) > before, 5_000, "the tick");
+    expect((await stored(t)).map((r) => r.fingerprint)).toHaveLength(4);
+    await eventually(() => texts(t).length === 1, 5_000, "the firing message");
+    expect(texts(t)[0]).toContain("4 alerts firing");
+    expect(texts(t)[0]).toContain("disk full");
+    expect(texts(t)[0]).toContain("half \ufffd pair");
+  });
+
+  it("fires again when Prometheus re-sends an alert Alertmanager resolved on its timeout (same startsAt)", async () => {
+    const t = await build();
+    const alert = { alertname: "QueueBacklog", fingerprint: "0a", summary: "backlog" };
+    await deliver(t, [{ ...alert, endsAt: "2026-12-01T04:04:00Z" }]);
+    await deliver(t, [{ ...alert, status: "resolved", endsAt: "2026-12-01T04:04:00Z" }]);
+    await eventually(() => texts(t).length === 2, 5_000, "firing and resolved");
+    // A retry of the firing notice sent before the resolution changes nothing…
+    await deliver(t, [{ ...alert, endsAt: "2026-12-01T04:04:00Z" }]);
+    expect(await loadFiringAlerts(t.pool)).toEqual([]);
+    // …a firing that runs past the resolution is news: it fires again.
+    await deliver(t, [{ ...alert, endsAt: "2026-12-01T05:10:00Z" }]);
+    await eventually(() => texts(t).length === 3, 5_000, "the firing again");
+    expect(texts(t)[2]).toContain("1 alert firing");
+    expect(await loadFiringAlerts(t.pool)).toHaveLength(1);
+  });
+
+  it("refuses an alert starting in the far future, stores the rest, and leaves its fingerprint free", async () => {
+    const t = await build();
+    const future = { alertname: "Clock", fingerprint: "0c", summary: "from the future" };
+    const res = await post(
+      t,
+      webhookPayload([
+        { ...future, startsAt: "2999-01-01T00:00:00Z" },
+        { alertname: "Fine", fingerprint: "0f", summary: "fine" },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(
+      "stored in part: 1 refused (am:Clock:0c: startsAt 2999-01-01T00:00:00.000Z is more than an hour ahead of opsbot's clock); not stored",
+    );
+    expect((await stored(t)).map((r) => r.fingerprint)).toEqual(["am:Fine:0f"]);
+    expect(t.logs.text()).toContain("Alertmanager batch stored in part");
+    // The same alert with a sane time fires, and resolves.
+    await deliver(t, [future]);
+    await deliver(t, [{ ...future, status: "resolved" }]);
+    expect((await stored(t)).find((r) => r.fingerprint === "am:Clock:0c")?.status).toBe("resolved");
+  });
+
+  it("caps a batch at ALERTMANAGER_MAX_ALERTS, resolutions and critical alerts first, and says so", async () => {
+    const t = await build({ env: { ALERTMANAGER_MAX_ALERTS: "3" } });
+    await deliver(t, [{ alertname: "Old", fingerprint: "0e", summary: "old" }]);
+    const res = await post(
+      t,
+      webhookPayload([
+        ...Array.from({ length: 5 }, (_, i) => ({
+          alertname: "Noise",
+          fingerprint: `a${i}`,
+          summary: `noise ${i}`,
+        })),
+        { alertname: "Page", fingerprint: "0b", severity: "critical", summary: "page" },
+        { alertname: "Old", fingerprint: "0e", status: "resolved" },
+      ]),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(
+      "stored in part: 4 of 7 over ALERTMANAGER_MAX_ALERTS=3 a batch; not stored",
+    );
+    expect(await stored(t)).toEqual([
+      { fingerprint: "am:Noise:a0", status: "firing" },
+      { fingerprint: "am:Old:0e", status: "resolved" },
+      { fingerprint: "am:Page:0b", status: "firing" },
+    ]);
+    const leftOut = (await t.app.metrics.alertmanagerAlerts.get()).values.find(
+      (v) => v.labels.status === "left_out",
+    );
+    expect(leftOut?.value).toBe(4);
+  });
+
+  it("keeps at most ALERTMANAGER_MAX_FIRING firing, critical first, updating those already stored", async () => {
+    const t = await build({ env: { ALERTMANAGER_MAX_FIRING: "3" } });
+    const noise = (i: number) => ({ alertname: "Noise", fingerprint: `a${i}`, summary: `n${i}` });
+    await deliver(t, [noise(0), noise(1)]);
+    const res = await post(
+      t,
+      webhookPayload([
+        { ...noise(0), summary: "n0 updated" },
+        noise(2),
+        noise(3),
+        { alertname: "Page", fingerprint: "0b", severity: "critical", summary: "page" },
+      ]),
+    );
+    expect(await res.text()).toBe(
+      "stored in part: 2 new firing over ALERTMANAGER_MAX_FIRING=3; not stored",
+    );
+    expect((await loadFiringAlerts(t.pool)).map((a) => a.fingerprint).sort()).toEqual([
+      "am:Noise:a0",
+      "am:Noise:a1",
+      "am:Page:0b",
+    ]);
+    expect(
+      (await loadFiringAlerts(t.pool)).find((a) => a.fingerprint === "am:Noise:a0")?.summary,
+    ).toBe("n0 updated");
+    // A resolution frees room for the next batch.
+    await deliver(t, [{ ...noise(1), status: "resolved" }]);
+    const next = await post(t, webhookPayload([noise(3)]));
+    expect(await next.text()).toBe("ok");
+    expect(await loadFiringAlerts(t.pool)).toHaveLength(3);
+  });
+});

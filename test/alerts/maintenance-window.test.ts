@@ -86,8 +86,10 @@ describe("/silence … in DELAY (maintenance windows)", () => {
       { matcher: key, starts_at: clock.now(), until: at(clock, 5 * HOUR) },
       { matcher: key, starts_at: at(clock, 10 * HOUR), until: at(clock, 11 * HOUR) },
     ]);
-    // /unsilence ends the one in force and cancels the scheduled one.
-    expect(await say(t, `/unsilence ${key}`)).toBe(`🔔 <code>${key}</code> is no longer silenced.`);
+    // /unsilence ends the one in force and cancels the scheduled one: one key's silences.
+    expect(await say(t, `/unsilence ${key}`)).toBe(
+      `🔔 1 silence lifted under <code>${key}</code>.`,
+    );
     clock.advance(MINUTE);
     expect(await say(t, "/alerts")).not.toContain(key);
   });

@@ -467,13 +467,45 @@ describe("/silence and /unsilence", () => {
     expect((await say(t, "/silence api_down 2d")).text).toContain("silenced until");
   });
 
-  it.each(["/unsilence", "/unsilence a b", "/unsilence Stuck"])(
-    "answers %s with the unsilence usage line",
-    async (command) => {
-      const { t } = await build();
-      expect((await say(t, command)).text).toBe(UNSILENCE_USAGE);
-    },
-  );
+  it("/unsilence PREFIX* lifts every silence under it, /unsilence all the rest, and says how many", async () => {
+    const { t, clock } = await build();
+    const keys = ["am:High5xxRate:*", "am:DbPoolExhausted:0f1e2d", "am:Disk:1a2b", "api_down"];
+    for (const key of keys) await say(t, `/silence ${key} 4h`);
+    await say(t, "/silence job_failed:* 1h in 2h");
+    const inForce = async () =>
+      (await silences(t)).filter((s) => s.until > clock.now()).map((s) => s.matcher);
+
+    expect((await say(t, "/unsilence am:*")).text).toBe(
+      "🔔 3 silences lifted under <code>am:*</code>.",
+    );
+    expect(await inForce()).toEqual(["api_down", "job_failed:*"]);
+    expect((await say(t, "/unsilence am:*")).text).toBe(
+      "No silence in force or scheduled under <code>am:*</code>.",
+    );
+    // The scheduled window counts too: it is cancelled.
+    expect((await say(t, "/unsilence all")).text).toBe("🔔 2 silences lifted.");
+    expect(await inForce()).toEqual([]);
+    expect((await say(t, "/unsilence all")).text).toBe("No silence in force or scheduled.");
+  });
+
+  it("refuses a viewer's /unsilence all and lifts nothing", async () => {
+    const { t } = await build();
+    await say(t, "/silence api_down 1h");
+    const before = await silences(t);
+    expect((await say(t, "/unsilence all", VIEWER)).text).toBe(REFUSAL);
+    expect(await silences(t)).toEqual(before);
+  });
+
+  it.each([
+    "/unsilence",
+    "/unsilence a b",
+    "/unsilence Stuck",
+    "/unsilence all now",
+    "/unsilence *",
+  ])("answers %s with the unsilence usage line", async (command) => {
+    const { t } = await build();
+    expect((await say(t, command)).text).toBe(UNSILENCE_USAGE);
+  });
 
   it("refuses a viewer's /silence and /unsilence", async () => {
     const { t } = await build();

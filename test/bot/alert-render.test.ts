@@ -5,7 +5,12 @@ import { anyCritical, severityOf } from "../../src/alerts/severity.js";
 import type { NotifiedAlert, Severity } from "../../src/alerts/types.js";
 import { alertKeyboard } from "../../src/bot/alert-channel.js";
 import { parseAlertButton } from "../../src/bot/callback-data.js";
-import { renderAckedNote, renderNotification } from "../../src/bot/render/alerts.js";
+import {
+  renderAckedNote,
+  renderNotification,
+  renderOpenAlerts,
+  type OpenAlertView,
+} from "../../src/bot/render/alerts.js";
 
 const NOW = new Date("2026-12-01T06:00:00Z");
 const SINCE = "2026-12-01T05:45:00Z";
@@ -117,6 +122,96 @@ describe("alert messages, per kind", () => {
   });
 });
 
+describe("names shown within one line", () => {
+  const injected = alertOf("am:Disk\nFull:0f1e2d", "line one\n\n✅ Resolved: everything\r\tok", {
+    severity: "warning",
+  });
+
+  it("a newline or a control character in an alert's name or summary adds no line", () => {
+    for (const kind of ["firing", "repeat", "resolved"] as const) {
+      const text = renderNotification(kind, [injected], NOW);
+      expect(text).toContain(
+        "<code>am:Disk Full:0f1e2d</code> line one ✅ Resolved: everything ok",
+      );
+      expect(text.split("\n")).toHaveLength(3);
+    }
+    const view = { ...injected, firingSince: new Date(SINCE) };
+    const silence = {
+      matcher: "am:Disk\nFull:*",
+      startsAt: NOW,
+      until: new Date("2026-12-01T08:00:00Z"),
+      createdBy: "@olga",
+    };
+    const text = renderOpenAlerts([view], [silence], NOW);
+    expect(text).toContain("<code>am:Disk Full:0f1e2d</code> line one ✅ Resolved");
+    expect(text).toContain("<code>am:Disk Full:*</code> until");
+    expect(text.split("\n")).toHaveLength(4);
+  });
+});
+
+describe("/alerts at scale", () => {
+  const warning = (i: number): OpenAlertView => ({
+    fingerprint: `job_overdue:p1:job_${i}`,
+    kind: "job_overdue",
+    summary: `LabPics: job_${i} 25 min overdue`,
+    firingSince: new Date(NOW.getTime() - (61 - i) * 60_000),
+  });
+  const stalled: OpenAlertView = {
+    fingerprint: "scheduler_stalled",
+    kind: "scheduler_stalled",
+    summary: "60 jobs overdue, no run started for 12 min",
+    firingSince: new Date("2026-12-01T05:59:00Z"),
+  };
+  const silence = (i: number) => ({
+    matcher: `am:NoisyRule${"x".repeat(40)}:${String(i).padStart(16, "0")}`,
+    startsAt: NOW,
+    until: new Date("2026-12-02T06:00:00Z"),
+    createdBy: "@olga",
+  });
+
+  it("the only critical alert among 61 comes first, not inside +N more", () => {
+    const firing = [...Array.from({ length: 60 }, (_, i) => warning(i)), stalled];
+    const text = renderOpenAlerts(firing, [], NOW);
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(text).toMatch(
+      /^🔥 <b>61 firing<\/b> · 🔴 critical ×1\n• 🔴 <code>scheduler_stalled<\/code>/,
+    );
+    expect(text).toMatch(/\+\d+ more/);
+  });
+
+  it("105 silences: the firing alerts come first, the silences are capped and counted", () => {
+    const firing = [...Array.from({ length: 60 }, (_, i) => warning(i)), stalled];
+    const silences = Array.from({ length: 105 }, (_, i) => silence(i));
+    const text = renderOpenAlerts(firing, silences, NOW);
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(text).toContain("<code>scheduler_stalled</code>");
+    // Most of the message lists firing alerts; the silences keep to their share.
+    const firingShown = text.match(/^• /gm)?.length ?? 0;
+    const silencesShown = text.match(/^🔕 /gm)?.length ?? 0;
+    expect(firingShown).toBeGreaterThanOrEqual(20);
+    expect(text).toContain("<b>Silences (105)</b>");
+    expect(text).toContain(`<i>+${105 - silencesShown} more</i>`);
+    expect(silencesShown).toBeGreaterThan(0);
+  });
+
+  it("never cuts inside a tag, however long the blind checks and silences", () => {
+    const silences = Array.from({ length: 300 }, (_, i) => silence(i));
+    const blind = Array.from({ length: 40 }, (_, i) => ({
+      check: `check_${i}`,
+      reason: `<timeout> & ${"y".repeat(300)}`,
+    }));
+    for (const firing of [[], [stalled]]) {
+      const text = renderOpenAlerts(firing, silences, NOW, blind);
+      expect(text.length).toBeLessThanOrEqual(4096);
+      const tags = text.match(/<[^>]*>?/g) ?? [];
+      for (const tag of tags) expect(tag).toMatch(/^<\/?(b|i|code)>$/);
+      for (const tag of ["b", "i", "code"]) {
+        expect(text.split(`<${tag}>`).length).toBe(text.split(`</${tag}>`).length);
+      }
+    }
+  });
+});
+
 describe("alert message buttons", () => {
   const firing = {
     outboxId: 12,
@@ -158,6 +253,19 @@ describe("alert message buttons", () => {
       "https://wiki.example/rb/job_failed",
       "https://wiki.example/rb/stuck_worker",
     ]);
+  });
+
+  it("titles a runbook button on one line, a long name cut", () => {
+    const named = (alertname: string) =>
+      alertOf(`am:x:${alertname.length}`, "s", {
+        runbook: { title: alertname, url: "https://wiki.example/rb" },
+      });
+    const titles = [named("Disk\nFull"), named("A".repeat(3_000))].map(
+      (a) =>
+        rows(alertKeyboard({ outboxId: 0, kind: "resolved", alerts: [a] }, { ack: false }))[0]![0]!
+          .text,
+    );
+    expect(titles).toEqual(["📖 Disk Full", `📖 ${"A".repeat(39)}…`]);
   });
 
   describe("Alertmanager alerts link their own runbook", () => {

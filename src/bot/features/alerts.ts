@@ -25,7 +25,8 @@ import {
 
 export const SILENCE_USAGE =
   "Usage: /silence KEY DURATION [in DELAY] — e.g. /silence stuck_worker:42 4h, or /silence api_down 2h in 30m for a maintenance window (30m, 4h, 2d; KEY is a kind, a key, or KIND:prefix*)";
-export const UNSILENCE_USAGE = "Usage: /unsilence KEY — the key exactly as /alerts shows it";
+export const UNSILENCE_USAGE =
+  "Usage: /unsilence KEY — the key exactly as /alerts shows it; /unsilence PREFIX* lifts every silence whose key starts with PREFIX (e.g. am:*), /unsilence all every silence";
 
 export function alertsFeature(deps: {
   alerts: AlertsDesk;
@@ -75,13 +76,20 @@ export function alertsFeature(deps: {
 
   handleCommand(feature, "unsilence", async (ctx) => {
     const parts = ctx.match.trim().split(/\s+/);
-    const matcher = silenceMatcher.safeParse(parts[0] ?? "");
-    if (!matcher.success || parts.length !== 1) return ctx.reply(UNSILENCE_USAGE);
-    const ended = await alerts.unsilence(matcher.data, clock.now());
-    const text = ended
-      ? `🔔 ${code(matcher.data)} is no longer silenced.`
-      : `No silence in force or scheduled for ${code(matcher.data)}.`;
-    await ctx.reply(text, html);
+    const arg = parts[0] ?? "";
+    const matcher = silenceMatcher.safeParse(arg);
+    if (parts.length !== 1 || (arg !== "all" && !matcher.success)) {
+      return ctx.reply(UNSILENCE_USAGE);
+    }
+    // A key ending in * lifts every silence under it, the pattern's own included.
+    const selector =
+      arg === "all"
+        ? { prefix: "" }
+        : arg.endsWith("*")
+          ? { prefix: arg.slice(0, -1) }
+          : { key: arg };
+    const lifted = await alerts.unsilence(selector, clock.now());
+    await ctx.reply(unsilenceAnswer(arg, "key" in selector, lifted), html);
   });
 
   const unknownMessage = { text: "That alert message is not known here.", show_alert: true };
@@ -165,4 +173,16 @@ function silenceAnswer(
     : inForce.startsAt > now
       ? `🗓 ${code(key)} will be silenced ${window} (maintenance window).`
       : `🔕 ${code(key)} silenced ${window}.`;
+}
+
+function unsilenceAnswer(arg: string, exact: boolean, lifted: number): string {
+  if (exact) {
+    return lifted > 0
+      ? `🔔 ${code(arg)} is no longer silenced.`
+      : `No silence in force or scheduled for ${code(arg)}.`;
+  }
+  const under = arg === "all" ? "" : ` under ${code(arg)}`;
+  return lifted > 0
+    ? `🔔 ${lifted} silence${lifted === 1 ? "" : "s"} lifted${under}.`
+    : `No silence in force or scheduled${under}.`;
 }

@@ -6,6 +6,15 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * A name shown within one line: whitespace and control characters (a newline or a tab in
+ * an Alertmanager alertname) become one space, so no name adds lines to a message.
+ */
+export const oneLine = (value: unknown) =>
+  String(value)
+    .replace(/[\s\p{Cc}]+/gu, " ")
+    .trim();
+
 export const bold = (value: unknown) => `<b>${escapeHtml(value)}</b>`;
 export const italic = (value: unknown) => `<i>${escapeHtml(value)}</i>`;
 export const code = (value: unknown) => `<code>${escapeHtml(value)}</code>`;
@@ -50,7 +59,33 @@ export function fitLines(lines: readonly string[], options: FitOptions = {}): st
     else high = mid - 1;
   }
   const message = compose(lines.slice(0, low), lines.length - low);
-  return message.length <= limit ? message : truncateText(message, limit);
+  return message.length <= limit ? message : truncateHtml(message, limit);
+}
+
+const OPEN_OR_CLOSE_TAG = /<(\/?)([a-z]+)[^>]*>/gi;
+
+/**
+ * Last resort for our own HTML that is still too long: cut at the limit, but never inside
+ * a tag or an entity, and close the tags left open, so Telegram can still parse it.
+ */
+export function truncateHtml(html: string, limit = MESSAGE_LIMIT): string {
+  if (html.length <= limit) return html;
+  let room = limit - 1;
+  for (;;) {
+    const cut = html.slice(0, room).replace(/<[^>]*$|&[a-z0-9#]*$/i, "");
+    const open: string[] = [];
+    for (const [, closing, tag] of cut.matchAll(OPEN_OR_CLOSE_TAG)) {
+      if (closing) open.pop();
+      else open.push(tag!);
+    }
+    const closeTags = open
+      .reverse()
+      .map((tag) => `</${tag}>`)
+      .join("");
+    const text = `${cut}…${closeTags}`;
+    if (text.length <= limit) return text;
+    room -= text.length - limit;
+  }
 }
 
 /** The end of a long output (where the news is), cut at a line start to fit `limit`. */

@@ -1,7 +1,7 @@
 import { severityOf } from "../../alerts/severity.js";
 import type { NotificationKind, NotifiedAlert, Severity, Silence } from "../../alerts/types.js";
 import { formatDuration } from "../format/duration.js";
-import { bold, code, escapeHtml, fitLines } from "../format/html.js";
+import { bold, code, escapeHtml, fitLines, oneLine } from "../format/html.js";
 
 const TITLE: Record<NotificationKind, (n: number) => string> = {
   firing: (n) => `🔥 ${bold(`${n} alert${n === 1 ? "" : "s"} firing`)}`,
@@ -12,6 +12,18 @@ const TITLE: Record<NotificationKind, (n: number) => string> = {
 export const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
+
+/** An alert's key and summary as shown: each within one line, whatever it was sent with. */
+const alertName = (a: { fingerprint: string; summary: string }) =>
+  `${code(oneLine(a.fingerprint))} ${escapeHtml(oneLine(a.summary))}`;
+
+/** Critical alerts first, each group in its given order: a cut list never hides one. */
+const criticalFirst = <T extends { kind: string; severity?: Severity | undefined }>(
+  alerts: readonly T[],
+): T[] => [
+  ...alerts.filter((a) => severityOf(a) === "critical"),
+  ...alerts.filter((a) => severityOf(a) !== "critical"),
+];
 
 /**
  * One message for any number of alerts: its severity, counts per kind, then as many
@@ -34,14 +46,13 @@ export function renderNotification(
           ? ` · ${SEVERITY_MARK.warning} warning ×${alerts.length - critical.length}`
           : "")
       : `${SEVERITY_MARK.warning} warning`;
-  const ordered = [...critical, ...alerts.filter((a) => severityOf(a) !== "critical")];
-  const lines = ordered.map((a) => {
+  const lines = criticalFirst(alerts).map((a) => {
     const since = new Date(a.firingSince);
     const when =
       kind === "resolved" && a.resolvedAt
         ? `lasted ${formatDuration(new Date(a.resolvedAt).getTime() - since.getTime())}`
         : `since ${formatDuration(now.getTime() - since.getTime())}`;
-    return `• ${SEVERITY_MARK[severityOf(a)]} ${code(a.fingerprint)} ${escapeHtml(a.summary)} (${when})`;
+    return `• ${SEVERITY_MARK[severityOf(a)]} ${alertName(a)} (${when})`;
   });
   return fitLines(lines, {
     header: `${TITLE[kind](alerts.length)} · ${severity}\n${counts}`,
@@ -59,6 +70,8 @@ export function renderAckedNote(who: string, at: Date): string {
 
 export interface OpenAlertView {
   fingerprint: string;
+  kind: string;
+  severity?: Severity | undefined;
   summary: string;
   firingSince: Date;
   silence?: Silence;
@@ -71,40 +84,62 @@ export interface BlindCheck {
   reason: string | null;
 }
 
+/** Room the silences may take in /alerts at most: the firing alerts come first. */
+const SILENCES_LIMIT = 1200;
+
+function renderSilenceLines(silences: readonly Silence[], now: Date): string[] {
+  return silences.map((s) => {
+    const by = escapeHtml(oneLine(s.createdBy));
+    return s.startsAt > now
+      ? `🗓 ${code(oneLine(s.matcher))} scheduled ${formatUtc(s.startsAt)} → ${formatUtc(s.until)} by ${by}`
+      : `🔕 ${code(oneLine(s.matcher))} until ${formatUtc(s.until)} by ${by}`;
+  });
+}
+
+/** The silences, as many as fit their share of the message, the rest counted. */
+function renderSilences(silences: readonly Silence[], now: Date): string | undefined {
+  if (silences.length === 0) return undefined;
+  return fitLines(renderSilenceLines(silences, now), {
+    header: bold(`Silences (${silences.length})`),
+    limit: SILENCES_LIMIT,
+  });
+}
+
 export function renderOpenAlerts(
   alerts: readonly OpenAlertView[],
   silences: readonly Silence[],
   now: Date,
   blind: readonly BlindCheck[] = [],
 ): string {
-  const silenceLines = silences.map((s) =>
-    s.startsAt > now
-      ? `🗓 ${code(s.matcher)} scheduled ${formatUtc(s.startsAt)} → ${formatUtc(s.until)} by ${escapeHtml(s.createdBy)}`
-      : `🔕 ${code(s.matcher)} until ${formatUtc(s.until)} by ${escapeHtml(s.createdBy)}`,
-  );
+  const silenceBlock = renderSilences(silences, now);
   const blindLines = blind.map(
     (b) =>
-      `🙈 ${code(b.check)} cannot be evaluated${b.reason ? `: ${escapeHtml(b.reason.slice(0, 160))}` : ""}`,
+      `🙈 ${code(b.check)} cannot be evaluated${b.reason ? `: ${escapeHtml(oneLine(b.reason).slice(0, 160))}` : ""}`,
   );
   if (alerts.length === 0) {
     const head =
       blind.length === 0
         ? "✅ No alerts firing."
         : `⚠️ ${bold(`No alerts firing, but ${blind.length} check${blind.length === 1 ? " is" : "s are"} blind`)} — their alerts are unknown:`;
-    return [head, ...blindLines, ...silenceLines].join("\n");
+    return fitLines(blindLines, {
+      header: head,
+      ...(silenceBlock ? { footer: silenceBlock } : {}),
+    });
   }
-  const lines = alerts.map((a) => {
+  const lines = criticalFirst(alerts).map((a) => {
     const muted = a.silence ? ` 🔕 until ${formatUtc(a.silence.until)}` : "";
-    const acked = a.ackedBy !== undefined ? ` 👀 acked by ${escapeHtml(a.ackedBy)}` : "";
-    return `• ${code(a.fingerprint)} ${escapeHtml(a.summary)} (since ${formatDuration(now.getTime() - a.firingSince.getTime())})${muted}${acked}`;
+    const acked = a.ackedBy !== undefined ? ` 👀 acked by ${escapeHtml(oneLine(a.ackedBy))}` : "";
+    const since = formatDuration(now.getTime() - a.firingSince.getTime());
+    return `• ${SEVERITY_MARK[severityOf(a)]} ${alertName(a)} (since ${since})${muted}${acked}`;
   });
+  const critical = alerts.filter((a) => severityOf(a) === "critical").length;
   const footer =
     [
       ...(blindLines.length > 0 ? [`${bold("Blind checks")}\n${blindLines.join("\n")}`] : []),
-      ...(silenceLines.length > 0 ? [`${bold("Silences")}\n${silenceLines.join("\n")}`] : []),
+      ...(silenceBlock ? [silenceBlock] : []),
     ].join("\n") || undefined;
   return fitLines(lines, {
-    header: `🔥 ${bold(`${alerts.length} firing`)}`,
+    header: `🔥 ${bold(`${alerts.length} firing`)}${critical > 0 ? ` · ${SEVERITY_MARK.critical} critical ×${critical}` : ""}`,
     ...(footer ? { footer } : {}),
   });
 }
