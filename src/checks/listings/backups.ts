@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { opendir, stat } from "node:fs/promises";
 import { join } from "node:path";
 
 /** What LabPics's backup.sh writes: `${POSTGRES_DB}_YYYYmmdd_HHMMSS.sql.gz`. */
@@ -15,8 +15,12 @@ export type BackupListing =
   | {
       configured: true;
       dir: string;
-      /** Newest first. */
+      /** Newest first; at most STAT_LIMIT of them. */
       files: BackupFile[];
+      /** How many backups the directory holds (files lists the newest of them). */
+      count: number;
+      /** Backups that went (or were dangling links) between the listing and their stat. */
+      unreadable: number;
       checkedAt: Date;
     };
 
@@ -30,22 +34,57 @@ export type BackupProblem =
   | { kind: "old"; file: BackupFile; ageMs: number; limitHours: number }
   | { kind: "truncated"; file: BackupFile; previous: BackupFile; ratio: number };
 
+/** Backups stat'ed, newest by name first: retention keeps a week, a full disk far more. */
+export const STAT_LIMIT = 200;
+const STAT_BATCH = 16;
+// The stamp in the name orders them (it is when the dump started); mtime breaks ties.
+const stampOf = (name: string) => BACKUP_NAME.exec(name)![1]!;
+const newestName = (a: string, b: string) =>
+  stampOf(b).localeCompare(stampOf(a)) || b.localeCompare(a);
+
+/** Backup names in `dir`, read entry by entry: 50,000 files hold only their names. */
+async function backupNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of await opendir(dir)) {
+    if (BACKUP_NAME.test(entry.name)) names.push(entry.name);
+  }
+  return names;
+}
+
+/** A file's size and mtime; undefined for one that is gone, dangling or not a file. */
+async function statFile(dir: string, name: string): Promise<BackupFile | undefined> {
+  try {
+    const info = await stat(join(dir, name));
+    return info.isFile() ? { name, bytes: info.size, modifiedAt: info.mtime } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The backups in `dir`, as of `now` (the injected clock). Other files are ignored. */
 export async function listBackups(dir: string | undefined, now: Date): Promise<BackupListing> {
   if (dir === undefined) return { configured: false };
-  const names = (await readdir(dir)).filter((name) => BACKUP_NAME.test(name));
-  const files = await Promise.all(
-    names.map(async (name) => {
-      const info = await stat(join(dir, name));
-      return { name, bytes: info.size, modifiedAt: info.mtime };
-    }),
-  );
-  // The stamp in the name orders them (it is when the dump started); mtime breaks ties.
-  const stamp = (f: BackupFile) => BACKUP_NAME.exec(f.name)![1]!;
+  const names = (await backupNames(dir)).sort(newestName);
+  const newest = names.slice(0, STAT_LIMIT);
+  const files: BackupFile[] = [];
+  for (let i = 0; i < newest.length; i += STAT_BATCH) {
+    const batch = await Promise.all(newest.slice(i, i + STAT_BATCH).map((n) => statFile(dir, n)));
+    files.push(...batch.filter((f) => f !== undefined));
+  }
+  const unreadable = newest.length - files.length;
   files.sort(
-    (a, b) => stamp(b).localeCompare(stamp(a)) || b.modifiedAt.getTime() - a.modifiedAt.getTime(),
+    (a, b) =>
+      stampOf(b.name).localeCompare(stampOf(a.name)) ||
+      b.modifiedAt.getTime() - a.modifiedAt.getTime(),
   );
-  return { configured: true, dir, files, checkedAt: now };
+  return {
+    configured: true,
+    dir,
+    files,
+    count: names.length - unreadable,
+    unreadable,
+    checkedAt: now,
+  };
 }
 
 /**

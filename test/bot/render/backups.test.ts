@@ -10,6 +10,8 @@ const listing = (files: BackupFile[]) => ({
   configured: true as const,
   dir: "/backups",
   files,
+  count: files.length,
+  unreadable: 0,
   checkedAt: NOW,
 });
 const older = { name: "db-1.sql.gz", bytes: 4 * MB, modifiedAt: minutesAgo(1500) };
