@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import { checkApi, type ApiHealth } from "./probes/api-health.js";
 import { checkApiMetrics } from "./probes/api-metrics.js";
+import { createIntegrityReader } from "./listings/backup-integrity.js";
 import { listBackups } from "./listings/backups.js";
 import { listJobs } from "./listings/jobs.js";
 import { readPgActivity } from "./listings/pg-activity.js";
@@ -89,6 +90,7 @@ export function createChecks(deps: ChecksDeps) {
   const { pool, clock, shapes, projectIds } = deps;
   const timeoutMs = deps.apiTimeoutMs ?? 3_000;
   const api = () => checkApi({ url: deps.apiHealthUrl, timeoutMs, fetch: deps.fetch });
+  const backupIntegrity = createIntegrityReader();
 
   /** Runs a query on the table's detected shape; a changed schema is detected again. */
   async function onShape<T>(
@@ -231,7 +233,7 @@ export function createChecks(deps: ChecksDeps) {
         (shape) => refreshRunHistory(pool, shape, clock.now()),
       ),
     pgActivity: () => readPgActivity(pool),
-    backups: () => listBackups(deps.backupDir, clock.now()),
+    backups: () => listBackups(deps.backupDir, clock.now(), backupIntegrity),
   };
 }
 

@@ -7,8 +7,11 @@ import {
 import { formatAge, formatBytes } from "../format/duration.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 
+// A dump too large (or too slow) to read is judged by age and size alone: say so.
+const unread = (file: BackupFile) =>
+  file.integrity?.state === "unread" ? `, not read (${escapeHtml(file.integrity.detail)})` : "";
 const fileLine = (label: string, file: BackupFile, now: Date) =>
-  `${label}: ${code(file.name)} — ${escapeHtml(formatAge(file.modifiedAt, now))}, ${formatBytes(file.bytes)}`;
+  `${label}: ${code(file.name)} — ${escapeHtml(formatAge(file.modifiedAt, now))}, ${formatBytes(file.bytes)}${unread(file)}`;
 
 export function renderBackups(listing: BackupListing, maxAgeHours: number): string {
   if (!listing.configured)
