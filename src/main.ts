@@ -82,8 +82,11 @@ async function runBot(): Promise<void> {
     import("./app.js"),
     import("./db/pool.js"),
   ]);
-  // The embedded database is a single backend: one connection at a time.
-  const pool = createPool({ connectionString, max: embedded ? 1 : 10 });
+  // The embedded database is a single backend: one connection at a time, shared by all.
+  const pool = createPool({ connectionString, max: embedded ? 1 : 7 });
+  const reservedPool = embedded
+    ? undefined
+    : createPool({ connectionString, max: 3, applicationName: "opsbot-watcher" });
   const redis = config.REDIS_URL
     ? (await import("./db/redis.js")).createRedis(config.REDIS_URL, logger)
     : undefined;
@@ -96,6 +99,7 @@ async function runBot(): Promise<void> {
     config: session ? session.config(config) : config,
     logger,
     pool,
+    ...(reservedPool ? { reservedPool } : {}),
     redis,
     clock: systemClock,
     version,
@@ -115,6 +119,7 @@ async function runBot(): Promise<void> {
     await app.stop();
     redis?.disconnect();
     await pool.end();
+    await reservedPool?.end();
     await embedded?.close();
   });
 

@@ -22,6 +22,8 @@ import { createOnCallPager } from "./bot/oncall-pager.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
 import { loadChartsOnDemand } from "./charts/on-demand.js";
 import { createChecks, type Checks } from "./checks/create-checks.js";
+import { createHeavyQueries } from "./checks/heavy-queries.js";
+import { createIntegrityReader, type IntegrityReader } from "./checks/listings/backup-integrity.js";
 import { createShapeSource, type ShapeSource } from "./checks/shape-source.js";
 import type { Clock } from "./clock.js";
 import { secretsOf, type Config } from "./config/parse-config.js";
@@ -44,6 +46,12 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   pool: Pool;
+  /**
+   * Connections of the watcher and the executor alone, so no flood of commands can starve
+   * a tick or a running action's lease. Without it (embedded PGlite serves one connection)
+   * they share `pool`.
+   */
+  reservedPool?: Pool;
   redis?: Redis;
   clock: Clock;
   version: string;
@@ -78,7 +86,10 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
   };
-  const shapes = createShapeSource(deps.pool, deps.logger);
+  // The watcher's and the executor's connections (the same pool when there is one only).
+  const reserved = deps.reservedPool ?? deps.pool;
+  const shapes = createShapeSource(reserved, deps.logger);
+  const backupIntegrity = createIntegrityReader();
   // The two cycles of the wiring, each closed once its far end exists: /health's bot facts
   // come from the watcher that runs these checks, and the executor reports through the bot
   // whose features drive it.
@@ -90,13 +101,17 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
     shift: deps.config.ONCALL_SHIFT,
     tz: deps.config.ONCALL_TZ,
   });
-  const checks = wireChecks(deps, shapes, alerts, tickFacts.get);
-  const executor = wireExecutor(deps, checks, reportApi.get);
+  const checks = wireChecks(deps, { shapes, backupIntegrity }, alerts, tickFacts.get);
+  // The same questions on the reserved connections, for the watcher.
+  const watchChecks = deps.reservedPool
+    ? wireChecks({ ...deps, pool: reserved }, { shapes, backupIntegrity }, alerts, tickFacts.get)
+    : checks;
+  const executor = wireExecutor({ ...deps, pool: reserved }, watchChecks, reportApi.get);
   const bot = wireBot(deps, { checks, alerts, executor, onCall });
   reportApi.bind(bot.api);
-  const watcher = wireWatcher(deps, checks, executor);
+  const watcher = wireWatcher({ ...deps, pool: reserved }, watchChecks, executor);
   tickFacts.bind(watcher);
-  const paging = wirePaging(deps, onCall);
+  const paging = wirePaging({ ...deps, pool: reserved }, onCall);
   return {
     startedAt: deps.startedAt,
     metrics: deps.metrics,
@@ -111,7 +126,7 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
 
 function wireChecks(
   deps: WiringDeps,
-  shapes: ShapeSource,
+  shared: { shapes: ShapeSource; backupIntegrity: IntegrityReader },
   alerts: AlertsDesk,
   watcher: () => Pick<Watcher, "isRunning" | "lastTickAt">,
 ): Checks {
@@ -120,7 +135,7 @@ function wireChecks(
     pool,
     redis: deps.redis,
     clock: deps.clock,
-    shapes,
+    ...shared,
     apiHealthUrl: config.API_HEALTH_URL,
     apiMetricsUrl: metricsUrlOf(config),
     overdueMinutes: config.JOB_OVERDUE_MINUTES,
@@ -227,6 +242,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
         clock,
         backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
         charts: loadChartsOnDemand(),
+        heavy: createHeavyQueries(),
       }),
       alertsFeature({
         alerts,

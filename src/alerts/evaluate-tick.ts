@@ -48,22 +48,30 @@ export async function observe(
   apiHeld: () => Promise<boolean> = () => Promise.resolve(false),
 ): Promise<Snapshot> {
   const blind: Partial<Record<WatchedCheck, string>> = {};
+  const evaluable = (what: WatchedCheck) => {
+    if (failing.delete(what)) logger.info({ what }, "watcher can evaluate again");
+  };
+  const cannotEvaluate = (what: WatchedCheck, error: unknown) => {
+    const message = errorMessage(error);
+    blind[what] = message;
+    const level = failing.get(what) === message ? "debug" : "warn";
+    failing.set(what, message);
+    logger[level]({ err: error, what }, "watcher could not evaluate; its alerts stay as they are");
+  };
   const attempt = async <T>(what: WatchedCheck, load: () => Promise<T>): Promise<T | undefined> => {
     try {
       const result = await load();
-      if (failing.delete(what)) logger.info({ what }, "watcher can evaluate again");
+      evaluable(what);
       return result;
     } catch (error) {
-      const message = errorMessage(error);
-      blind[what] = message;
-      const level = failing.get(what) === message ? "debug" : "warn";
-      failing.set(what, message);
-      logger[level](
-        { err: error, what },
-        "watcher could not evaluate; its alerts stay as they are",
-      );
+      cannotEvaluate(what, error);
       return undefined;
     }
+  };
+  // /pg's parts fail on their own (a role without pg_read_all_stats sees no other session).
+  const sessionsPart = (what: WatchedCheck, part: { ok: true } | { ok: false; error: string }) => {
+    if (part.ok) evaluable(what);
+    else cannotEvaluate(what, new Error(part.error));
   };
   const complete = (found: StuckRuns | undefined) =>
     found && { runs: found.runs, complete: found.total === found.runs.length };
@@ -83,6 +91,8 @@ export async function observe(
     // Unknown is not held: an API down after all pages as usual.
     apiHeld: apiHeld().catch(() => false),
   });
+  sessionsPart("pg_queries", observed.pgActivity.longest);
+  sessionsPart("pg_locks", observed.pgActivity.blocked);
   return { ...observed, blind };
 }
 

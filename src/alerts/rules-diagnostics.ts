@@ -44,6 +44,8 @@ export function describeBackupProblem(problem: BackupProblem, dir: string): stri
         `${Math.round(problem.ratio * 100)}% of the one before it (${problem.previous.name}, ` +
         `${size(problem.previous.bytes)}): a truncated dump?`
       );
+    case "damaged":
+      return `backup ${problem.file.name} (${size(problem.file.bytes)}) is not a whole dump: ${problem.detail}`;
   }
 }
 

@@ -20,6 +20,8 @@ export const WATCHED_CHECKS = [
   "sync",
   "scheduler",
   "backups",
+  "pg_queries",
+  "pg_locks",
 ] as const;
 export type WatchedCheck = (typeof WATCHED_CHECKS)[number];
 

@@ -16,7 +16,8 @@ import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
 import { installApiGuards } from "./api-guards.js";
 import { htmlToPlain, truncateText } from "./format/html.js";
-import { isDatabaseError, renderDatabaseError } from "./render/unavailable.js";
+import { BUSY_REPLY, isDatabaseError, renderDatabaseError } from "./render/unavailable.js";
+import { BusyError } from "../checks/heavy-queries.js";
 import { COMMANDS } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { chatMigrationFeature, type ChatMigrations } from "./features/chat-migration.js";
@@ -94,17 +95,23 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
 /**
  * A feature failed. A database failure gets the one line that says so (the bot keeps
- * answering while PostgreSQL is down); anything else a short apology with the update id.
+ * answering while PostgreSQL is down), a heavy command past its queue "busy, try again";
+ * anything else a short apology with the update id.
  */
 async function onFeatureError(error: BotError<BotContext>, metrics: Metrics): Promise<void> {
   const ctx = error.ctx;
-  const database = isDatabaseError(error.error);
-  metrics.errors.inc({ kind: database ? "database" : "handler" });
-  if (database) ctx.log.warn({ err: error.error }, "handler could not reach the database");
+  const busy = error.error instanceof BusyError;
+  // Busy is not the database's fault, but it is answered the same way: one line, always.
+  const database = busy || isDatabaseError(error.error);
+  metrics.errors.inc({ kind: busy ? "busy" : database ? "database" : "handler" });
+  if (busy) ctx.log.info("too many heavy queries at once: asked to try again");
+  else if (database) ctx.log.warn({ err: error.error }, "handler could not reach the database");
   else ctx.log.error({ err: error.error }, "handler failed");
-  const text = database
-    ? renderDatabaseError(error.error)
-    : `Something went wrong handling that; it is logged (update ${ctx.update.update_id}).`;
+  const text = busy
+    ? BUSY_REPLY
+    : database
+      ? renderDatabaseError(error.error)
+      : `Something went wrong handling that; it is logged (update ${ctx.update.update_id}).`;
   if (ctx.callbackQuery !== undefined && !ctx.callbackAnswered()) {
     await ctx
       .answerCallbackQuery({ text: truncateText(htmlToPlain(text), 200) })

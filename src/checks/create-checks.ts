@@ -3,6 +3,7 @@ import type { Clock } from "../clock.js";
 import type { Pool } from "../db/pool.js";
 import { checkApi, type ApiHealth } from "./probes/api-health.js";
 import { checkApiMetrics } from "./probes/api-metrics.js";
+import { createIntegrityReader, type IntegrityReader } from "./listings/backup-integrity.js";
 import { listBackups } from "./listings/backups.js";
 import { listJobs } from "./listings/jobs.js";
 import { readPgActivity } from "./listings/pg-activity.js";
@@ -72,6 +73,8 @@ export interface ChecksDeps {
   projectIds: readonly string[];
   botFacts: () => Promise<BotFacts>;
   backupDir?: string;
+  /** Shared by the commands' and the watcher's checks, so a dump is read once. */
+  backupIntegrity?: IntegrityReader;
   fetch?: typeof fetch;
 }
 
@@ -89,6 +92,7 @@ export function createChecks(deps: ChecksDeps) {
   const { pool, clock, shapes, projectIds } = deps;
   const timeoutMs = deps.apiTimeoutMs ?? 3_000;
   const api = () => checkApi({ url: deps.apiHealthUrl, timeoutMs, fetch: deps.fetch });
+  const backupIntegrity = deps.backupIntegrity ?? createIntegrityReader();
 
   /** Runs a query on the table's detected shape; a changed schema is detected again. */
   async function onShape<T>(
@@ -231,7 +235,7 @@ export function createChecks(deps: ChecksDeps) {
         (shape) => refreshRunHistory(pool, shape, clock.now()),
       ),
     pgActivity: () => readPgActivity(pool),
-    backups: () => listBackups(deps.backupDir, clock.now()),
+    backups: () => listBackups(deps.backupDir, clock.now(), backupIntegrity),
   };
 }
 

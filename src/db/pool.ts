@@ -8,6 +8,8 @@ export interface PoolOptions {
   statementTimeoutMs?: number;
   max?: number;
   connectTimeoutMs?: number;
+  /** Who the sessions are in pg_stat_activity; "opsbot" by default. */
+  applicationName?: string;
 }
 
 // Per-client type parsing, so nothing global is mutated: int8 ids and counts as numbers
@@ -30,7 +32,7 @@ export function createPool(options: PoolOptions): Pool {
     // Also bounded on our side: a server that stops answering never enforces its timeout.
     query_timeout: statementTimeoutMs + 1_000,
     idleTimeoutMillis: 30_000,
-    application_name: "opsbot",
+    application_name: options.applicationName ?? "opsbot",
     types,
   });
   // A client losing its server must not crash the process; the query in flight (or the

@@ -4,6 +4,15 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BLIND_TO_OTHERS, readPgActivity } from "../../src/checks/listings/pg-activity.js";
+import { renderPg } from "../../src/bot/render/pg.js";
+import { observe } from "../../src/alerts/evaluate-tick.js";
+import { evaluateRules } from "../../src/alerts/rules.js";
+import { createChecks } from "../../src/checks/create-checks.js";
+import { createShapeSource } from "../../src/checks/shape-source.js";
+import { createLogger } from "../../src/log/create-logger.js";
+import { captureLogs } from "../kit/log-capture.js";
+import { closedPort } from "../kit/ports.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
@@ -89,5 +98,93 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
     await denied("SELECT * FROM auth_sessions");
     await denied("CREATE TABLE public.opsbot_was_here (id int)");
     await denied("CREATE SCHEMA elsewhere");
+  });
+
+  it("lets it see other roles' sessions and their queries (pg_read_all_stats)", async () => {
+    const { rows } = await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    await admin.query("SELECT 'admin was here' AS note");
+    const seen = await asRole.query<{ query: string; backend_type: string }>(
+      "SELECT query, backend_type FROM pg_stat_activity WHERE pid = $1",
+      [rows[0]!.pid],
+    );
+    expect(seen.rows[0]).toEqual({
+      query: "SELECT 'admin was here' AS note",
+      backend_type: "client backend",
+    });
+    const activity = await readPgActivity(asRole);
+    expect(activity.idleInTransaction).toEqual({ ok: true, value: [] });
+  });
+
+  it("as the docs say, connects to the server's other databases like any role, and reads nothing there", async () => {
+    const url = new URL(database.connectionString);
+    url.username = ROLE;
+    url.pathname = "/postgres";
+    const elsewhere = new pg.Client({ connectionString: url.toString() });
+    await elsewhere.connect();
+    try {
+      await expect(
+        elsewhere.query("CREATE TABLE public.opsbot_was_here (id int)"),
+      ).rejects.toMatchObject({
+        code: "42501",
+      });
+    } finally {
+      await elsewhere.end();
+    }
+  });
+
+  it("without pg_read_all_stats, /pg and the session checks say they are blind, not 'none running'", async () => {
+    await admin.query(`REVOKE pg_read_all_stats FROM ${ROLE}`);
+    try {
+      const activity = await readPgActivity(asRole);
+      const blind = { ok: false, error: BLIND_TO_OTHERS };
+      expect(activity).toMatchObject({
+        connections: blind,
+        longest: blind,
+        blocked: blind,
+        idleInTransaction: blind,
+        sizes: { ok: true },
+      });
+      const text = renderPg(activity);
+      expect(text).toContain("grant pg_read_all_stats");
+      expect(text).not.toContain("none running");
+
+      // The watcher: both session checks blind, then watcher_degraded saying why.
+      const logger = createLogger({
+        level: "warn",
+        secrets: [],
+        destination: captureLogs().destination,
+      });
+      const api = `http://127.0.0.1:${await closedPort()}`;
+      const checks = createChecks({
+        pool: asRole,
+        clock: { now: () => new Date() },
+        shapes: createShapeSource(asRole, logger),
+        apiHealthUrl: `${api}/health`,
+        apiMetricsUrl: `${api}/metrics`,
+        overdueMinutes: 10,
+        staleMinutes: 60,
+        stuckMinutes: 30,
+        schedulerStallMinutes: 10,
+        projectIds: [],
+        botFacts: () => Promise.resolve({ version: "test", startedAt: new Date() }),
+      });
+      const snapshot = await observe(checks, logger, new Map());
+      expect(snapshot.blind).toMatchObject({
+        pg_queries: BLIND_TO_OTHERS,
+        pg_locks: BLIND_TO_OTHERS,
+      });
+      const options = { downAfterChecks: 2 };
+      const first = evaluateRules(snapshot, {}, options);
+      const { alerts } = evaluateRules(snapshot, first.failures, options);
+      expect(alerts.filter((a) => a.fingerprint.startsWith("watcher_degraded:pg_"))).toEqual([
+        expect.objectContaining({
+          fingerprint: "watcher_degraded:pg_queries",
+          summary: `the pg_queries check cannot be evaluated: ${BLIND_TO_OTHERS}`,
+        }),
+        expect.objectContaining({ fingerprint: "watcher_degraded:pg_locks" }),
+      ]);
+    } finally {
+      await admin.query(`GRANT pg_read_all_stats TO ${ROLE}`);
+    }
   });
 });

@@ -93,11 +93,21 @@ export async function buildTestApp(
     // Without a test database the URL may lead nowhere: fail each attempt fast.
     ...(database ? {} : { connectTimeoutMs: 1_000 }),
   });
+  // As in production: the watcher and the executor on connections of their own.
+  const reservedPool = database?.embedded
+    ? undefined
+    : createPool({
+        connectionString: config.DATABASE_URL,
+        max: 3,
+        applicationName: "opsbot-watcher",
+        ...(database ? {} : { connectTimeoutMs: 1_000 }),
+      });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
   const app = createApp({
     config,
     logger,
     pool,
+    ...(reservedPool ? { reservedPool } : {}),
     redis,
     clock: options.clock ?? systemClock,
     version: "test",
@@ -128,6 +138,7 @@ export async function buildTestApp(
       await app.stop();
       redis?.disconnect();
       await pool.end();
+      await reservedPool?.end();
       if (!options.fake) await fake.close();
       if (options.database === undefined) await database?.drop();
     },

@@ -1,7 +1,8 @@
-import { Composer, InputFile } from "grammy";
+import { Composer, InputFile, type CommandContext } from "grammy";
 import { z } from "zod";
 import type { RunCharts } from "../../charts/on-demand.js";
 import type { Checks } from "../../checks/create-checks.js";
+import type { HeavyQueries } from "../../checks/heavy-queries.js";
 import type { Clock } from "../../clock.js";
 import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
@@ -20,6 +21,8 @@ export interface DiagnosticsDeps {
   clock: Clock;
   backupMaxAgeHours: number;
   charts: RunCharts;
+  /** /runs, /pg and /backups each take a turn here (BusyError past the queue). */
+  heavy: HeavyQueries;
 }
 
 // JOB and PROJECT (a name or id): one word each; JOB "*" means every job.
@@ -28,11 +31,20 @@ const ALL_JOBS = "*";
 
 /** /runs, /pg and /backups: worker history, database health and backups, for viewers. */
 export function diagnosticsFeature(deps: DiagnosticsDeps) {
-  const { checks, clock } = deps;
+  const { checks, clock, heavy } = deps;
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
 
-  handleCommand(feature, "runs", async (ctx) => {
+  handleCommand(feature, "runs", (ctx) => heavy.run(() => runs(ctx)));
+  handleCommand(feature, "pg", async (ctx) =>
+    ctx.reply(renderPg(await heavy.run(checks.pgActivity)), html),
+  );
+  handleCommand(feature, "backups", async (ctx) =>
+    ctx.reply(renderBackups(await heavy.run(checks.backups), deps.backupMaxAgeHours), html),
+  );
+  return feature;
+
+  async function runs(ctx: CommandContext<BotContext>) {
     const parsed = runsArgs.safeParse(ctx.match.trim().split(/\s+/).filter(Boolean));
     if (!parsed.success) return ctx.reply(RUNS_USAGE);
     const [word = ALL_JOBS, project] = parsed.data;
@@ -55,10 +67,5 @@ export function diagnosticsFeature(deps: DiagnosticsDeps) {
       caption: renderRunChartCaption(job, history),
       ...html,
     });
-  });
-  handleCommand(feature, "pg", async (ctx) => ctx.reply(renderPg(await checks.pgActivity()), html));
-  handleCommand(feature, "backups", async (ctx) =>
-    ctx.reply(renderBackups(await checks.backups(), deps.backupMaxAgeHours), html),
-  );
-  return feature;
+  }
 }

@@ -45,3 +45,6 @@ export function renderDatabaseError(error: unknown): string {
   else reason = shorten(message, 120);
   return `❌ PostgreSQL unavailable: ${escapeHtml(reason)}. Try /health.`;
 }
+
+/** A heavy command (/runs, /pg, /backups) past the queue of heavy-queries.ts. */
+export const BUSY_REPLY = "⏳ Busy: too many heavy queries at once. Try again in a moment.";

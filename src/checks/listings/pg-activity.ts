@@ -48,6 +48,13 @@ export interface PgActivity {
   sizes: Section<PgSizes>;
 }
 
+/**
+ * What the session parts say when the role cannot see other sessions: without
+ * pg_read_all_stats (or superuser) pg_stat_activity hides every other role's state, query
+ * and backend type, so "none running" would be a lie.
+ */
+export const BLIND_TO_OTHERS = "cannot see other sessions: grant pg_read_all_stats";
+
 // Enough for the alerts (every long query and blocked session has its own); /pg shows fewer.
 const SESSION_LIMIT = 100;
 const QUERY_TEXT = 2_000;
@@ -156,16 +163,28 @@ async function sizes(pool: Pool): Promise<PgSizes> {
   return { databaseBytes: database.rows[0]?.bytes ?? 0, tables: tables.rows };
 }
 
+/** Whether this role sees other roles' sessions; unknown (an error) leaves the parts to say. */
+async function seesOtherSessions(pool: Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ sees: boolean }>(
+    "SELECT pg_has_role('pg_read_all_stats', 'USAGE') AS sees",
+  );
+  return rows[0]?.sees !== false;
+}
+
 /**
  * PostgreSQL's operational state from pg_stat_activity, pg_locks / pg_blocking_pids and
- * the size functions. Every query runs under the pool's statement timeout.
+ * the size functions. Every query runs under the pool's statement timeout. A role that
+ * cannot see other sessions gets its session parts as unavailable, saying why.
  */
 export async function readPgActivity(pool: Pool): Promise<PgActivity> {
+  const sees = await seesOtherSessions(pool).catch(() => true);
+  const sessions = <T>(load: () => Promise<T>): Promise<Section<T>> =>
+    sees ? section(load) : Promise.resolve({ ok: false, error: BLIND_TO_OTHERS });
   const [conn, long, block, idle, size] = await Promise.all([
-    section(() => connections(pool)),
-    section(() => longest(pool)),
-    section(() => blocked(pool)),
-    section(() => idleInTransaction(pool)),
+    sessions(() => connections(pool)),
+    sessions(() => longest(pool)),
+    sessions(() => blocked(pool)),
+    sessions(() => idleInTransaction(pool)),
     section(() => sizes(pool)),
   ]);
   return { connections: conn, longest: long, blocked: block, idleInTransaction: idle, sizes: size };

@@ -10,6 +10,8 @@ const listing = (files: BackupFile[]) => ({
   configured: true as const,
   dir: "/backups",
   files,
+  count: files.length,
+  unreadable: 0,
   checkedAt: NOW,
 });
 const older = { name: "db-1.sql.gz", bytes: 4 * MB, modifiedAt: minutesAgo(1500) };
@@ -50,6 +52,18 @@ describe("renderBackups", () => {
         .at(-1),
     ).toBe(
       "🔴 <b>backup_stale</b>: newest backup db-2.sql.gz is 1024 KB, 25% of the one before it (db-1.sql.gz, 4096 KB): a truncated dump?",
+    );
+  });
+
+  it("says when the newest dump was too large to read, so only its age and size were judged", () => {
+    const newest = {
+      name: "db-2.sql.gz",
+      bytes: 5 * MB,
+      modifiedAt: minutesAgo(60),
+      integrity: { state: "unread" as const, detail: "too large to read" },
+    };
+    expect(renderBackups(listing([newest, older]), 26)).toContain(
+      "Newest: <code>db-2.sql.gz</code> — 1h 0m ago, 5.0 MB, not read (too large to read)",
     );
   });
 });

@@ -1,12 +1,12 @@
 // /backups and backup_stale on real files: backup.sh's names in a temp dir, mtimes set
 // relative to a fixed "now" (the injected clock's), never the wall clock.
-import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { diagnosticsAlerts } from "../../../src/alerts/rules-diagnostics.js";
 import { renderBackups } from "../../../src/bot/render/backups.js";
-import { backupProblem, listBackups } from "../../../src/checks/listings/backups.js";
+import { backupProblem, listBackups, STAT_LIMIT } from "../../../src/checks/listings/backups.js";
 import { HOUR, MINUTE } from "../../kit/fake-clock.js";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
@@ -92,5 +92,40 @@ describe("backups", () => {
   it("pages backup_stale for an empty directory, and cannot evaluate a missing one", async () => {
     expect((await alertsFor())[0]!.summary).toBe(`no backup found in ${dir}`);
     await expect(listBackups(join(dir, "gone"), NOW)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("skips a dangling link, a file gone before its stat and a directory, and still judges the rest", async () => {
+    await backup("labpics_20261128_030000.sql.gz", 2100, 9 * HOUR);
+    await backup("labpics_20261127_030000.sql.gz", 2000, 33 * HOUR);
+    // A file deleted between readdir and stat fails stat exactly as a dangling link does.
+    await symlink(join(dir, "deleted.sql.gz"), join(dir, "labpics_20261129_030000.sql.gz"));
+    await mkdir(join(dir, "labpics_20261129_040000.sql.gz"));
+    const listing = await listBackups(dir, NOW);
+    expect(listing).toMatchObject({ count: 2, unreadable: 2 });
+    expect(listing.configured && listing.files.map((f) => f.name)).toEqual([
+      "labpics_20261128_030000.sql.gz",
+      "labpics_20261127_030000.sql.gz",
+    ]);
+    const text = renderBackups(listing, 26);
+    expect(text).toContain("2 kept");
+    expect(text).toContain("2 could not be read");
+    expect(text).toContain("✅");
+    expect(await alertsFor()).toEqual([]);
+  });
+
+  it("stats only the newest backups of a huge directory, and counts them all", async () => {
+    const total = STAT_LIMIT * 5;
+    await Promise.all(
+      Array.from({ length: total }, (_, i) => {
+        const day = new Date(NOW.getTime() - (i + 1) * 24 * HOUR);
+        const stamp = day.toISOString().replace(/[-:]/g, "").replace("T", "_").slice(0, 15);
+        return writeFile(join(dir, `labpics_${stamp}.sql.gz`), "");
+      }),
+    );
+    const listing = await listBackups(dir, NOW);
+    expect(listing).toMatchObject({ count: total, unreadable: 0 });
+    expect(listing.configured && listing.files.length).toBe(STAT_LIMIT);
+    expect(listing.configured && listing.files[0]!.name).toBe("labpics_20261127_120000.sql.gz");
+    expect(renderBackups(listing, 26)).toContain(`${total} kept, 0 B in the newest ${STAT_LIMIT}`);
   });
 });
