@@ -25,8 +25,11 @@ FIND_TRIES="${FIND_TRIES:-30}"
 }
 # What gh prints is indented: only this script's own lines start a line.
 indent() { sed -u 's/^/    /'; }
-# A protocol line for the bot (docs/deploys.md), signed with this run's nonce.
-tell_bot() { echo "opsbot: $1 $2${OPSBOT_NONCE:+ $OPSBOT_NONCE}"; }
+# A protocol line for the bot (docs/deploys.md), signed with this run's nonce, which
+# nothing this script runs gets to see.
+nonce="${OPSBOT_NONCE:-}"
+unset OPSBOT_NONCE
+tell_bot() { echo "opsbot: $1 $2${nonce:+ $nonce}"; }
 
 # HEAD means the repository's default branch (LabPics's is labpics_dashboard).
 if [[ "$ref" == HEAD ]]; then
