@@ -35,8 +35,8 @@ fail() {
 }
 
 # --- what was asked -----------------------------------------------------------------
-# Exactly two words; the ref follows the bot's rules and is used as a git ref, never as
-# a path or an option.
+# Two words and the bot's nonce; the ref follows the bot's rules and is used as a git ref,
+# never as a path or an option.
 [[ "${SSH_ORIGINAL_COMMAND:-}" != *$'\n'* ]] || fail "one line only"
 read -r -a words <<<"${SSH_ORIGINAL_COMMAND:-}"
 [[ ${#words[@]} -eq 2 || ${#words[@]} -eq 3 ]] || fail "expected 'deploy REF' or 'rollback REF'"
