@@ -34,6 +34,7 @@ import { createConversationStorage } from "./db/conversation-storage.js";
 import { createRetention } from "./db/retention.js";
 import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createExecutor, type Executor } from "./executor/create-executor.js";
+import { ORIGIN_DEFAULT_BRANCH } from "./executor/ref.js";
 import { lateBound } from "./late-bound.js";
 import type { Logger } from "./log/create-logger.js";
 import { createRedactor, type Redactor } from "./log/redact.js";
@@ -212,7 +213,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
     executor,
     clock,
     approval: config.APPROVAL,
-    defaultRef: config.DEPLOY_DEFAULT_REF,
+    defaultRef: config.DEPLOY_DEFAULT_REF ?? ORIGIN_DEFAULT_BRANCH,
   };
   const dedup = createPgDedup(pool);
   return createBot({

@@ -117,7 +117,8 @@ export const envSchema = z.object({
       .regex(/^rediss?:\/\//, "must be a redis:// URL")
       .optional(),
   ),
-  API_HEALTH_URL: httpUrl.default("http://localhost:3001/health"),
+  // LabPics's API as its deploy workflow checks it (host port API_PORT, 8080); :3001 is its Grafana.
+  API_HEALTH_URL: httpUrl.default("http://127.0.0.1:8080/health"),
   /** Default: API_HEALTH_URL with its path replaced by /metrics (see metricsUrlOf). */
   API_METRICS_URL: optionalText.pipe(httpUrl.optional()),
   PROJECT_IDS: uuidList,
@@ -146,11 +147,11 @@ export const envSchema = z.object({
   ALERT_REPEAT_MINUTES: positiveInt(240),
   DEPLOY_SCRIPT: optionalText,
   ROLLBACK_SCRIPT: optionalText,
-  DEPLOY_DEFAULT_REF: z
-    .string()
-    .trim()
-    .default("main")
-    .refine((ref) => validateRef(ref).ok, "is not a valid deploy ref (see /deploy's rules)"),
+  // Unset: a bare /deploy asks for HEAD, origin's default branch (LabPics has no `main`).
+  DEPLOY_DEFAULT_REF: optionalText.refine(
+    (ref) => ref === undefined || validateRef(ref).ok,
+    "is not a valid deploy ref (see /deploy's rules)",
+  ),
   APPROVAL: z.enum(["self", "other"]).default("self"),
   CONFIRM_TTL_SECONDS: positiveInt(120),
   ACTION_TIMEOUT_SECONDS: positiveInt(900),

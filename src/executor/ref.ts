@@ -4,6 +4,12 @@
  */
 const SHAPE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
 
+/**
+ * What a bare /deploy asks for when DEPLOY_DEFAULT_REF is unset: the scripts read it as
+ * origin's default branch, resolved when they run (git's origin/HEAD, GitHub's default_branch).
+ */
+export const ORIGIN_DEFAULT_BRANCH = "HEAD";
+
 export type RefCheck = { ok: true; ref: string } | { ok: false; reason: string };
 
 export function validateRef(input: string): RefCheck {

@@ -5,7 +5,7 @@ import { createLogDir } from "./log-dir.js";
 import { hostIdentity, startTicksOf } from "./process-group.js";
 import { recordResult } from "./record-result.js";
 import { startScript, type RunningScript } from "./runner.js";
-import { createProtocolScanner } from "./protocol-lines.js";
+import { createProtocolScanner, protocolNonce } from "./protocol-lines.js";
 import { OUTPUT_TAIL_CHARS } from "./reporter.js";
 import { verifyHealth } from "./verify.js";
 
@@ -45,7 +45,8 @@ export async function runAction(
     return undefined;
   });
   const logFile = logDir?.logFile;
-  const protocol = createProtocolScanner();
+  const nonce = protocolNonce();
+  const protocol = createProtocolScanner(nonce);
   const script = startScript({
     script: deps.script,
     ref: action.ref,
@@ -55,6 +56,7 @@ export async function runAction(
       OPSBOT_ACTION: action.kind,
       OPSBOT_REF: action.ref,
       OPSBOT_REQUESTED_BY: action.requestedBy.name,
+      OPSBOT_NONCE: nonce,
     },
     timeoutMs: config.actionTimeoutMs,
     ...(logFile !== undefined ? { logFile } : {}),

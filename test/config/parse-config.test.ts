@@ -50,12 +50,14 @@ describe("parseConfig", () => {
   it("applies the documented defaults and picks console mode without a token", () => {
     const config = parseConfig({});
     expect(config.mode).toBe("console");
+    // Unset: a bare /deploy asks the scripts for origin's default branch.
+    expect(config.DEPLOY_DEFAULT_REF).toBeUndefined();
     expect(config).toMatchObject({
       TELEGRAM_API_ROOT: "https://api.telegram.org",
       WEBHOOK_PATH: "/telegram/webhook",
       HOST: "0.0.0.0",
       PORT: 8080,
-      API_HEALTH_URL: "http://localhost:3001/health",
+      API_HEALTH_URL: "http://127.0.0.1:8080/health",
       DOWN_AFTER_CHECKS: 2,
       PROGRESS_EDIT_SECONDS: 5,
       WATCH_CRON: "* * * * *",
@@ -63,7 +65,6 @@ describe("parseConfig", () => {
       JOB_OVERDUE_MINUTES: 10,
       SYNC_STALE_MINUTES: 120,
       ALERT_REPEAT_MINUTES: 240,
-      DEPLOY_DEFAULT_REF: "main",
       APPROVAL: "self",
       CONFIRM_TTL_SECONDS: 120,
       ACTION_TIMEOUT_SECONDS: 900,

@@ -12,6 +12,7 @@ import { createChecks } from "../../src/checks/create-checks.js";
 import { createShapeSource } from "../../src/checks/shape-source.js";
 import { createLogger } from "../../src/log/create-logger.js";
 import { captureLogs } from "../kit/log-capture.js";
+import { RULES } from "../kit/alerts.js";
 import { closedPort } from "../kit/ports.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -173,9 +174,8 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
         pg_queries: BLIND_TO_OTHERS,
         pg_locks: BLIND_TO_OTHERS,
       });
-      const options = { downAfterChecks: 2 };
-      const first = evaluateRules(snapshot, {}, options);
-      const { alerts } = evaluateRules(snapshot, first.failures, options);
+      const first = evaluateRules(snapshot, {}, RULES);
+      const { alerts } = evaluateRules(snapshot, first.failures, RULES);
       expect(alerts.filter((a) => a.fingerprint.startsWith("watcher_degraded:pg_"))).toEqual([
         expect.objectContaining({
           fingerprint: "watcher_degraded:pg_queries",

@@ -5,7 +5,7 @@
 // script's PATH that records its argv and brings up an API answering /health like LabPics.
 import { execFile, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, readdir, rm, writeFile } from "node:fs/promises";
+import { chown, copyFile, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freshGroup, sentMessageId } from "../kit/actions.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import { createDeployChat } from "../kit/deploy-chat.js";
-import { createLabpicsHost, type LabpicsHost } from "../kit/labpics-host.js";
+import { createLabpicsHost, FORGED, type LabpicsHost } from "../kit/labpics-host.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 import { SSHD, startSshd, type Sshd } from "../kit/sshd.js";
 import { VIEWER } from "../kit/updates.js";
@@ -92,7 +92,7 @@ describe.skipIf(missing.length > 0)("LabPics deploy scripts with real parts", ()
           `PG_DUMP_URL=${labpicsDb.connectionString}`,
           `HEALTH_URL=${host.apiUrl}`,
           "HEALTH_DELAY_SECONDS=0.2",
-          `LOCK_FILE=${host.lockFile}`,
+          `LOCK_DIR=${host.lockDir}`,
           "",
         ].join("\n"),
       );
@@ -135,8 +135,11 @@ describe.skipIf(missing.length > 0)("LabPics deploy scripts with real parts", ()
       const listing = await run("pg_restore", ["--list", join(host.backups, backups[0]!)]);
       expect(listing.stdout).toMatch(/TABLE public projects/);
       expect(await host.dockerCalls()).toContain(
-        "compose -p labpics-prod --profile edge up -d --build --remove-orphans --wait",
+        "compose -p labpics-prod --profile edge --env-file .env up -d --build --remove-orphans --wait",
       );
+      // The build step's forged `opsbot: previous` is shown indented and ignored.
+      expect(row.output_tail).toContain(`\n    opsbot: previous ${FORGED}\n`);
+      expect((await stat(host.lockDir)).mode & 0o777).toBe(0o700);
       await operator.seen(/^💚 API healthy .* after <b>Deploy<\/b> <code>v2<\/code>/);
       const result = await operator.seen(/^✅ succeeded: <b>Deploy<\/b> <code>v2<\/code>/);
       expect(result).toContain(
@@ -184,7 +187,8 @@ describe.skipIf(missing.length > 0)("LabPics deploy scripts with real parts", ()
       try {
         await eventually(
           async () => (await host.upMarks()).length > upsBefore,
-          5_000,
+          // A busy machine: the deploy fetches, dumps the database and checks out first.
+          30_000,
           "compose up",
         );
 
@@ -200,6 +204,64 @@ describe.skipIf(missing.length > 0)("LabPics deploy scripts with real parts", ()
       const marks = (await host.upMarks()).slice(upsBefore);
       expect(marks.map((m) => m.split(" ")[0])).toEqual(["start", "end"]);
       expect(host.head()).toBe(host.sha.v2);
+    });
+
+    it("refuses a lock directory that is someone else's or open to others, and changes nothing", async () => {
+      const operator = createDeployChat(t, chat, 962_500);
+      const headBefore = host.head();
+      const upsBefore = (await host.upMarks()).length;
+      await rm(host.lockDir, { recursive: true, force: true });
+      // Pre-created by another local user (nobody), as /run/lock lets anyone.
+      await mkdir(host.lockDir, { mode: 0o700 });
+      await chown(host.lockDir, 65534, 65534);
+      try {
+        await operator.say("/deploy v1");
+        const row = await operator.confirmAndSettle();
+        expect(row).toMatchObject({ state: "failed", exit_code: 2 });
+        expect(row.output_tail).toMatch(
+          /^refused: the lock directory .* must be a directory of root with mode 0700/m,
+        );
+
+        await chown(host.lockDir, 0, 0);
+        await run("chmod", ["1777", host.lockDir]);
+        const open = await ssh("deploy", "v1");
+        expect(open.code).toBe(2);
+        expect(open.stderr).toContain("must be a directory of root with mode 0700");
+      } finally {
+        await rm(host.lockDir, { recursive: true, force: true });
+      }
+      expect(host.head()).toBe(headBefore);
+      expect((await host.upMarks()).length).toBe(upsBefore);
+    });
+
+    it("HEAD is origin's default branch; the edge profile follows ENABLE_EDGE_PROXY in the env file", async () => {
+      const envFile = join(host.checkout, ".env");
+      await writeFile(envFile, "POSTGRES_DB=labpics\nENABLE_EDGE_PROXY=false\n");
+      try {
+        const result = await ssh("deploy", "HEAD");
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stdout).toContain("origin's default branch is labpics_dashboard");
+        expect(host.head()).toBe(host.sha.v2);
+        expect((await host.dockerCalls()).at(-1)).toBe(
+          "compose -p labpics-prod --env-file .env up -d --build --remove-orphans --wait",
+        );
+      } finally {
+        await writeFile(envFile, "POSTGRES_DB=labpics\nENABLE_EDGE_PROXY=true\n");
+      }
+    });
+
+    it("refuses to deploy without the env file the workflow renders", async () => {
+      const envFile = join(host.checkout, ".env");
+      await rm(envFile);
+      const headBefore = host.head();
+      try {
+        const result = await ssh("deploy", "v1");
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(/^refused: no env file .*\/\.env/m);
+        expect(host.head()).toBe(headBefore);
+      } finally {
+        await writeFile(envFile, "POSTGRES_DB=labpics\nENABLE_EDGE_PROXY=true\n");
+      }
     });
 
     it("the forced-command key runs nothing but the host script", async () => {
@@ -241,33 +303,61 @@ describe.skipIf(missing.length > 0)("LabPics deploy scripts with real parts", ()
     });
     afterAll(() => t?.close());
 
-    it("/deploy v2 dispatches deploy-prod.yml for v2's commit, follows that run, reports the commit", async () => {
+    it("/deploy v2 dispatches deploy-prod.yml for v2's commit with its mark, follows that run and not someone else's, reports the commit", async () => {
       const operator = createDeployChat(t, freshGroup("dispatch"), 963_000);
-      await operator.say("/deploy v2");
+      await writeFile(host.ghForeign, "");
+      try {
+        await operator.say("/deploy v2");
+        const row = await operator.confirmAndSettle();
+
+        expect(row.state, row.output_tail ?? "").toBe("succeeded");
+        const calls = await host.ghCalls();
+        const dispatch = calls.find((c) => c.startsWith("workflow run"));
+        expect(dispatch).toMatch(
+          new RegExp(
+            `^workflow run deploy-prod.yml --repo lemone112/labpics-mcp-bot -f ref=${host.sha.v2} -f opsbot_dispatch=opsbot-deploy-[0-9a-f]{16}$`,
+          ),
+        );
+        // 9000 is ours; 9001, someone else's, started after it and is listed first.
+        expect(calls).toContain(
+          "run watch 9000 --repo lemone112/labpics-mcp-bot --exit-status --interval 10",
+        );
+        expect(row.output_tail).toContain("    ✓ deploy-prod");
+        const stored = await t.pool.query<{ commit_sha: string; previous_ref: string | null }>(
+          "SELECT commit_sha, previous_ref FROM opsbot.actions WHERE id = $1",
+          [row.id],
+        );
+        // The annotation relayed by `gh run watch` set no rollback target.
+        expect(stored.rows[0]).toEqual({ commit_sha: host.sha.v2, previous_ref: null });
+        const [picker] = await operator.say("/rollback");
+        expect(picker!.text).not.toContain(FORGED.slice(0, 12));
+      } finally {
+        await rm(host.ghForeign, { force: true });
+      }
+    });
+
+    it("a bare /deploy without DEPLOY_DEFAULT_REF deploys the repository's default branch", async () => {
+      const operator = createDeployChat(t, freshGroup("dispatch default"), 964_000);
+      await operator.say("/deploy");
       const row = await operator.confirmAndSettle();
 
-      expect(row.state, row.output_tail ?? "").toBe("succeeded");
-      const calls = await host.ghCalls();
-      expect(calls).toContain(
-        `workflow run deploy-prod.yml --repo lemone112/labpics-mcp-bot -f ref=${host.sha.v2}`,
+      expect(row).toMatchObject({ state: "succeeded", ref: "HEAD" });
+      expect(row.output_tail).toContain(
+        "the default branch of lemone112/labpics-mcp-bot is labpics_dashboard",
       );
-      expect(calls).toContain(
-        "run watch 9000 --repo lemone112/labpics-mcp-bot --exit-status --interval 10",
+      expect(await host.ghCalls()).toContain(
+        "api repos/lemone112/labpics-mcp-bot/commits/labpics_dashboard --jq .sha",
       );
-      expect(row.output_tail).toContain("✓ deploy-prod");
-      const stored = await t.pool.query<{ commit_sha: string }>(
-        "SELECT commit_sha FROM opsbot.actions WHERE id = $1",
-        [row.id],
-      );
-      expect(stored.rows[0]?.commit_sha).toBe(host.sha.v2);
     });
 
     it("rollback dispatches the earlier commit", async () => {
       const { stdout } = await run(join(botScripts, "rollback.sh"), [host.sha.v1]);
 
       expect(stdout).toContain(`opsbot: commit ${host.sha.v1}`);
-      expect(await host.ghCalls()).toContain(
-        `workflow run deploy-prod.yml --repo lemone112/labpics-mcp-bot -f ref=${host.sha.v1}`,
+      expect((await host.ghCalls()).filter((c) => c.startsWith("workflow run")).at(-1)).toMatch(
+        new RegExp(
+          `^workflow run deploy-prod.yml --repo \\S+ -f ref=${host.sha.v1} -f opsbot_dispatch=opsbot-rollback-`,
+        ),
       );
     });
   });

@@ -215,15 +215,15 @@ describe("deploy through the webhook", () => {
       expect(await linesOf(counter)).toEqual([]);
     });
 
-    it("offers DEPLOY_DEFAULT_REF (main) when /deploy has no argument", async () => {
+    it("offers HEAD (origin's default branch) when /deploy has no argument and DEPLOY_DEFAULT_REF is unset", async () => {
       const chat = freshGroup();
 
       const replies = await say(t, "/deploy", OPERATOR, chat);
 
       expect(replies).toHaveLength(1);
-      expect(replies[0]!.text).toContain("<code>main</code>");
+      expect(replies[0]!.text).toContain("<code>HEAD</code>");
       expect((await actionsIn(t.pool, chat.id)).map((r) => [r.ref, r.state])).toEqual([
-        ["main", "pending"],
+        ["HEAD", "pending"],
       ]);
     });
 
@@ -451,16 +451,19 @@ describe("deploy through the webhook", () => {
       expect(Object.keys(env).sort()).toEqual([
         "HOME",
         "OPSBOT_ACTION",
+        "OPSBOT_NONCE",
         "OPSBOT_REF",
         "OPSBOT_REQUESTED_BY",
         "PATH",
       ]);
+      expect(env.OPSBOT_NONCE).toMatch(/^[0-9a-f]{32}$/);
       expect(env).toEqual({
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         OPSBOT_ACTION: "deploy",
         OPSBOT_REF: "release/2026.11",
         OPSBOT_REQUESTED_BY: "@olga_ops",
+        OPSBOT_NONCE: env.OPSBOT_NONCE,
       });
       for (const secret of [
         TEST_TOKEN,

@@ -30,9 +30,9 @@ beforeAll(async () => {
   await scripts.write(
     deployScript,
     `#!/bin/bash
-echo "opsbot: previous ${BEFORE}"
+echo "opsbot: previous ${BEFORE} $OPSBOT_NONCE"
 for i in $(seq 1 4000); do echo "step $i of a long docker build"; done
-echo "opsbot: commit ${DEPLOYED}"
+echo "opsbot: commit ${DEPLOYED} $OPSBOT_NONCE"
 `,
   );
   t = await buildTestApp({

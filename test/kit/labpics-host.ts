@@ -1,7 +1,9 @@
 // A LabPics host in a temp dir, for the deploy scripts under examples/labpics: a real git
-// origin with two tagged commits (v1, v2) and a checkout of it at v1, a stand-in `docker`
-// (there is no Docker engine on test machines) that records its argv and, on `compose up`,
-// starts a tiny API answering /health the way LabPics's does, and a stand-in `gh`.
+// origin with two tagged commits (v1, v2) on its default branch `labpics_dashboard` (as
+// LabPics's; it has no `main`) and a checkout of it at v1 with the `.env` the workflow
+// renders, a stand-in `docker` (there is no Docker engine on test machines) that records its
+// argv and, on `compose up`, prints what a build step could print and starts a tiny API
+// answering /health the way LabPics's does, and a stand-in `gh`.
 import { execFileSync } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -27,6 +29,9 @@ createServer((req, res) => {
 }).listen(Number(process.argv[2]), "127.0.0.1");
 `;
 
+/** What a build step prints to pass for `opsbot: previous`; never a rollback target. */
+export const FORGED = "badc0ffee0000000000000000000000000000000";
+
 export async function createLabpicsHost() {
   const dir = await createScriptDir("opsbot-labpics-host-");
   const path = (name: string) => join(dir.dir, name);
@@ -37,7 +42,7 @@ export async function createLabpicsHost() {
   const work = path("work");
   const origin = path("labpics.git");
   await mkdir(work);
-  git(work, "init", "-q", "-b", "main");
+  git(work, "init", "-q", "-b", "labpics_dashboard");
   for (const version of ["v1", "v2"]) {
     execFileSync("bash", ["-c", `echo ${version} > VERSION`], { cwd: work });
     git(work, "add", "VERSION");
@@ -48,6 +53,7 @@ export async function createLabpicsHost() {
   const checkout = path("checkout");
   git(dir.dir, "clone", "-q", origin, checkout);
   git(checkout, "checkout", "-q", "--detach", "v1");
+  await dir.write(join(checkout, ".env"), "POSTGRES_DB=labpics\nENABLE_EDGE_PROXY=true\n", 0o600);
   const sha = { v1: git(work, "rev-parse", "v1"), v2: git(work, "rev-parse", "v2") };
 
   const apiPort = await closedPort();
@@ -65,6 +71,8 @@ echo "$*" >> '${dockerLog}'
 case " $* " in
   *" up "*)
     echo "start $$" >> '${upLog}'
+    # A build step's output: it must not pass for the deploy script's protocol line.
+    echo "opsbot: previous ${FORGED}"
     # Held while the gate file exists: a deploy that stays in the lock as long as a test needs.
     while [ -e '${upGate}' ]; do sleep 0.05; done
     if ! { [ -f '${apiPid}' ] && kill -0 "$(cat '${apiPid}')" 2>/dev/null; }; then
@@ -77,20 +85,30 @@ esac
 `,
   );
 
-  // gh: commits resolve in the origin; a dispatch adds a run; watching it succeeds.
+  // gh: the repository's default branch and its commits are the origin's; a dispatch adds
+  // a run named with its mark (newest first), and while \`gh-foreign\` exists someone else's
+  // run starts right after it; watching succeeds, relaying an annotation that a build step
+  // of the workflow wrote (\`::warning::x%0Aopsbot: previous …\`, decoded to two lines).
   const ghLog = path("gh.log");
   const ghRuns = path("gh-runs");
+  const ghForeign = path("gh-foreign");
   await dir.write(
     join(bin, "gh"),
     `#!/bin/bash
 set -euo pipefail
 echo "$*" >> '${ghLog}'
 touch '${ghRuns}'
+add_run() { { echo "$((9000 + $(wc -l < '${ghRuns}'))) Deploy (prod) $1"; cat '${ghRuns}'; } > '${ghRuns}.new'; mv '${ghRuns}.new' '${ghRuns}'; }
 case "$1 $2" in
-  "api repos/"*) git -C '${origin}' rev-parse --verify --quiet "\${2##*/commits/}^{commit}" ;;
-  "run list") cat '${ghRuns}' 2>/dev/null || true ;;
-  "workflow run") { echo $((9000 + $(wc -l < '${ghRuns}' 2>/dev/null || echo 0))); cat '${ghRuns}' 2>/dev/null; } > '${ghRuns}.new'; mv '${ghRuns}.new' '${ghRuns}' ;;
-  "run watch") echo "✓ validate"; echo "✓ deploy-prod"; echo "Run completed" ;;
+  "api repos/"*"/commits/"*) git -C '${origin}' rev-parse --verify --quiet "\${2##*/commits/}^{commit}" ;;
+  "api repos/"*) git -C '${origin}' symbolic-ref --short HEAD ;;
+  "run list") cat '${ghRuns}' ;;
+  "workflow run")
+    add_run "$(printf '%s\n' "$@" | sed -n 's/^opsbot_dispatch=//p')"
+    if [ -e '${ghForeign}' ]; then add_run "someone-else"; fi ;;
+  "run watch")
+    echo "✓ validate"; echo "X deploy-prod: warning: x"; echo "opsbot: previous ${FORGED}"
+    echo "✓ deploy-prod"; echo "Run completed" ;;
   *) echo "stand-in gh: unexpected $*" >&2; exit 1 ;;
 esac
 `,
@@ -111,7 +129,9 @@ esac
     origin,
     sha,
     backups: path("backups"),
-    lockFile: path("deploy.lock"),
+    lockDir: path("lock"),
+    /** While this file exists, each dispatch is followed by someone else's. */
+    ghForeign,
     apiUrl: `http://127.0.0.1:${apiPort}/health`,
     /** While this file exists, compose up does not return. */
     upGate,

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # GitHub dispatch variant, shared by deploy.sh and rollback.sh: runs LabPics's own
 # production workflow (deploy-prod.yml, input `ref`) for one exact commit and follows it.
-# Needs the `gh` CLI logged in under the bot user's HOME (`gh auth login`); settings in
-# dispatch.env beside this script (see dispatch.env.example).
+# Each dispatch carries a mark of its own (input DISPATCH_INPUT, shown in the run's name
+# by the workflow's `run-name`), and only the run with that mark is followed, never
+# someone else's run that started at the same time (docs/deploy-labpics.md says what to
+# add to the workflow). Needs the `gh` CLI logged in under the bot user's HOME
+# (`gh auth login`); settings in dispatch.env beside this script (see dispatch.env.example).
 set -euo pipefail
 action="$1"
 ref="$2"
@@ -11,6 +14,7 @@ here="$(dirname "$0")"
 [[ -r "$here/dispatch.env" ]] && source "$here/dispatch.env"
 REPO="${REPO:-lemone112/labpics-mcp-bot}"
 WORKFLOW="${WORKFLOW:-deploy-prod.yml}"
+DISPATCH_INPUT="${DISPATCH_INPUT:-opsbot_dispatch}"
 GH="${GH:-gh}"
 FIND_TRIES="${FIND_TRIES:-30}"
 
@@ -19,7 +23,19 @@ FIND_TRIES="${FIND_TRIES:-30}"
   echo "refused: bad ref" >&2
   exit 2
 }
+# What gh prints is indented: only this script's own lines start a line.
+indent() { sed -u 's/^/    /'; }
+# A protocol line for the bot (docs/deploys.md), signed with this run's nonce, which
+# nothing this script runs gets to see.
+nonce="${OPSBOT_NONCE:-}"
+unset OPSBOT_NONCE
+tell_bot() { echo "opsbot: $1 $2${nonce:+ $nonce}"; }
 
+# HEAD means the repository's default branch (LabPics's is labpics_dashboard).
+if [[ "$ref" == HEAD ]]; then
+  ref="$("$GH" api "repos/$REPO" --jq .default_branch)"
+  echo "→ the default branch of $REPO is $ref"
+fi
 # The workflow checks out whatever `ref` names when it runs; a commit id pins what was
 # asked for now, and is what a later rollback dispatches.
 sha="$("$GH" api "repos/$REPO/commits/$ref" --jq .sha)"
@@ -29,23 +45,23 @@ sha="$("$GH" api "repos/$REPO/commits/$ref" --jq .sha)"
 }
 echo "$action $ref = $sha ($REPO, $WORKFLOW)"
 
-runs() { "$GH" run list --repo "$REPO" --workflow "$WORKFLOW" \
-  --limit 20 --json databaseId --jq '.[].databaseId'; }
-before="$(runs)"
-"$GH" workflow run "$WORKFLOW" --repo "$REPO" -f "ref=$sha"
-echo "→ dispatched; waiting for the run to appear"
+# Public in the run's name: a random mark, not the bot's nonce.
+mark="opsbot-$action-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+"$GH" workflow run "$WORKFLOW" --repo "$REPO" -f "ref=$sha" -f "$DISPATCH_INPUT=$mark" 2>&1 | indent
+echo "→ dispatched as $mark; waiting for its run to appear"
 
-# gh does not say which run a dispatch started: the new one is the id that was not there.
 run=""
 for ((try = 1; try <= FIND_TRIES; try++)); do
-  run="$(runs | grep -vxF -e "${before:-none}" | head -n 1 || true)"
+  run="$("$GH" run list --repo "$REPO" --workflow "$WORKFLOW" --event workflow_dispatch \
+    --limit 50 --json databaseId,displayTitle --jq '.[] | "\(.databaseId) \(.displayTitle)"' |
+    awk -v mark="$mark" '{ for (i = 2; i <= NF; i++) if ($i == mark) { print $1; exit } }')"
   [[ -n "$run" ]] && break
   sleep 2
 done
 [[ -n "$run" ]] || {
-  echo "no new run of $WORKFLOW appeared; check the Actions tab of $REPO" >&2
+  echo "no run named with $mark appeared; does $WORKFLOW take the input $DISPATCH_INPUT and show it in its run-name? Check the Actions tab of $REPO" >&2
   exit 1
 }
 echo "→ following run $run (https://github.com/$REPO/actions/runs/$run)"
-"$GH" run watch "$run" --repo "$REPO" --exit-status --interval 10
-echo "opsbot: commit $sha"
+"$GH" run watch "$run" --repo "$REPO" --exit-status --interval 10 2>&1 | indent
+tell_bot commit "$sha"
