@@ -107,6 +107,13 @@ function everythingWrong(): Snapshot {
       idleInTransaction: ok([]),
       sizes: ok({ databaseBytes: 1, tables: [] }),
     },
-    backups: { configured: true, dir: "/backups", files: [], count: 0, unreadable: 0, checkedAt: now },
+    backups: {
+      configured: true,
+      dir: "/backups",
+      files: [],
+      count: 0,
+      unreadable: 0,
+      checkedAt: now,
+    },
   };
 }
