@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS opsbot.oncall_handovers (
 -- row per ESCALATION step, due DELAY after that page, claimed atomically by one replica.
 CREATE TABLE IF NOT EXISTS opsbot.escalation_steps (
   id             bigserial PRIMARY KEY,
-  outbox_id      bigint NOT NULL REFERENCES opsbot.outbox (id) ON DELETE CASCADE,
+  -- The page: its outbox row (no foreign key: the outbox is truncated and pruned on its own).
+  outbox_id      bigint NOT NULL,
   step           integer NOT NULL,
   target         text NOT NULL CHECK (target IN ('oncall', 'next', 'group')),
   due_at         timestamptz NOT NULL,
