@@ -42,6 +42,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY migrations ./migrations
 COPY sql ./sql
 COPY --from=build /app/dist ./dist
+# The sentinel's state (OPSBOT_MODE=sentinel, docker-compose.sentinel.yml): a named volume
+# mounted here starts with this ownership, so the node user can write it.
+RUN mkdir -p /var/lib/opsbot-sentinel && chown node:node /var/lib/opsbot-sentinel
 # Files stay root-owned (read-only to the bot); the process runs as the image's `node` user
 # (uid 1000), whose home holds ~/.ssh when a deploy key is mounted there.
 USER node

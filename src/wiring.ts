@@ -8,6 +8,11 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import { createAlertsDesk, type AlertsDesk } from "./alerts/alerts-desk.js";
 import { originChatIds, recordMigration } from "./alerts/outbox-store.js";
+import {
+  createHeartbeatPoster,
+  heartbeatOf,
+  readHeartbeatStatus,
+} from "./alerts/sentinel-heartbeat.js";
 import { createWatcher, type Watcher } from "./alerts/watcher.js";
 import { loadFiringAlerts } from "./alertmanager/am-store.js";
 import { createActionReporter } from "./bot/action-reporter.js";
@@ -305,6 +310,7 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
       await executor.reap();
       await retention.pruneIfDue();
     },
+    afterTick: wireSentinelHeartbeat(deps),
   });
 }
 
@@ -339,4 +345,15 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
     alertGroup: alertGroupOf(config),
     schemaReady: deps.schemaReady,
   });
+}
+
+/** With SENTINEL_URL: after each good tick, a heartbeat to the sentinel on another host. */
+function wireSentinelHeartbeat(deps: WiringDeps): ((lastTickAt: Date) => void) | undefined {
+  const { SENTINEL_URL: url, SENTINEL_TOKEN: token } = deps.config;
+  if (url === undefined || token === undefined) return undefined;
+  const poster = createHeartbeatPoster({ url, token, logger: deps.logger });
+  return (lastTickAt) =>
+    poster.beat(async () =>
+      heartbeatOf(deps.version, await readHeartbeatStatus(deps.pool, lastTickAt, deps.clock.now())),
+    );
 }

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import type { FailureCounts } from "./rules.js";
+import { severityOf } from "./severity.js";
 import type {
   AlertKind,
   AlertState,
@@ -47,6 +48,18 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     notifiedAt: date(r.notified_ms),
     queuedAt: date(r.queued_ms),
   }));
+}
+
+/** How many alerts fire now, by severity (counted per kind, not read one by one). */
+export async function countFiring(db: Db): Promise<Record<Severity, number>> {
+  const { rows } = await db.query<{ kind: string; severity: Severity | null; n: number }>(
+    `SELECT kind, severity, count(*)::int AS n FROM opsbot.alerts
+      WHERE resolved_at IS NULL GROUP BY kind, severity`,
+  );
+  const counts: Record<Severity, number> = { critical: 0, warning: 0 };
+  for (const r of rows)
+    counts[severityOf({ kind: r.kind, severity: r.severity ?? undefined })] += r.n;
+  return counts;
 }
 
 /**

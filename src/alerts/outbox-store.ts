@@ -88,6 +88,30 @@ export async function countUndelivered(db: Db): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+export interface UndeliveredFacts {
+  undelivered: number;
+  /** Seconds the oldest waiting message has waited; null when none waits. */
+  oldestSeconds: number | null;
+  /** Waiting messages that Telegram already failed (or refused) at least once. */
+  failed: number;
+}
+
+/** What waits in the outbox, in one read: the paging path as delivery sees it. */
+export async function undeliveredFacts(db: Db, now: Date): Promise<UndeliveredFacts> {
+  const { rows } = await db.query<{ undelivered: number; failed: number; oldest: number | null }>(
+    `SELECT count(*)::int AS undelivered, count(*) FILTER (WHERE attempts > 0)::int AS failed,
+            extract(epoch FROM $1::timestamptz - min(created_at))::float8 AS oldest
+       FROM opsbot.outbox WHERE sent_at IS NULL AND cancelled_at IS NULL`,
+    [now],
+  );
+  const row = rows[0];
+  return {
+    undelivered: row?.undelivered ?? 0,
+    failed: row?.failed ?? 0,
+    oldestSeconds: row?.oldest == null ? null : Math.max(0, Math.round(row.oldest)),
+  };
+}
+
 /**
  * Sent: the alerts it announced count as notified; every alert it carried stops waiting,
  * including those left out because they resolved or were silenced meanwhile.

@@ -47,6 +47,11 @@ export interface WatcherDeps {
   /** Extra work for every tick that ran (the executor reaps lapsed leases here). */
   onTick?: () => Promise<void>;
   /**
+   * After every good scheduled tick, not awaited: what it starts (the sentinel's heartbeat)
+   * must never hold a tick up or fail it.
+   */
+  afterTick?: (lastTickAt: Date) => void;
+  /**
    * Whether opsbot's migrations are applied. The watcher runs from start-up (it pages
    * pg_down without them), but a tick claimed half-way through migrating would fail.
    */
@@ -144,6 +149,7 @@ export function createWatcher(deps: WatcherDeps) {
     const seconds = (performance.now() - started) / 1000;
     metrics.tickDuration.observe(seconds);
     logger.debug({ tickKey, ms: Math.round(seconds * 1000), sent }, "watcher tick finished");
+    deps.afterTick?.(lastTickAt);
     await heartbeat();
   }
 

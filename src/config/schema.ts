@@ -215,9 +215,9 @@ export const sentinelEnvSchema = z.object({
     .default("./sentinel-state.json"),
   HOST: envSchema.shape.HOST,
   PORT: envSchema.shape.PORT,
-  ONCALL_ROTA: userIdList,
-  ONCALL_SHIFT: optionalText,
-  ONCALL_TZ: optionalText,
+  ONCALL_ROTA: envSchema.shape.ONCALL_ROTA,
+  ONCALL_SHIFT: envSchema.shape.ONCALL_SHIFT,
+  ONCALL_TZ: envSchema.shape.ONCALL_TZ,
   LOG_LEVEL: envSchema.shape.LOG_LEVEL,
 });
 

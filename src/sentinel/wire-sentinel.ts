@@ -3,6 +3,7 @@ import { createSentinelSender } from "../bot/sentinel-channel.js";
 import type { Clock } from "../clock.js";
 import type { SentinelConfig } from "../config/parse-sentinel-config.js";
 import type { Logger } from "../log/create-logger.js";
+import { shiftAt } from "../oncall/rota.js";
 import { createSentinel } from "./create-sentinel.js";
 import { createStateFile } from "./state-file.js";
 
@@ -16,8 +17,11 @@ export function wireSentinel(config: SentinelConfig, deps: { logger: Logger; clo
     }),
     token: config.SENTINEL_TOKEN,
     group: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
-    // Until the rota lands: the first id of ONCALL_ROTA is the person on call.
-    whoIsOnCall: () => config.ONCALL_ROTA[0] ?? null,
+    // The rota alone: a shift taken with /oncall take lives in the database the sentinel has not.
+    whoIsOnCall: (now) =>
+      config.ONCALL_ROTA.length === 0
+        ? null
+        : shiftAt(config.ONCALL_ROTA, config.ONCALL_SHIFT, config.ONCALL_TZ, now).person,
     afterMs: config.SENTINEL_AFTER_SECONDS * 1000,
     host: config.HOST,
     port: config.PORT,
