@@ -49,6 +49,8 @@ export interface AppDeps {
   apiFetch?: typeof fetch;
   apiTimeoutMs?: number;
   actionLeaseMs?: number;
+  /** Tests run the probe loop's rounds by hand (the watcher's probe()). */
+  probeByHand?: boolean;
   sleep?: (ms: number) => Promise<void>;
   /** Where the bot runs, to warn when API_HEALTH_URL points back at it. */
   self?: Omit<SelfFacts, "port">;
@@ -243,6 +245,10 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     sleep: deps.sleep,
     cron: config.WATCH_CRON,
     downAfterChecks: config.DOWN_AFTER_CHECKS,
+    probeMs: config.PROBE_SECONDS * 1000,
+    downAfterMs: config.DOWN_AFTER_SECONDS * 1000,
+    upAfterMs: config.UP_AFTER_SECONDS * 1000,
+    ...(deps.probeByHand ? { probeByHand: true } : {}),
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
     connectionsHighRatio: config.PG_CONNECTIONS_HIGH_PERCENT / 100,
     onCall: {

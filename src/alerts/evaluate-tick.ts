@@ -42,7 +42,6 @@ export async function observe(
   checks: Checks,
   logger: Logger,
   failing: FailureMemory,
-  apiHeld: () => Promise<boolean> = () => Promise.resolve(false),
 ): Promise<Snapshot> {
   const blind: Partial<Record<WatchedCheck, string>> = {};
   const attempt = async <T>(what: WatchedCheck, load: () => Promise<T>): Promise<T | undefined> => {
@@ -64,37 +63,19 @@ export async function observe(
   };
   const complete = (found: StuckRuns | undefined) =>
     found ? { runs: found.runs, complete: found.total === found.runs.length } : undefined;
-  const [
-    api,
-    postgres,
-    redis,
-    stuck,
-    processes,
-    jobs,
-    connectors,
-    scheduler,
-    pgActivity,
-    backups,
-    held,
-  ] = await Promise.all([
-    checks.api(),
-    checks.postgres(),
-    checks.redis(),
-    attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)),
-    attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)),
-    attempt("jobs", checks.jobs),
-    attempt("sync", checks.sync),
-    attempt("scheduler", checks.scheduler),
-    checks.pgActivity(),
-    attempt("backups", checks.backups),
-    // Unknown is not held: an API down after all pages as usual.
-    apiHeld().catch(() => false),
-  ]);
+  const [postgres, stuck, processes, jobs, connectors, scheduler, pgActivity, backups] =
+    await Promise.all([
+      checks.postgres(),
+      attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)),
+      attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)),
+      attempt("jobs", checks.jobs),
+      attempt("sync", checks.sync),
+      attempt("scheduler", checks.scheduler),
+      checks.pgActivity(),
+      attempt("backups", checks.backups),
+    ]);
   return {
-    apiHeld: held,
-    api,
     postgres,
-    redis,
     ...(stuck ? { stuck: complete(stuck)! } : {}),
     ...(processes ? { processes: complete(processes)! } : {}),
     ...(jobs ? { jobs } : {}),

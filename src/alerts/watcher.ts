@@ -12,8 +12,9 @@ import type { OnCallRuleOptions } from "./rules-on-call.js";
 import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
+import { createProbeLoop, type ProbeObservation } from "./probe-loop.js";
 import type { Routing } from "./routes.js";
-import { observeSources, type AlertSource } from "./sources.js";
+import { observeSources, type AlertSource, type SourcesObservation } from "./sources.js";
 import type { AlertState } from "./types.js";
 import {
   acquireLease,
@@ -33,7 +34,14 @@ export interface WatcherDeps {
   logger: Logger;
   metrics: Metrics;
   cron: string;
+  /** Blind-check ticks before watcher_degraded fires. */
   downAfterChecks: number;
+  /** The probe loop (probe-loop.ts): PROBE_SECONDS, DOWN_AFTER_SECONDS, UP_AFTER_SECONDS. */
+  probeMs: number;
+  downAfterMs: number;
+  upAfterMs: number;
+  /** Tests run probe rounds by hand (`probe()`); the loop runs them on its own otherwise. */
+  probeByHand?: boolean;
   repeatMinutes: number;
   routing: Routing;
   /** Alerts from beyond the watcher's checks (Alertmanager), read every tick. */
@@ -57,10 +65,14 @@ export interface WatcherDeps {
 }
 
 export type TickOutcome = "ok" | "failed" | "skipped" | "pg_down";
-export type TickScope = "all" | "sources";
+/** all: the scheduled tick; sources: Alertmanager's alerts just received; probes: a verdict changed. */
+export type TickScope = "all" | "sources" | "probes";
 
 const LEASE_MS = 5 * 60_000;
 const HOUSEKEEPING_EVERY = 60;
+// A probes tick waits this long between tries while another tick holds the lease.
+const PROBE_TICK_RETRY_MS = 200;
+const NO_SOURCES: SourcesObservation = { alerts: [], evaluated: [] };
 
 export function createWatcher(deps: WatcherDeps) {
   const { pool, clock, logger, metrics } = deps;
@@ -73,6 +85,21 @@ export function createWatcher(deps: WatcherDeps) {
   const failing: FailureMemory = new Map();
   let cache: { generation: number; open: AlertState[] } | undefined;
   const evaluateDeps = { ...deps, repeatMs: deps.repeatMinutes * 60_000 };
+  const probes = createProbeLoop({
+    ...deps,
+    pgDown: (error, since) => outage.down(error, since),
+    apply: applyProbes,
+  });
+
+  /** The page goes out now: a tick of the probes' verdicts, waiting out one that runs. */
+  async function applyProbes(): Promise<boolean> {
+    for (let waited = 0; waited < deps.probeMs; waited += PROBE_TICK_RETRY_MS) {
+      const outcome = await tick(`probes:${randomUUID()}`, "probes");
+      if (outcome !== "skipped") return outcome === "ok";
+      await deps.sleep(PROBE_TICK_RETRY_MS);
+    }
+    return false;
+  }
 
   async function runTick(tickKey: string, scope: TickScope): Promise<TickOutcome> {
     const checksToo = scope === "all";
@@ -80,15 +107,15 @@ export function createWatcher(deps: WatcherDeps) {
     let generation: number | undefined;
     try {
       generation = await acquireLease(pool, instance, LEASE_MS);
-      outage.reachable();
       if (generation === undefined) return "skipped";
     } catch (error) {
-      // Unreachable is an outage; anything else (schema not migrated yet) just a failed tick.
+      // Unreachable is an outage (the probe loop pages it); anything else (schema not
+      // migrated yet) just a failed tick.
       if ((await deps.checks.postgres()).status !== "down") {
         logger.warn({ err: error }, "watcher tick could not start");
         return "failed";
       }
-      await outage.failedTick(error);
+      logger.warn({ err: error }, "PostgreSQL unreachable: watcher tick skipped");
       return "pg_down";
     }
     try {
@@ -97,9 +124,10 @@ export function createWatcher(deps: WatcherDeps) {
       if (checksToo && !(await claimTick(pool, tickKey, instance))) return "skipped";
       const now = clock.now();
       const cachedOpen = cache?.generation === generation ? cache.open : undefined;
+      const probed = probes.observation();
       const [snapshot, fromSources, state] = await Promise.all([
-        checksToo ? observe(deps.checks, logger, failing, deps.apiHeld) : undefined,
-        observeSources(deps.sources ?? [], logger),
+        checksToo ? observe(deps.checks, logger, failing) : undefined,
+        scope === "probes" ? NO_SOURCES : observeSources(deps.sources ?? [], logger),
         loadTickState(pool, now, cachedOpen),
       ]);
       const evaluated = await evaluateAndQueue(
@@ -107,8 +135,8 @@ export function createWatcher(deps: WatcherDeps) {
         snapshot,
         state,
         now,
-        await outage.recovered(now),
-        fromSources,
+        probed.postgresUp ? await outage.recovered(now) : [],
+        withProbes(fromSources, probed),
       );
       const delivery = await deliverPending(deps);
       for (const { kind } of delivery.sent) metrics.alertsSent.inc({ kind });
@@ -182,6 +210,8 @@ export function createWatcher(deps: WatcherDeps) {
 
   return {
     tick,
+    /** One probe round by hand, with the tick it may start (tests). */
+    probe: () => probes.round(),
     /** The last tick of any replica (this one may never win the lease); ours if unknown. */
     lastTickAt: async (): Promise<Date | null> => {
       const fleet = await lastFinishedTick(pool).catch(() => null);
@@ -194,15 +224,23 @@ export function createWatcher(deps: WatcherDeps) {
         name: "opsbot-watcher",
         noOverlap: true,
       });
-      logger.info({ cron: deps.cron }, "watcher started");
+      if (!deps.probeByHand) probes.start();
+      logger.info({ cron: deps.cron, probeMs: deps.probeMs }, "watcher started");
     },
     /** Stops scheduling and lets the tick in flight finish. */
     async stop(): Promise<void> {
       await task?.stop();
       task = undefined;
+      await probes.stop();
       await inFlight;
     },
   };
 }
 
 export type Watcher = ReturnType<typeof createWatcher>;
+
+/** The probes' verdicts beside the other sources' alerts: one observation for the tick. */
+const withProbes = (sources: SourcesObservation, probed: ProbeObservation): SourcesObservation => ({
+  alerts: [...probed.alerts, ...sources.alerts],
+  evaluated: [...probed.evaluated, ...sources.evaluated],
+});

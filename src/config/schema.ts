@@ -119,6 +119,11 @@ export const envSchema = z.object({
   RUNBOOK_URL: runbookUrl,
   ALLOWED_CHAT_IDS: userIdList,
   DOWN_AFTER_CHECKS: positiveInt(2),
+  // The probe loop of the API, PostgreSQL and Redis (src/alerts/probe-loop.ts), apart from
+  // WATCH_CRON; DOWN_AFTER_SECONDS must hold two probes at least (parse-config.ts).
+  PROBE_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  DOWN_AFTER_SECONDS: positiveInt(30),
+  UP_AFTER_SECONDS: positiveInt(30),
   HEARTBEAT_URL: optionalText.pipe(httpUrl.optional()),
   PROGRESS_EDIT_SECONDS: positiveInt(5),
   VIEWER_IDS: userIdList,
