@@ -15,7 +15,7 @@ import { createTelegramNotifiers } from "./bot/alert-channel.js";
 import { createBot, createOutboxApi } from "./bot/create-bot.js";
 import { alertsFeature } from "./bot/features/alerts.js";
 import { deployFeature } from "./bot/features/deploy.js";
-import { onCallFeature } from "./bot/features/on-call.js";
+import { diagnosticsFeature } from "./bot/features/diagnostics.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
 import { loadChartsOnDemand } from "./charts/on-demand.js";
@@ -205,7 +205,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor }: Domains) {
         choiceMs: config.CONFIRM_TTL_SECONDS * 1000,
       }),
       opsQueriesFeature({ checks, clock, stuckMinutes: config.STUCK_AFTER_MINUTES }),
-      onCallFeature({
+      diagnosticsFeature({
         checks,
         clock,
         backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
@@ -251,7 +251,7 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     ...(deps.probeByHand ? { probeByHand: true } : {}),
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
     connectionsHighRatio: config.PG_CONNECTIONS_HIGH_PERCENT / 100,
-    onCall: {
+    diagnostics: {
       longQueryMinutes: config.PG_LONG_QUERY_MINUTES,
       blockedMinutes: config.PG_BLOCKED_MINUTES,
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,

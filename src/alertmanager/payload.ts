@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Runbook } from "../alerts/types.js";
+import type { AlertKind, Runbook } from "../alerts/types.js";
 
 /** The kind of every alert received from Alertmanager. */
-export const AM_KIND = "am";
+export const AM_KIND = "am" satisfies AlertKind;
 /** An alert without an alertname label. */
 const UNNAMED = "unnamed";
 

@@ -1,6 +1,14 @@
 import type { Pool, PoolClient } from "pg";
 import type { FailureCounts } from "./rules.js";
-import type { AlertState, NotifiedAlert, Runbook, Severity, Silence, Source } from "./types.js";
+import type {
+  AlertKind,
+  AlertState,
+  NotifiedAlert,
+  Runbook,
+  Severity,
+  Silence,
+  Source,
+} from "./types.js";
 
 type Db = Pool | PoolClient;
 
@@ -11,7 +19,7 @@ type Db = Pool | PoolClient;
 export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
   const { rows } = await db.query<{
     fingerprint: string;
-    kind: string;
+    kind: AlertKind;
     source: Source;
     summary: string;
     severity: Severity | null;

@@ -14,7 +14,7 @@ import {
 import { enqueue } from "./outbox-store.js";
 import { groupByDestination, type Routing } from "./routes.js";
 import type { SourcesObservation } from "./sources.js";
-import type { OnCallRuleOptions } from "./rules-on-call.js";
+import type { DiagnosticsRuleOptions } from "./rules-diagnostics.js";
 import { evaluateRules, type FailureCounts, type Snapshot, type WatchedCheck } from "./rules.js";
 import { step, type StepResult } from "./state.js";
 import type { AlertState, Silence, Source } from "./types.js";
@@ -28,7 +28,7 @@ export interface EvaluateDeps {
   repeatMs: number;
   routing: Routing;
   connectionsHighRatio?: number;
-  onCall?: OnCallRuleOptions;
+  diagnostics?: DiagnosticsRuleOptions;
 }
 
 /** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
@@ -132,7 +132,7 @@ export async function evaluateAndQueue(
     ? evaluateRules(snapshot, state.failures, {
         downAfterChecks: deps.downAfterChecks,
         connectionsHighRatio: deps.connectionsHighRatio,
-        onCall: deps.onCall,
+        diagnostics: deps.diagnostics,
       })
     : { alerts: [], evaluated: new Set<Source>(), failures: state.failures, reasons: {} };
   const result = step({

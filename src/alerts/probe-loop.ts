@@ -89,7 +89,7 @@ export function createProbeLoop(deps: ProbeLoopDeps) {
       evaluated.push(name);
       if (verdict === "down") {
         const why = (error ?? "down").slice(0, SUMMARY_MAX);
-        const kind = `${name}_down`;
+        const kind = `${name}_down` as const;
         alerts.push({
           fingerprint: kind,
           kind,

@@ -4,8 +4,12 @@ import type { SchedulerState } from "../checks/listings/scheduler.js";
 import { scopedKey } from "../checks/scope.js";
 import type { StuckRun } from "../checks/listings/stuck.js";
 import type { ConnectorSync } from "../checks/listings/sync.js";
-import { onCallAlerts, type OnCallObservation, type OnCallRuleOptions } from "./rules-on-call.js";
-import type { Alert, Source } from "./types.js";
+import {
+  diagnosticsAlerts,
+  type DiagnosticsObservation,
+  type DiagnosticsRuleOptions,
+} from "./rules-diagnostics.js";
+import type { Alert, AlertKind, Source } from "./types.js";
 
 /** The watcher's checks that read LabPics tables; each is evaluated on its own. */
 export const WATCHED_CHECKS = [
@@ -22,7 +26,7 @@ export type WatchedCheck = (typeof WATCHED_CHECKS)[number];
  * What one tick observed. A missing list means its query failed: not evaluated. The API's
  * and Redis's health are the probe loop's (probe-loop.ts), not a tick's.
  */
-export interface Snapshot extends OnCallObservation {
+export interface Snapshot extends DiagnosticsObservation {
   postgres: PostgresCheck;
   stuck?: { runs: StuckRun[]; complete: boolean };
   processes?: { runs: StuckRun[]; complete: boolean };
@@ -40,7 +44,7 @@ export interface RuleOptions {
   downAfterChecks: number;
   /** Share of max_connections in use above which pg_connections_high fires. */
   connectionsHighRatio?: number;
-  onCall?: OnCallRuleOptions;
+  diagnostics?: DiagnosticsRuleOptions;
 }
 
 export interface Evaluation {
@@ -73,7 +77,7 @@ function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
 
 function jobAlerts(jobs: readonly Job[]): Alert[] {
   const alerts: Alert[] = [];
-  const add = (kind: string, job: Job, summary: string) =>
+  const add = (kind: AlertKind, job: Job, summary: string) =>
     alerts.push({
       fingerprint: `${kind}:${scopedKey(job.projectId, job.jobType)}`,
       kind,
@@ -92,7 +96,7 @@ function jobAlerts(jobs: readonly Job[]): Alert[] {
 
 function connectorAlerts(connectors: readonly ConnectorSync[]): Alert[] {
   const alerts: Alert[] = [];
-  const add = (kind: string, c: ConnectorSync, summary: string) =>
+  const add = (kind: AlertKind, c: ConnectorSync, summary: string) =>
     alerts.push({
       fingerprint: `${kind}:${scopedKey(c.projectId, c.connector)}`,
       kind,
@@ -178,10 +182,10 @@ export function evaluateRules(
       });
     }
   }
-  if (options.onCall) {
-    const onCall = onCallAlerts(snapshot, options.onCall);
-    alerts.push(...onCall.alerts);
-    for (const source of onCall.evaluated) evaluated.add(source);
+  if (options.diagnostics) {
+    const diagnostics = diagnosticsAlerts(snapshot, options.diagnostics);
+    alerts.push(...diagnostics.alerts);
+    for (const source of diagnostics.evaluated) evaluated.add(source);
   }
   return { alerts, evaluated, failures, reasons };
 }

@@ -1,25 +1,6 @@
-/**
- * Where an alert's evidence comes from. A source that could not be evaluated this tick
- * (its query failed, PostgreSQL is down) leaves its alerts as they were: unknown is not ok.
- */
-export type Source =
-  | "api"
-  | "postgres"
-  | "redis"
-  | "stuck"
-  | "processes"
-  | "jobs"
-  | "sync"
-  | "scheduler"
-  | "pg_queries"
-  | "pg_locks"
-  | "backups"
-  /** watcher_degraded: always evaluated, from the blind-check counts. */
-  | "watcher"
-  /** Alerts received from Prometheus Alertmanager (kind "am"). */
-  | "alertmanager";
+import type { AlertKind, Severity, Source } from "./kinds.js";
 
-export type Severity = "critical" | "warning";
+export type { AlertKind, Severity, Source };
 
 /** A link to what to do about one alert (Alertmanager's runbook_url annotation). */
 export interface Runbook {
@@ -32,7 +13,7 @@ export interface Runbook {
 /** A condition that holds now, as the rules see it. */
 export interface Alert {
   fingerprint: string;
-  kind: string;
+  kind: AlertKind;
   source: Source;
   summary: string;
   /** Overrides the kind's default severity (Alertmanager's severity label). */
@@ -65,6 +46,7 @@ export type NotificationKind = "firing" | "repeat" | "resolved";
 /** What a notification carries: a snapshot of its alerts when it was queued. */
 export interface NotifiedAlert {
   fingerprint: string;
+  /** Stored JSON: a kind of another version's, while replicas of two versions run. */
   kind: string;
   summary: string;
   firingSince: string;

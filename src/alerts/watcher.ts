@@ -8,7 +8,7 @@ import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import { deliverPending } from "./deliver.js";
 import type { NotifierFor } from "./notifier.js";
-import type { OnCallRuleOptions } from "./rules-on-call.js";
+import type { DiagnosticsRuleOptions } from "./rules-diagnostics.js";
 import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered } from "./outbox-store.js";
 import { createPgOutage } from "./pg-outage.js";
@@ -46,9 +46,9 @@ export interface WatcherDeps {
   routing: Routing;
   /** Alerts from beyond the watcher's checks (Alertmanager), read every tick. */
   sources?: readonly AlertSource[];
-  /** Thresholds of pg_connections_high and the on-call alerts (rules-on-call.ts). */
+  /** Thresholds of pg_connections_high and the diagnostics alerts (rules-diagnostics.ts). */
   connectionsHighRatio?: number;
-  onCall?: OnCallRuleOptions;
+  diagnostics?: DiagnosticsRuleOptions;
   heartbeatUrl?: string;
   /** Dedups the PostgreSQL-down page across replicas while the database cannot. */
   redis?: Redis;

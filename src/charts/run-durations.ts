@@ -1,5 +1,5 @@
 // Run durations as a PNG: Chart.js drawing on @napi-rs/canvas (Skia, prebuilt binaries from
-// the npm registry; no browser, no native build). docs/on-call.md says why these two.
+// the npm registry; no browser, no native build). docs/diagnostics.md says why these two.
 import { createCanvas, type Canvas } from "@napi-rs/canvas";
 import {
   Chart,

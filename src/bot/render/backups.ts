@@ -1,4 +1,4 @@
-import { describeBackupProblem } from "../../alerts/rules-on-call.js";
+import { describeBackupProblem } from "../../alerts/rules-diagnostics.js";
 import {
   backupProblem,
   type BackupFile,

@@ -4,7 +4,7 @@ import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { onCallAlerts } from "../../../src/alerts/rules-on-call.js";
+import { diagnosticsAlerts } from "../../../src/alerts/rules-diagnostics.js";
 import { renderBackups } from "../../../src/bot/render/backups.js";
 import { backupProblem, listBackups } from "../../../src/checks/listings/backups.js";
 import { HOUR, MINUTE } from "../../kit/fake-clock.js";
@@ -29,7 +29,7 @@ async function backup(name: string, bytes: number, ageMs: number): Promise<void>
 }
 
 const alertsFor = async () =>
-  onCallAlerts({ backups: await listBackups(dir, NOW) }, OPTIONS).alerts;
+  diagnosticsAlerts({ backups: await listBackups(dir, NOW) }, OPTIONS).alerts;
 
 describe("backups", () => {
   it("lists backup.sh's files newest first and ignores anything else", async () => {
@@ -54,7 +54,7 @@ describe("backups", () => {
   it("says not configured without BACKUP_DIR, and pages nothing", async () => {
     const listing = await listBackups(undefined, NOW);
     expect(renderBackups(listing, 26)).toContain("not configured");
-    expect(onCallAlerts({ backups: listing }, OPTIONS)).toEqual({ alerts: [], evaluated: [] });
+    expect(diagnosticsAlerts({ backups: listing }, OPTIONS)).toEqual({ alerts: [], evaluated: [] });
   });
 
   it("pages backup_stale when the newest backup is older than the limit", async () => {

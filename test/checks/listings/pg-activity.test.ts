@@ -3,7 +3,7 @@
 // idle in a transaction.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onCallAlerts } from "../../../src/alerts/rules-on-call.js";
+import { diagnosticsAlerts } from "../../../src/alerts/rules-diagnostics.js";
 import { readPgActivity, type PgActivity } from "../../../src/checks/listings/pg-activity.js";
 import { createPool, type Pool } from "../../../src/db/pool.js";
 import { eventually } from "../../kit/eventually.js";
@@ -134,9 +134,9 @@ describe.skipIf(database.embedded)("/pg on real sessions", () => {
 
   it("pages pg_long_query and pg_blocked past their thresholds, and not before", () => {
     const options = { longQueryMinutes: 10, blockedMinutes: 5, backupMaxAgeHours: 26 };
-    expect(onCallAlerts({ pgActivity: activity }, options).alerts).toEqual([]);
+    expect(diagnosticsAlerts({ pgActivity: activity }, options).alerts).toEqual([]);
     // The same sessions with thresholds they have already passed.
-    const strict = onCallAlerts(
+    const strict = diagnosticsAlerts(
       { pgActivity: activity },
       { ...options, longQueryMinutes: 0, blockedMinutes: 0 },
     );

@@ -15,7 +15,7 @@ import {
   RUNS_USAGE,
 } from "../render/runs.js";
 
-export interface OnCallDeps {
+export interface DiagnosticsDeps {
   checks: Checks;
   clock: Clock;
   backupMaxAgeHours: number;
@@ -27,7 +27,7 @@ const runsArgs = z.array(z.string().regex(/^[\w.:*-]{1,100}$/)).max(2);
 const ALL_JOBS = "*";
 
 /** /runs, /pg and /backups: worker history, database health and backups, for viewers. */
-export function onCallFeature(deps: OnCallDeps) {
+export function diagnosticsFeature(deps: DiagnosticsDeps) {
   const { checks, clock } = deps;
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();

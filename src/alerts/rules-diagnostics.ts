@@ -6,7 +6,7 @@ import {
 import type { PgActivity, PgSession } from "../checks/listings/pg-activity.js";
 import type { Alert, Source } from "./types.js";
 
-export interface OnCallRuleOptions {
+export interface DiagnosticsRuleOptions {
   /** pg_long_query: an active query running longer than this. */
   longQueryMinutes: number;
   /** pg_blocked: a session waiting on a lock longer than this. */
@@ -15,7 +15,7 @@ export interface OnCallRuleOptions {
   backupMaxAgeHours: number;
 }
 
-export interface OnCallObservation {
+export interface DiagnosticsObservation {
   pgActivity?: PgActivity;
   backups?: BackupListing;
 }
@@ -51,9 +51,9 @@ export function describeBackupProblem(problem: BackupProblem, dir: string): stri
  * Pure: the database's sessions and the backup directory in, alerts out. A part that could
  * not be read is not evaluated, so its alerts stay as they are.
  */
-export function onCallAlerts(
-  observed: OnCallObservation,
-  options: OnCallRuleOptions,
+export function diagnosticsAlerts(
+  observed: DiagnosticsObservation,
+  options: DiagnosticsRuleOptions,
 ): { alerts: Alert[]; evaluated: Source[] } {
   const alerts: Alert[] = [];
   const evaluated: Source[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/config/parse-config.js";
 
-describe("on-call configuration", () => {
+describe("diagnostics configuration", () => {
   it("defaults: no BACKUP_DIR, 26 h, 80 %, 10 min, 5 min", () => {
     const config = parseConfig({});
     expect(config.BACKUP_DIR).toBeUndefined();

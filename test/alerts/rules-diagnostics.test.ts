@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { onCallAlerts } from "../../src/alerts/rules-on-call.js";
+import { diagnosticsAlerts } from "../../src/alerts/rules-diagnostics.js";
 import { evaluateRules, type Snapshot } from "../../src/alerts/rules.js";
 import type { PgActivity, PgSession } from "../../src/checks/listings/pg-activity.js";
 
@@ -25,10 +25,10 @@ const activity = (over: Partial<PgActivity>): PgActivity => ({
   ...over,
 });
 
-describe("on-call alert rules", () => {
+describe("diagnostics alert rules", () => {
   it("pg_long_query: a query past PG_LONG_QUERY_MINUTES, one alert per session", () => {
     const long = activity({ longest: { ok: true, value: [session(7, 601), session(8, 600)] } });
-    const { alerts } = onCallAlerts({ pgActivity: long }, OPTIONS);
+    const { alerts } = diagnosticsAlerts({ pgActivity: long }, OPTIONS);
     expect(alerts.map((a) => a.fingerprint)).toEqual([
       `pg_long_query:7:${BACKEND_START}:${BACKEND_START + 60_000}`,
     ]);
@@ -42,7 +42,7 @@ describe("on-call alert rules", () => {
     const blocked = activity({
       blocked: { ok: true, value: { blocked: [waiting], blockers: [] } },
     });
-    const { alerts } = onCallAlerts({ pgActivity: blocked }, OPTIONS);
+    const { alerts } = diagnosticsAlerts({ pgActivity: blocked }, OPTIONS);
     expect(alerts).toEqual([
       expect.objectContaining({
         fingerprint: `pg_blocked:9:${BACKEND_START}`,
@@ -57,7 +57,7 @@ describe("on-call alert rules", () => {
     const reused = session(7, 700, BACKEND_START + 3_600_000);
     const nextQuery = { ...session(7, 700), queryStartMs: BACKEND_START + 120_000 };
     const long = activity({ longest: { ok: true, value: [session(7, 700), reused, nextQuery] } });
-    const fingerprints = onCallAlerts({ pgActivity: long }, OPTIONS).alerts.map(
+    const fingerprints = diagnosticsAlerts({ pgActivity: long }, OPTIONS).alerts.map(
       (a) => a.fingerprint,
     );
     expect(new Set(fingerprints).size).toBe(3);
@@ -71,13 +71,15 @@ describe("on-call alert rules", () => {
         },
       },
     });
-    const keys = onCallAlerts({ pgActivity: blocked }, OPTIONS).alerts.map((a) => a.fingerprint);
+    const keys = diagnosticsAlerts({ pgActivity: blocked }, OPTIONS).alerts.map(
+      (a) => a.fingerprint,
+    );
     expect(keys).toEqual([`pg_blocked:9:${BACKEND_START}`, `pg_blocked:9:${BACKEND_START + 1}`]);
   });
 
   it("leaves a part it could not read unevaluated (its alerts stay as they are)", () => {
     const broken = activity({ longest: unavailable, blocked: unavailable });
-    expect(onCallAlerts({ pgActivity: broken }, OPTIONS).evaluated).toEqual([]);
+    expect(diagnosticsAlerts({ pgActivity: broken }, OPTIONS).evaluated).toEqual([]);
   });
 
   it("evaluateRules adds them, and takes pg_connections_high's ratio from its options", () => {
@@ -89,7 +91,7 @@ describe("on-call alert rules", () => {
       evaluateRules(
         snapshot,
         {},
-        { downAfterChecks: 2, connectionsHighRatio: ratio, onCall: OPTIONS },
+        { downAfterChecks: 2, connectionsHighRatio: ratio, diagnostics: OPTIONS },
       );
     expect(at(0.5).alerts.map((a) => a.kind)).toEqual(["pg_connections_high", "pg_long_query"]);
     expect(at(0.8).alerts.map((a) => a.kind)).toEqual(["pg_long_query"]);
