@@ -11,6 +11,7 @@ import { originChatIds, recordMigration } from "./alerts/outbox-store.js";
 import { createWatcher, type Watcher } from "./alerts/watcher.js";
 import { loadFiringAlerts } from "./alertmanager/am-store.js";
 import { createActionReporter } from "./bot/action-reporter.js";
+import { createCallRecorder, type CallRecorder } from "./bot/api-guards.js";
 import { createTelegramNotifiers } from "./bot/alert-channel.js";
 import { createBot, createOutboxApi } from "./bot/create-bot.js";
 import { alertsFeature } from "./bot/features/alerts.js";
@@ -65,15 +66,20 @@ type WiringDeps = AppDeps & {
   startedAt: Date;
   metrics: Metrics;
   redact: Redactor;
+  /** Whether the last Bot API call (replies and alerts alike) got through. */
+  telegramCalls: CallRecorder;
 };
 
 /** The parts of the app; each is built from the ones before it. */
-export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact">) {
+export function wire(
+  appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact" | "telegramCalls">,
+) {
   const deps: WiringDeps = {
     ...appDeps,
     startedAt: appDeps.clock.now(),
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
+    telegramCalls: createCallRecorder(),
   };
   const shapes = createShapeSource(deps.pool, deps.logger);
   // The two cycles of the wiring, each closed once its far end exists: /health's bot facts
@@ -195,6 +201,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor }: Domains) {
     },
     botInfo: deps.botInfo,
     redact: deps.redact,
+    recorder: deps.telegramCalls,
     first: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [
       // First: an active /rollback dialogue sees its person's updates before anyone else.
@@ -231,7 +238,13 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     policy: { days: config.RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS },
   });
   // Alerts go out through an Api that does not retry: the outbox schedules its own retries.
-  const alertApi = createOutboxApi({ ...telegramOf(deps), logger, metrics, redact: deps.redact });
+  const alertApi = createOutboxApi({
+    ...telegramOf(deps),
+    logger,
+    metrics,
+    redact: deps.redact,
+    recorder: deps.telegramCalls,
+  });
   return createWatcher({
     pool,
     redis: deps.redis,
@@ -263,6 +276,7 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
       fallback: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
     },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
+    telegramOk: () => deps.telegramCalls.lastOk(),
     apiHeld: () => executor.inProgress(),
     schemaReady: deps.schemaReady,
     onTick: async () => {

@@ -11,6 +11,7 @@ import type { NotifierFor } from "./notifier.js";
 import type { DiagnosticsRuleOptions } from "./rules-diagnostics.js";
 import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
 import { countUndelivered } from "./outbox-store.js";
+import { createHeartbeat, readPathStatus, type PathStatus } from "./paging-path.js";
 import { createPgOutage } from "./pg-outage.js";
 import { createProbeLoop, type ProbeObservation } from "./probe-loop.js";
 import type { Routing } from "./routes.js";
@@ -50,6 +51,8 @@ export interface WatcherDeps {
   connectionsHighRatio?: number;
   diagnostics?: DiagnosticsRuleOptions;
   heartbeatUrl?: string;
+  /** Whether the last Bot API call got through (the bot layer records it). */
+  telegramOk?: () => boolean;
   /** Dedups the PostgreSQL-down page across replicas while the database cannot. */
   redis?: Redis;
   sleep: (ms: number) => Promise<void>;
@@ -81,6 +84,7 @@ export function createWatcher(deps: WatcherDeps) {
   let task: ScheduledTask | undefined;
   let inFlight: Promise<TickOutcome> | undefined;
   let lastTickAt: Date | null = null;
+  const heartbeat = createHeartbeat({ url: deps.heartbeatUrl, logger });
   let ticks = 0;
   const failing: FailureMemory = new Map();
   let cache: { generation: number; open: AlertState[] } | undefined;
@@ -147,7 +151,7 @@ export function createWatcher(deps: WatcherDeps) {
       else cache = { generation, open: state.open };
       if (checksToo) await afterChecks(tickKey);
       metrics.undeliveredAlerts.set(await countUndelivered(pool));
-      if (checksToo) await scheduledTickDone(tickKey, started, delivery.sent.length);
+      if (checksToo) scheduledTickDone(tickKey, started, delivery.sent.length);
       return "ok";
     } catch (error) {
       logger.error({ err: error, tickKey }, "watcher tick failed");
@@ -169,22 +173,25 @@ export function createWatcher(deps: WatcherDeps) {
   }
 
   /** A tick of the checks is what /healthz, the tick metrics and the heartbeat vouch for. */
-  async function scheduledTickDone(tickKey: string, started: number, sent: number) {
+  function scheduledTickDone(tickKey: string, started: number, sent: number) {
     lastTickAt = clock.now();
     metrics.lastTick.set(lastTickAt.getTime() / 1000);
     const seconds = (performance.now() - started) / 1000;
     metrics.tickDuration.observe(seconds);
     logger.debug({ tickKey, ms: Math.round(seconds * 1000), sent }, "watcher tick finished");
-    await heartbeat();
   }
 
-  async function heartbeat(): Promise<void> {
-    if (deps.heartbeatUrl === undefined) return;
-    try {
-      await fetch(deps.heartbeatUrl, { signal: AbortSignal.timeout(5_000) });
-    } catch (error) {
-      logger.warn({ err: error }, "heartbeat request failed");
-    }
+  /** After a scheduled tick this replica ran: is the paging path whole? */
+  async function pathStatus(tickOk: boolean, now: Date): Promise<PathStatus> {
+    const stored = tickOk ? await readPathStatus(pool, now).catch(() => undefined) : undefined;
+    return {
+      lastTickAt,
+      lastTickOk: stored !== undefined,
+      undeliveredAlerts: stored?.undeliveredAlerts ?? 0,
+      oldestUndeliveredSeconds: stored?.oldestUndeliveredSeconds ?? null,
+      telegramOk: deps.telegramOk?.() ?? true,
+      firing: stored?.firing ?? { critical: 0, warning: 0 },
+    };
   }
 
   /**
@@ -202,6 +209,10 @@ export function createWatcher(deps: WatcherDeps) {
     try {
       const outcome = await inFlight;
       metrics.ticks.inc({ result: outcome });
+      if (scope === "all" && outcome !== "skipped") {
+        const now = clock.now();
+        await heartbeat(await pathStatus(outcome === "ok", now), now);
+      }
       return outcome;
     } finally {
       inFlight = undefined;
