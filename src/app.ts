@@ -60,6 +60,7 @@ export function createApp(deps: AppDeps) {
     "GET /healthz": createHealthzRoute({
       phase: () => phase,
       checks: { postgres: checks.postgres, redis: checks.redis, ...transport.health },
+      tickStale: () => watcher.tickStale(),
       facts: async () => ({
         version: deps.version,
         mode: config.mode,

@@ -8,6 +8,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import { createAlertsDesk, type AlertsDesk } from "./alerts/alerts-desk.js";
 import { originChatIds, recordMigration } from "./alerts/outbox-store.js";
+import { watchIntervalMs } from "./alerts/watch-interval.js";
 import { createWatcher, type Watcher } from "./alerts/watcher.js";
 import { loadFiringAlerts } from "./alertmanager/am-store.js";
 import { createActionReporter } from "./bot/action-reporter.js";
@@ -257,6 +258,7 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     metrics,
     sleep: deps.sleep,
     cron: config.WATCH_CRON,
+    intervalMs: watchIntervalMs(config.WATCH_CRON),
     downAfterChecks: config.DOWN_AFTER_CHECKS,
     probeMs: config.PROBE_SECONDS * 1000,
     downAfterMs: config.DOWN_AFTER_SECONDS * 1000,

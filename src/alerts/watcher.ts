@@ -35,6 +35,8 @@ export interface WatcherDeps {
   logger: Logger;
   metrics: Metrics;
   cron: string;
+  /** One interval of `cron` (watch-interval.ts): the lease and /healthz's staleness follow it. */
+  intervalMs: number;
   /** Blind-check ticks before watcher_degraded fires. */
   downAfterChecks: number;
   /** The probe loop (probe-loop.ts): PROBE_SECONDS, DOWN_AFTER_SECONDS, UP_AFTER_SECONDS. */
@@ -71,7 +73,13 @@ export type TickOutcome = "ok" | "failed" | "skipped" | "pg_down";
 /** all: the scheduled tick; sources: Alertmanager's alerts just received; probes: a verdict changed. */
 export type TickScope = "all" | "sources" | "probes";
 
-const LEASE_MS = 5 * 60_000;
+// The lease is one watch interval, renewed while a tick runs: a replica that dies mid-tick
+// holds the others back at most that long (and never past the next-but-one slot).
+const LEASE_MIN_MS = 2_000;
+const LEASE_MAX_MS = 5 * 60_000;
+const RENEWALS_PER_LEASE = 3;
+// No replica finished a tick for this many intervals: /healthz says the tick is stale.
+const STALE_INTERVALS = 3;
 const HOUSEKEEPING_EVERY = 60;
 // A probes tick waits this long between tries while another tick holds the lease.
 const PROBE_TICK_RETRY_MS = 200;
@@ -80,6 +88,8 @@ const NO_SOURCES: SourcesObservation = { alerts: [], evaluated: [] };
 export function createWatcher(deps: WatcherDeps) {
   const { pool, clock, logger, metrics } = deps;
   const instance = randomUUID();
+  const leaseMs = Math.min(LEASE_MAX_MS, Math.max(LEASE_MIN_MS, deps.intervalMs));
+  let startedAt: Date | undefined;
   const outage = createPgOutage(deps);
   let task: ScheduledTask | undefined;
   let inFlight: Promise<TickOutcome> | undefined;
@@ -110,7 +120,7 @@ export function createWatcher(deps: WatcherDeps) {
     const started = performance.now();
     let generation: number | undefined;
     try {
-      generation = await acquireLease(pool, instance, LEASE_MS);
+      generation = await acquireLease(pool, instance, leaseMs);
       if (generation === undefined) return "skipped";
     } catch (error) {
       // Unreachable is an outage (the probe loop pages it); anything else (schema not
@@ -122,6 +132,7 @@ export function createWatcher(deps: WatcherDeps) {
       logger.warn({ err: error }, "PostgreSQL unreachable: watcher tick skipped");
       return "pg_down";
     }
+    const renewal = setInterval(renewLease, leaseMs / RENEWALS_PER_LEASE);
     try {
       if (deps.schemaReady?.() === false) return "skipped";
       // The tick key makes a scheduled slot run once across replicas; a sources tick is no slot.
@@ -157,8 +168,24 @@ export function createWatcher(deps: WatcherDeps) {
       logger.error({ err: error, tickKey }, "watcher tick failed");
       return "failed";
     } finally {
+      clearInterval(renewal);
       await releaseLease(pool, instance).catch(() => undefined);
     }
+  }
+
+  /** A long tick keeps its lease; one that lost it (the database was away) says so. */
+  function renewLease(): void {
+    acquireLease(pool, instance, leaseMs)
+      .then((generation) => {
+        if (generation === undefined) logger.warn("watcher lease lost during a tick");
+      })
+      .catch((error: unknown) => logger.debug({ err: error }, "watcher lease not renewed"));
+  }
+
+  /** The fleet's last tick, or this process's. */
+  async function lastTickOfAny(): Promise<Date | null> {
+    const fleet = await lastFinishedTick(pool).catch(() => null);
+    return fleet !== null && (lastTickAt === null || fleet > lastTickAt) ? fleet : lastTickAt;
   }
 
   /** The scheduled tick's own work, beside alerting. */
@@ -224,9 +251,12 @@ export function createWatcher(deps: WatcherDeps) {
     /** One probe round by hand, with the tick it may start (tests). */
     probe: () => probes.round(),
     /** The last tick of any replica (this one may never win the lease); ours if unknown. */
-    lastTickAt: async (): Promise<Date | null> => {
-      const fleet = await lastFinishedTick(pool).catch(() => null);
-      return fleet !== null && (lastTickAt === null || fleet > lastTickAt) ? fleet : lastTickAt;
+    lastTickAt: lastTickOfAny,
+    /** No replica finished a tick for 3 watch intervals (counted from start before any). */
+    async tickStale(): Promise<boolean> {
+      if (startedAt === undefined) return false;
+      const since = (await lastTickOfAny()) ?? startedAt;
+      return clock.now().getTime() - since.getTime() > STALE_INTERVALS * deps.intervalMs;
     },
     isRunning: () => task !== undefined,
     start() {
@@ -235,6 +265,7 @@ export function createWatcher(deps: WatcherDeps) {
         name: "opsbot-watcher",
         noOverlap: true,
       });
+      startedAt = clock.now();
       if (!deps.probeByHand) probes.start();
       logger.info({ cron: deps.cron, probeMs: deps.probeMs }, "watcher started");
     },
