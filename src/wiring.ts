@@ -8,14 +8,14 @@ import type { UserFromGetMe } from "grammy/types";
 import type { Redis } from "ioredis";
 import { createAlertsDesk, type AlertsDesk } from "./alerts/alerts-desk.js";
 import { originChatIds, recordMigration } from "./alerts/outbox-store.js";
-import {
-  createHeartbeatPoster,
-  heartbeatOf,
-  readHeartbeatStatus,
-} from "./alerts/sentinel-heartbeat.js";
+import { createHeartbeatPoster, heartbeatOf } from "./alerts/sentinel-heartbeat.js";
+import type { PathStatus } from "./alerts/paging-path.js";
+import { watchIntervalMs } from "./alerts/watch-interval.js";
 import { createWatcher, type Watcher } from "./alerts/watcher.js";
 import { loadFiringAlerts } from "./alertmanager/am-store.js";
+import { watchdogAlerts, type WatchdogOptions } from "./alertmanager/watchdog.js";
 import { createActionReporter } from "./bot/action-reporter.js";
+import { createCallRecorder, type CallRecorder } from "./bot/api-guards.js";
 import { createTelegramNotifiers } from "./bot/alert-channel.js";
 import { createBot, createOutboxApi } from "./bot/create-bot.js";
 import { alertsFeature } from "./bot/features/alerts.js";
@@ -68,6 +68,8 @@ export interface AppDeps {
   apiFetch?: typeof fetch;
   apiTimeoutMs?: number;
   actionLeaseMs?: number;
+  /** Tests run the probe loop's rounds by hand (the watcher's probe()). */
+  probeByHand?: boolean;
   sleep?: (ms: number) => Promise<void>;
   /** Where the bot runs, to warn when API_HEALTH_URL points back at it. */
   self?: Omit<SelfFacts, "port">;
@@ -82,15 +84,20 @@ type WiringDeps = AppDeps & {
   startedAt: Date;
   metrics: Metrics;
   redact: Redactor;
+  /** Whether the last Bot API call (replies and alerts alike) got through. */
+  telegramCalls: CallRecorder;
 };
 
 /** The parts of the app; each is built from the ones before it. */
-export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact">) {
+export function wire(
+  appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact" | "telegramCalls">,
+) {
   const deps: WiringDeps = {
     ...appDeps,
     startedAt: appDeps.clock.now(),
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
+    telegramCalls: createCallRecorder(),
   };
   // The watcher's and the executor's connections (the same pool when there is one only).
   const reserved = deps.reservedPool ?? deps.pool;
@@ -233,6 +240,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
     },
     botInfo: deps.botInfo,
     redact: deps.redact,
+    recorder: deps.telegramCalls,
     first: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [
       // First: an active /rollback dialogue sees its person's updates before anyone else.
@@ -276,7 +284,13 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     policy: { days: config.RETENTION_DAYS, auditDays: config.AUDIT_RETENTION_DAYS },
   });
   // Alerts go out through an Api that does not retry: the outbox schedules its own retries.
-  const alertApi = createOutboxApi({ ...telegramOf(deps), logger, metrics, redact: deps.redact });
+  const alertApi = createOutboxApi({
+    ...telegramOf(deps),
+    logger,
+    metrics,
+    redact: deps.redact,
+    recorder: deps.telegramCalls,
+  });
   return createWatcher({
     pool,
     redis: deps.redis,
@@ -289,6 +303,11 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     metrics,
     sleep: deps.sleep,
     cron: config.WATCH_CRON,
+    intervalMs: watchIntervalMs(config.WATCH_CRON),
+    probeMs: config.PROBE_SECONDS * 1000,
+    downAfterMs: config.DOWN_AFTER_SECONDS * 1000,
+    upAfterMs: config.UP_AFTER_SECONDS * 1000,
+    ...(deps.probeByHand ? { probeByHand: true } : {}),
     rules: {
       downAfterChecks: config.DOWN_AFTER_CHECKS,
       connectionsHighRatio: config.PG_CONNECTIONS_HIGH_PERCENT / 100,
@@ -297,13 +316,23 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
     },
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
-    // Alertmanager's firing alerts, as received by POST /alertmanager.
-    sources: [{ source: "alertmanager", firing: () => loadFiringAlerts(pool) }],
+    // Alertmanager's firing alerts, as received by POST /alertmanager, and its watchdog's
+    // absence: one source, so either failing to read leaves both as they are.
+    sources: [
+      {
+        source: "alertmanager",
+        firing: async () => [
+          ...(await loadFiringAlerts(pool)),
+          ...(await watchdogAlerts(pool, watchdogOf(config), clock.now())),
+        ],
+      },
+    ],
     routing: {
       routes: config.ALERT_ROUTES,
       fallback: alertGroupOf(config),
     },
     ...(config.HEARTBEAT_URL ? { heartbeatUrl: config.HEARTBEAT_URL } : {}),
+    telegramOk: () => deps.telegramCalls.lastOk(),
     apiHeld: () => executor.inProgress(),
     schemaReady: deps.schemaReady,
     onTick: async () => {
@@ -348,12 +377,14 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
 }
 
 /** With SENTINEL_URL: after each good tick, a heartbeat to the sentinel on another host. */
-function wireSentinelHeartbeat(deps: WiringDeps): ((lastTickAt: Date) => void) | undefined {
+function wireSentinelHeartbeat(deps: WiringDeps): ((status: PathStatus) => void) | undefined {
   const { SENTINEL_URL: url, SENTINEL_TOKEN: token } = deps.config;
   if (url === undefined || token === undefined) return undefined;
   const poster = createHeartbeatPoster({ url, token, logger: deps.logger });
-  return (lastTickAt) =>
-    poster.beat(async () =>
-      heartbeatOf(deps.version, await readHeartbeatStatus(deps.pool, lastTickAt, deps.clock.now())),
-    );
+  return (status) => poster.beat(() => Promise.resolve(heartbeatOf(deps.version, status)));
 }
+
+export const watchdogOf = (config: Config): WatchdogOptions => ({
+  alertname: config.WATCHDOG_ALERTNAME,
+  minutes: config.WATCHDOG_MINUTES,
+});

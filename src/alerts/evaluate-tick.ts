@@ -45,7 +45,6 @@ export async function observe(
   checks: Checks,
   logger: Logger,
   failing: FailureMemory,
-  apiHeld: () => Promise<boolean> = () => Promise.resolve(false),
 ): Promise<Snapshot> {
   const blind: Partial<Record<WatchedCheck, string>> = {};
   const evaluable = (what: WatchedCheck) => {
@@ -76,9 +75,7 @@ export async function observe(
   const complete = (found: StuckRuns | undefined) =>
     found && { runs: found.runs, complete: found.total === found.runs.length };
   const observed = await allNamed({
-    api: checks.api(),
     postgres: checks.postgres(),
-    redis: checks.redis(),
     stuck: attempt("stuck", () => checks.stuckWorkers(undefined, STUCK_ALERT_LIMIT)).then(complete),
     processes: attempt("processes", () => checks.stuckProcesses(undefined, STUCK_ALERT_LIMIT)).then(
       complete,
@@ -88,8 +85,6 @@ export async function observe(
     scheduler: attempt("scheduler", checks.scheduler),
     pgActivity: checks.pgActivity(),
     backups: attempt("backups", checks.backups),
-    // Unknown is not held: an API down after all pages as usual.
-    apiHeld: apiHeld().catch(() => false),
   });
   sessionsPart("pg_queries", observed.pgActivity.longest);
   sessionsPart("pg_locks", observed.pgActivity.blocked);

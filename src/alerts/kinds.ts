@@ -41,17 +41,17 @@ export const ALERT_KINDS = {
   api_down: {
     sources: ["api"],
     severity: "critical",
-    description: "The API's /health is unhealthy for DOWN_AFTER_CHECKS ticks in a row",
+    description: "The API's /health is unhealthy in every probe for DOWN_AFTER_SECONDS",
   },
   pg_down: {
     sources: ["postgres"],
     severity: "critical",
-    description: "PostgreSQL is unreachable for DOWN_AFTER_CHECKS ticks in a row",
+    description: "PostgreSQL is unreachable in every probe for DOWN_AFTER_SECONDS",
   },
   redis_down: {
     sources: ["redis"],
     severity: "critical",
-    description: "The bot's Redis is unreachable for DOWN_AFTER_CHECKS ticks in a row",
+    description: "The bot's Redis is unreachable in every probe for DOWN_AFTER_SECONDS",
   },
   scheduler_stalled: {
     sources: ["scheduler"],

@@ -7,7 +7,6 @@ import type { AlertState } from "./types.js";
 export interface PgOutageDeps {
   notifierFor: NotifierFor;
   logger: Logger;
-  downAfterChecks: number;
   routing: Routing;
   redis?: Redis;
   clock: { now(): Date };
@@ -19,13 +18,13 @@ const PAGE_KEY = "opsbot:alert:pg_down";
 const PAGE_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * PostgreSQL down is the one alert its own tables cannot hold. It is counted in memory
- * and sent straight away; with Redis, the page is claimed there (one replica pages) and
- * remembered there (a restarted replica still resolves it). Once the database answers,
- * the resolved message goes through the outbox like any other.
+ * PostgreSQL down is the one alert its own tables cannot hold. The probe loop decides it
+ * (src/alerts/probe-loop.ts) and it is sent straight away; with Redis, the page is claimed
+ * there (one replica pages) and remembered there (a restarted replica still resolves it).
+ * Once the database has answered for UP_AFTER_SECONDS, the resolved message goes through
+ * the outbox like any other.
  */
 export function createPgOutage(deps: PgOutageDeps) {
-  let failures = 0;
   let since: Date | undefined;
   // This outage was handled (paged, or left to the replica that did).
   let settled = false;
@@ -45,12 +44,11 @@ export function createPgOutage(deps: PgOutageDeps) {
   };
 
   return {
-    async failedTick(error: unknown): Promise<void> {
-      failures++;
-      since ??= deps.clock.now();
-      deps.logger.warn({ err: error, failures }, "PostgreSQL unreachable: watcher tick skipped");
-      if (settled || failures < deps.downAfterChecks) return;
+    /** Down for DOWN_AFTER_SECONDS since `downSince`: paged once per outage. */
+    async down(error: string, downSince: Date): Promise<void> {
+      if (settled) return;
       settled = true;
+      since = downSince;
       const claimed = await claim(since);
       if (claimed === false) return;
       const to = destinationOf({ fingerprint: FINGERPRINT, kind: FINGERPRINT }, deps.routing);
@@ -61,7 +59,7 @@ export function createPgOutage(deps: PgOutageDeps) {
           {
             fingerprint: FINGERPRINT,
             kind: FINGERPRINT,
-            summary: `PostgreSQL unreachable: ${error instanceof Error ? error.message : String(error)}`,
+            summary: `PostgreSQL unreachable: ${error}`,
             firingSince: since.toISOString(),
           },
         ],
@@ -70,28 +68,18 @@ export function createPgOutage(deps: PgOutageDeps) {
         pagedInMemory = claimed === undefined;
         return;
       }
-      // Not sent: try again on the next failing tick.
+      // Not sent: try again after the next failing probe.
       settled = false;
       if (claimed) await deps.redis?.del(PAGE_KEY).catch(() => undefined);
     },
 
-    /**
-     * PostgreSQL answered (this replica may not run the tick itself): the count of failing
-     * ticks starts over, so an old blip and a new one never add up to a page.
-     */
-    reachable(): void {
-      failures = 0;
-      if (!settled) since = undefined;
-    },
-
-    /** After a good tick: the resolved pg_down to queue, if an outage was paged. */
+    /** Up for UP_AFTER_SECONDS: the resolved pg_down to queue, if an outage was paged. */
     async recovered(now: Date): Promise<AlertState[]> {
       let pagedSince = pagedInMemory ? since : undefined;
       if (deps.redis) {
         const stored = await deps.redis.getdel(PAGE_KEY).catch(() => null);
         if (stored) pagedSince = new Date(stored);
       }
-      failures = 0;
       since = undefined;
       settled = false;
       pagedInMemory = false;

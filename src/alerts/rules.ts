@@ -2,7 +2,6 @@ import type { Job } from "../checks/listings/jobs.js";
 import type { PostgresCheck } from "../checks/probes/postgres.js";
 import type { SchedulerState } from "../checks/listings/scheduler.js";
 import { scopedKey } from "../checks/scope.js";
-import type { ComponentCheck } from "../checks/status.js";
 import type { StuckRun } from "../checks/listings/stuck.js";
 import type { ConnectorSync } from "../checks/listings/sync.js";
 import {
@@ -25,11 +24,12 @@ export const WATCHED_CHECKS = [
 ] as const;
 export type WatchedCheck = (typeof WATCHED_CHECKS)[number];
 
-/** What one tick observed. A missing list means its query failed: not evaluated. */
+/**
+ * What one tick observed. A missing list means its query failed: not evaluated. The API's
+ * and Redis's health are the probe loop's (probe-loop.ts), not a tick's.
+ */
 export interface Snapshot extends DiagnosticsObservation {
-  api: ComponentCheck;
   postgres: PostgresCheck;
-  redis: ComponentCheck;
   stuck?: { runs: StuckRun[]; complete: boolean };
   processes?: { runs: StuckRun[]; complete: boolean };
   jobs?: Job[];
@@ -37,11 +37,9 @@ export interface Snapshot extends DiagnosticsObservation {
   scheduler?: SchedulerState;
   /** Checks that could not be evaluated this tick, with why. */
   blind?: Partial<Record<WatchedCheck, string>>;
-  /** A deploy or rollback runs or is being verified: api_down is neither fired nor resolved. */
-  apiHeld?: boolean;
 }
 
-/** Consecutive failing ticks: components ("api", "redis") and blind checks ("check:jobs"). */
+/** Consecutive blind ticks of each check ("check:jobs"). */
 export type FailureCounts = Partial<Record<string, number>>;
 
 /**
@@ -121,14 +119,14 @@ function connectorAlerts(connectors: readonly ConnectorSync[]): Alert[] {
   return alerts;
 }
 
-/** Pure: data in, fingerprinted alerts out. Component and blind alerts need consecutive failures. */
+/** Pure: data in, fingerprinted alerts out. Blind-check alerts need consecutive blind ticks. */
 export function evaluateRules(
   snapshot: Snapshot,
   previous: FailureCounts,
   options: AlertRuleOptions,
 ): Evaluation {
   const alerts: Alert[] = [];
-  const evaluated = new Set<Source>(["api", "redis", "postgres", "watcher"]);
+  const evaluated = new Set<Source>(["postgres", "watcher"]);
   const failures: FailureCounts = {};
   const reasons: Partial<Record<string, string>> = {};
 
@@ -137,18 +135,6 @@ export function evaluateRules(
     failures[key] = n;
     return n >= options.downAfterChecks;
   };
-  const component = (name: "api" | "redis", check: ComponentCheck, summary: string) => {
-    // Anything but ok-like is unhealthy (a degraded API too); not configured is fine.
-    const down = count(name, check.status === "down" || check.status === "degraded");
-    // Held: still counted, so an API that stays down after the hold pages at once.
-    if (name === "api" && snapshot.apiHeld) evaluated.delete("api");
-    else if (down) {
-      alerts.push({ fingerprint: `${name}_down`, kind: `${name}_down`, source: name, summary });
-    }
-  };
-  component("api", snapshot.api, `API /health unhealthy: ${short(snapshot.api.error ?? "down")}`);
-  component("redis", snapshot.redis, `Redis unreachable: ${short(snapshot.redis.error ?? "down")}`);
-
   for (const check of WATCHED_CHECKS) {
     const reason = snapshot.blind?.[check];
     if (reason !== undefined) reasons[blindKey(check)] = reason;

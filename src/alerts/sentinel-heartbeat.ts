@@ -1,42 +1,14 @@
 /**
  * The bot's side of the sentinel (src/sentinel/): after each good tick, a heartbeat to
- * SENTINEL_URL saying how whole the paging path is. Detached from the tick, with a short
+ * SENTINEL_URL saying how whole the paging path is (paging-path.ts). Detached from the tick, with a short
  * timeout: a slow or absent sentinel never holds a tick up or fails it.
  */
-import type { Pool } from "../db/pool.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Heartbeat } from "../sentinel/heartbeat.js";
-import { countFiring } from "./alert-store.js";
-import { undeliveredFacts } from "./outbox-store.js";
-import type { Severity } from "./types.js";
-
-/** The paging path as the bot knows it: what the watcher and the outbox say today. */
-export interface HeartbeatStatus {
-  lastTickAt: Date | null;
-  undeliveredAlerts: number;
-  oldestUndeliveredSeconds: number | null;
-  telegramOk: boolean;
-  firing: Record<Severity, number>;
-}
-
-export async function readHeartbeatStatus(
-  pool: Pool,
-  lastTickAt: Date,
-  now: Date,
-): Promise<HeartbeatStatus> {
-  const [outbox, firing] = await Promise.all([undeliveredFacts(pool, now), countFiring(pool)]);
-  return {
-    lastTickAt,
-    undeliveredAlerts: outbox.undelivered,
-    oldestUndeliveredSeconds: outbox.oldestSeconds,
-    // A message Telegram failed still waits: the last attempt at it did not go through.
-    telegramOk: outbox.failed === 0,
-    firing,
-  };
-}
+import type { PathStatus } from "./paging-path.js";
 
 /** The heartbeat's body, field for field. */
-export function heartbeatOf(version: string, status: HeartbeatStatus): Heartbeat {
+export function heartbeatOf(version: string, status: PathStatus): Heartbeat {
   return {
     version,
     lastTickAt: status.lastTickAt?.toISOString() ?? null,

@@ -72,6 +72,47 @@ function retryServerErrorOnce(delayMs: number): Transformer<RawApi> {
   };
 }
 
+/** Whether the last Bot API call got through: the paging path's "Telegram ok". */
+export interface CallRecorder {
+  record(ok: boolean): void;
+  lastOk(): boolean;
+}
+
+/** No call yet counts as ok: nothing has failed. */
+export function createCallRecorder(): CallRecorder {
+  let ok = true;
+  return {
+    record: (outcome) => {
+      ok = outcome;
+    },
+    lastOk: () => ok,
+  };
+}
+
+/**
+ * A call fails the path when Telegram cannot be reached or refuses the bot itself (401,
+ * 429, 5xx). A 400 or 403 is about one message or one chat: an alert that cannot be
+ * delivered shows as one waiting in the outbox instead.
+ */
+function recordOutcome(recorder: CallRecorder): Transformer<RawApi> {
+  return async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      recorder.record(
+        result.ok ||
+          (result.error_code >= 400 &&
+            result.error_code < 500 &&
+            result.error_code !== 401 &&
+            result.error_code !== 429),
+      );
+      return result;
+    } catch (error) {
+      recorder.record(false);
+      throw error;
+    }
+  };
+}
+
 export interface ApiGuardOptions {
   metrics: Metrics;
   logger: Logger;
@@ -81,6 +122,7 @@ export interface ApiGuardOptions {
    */
   maxRetryDelaySeconds: number;
   redact: Redactor;
+  recorder?: CallRecorder;
 }
 
 export function installApiGuards(api: Api, options: ApiGuardOptions): void {
@@ -104,4 +146,6 @@ export function installApiGuards(api: Api, options: ApiGuardOptions): void {
   }
   api.config.use(toleratePresentation(options.logger));
   api.config.use(redactOutgoing(options.redact));
+  // Outermost: a call retried or tolerated into success counts as the success it became.
+  if (options.recorder) api.config.use(recordOutcome(options.recorder));
 }

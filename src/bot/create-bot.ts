@@ -14,7 +14,7 @@ import type { UpdateDedup } from "../db/update-dedup.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
-import { installApiGuards } from "./api-guards.js";
+import { installApiGuards, type CallRecorder } from "./api-guards.js";
 import { htmlToPlain, truncateText } from "./format/html.js";
 import { BUSY_REPLY, isDatabaseError, renderDatabaseError } from "./render/unavailable.js";
 import { BusyError } from "../checks/heavy-queries.js";
@@ -40,6 +40,8 @@ export interface BotDeps {
   /** Groups that became supergroups: the new chat is served as the old one was. */
   chatMigrations: ChatMigrations;
   redact: Redactor;
+  /** Told whether each Bot API call got through (the paging path's health). */
+  recorder?: CallRecorder;
   /** Preset to skip getMe (console mode, tests); otherwise init() fetches it. */
   botInfo?: UserFromGetMe;
   /** Replaces the HTTP client (the console transport answers API calls itself). */
@@ -75,6 +77,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     logger: deps.logger,
     maxRetryDelaySeconds: 5,
     redact: deps.redact,
+    ...(deps.recorder ? { recorder: deps.recorder } : {}),
   });
 
   if (deps.first) bot.use(deps.first);
@@ -130,6 +133,7 @@ export function createOutboxApi(deps: {
   logger: Logger;
   metrics: Metrics;
   redact: Redactor;
+  recorder?: CallRecorder;
 }): Api {
   const api = new Api(deps.token, clientOptions(deps));
   installApiGuards(api, { ...deps, maxRetryDelaySeconds: 0 });

@@ -66,6 +66,13 @@ const modeRules = envSchema.superRefine((env, ctx) => {
       message: `must name viewers or operators only (${outsiders.join(", ")} in neither VIEWER_IDS nor OPERATOR_IDS)`,
     });
   }
+  if (env.DOWN_AFTER_SECONDS < 2 * env.PROBE_SECONDS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["DOWN_AFTER_SECONDS"],
+      message: "must be at least 2 × PROBE_SECONDS (one failed probe is a blip, not an outage)",
+    });
+  }
   if (env.AUDIT_RETENTION_DAYS < env.RETENTION_DAYS) {
     ctx.addIssue({
       code: "custom",

@@ -129,6 +129,14 @@ export const envSchema = z.object({
   RUNBOOK_URL: runbookUrl,
   ALLOWED_CHAT_IDS: userIdList,
   DOWN_AFTER_CHECKS: positiveInt(2),
+  // The probe loop of the API, PostgreSQL and Redis (src/alerts/probe-loop.ts), apart from
+  // WATCH_CRON; DOWN_AFTER_SECONDS must hold two probes at least (parse-config.ts).
+  PROBE_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  DOWN_AFTER_SECONDS: positiveInt(30),
+  UP_AFTER_SECONDS: positiveInt(30),
+  // Alertmanager's always-firing alert: once seen, its absence pages watchdog_missing.
+  WATCHDOG_ALERTNAME: z.string().trim().min(1).default("Watchdog"),
+  WATCHDOG_MINUTES: positiveInt(10),
   HEARTBEAT_URL: optionalText.pipe(httpUrl.optional()),
   // The sentinel on another host (src/sentinel/): heartbeats go there after each tick.
   SENTINEL_URL: optionalText.pipe(httpUrl.optional()),

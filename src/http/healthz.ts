@@ -9,6 +9,8 @@ export interface HealthzDeps {
   checks: Record<string, () => Promise<ComponentCheck>>;
   /** Extra facts about the bot itself: version, uptime, last tick, outbox backlog. */
   facts: () => Promise<Record<string, unknown>>;
+  /** No replica finished a watcher tick for 3 intervals: 503 with "tick": "stale". */
+  tickStale: () => Promise<boolean>;
 }
 
 /**
@@ -18,15 +20,17 @@ export interface HealthzDeps {
 export function createHealthzRoute(deps: HealthzDeps) {
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const names = Object.keys(deps.checks);
-    const [facts, ...results] = await Promise.all([
+    const [facts, stale, ...results] = await Promise.all([
       deps.facts(),
+      deps.tickStale(),
       ...names.map((name) => deps.checks[name]!()),
     ]);
     const components = Object.fromEntries(names.map((name, i) => [name, results[i]]));
     const phase = deps.phase();
-    const healthy = results.every((r) => r.status === "ok" || r.status === "not_configured");
+    const healthy =
+      !stale && results.every((r) => r.status === "ok" || r.status === "not_configured");
     const status = phase !== "ready" ? phase : healthy ? "ok" : "degraded";
-    const body = { status, ...facts, components };
+    const body = { status, ...facts, tick: stale ? "stale" : "ok", components };
     res
       .writeHead(status === "ok" ? 200 : 503, { "content-type": "application/json" })
       .end(JSON.stringify(body));

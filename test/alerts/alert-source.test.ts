@@ -20,11 +20,7 @@ import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 const AM_CHAT = -5001;
 const TEAM = -5000;
 const logger = createLogger({ level: "silent", secrets: [] });
-const QUIET: Snapshot = {
-  api: { status: "ok" },
-  postgres: { status: "ok" },
-  redis: { status: "not_configured" },
-};
+const QUIET: Snapshot = { postgres: { status: "ok" } };
 const am = (name: string, severity?: "critical" | "warning"): Alert => ({
   fingerprint: `am:${name}:0f1e`,
   kind: "am",

@@ -16,7 +16,6 @@ function outageWithChannel(routing: Routing = { routes: [], fallback: { chatId: 
   const outage = createPgOutage({
     notifierFor,
     logger: createLogger({ level: "silent", secrets: [] }),
-    downAfterChecks: 2,
     routing,
     clock: createFakeClock(),
   });
@@ -24,25 +23,24 @@ function outageWithChannel(routing: Routing = { routes: [], fallback: { chatId: 
 }
 
 describe("PostgreSQL-down paging (no Redis)", () => {
-  it("pages after DOWN_AFTER_CHECKS failing ticks in a row, once", async () => {
+  it("pages once per outage, from when it began, and resolves it", async () => {
     const { outage, sent } = outageWithChannel();
-    await outage.failedTick(new Error("connect ECONNREFUSED"));
-    expect(sent).toHaveLength(0);
-    await outage.failedTick(new Error("connect ECONNREFUSED"));
-    await outage.failedTick(new Error("connect ECONNREFUSED"));
+    const since = new Date("2026-11-28T11:59:30Z");
+    await outage.down("connect ECONNREFUSED", since);
+    await outage.down("connect ECONNREFUSED", since);
     expect(sent.map((n) => n.alerts[0]?.fingerprint)).toEqual(["pg_down"]);
+    expect(sent[0]!.alerts[0]!.firingSince).toBe(since.toISOString());
+    expect(sent[0]!.alerts[0]!.summary).toBe("PostgreSQL unreachable: connect ECONNREFUSED");
     expect(sent[0]!.to).toEqual({ chatId: -100 });
     const resolved = await outage.recovered(new Date());
     expect(resolved.map((a) => a.fingerprint)).toEqual(["pg_down"]);
+    // The next outage pages again.
+    await outage.down("connect ECONNREFUSED", new Date());
+    expect(sent).toHaveLength(2);
   });
 
-  it("does not add an old blip to a new one when the database answered in between", async () => {
-    const { outage, sent } = outageWithChannel();
-    await outage.failedTick(new Error("blip"));
-    // This replica did not run the next tick (another held the lease), but PostgreSQL answered.
-    outage.reachable();
-    await outage.failedTick(new Error("another blip"));
-    expect(sent).toHaveLength(0);
+  it("resolves nothing when nothing was paged", async () => {
+    const { outage } = outageWithChannel();
     expect(await outage.recovered(new Date())).toEqual([]);
   });
 
@@ -54,8 +52,7 @@ describe("PostgreSQL-down paging (no Redis)", () => {
       ],
       fallback: { chatId: -100 },
     });
-    await outage.failedTick(new Error("connect ECONNREFUSED"));
-    await outage.failedTick(new Error("connect ECONNREFUSED"));
+    await outage.down("connect ECONNREFUSED", new Date());
     expect(sent.map((n) => n.to)).toEqual([{ chatId: -200, threadId: 9 }]);
   });
 });

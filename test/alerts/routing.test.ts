@@ -9,12 +9,14 @@ import {
   messagesTo,
   messagesToTopic,
   outbox,
+  probeFor,
   startBlockingBotApi,
   tick,
   useApiHealth,
   type SentMessage,
 } from "../kit/alerts.js";
 import { startFakeBotApi } from "../kit/fake-bot-api.js";
+import { createFakeClock } from "../kit/fake-clock.js";
 import { labpicsRows } from "../kit/labpics-rows.js";
 import { TEAM_GROUP } from "../kit/updates.js";
 
@@ -61,7 +63,8 @@ const quiet = (m: SentMessage) => (m as { disable_notification?: boolean }).disa
 
 describe("ALERT_ROUTES end to end", () => {
   it("a storm across 3 routes is one digest per destination, the first matching route wins, warnings are quiet", async () => {
-    const { t, rows } = await build();
+    const clock = createFakeClock(new Date());
+    const { t, rows } = await build({}, { clock });
     await storm(t, rows, 1500);
     await tick(t);
 
@@ -90,8 +93,7 @@ describe("ALERT_ROUTES end to end", () => {
     // A destination's next alert comes as its own digest (api_down, critical).
     api.state.healthy = false;
     t.fake.reset();
-    await tick(t);
-    await tick(t);
+    await probeFor(t, clock, 40_000, 10_000);
     const paged = messagesTo(t.fake, TEAM_GROUP.id);
     expect(paged).toHaveLength(1);
     expect(paged[0]!.text).toContain("api_down");

@@ -84,9 +84,7 @@ describe("diagnostics alert rules", () => {
 
   it("evaluateRules adds them, and takes pg_connections_high's ratio from its options", () => {
     const snapshot: Snapshot = {
-      api: { status: "ok" },
       postgres: { status: "ok", connections: { used: 60, max: 100 } },
-      redis: { status: "ok" },
       pgActivity: activity({ longest: { ok: true, value: [session(7, 3600)] } }),
     };
     const at = (ratio: number) =>

@@ -7,9 +7,7 @@ import { RULES } from "../kit/alerts.js";
 
 const now = new Date("2026-11-28T12:00:00Z");
 const healthy: Snapshot = {
-  api: { status: "ok" },
   postgres: { status: "ok", connections: { used: 10, max: 100 } },
-  redis: { status: "ok" },
   stuck: { runs: [], complete: true },
   processes: { runs: [], complete: true },
   jobs: [],
@@ -72,15 +70,14 @@ describe.each([
     ...over,
   });
 
-  it("finds nothing in a healthy system and evaluates every source", () => {
+  it("finds nothing in a healthy system and evaluates every source but the probed ones", () => {
     const evaluation = evaluateRules(healthy, {}, RULES);
     expect(evaluation.alerts).toEqual([]);
+    // api_down and redis_down are the probe loop's (probe-loop.ts): a tick leaves them alone.
     expect([...evaluation.evaluated].sort()).toEqual([
-      "api",
       "jobs",
       "postgres",
       "processes",
-      "redis",
       "scheduler",
       "stuck",
       "sync",
@@ -162,29 +159,6 @@ describe("alert rules (both shapes alike)", () => {
     ).toEqual([`job_failed:${PROJECT_A}:embeddings_run`, `job_failed:${PROJECT_B}:embeddings_run`]);
   });
 
-  it("fires a component alert only after DOWN_AFTER_CHECKS failing ticks in a row", () => {
-    const down: Snapshot = { ...healthy, api: { status: "down", error: "HTTP 503" } };
-    const first = evaluateRules(down, {}, RULES);
-    expect(first.alerts).toEqual([]);
-    expect(first.failures.api).toBe(1);
-    const second = evaluateRules(down, first.failures, RULES);
-    expect(second.alerts.map((a) => a.fingerprint)).toEqual(["api_down"]);
-    expect(second.alerts[0]?.summary).toContain("HTTP 503");
-    expect(evaluateRules(healthy, second.failures, RULES).failures.api).toBe(0);
-  });
-
-  it("counts a degraded API as failing and Redis not configured as fine", () => {
-    const degraded: Snapshot = {
-      ...healthy,
-      api: { status: "degraded" },
-      redis: { status: "not_configured" },
-    };
-    expect(fingerprints(degraded, { api: 1, redis: 5 })).toEqual(["api_down"]);
-    expect(fingerprints({ ...healthy, redis: { status: "not_configured" } }, { redis: 5 })).toEqual(
-      [],
-    );
-  });
-
   it("fires watcher_degraded:<check> with the reason after DOWN_AFTER_CHECKS blind ticks", () => {
     const { jobs: _j, ...rest } = healthy;
     const blind: Snapshot = { ...rest, blind: { jobs: "schema mismatch: scheduled_jobs" } };
@@ -226,20 +200,5 @@ describe("alert rules (both shapes alike)", () => {
     expect(evaluation.evaluated.has("stuck")).toBe(false);
     expect(evaluation.evaluated.has("jobs")).toBe(false);
     expect(evaluation.evaluated.has("sync")).toBe(true);
-  });
-});
-
-describe("api_down held during a deploy", () => {
-  const down: Snapshot = { ...healthy, api: { status: "down", error: "HTTP 502" } };
-
-  it("neither fires nor resolves api_down, but keeps counting the failing ticks", () => {
-    const held = evaluateRules({ ...down, apiHeld: true }, { api: 5 }, RULES);
-    expect(held.alerts.map((a) => a.fingerprint)).not.toContain("api_down");
-    // Not evaluated: an api_down already firing stays as it is.
-    expect(held.evaluated.has("api")).toBe(false);
-    expect(held.failures.api).toBe(6);
-
-    const after = evaluateRules(down, held.failures, RULES);
-    expect(after.alerts.map((a) => a.fingerprint)).toContain("api_down");
   });
 });

@@ -60,7 +60,7 @@ describe("firing alerts cached between quiet ticks", () => {
     expect(messagesTo(fake)[3]!.text).toContain(`stuck_worker:${second}`);
   });
 
-  it("stay cached while a component's failures are counted before it pages", async () => {
+  it("stay cached while a blind check's failures are counted before it pages", async () => {
     const patient = await buildAlertApp(api.url, {
       database,
       fake,
@@ -74,16 +74,16 @@ describe("firing alerts cached between quiet ticks", () => {
       ).rows[0]!.generation;
     try {
       await ticks(patient, 1);
-      api.state.healthy = false;
+      await a.pool.query("ALTER TABLE worker_runs RENAME TO worker_runs_away");
       const before = await generation();
-      await ticks(patient, 3); // api down: its failure count written each tick, no alert
+      await ticks(patient, 3); // stuck is blind: its failure count written each tick, no alert
       expect(await generation()).toBe(before);
       const { rows } = await a.pool.query<{ failures: number }>(
-        "SELECT consecutive AS failures FROM opsbot.component_failures WHERE component = 'api'",
+        "SELECT consecutive AS failures FROM opsbot.component_failures WHERE component = 'check:stuck'",
       );
       expect(rows[0]!.failures).toBe(3);
     } finally {
-      api.state.healthy = true;
+      await a.pool.query("ALTER TABLE IF EXISTS worker_runs_away RENAME TO worker_runs");
       await patient.close();
     }
   });

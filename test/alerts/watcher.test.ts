@@ -20,12 +20,10 @@ import {
   tick,
   ticks,
   useApiHealth,
-  withDatabaseGone,
 } from "../kit/alerts.js";
 import { startFakeBotApi } from "../kit/fake-bot-api.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
 import { createTestDatabase } from "../kit/postgres.js";
-import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates, OPERATOR, privateChat, TEAM_GROUP } from "../kit/updates.js";
 
 const api = useApiHealth();
@@ -457,72 +455,6 @@ describe("restarts and replicas", () => {
   });
 });
 
-describe("component alerts", () => {
-  it("fires api_down only after DOWN_AFTER_CHECKS failing ticks in a row, and resolves it", async () => {
-    const t = await build({ env: { DOWN_AFTER_CHECKS: "2" } });
-
-    // One blip pages nobody.
-    api.state.healthy = false;
-    await tick(t);
-    api.state.healthy = true;
-    await tick(t);
-    api.state.healthy = false;
-    await tick(t);
-    expect(messagesTo(t.fake)).toHaveLength(0);
-
-    await tick(t);
-    const sent = messagesTo(t.fake);
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.text).toContain("api_down");
-    expect(sent[0]!.text).toContain("HTTP 503");
-
-    await tick(t);
-    expect(messagesTo(t.fake)).toHaveLength(1);
-
-    api.state.healthy = true;
-    await tick(t);
-    expect(messagesTo(t.fake)).toHaveLength(2);
-    expect(messagesTo(t.fake)[1]!.text).toContain("Resolved: 1 alert");
-    expect(messagesTo(t.fake)[1]!.text).toContain("api_down");
-  });
-});
-
-describe("api_down during a deploy", () => {
-  it("is held while a deploy runs and until its verification ends, then pages at once", async () => {
-    const t = await build({ env: { DOWN_AFTER_CHECKS: "2" } });
-    const { rows } = await t.pool.query<{ id: string }>(
-      `INSERT INTO opsbot.actions (id, kind, ref, state, requested_by, requested_by_name, chat_id,
-                                   created_at, expires_at, started_at)
-       VALUES (gen_random_uuid(), 'deploy', 'v2', 'running', 1, 'olga', -100, $1, $1, $1)
-       RETURNING id`,
-      [now()],
-    );
-    const id = rows[0]!.id;
-
-    // The deploy restarts the API: down for longer than DOWN_AFTER_CHECKS, and nobody paged.
-    api.state.healthy = false;
-    await ticks(t, 3);
-    expect(messagesTo(t.fake)).toHaveLength(0);
-
-    // Finished, but its verification has not ended yet: still held.
-    await t.pool.query(
-      "UPDATE opsbot.actions SET state = 'succeeded', finished_at = $2 WHERE id = $1",
-      [id, now()],
-    );
-    await tick(t);
-    expect(messagesTo(t.fake)).toHaveLength(0);
-
-    // Verification ended with the API still down: it pages on the next tick, not two later.
-    await t.pool.query(
-      "INSERT INTO opsbot.audit (action_id, at, event) VALUES ($1, $2, 'verified')",
-      [id, now()],
-    );
-    await tick(t);
-    expect(messagesTo(t.fake)).toHaveLength(1);
-    expect(messagesTo(t.fake)[0]!.text).toContain("api_down");
-  });
-});
-
 describe("inhibition", () => {
   it("neither resolves nor re-fires a stuck alert while the stuck query cannot run, and pages the blind check", async () => {
     const t = await build();
@@ -568,71 +500,6 @@ describe("inhibition", () => {
     expect(sent).toHaveLength(4);
     expect(sent[3]!.text).toContain("Resolved: 1 alert");
     expect(sent[3]!.text).toContain(`stuck_worker:${id}`);
-  });
-});
-
-describe("PostgreSQL down", () => {
-  it("pages pg_down once after DOWN_AFTER_CHECKS failing ticks, holds the alerts that need it, and resolves it when back", async (ctx) => {
-    const t = await build();
-    if (t.database.embedded) ctx.skip();
-    const [id] = await insertStuckWorkers(t.pool, now());
-    await tick(t);
-    expect(messagesTo(t.fake)).toHaveLength(1);
-
-    await withDatabaseGone(t.database.connectionString, async () => {
-      await tick(t, "pg_down");
-      expect(messagesTo(t.fake)).toHaveLength(1); // one failing tick pages nobody
-      await tick(t, "pg_down");
-      await tick(t, "pg_down");
-    });
-    const sent = messagesTo(t.fake);
-    expect(sent).toHaveLength(2);
-    expect(sent[1]!.text).toContain("pg_down");
-    expect(sent[1]!.text).toContain("PostgreSQL unreachable");
-    // The run finished while nobody could see it: nothing about it was said.
-    await finishWorkers(t.pool, [id!]);
-
-    await tick(t);
-    const back = messagesTo(t.fake);
-    expect(back).toHaveLength(3);
-    expect(back[2]!.text).toContain("Resolved: 2 alerts");
-    expect(back[2]!.text).toContain("pg_down");
-    expect(back[2]!.text).toContain(`stuck_worker:${id}`);
-    await ticks(t, 2);
-    expect(messagesTo(t.fake)).toHaveLength(3);
-  });
-
-  it("still pages the next PostgreSQL outage after the replica that paged the last one restarted (Redis dedup)", async (ctx) => {
-    const redisUrl = await testRedisUrl();
-    if (redisUrl === null) ctx.skip();
-    const database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-    if (database.embedded) ctx.skip();
-    const fake = await startFakeBotApi();
-    cleanup.push(() => fake.close());
-    const pgDownPages = () =>
-      messagesTo(fake).filter((m) => m.text.includes("PostgreSQL unreachable"));
-
-    const first = await buildAlertApp(api.url, { database, fake, redisUrl });
-    await tick(first);
-    await withDatabaseGone(database.connectionString, async () => {
-      await tick(first, "pg_down");
-      await tick(first, "pg_down");
-      expect(pgDownPages()).toHaveLength(1);
-      // The process dies during the outage (an orchestrator restarting an unhealthy pod).
-      await first.close();
-    });
-
-    const second = await build({ database, fake, redisUrl: redisUrl! });
-    await ticks(second, 2);
-
-    // A new outage, hours later: it must page again.
-    await withDatabaseGone(database.connectionString, async () => {
-      await tick(second, "pg_down");
-      await tick(second, "pg_down");
-      await tick(second, "pg_down");
-    });
-    expect(pgDownPages()).toHaveLength(2);
   });
 });
 

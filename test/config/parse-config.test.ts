@@ -59,6 +59,9 @@ describe("parseConfig", () => {
       PORT: 8080,
       API_HEALTH_URL: "http://127.0.0.1:8080/health",
       DOWN_AFTER_CHECKS: 2,
+      PROBE_SECONDS: 10,
+      DOWN_AFTER_SECONDS: 30,
+      UP_AFTER_SECONDS: 30,
       PROGRESS_EDIT_SECONDS: 5,
       WATCH_CRON: "* * * * *",
       STUCK_AFTER_MINUTES: 30,
@@ -117,6 +120,11 @@ describe("parseConfig", () => {
     [{ SILENCE_MAX_DAYS: "0" }, "SILENCE_MAX_DAYS"],
     [{ RETENTION_DAYS: "400" }, "AUDIT_RETENTION_DAYS must be at least RETENTION_DAYS"],
     [{ DEPLOY_DEFAULT_REF: "--upload-pack=x" }, "DEPLOY_DEFAULT_REF is not a valid deploy ref"],
+    [{ PROBE_SECONDS: "0" }, "PROBE_SECONDS"],
+    [{ PROBE_SECONDS: "61", DOWN_AFTER_SECONDS: "200" }, "PROBE_SECONDS"],
+    [{ UP_AFTER_SECONDS: "0" }, "UP_AFTER_SECONDS"],
+    [{ PROBE_SECONDS: "20" }, "DOWN_AFTER_SECONDS must be at least 2 × PROBE_SECONDS"],
+    [{ DOWN_AFTER_SECONDS: "19" }, "DOWN_AFTER_SECONDS must be at least 2 × PROBE_SECONDS"],
   ])("rejects %j naming the variable", (env, expected) => {
     const message = errorOf(env);
     expect(message).toContain(expected);

@@ -104,6 +104,9 @@ export async function setUpScenario(options: ScenarioOptions, defer: Defer): Pro
     ALERT_CHAT_ID: String(alertChat.id),
     API_HEALTH_URL: api.url,
     DOWN_AFTER_CHECKS: "2",
+    PROBE_SECONDS: "1",
+    DOWN_AFTER_SECONDS: "2",
+    UP_AFTER_SECONDS: "2",
     LOG_LEVEL: "info",
     ...options.env,
   });

@@ -132,6 +132,22 @@ export async function ticks(t: TestApp, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await tick(t);
 }
 
+/**
+ * Probe rounds by hand, `everyMs` apart on `clock`, for `ms` (the first at once): each round
+ * runs the tick its verdicts start, so a page it decides has reached the fake Bot API.
+ */
+export async function probeFor(
+  apps: TestApp | TestApp[],
+  clock: { advance(ms: number): void },
+  ms: number,
+  everyMs: number,
+): Promise<void> {
+  for (let waited = 0; waited < ms; waited += everyMs) {
+    await Promise.all([apps].flat().map((t) => t.app.watcher.probe()));
+    clock.advance(everyMs);
+  }
+}
+
 export interface SentMessage {
   chat_id: number;
   text: string;

@@ -35,6 +35,8 @@ export interface TestAppOptions {
   sleep?: (ms: number) => Promise<void>;
   /** false: return as soon as HTTP listens, before the schema and the webhook are ready. */
   waitReady?: boolean;
+  /** "loop": the probe loop runs on its own timer; by default rounds are run by hand. */
+  probes?: "by-hand" | "loop";
 }
 
 export interface TestApp {
@@ -114,6 +116,7 @@ export async function buildTestApp(
     scriptEnv: SCRIPT_ENV,
     ...(options.self ? { self: options.self } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
+    probeByHand: options.probes !== "loop",
   });
   const { port, metricsPort } = await app.start();
   if (options.waitReady !== false) await app.ready();
