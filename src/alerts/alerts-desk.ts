@@ -4,34 +4,58 @@
  */
 import type { Pool } from "../db/pool.js";
 import { endSilences, loadBlindChecks, saveSilences, type SilenceSelector } from "./alert-store.js";
+import type { OutboxRow } from "./outbox-store.js";
 import {
   ackNotification,
   firingNow,
   silenceNotification,
+  type FiringView,
   type PressTarget,
 } from "./silence-actions.js";
 
-export function createAlertsDesk(pool: Pool) {
-  return {
-    /** Open alerts with their silence and ack, and the silences in force or scheduled. */
-    view: (now: Date) => firingNow(pool, now),
-    /** Checks that could not run last tick, and why. */
-    blindChecks: () => loadBlindChecks(pool),
-    /** Silences keys for a window; returns the window now in force (never shortened). */
-    silence: (
-      keys: readonly string[],
-      window: { startsAt: Date; until: Date },
-      by: string,
-      now: Date,
-    ) => saveSilences(pool, keys, window, by, now),
-    /** Ends the selected silences and their scheduled windows; how many keys had one. */
-    unsilence: (selector: SilenceSelector, now: Date) => endSilences(pool, selector, now),
-    /** The Silence button: silences what the pressed notification announced. */
-    silenceNotification: (target: PressTarget, until: Date, by: string, now: Date) =>
-      silenceNotification(pool, target, until, by, now),
-    /** The Ack button: acknowledges what the pressed notification announced. */
-    ack: (target: PressTarget, by: string, now: Date) => ackNotification(pool, target, by, now),
-  };
+/** A silence's window: it starts at `startsAt` (later than now: a maintenance window). */
+export interface SilenceWindow {
+  startsAt: Date;
+  until: Date;
 }
 
-export type AlertsDesk = ReturnType<typeof createAlertsDesk>;
+export interface AlertsDesk {
+  /** Open alerts with their silence and ack, and the silences in force or scheduled. */
+  view: (now: Date) => Promise<FiringView>;
+  /** Checks that could not run last tick, and why. */
+  blindChecks: () => Promise<{ check: string; reason: string | null }[]>;
+  /** Silences keys for a window; returns the window now in force (never shortened). */
+  silence: (
+    keys: readonly string[],
+    window: SilenceWindow,
+    by: string,
+    now: Date,
+  ) => Promise<SilenceWindow>;
+  /** Ends the selected silences and their scheduled windows; how many keys had one. */
+  unsilence: (selector: SilenceSelector, now: Date) => Promise<number>;
+  /** The Silence button: silences what the pressed notification announced. */
+  silenceNotification: (
+    target: PressTarget,
+    until: Date,
+    by: string,
+    now: Date,
+  ) => Promise<{ row: OutboxRow; until: Date } | undefined>;
+  /** The Ack button: acknowledges what the pressed notification announced. */
+  ack: (
+    target: PressTarget,
+    by: string,
+    now: Date,
+  ) => Promise<{ row: OutboxRow; acked: number } | undefined>;
+}
+
+export function createAlertsDesk(pool: Pool): AlertsDesk {
+  return {
+    view: (now) => firingNow(pool, now),
+    blindChecks: () => loadBlindChecks(pool),
+    silence: (keys, window, by, now) => saveSilences(pool, keys, window, by, now),
+    unsilence: (selector, now) => endSilences(pool, selector, now),
+    silenceNotification: (target, until, by, now) =>
+      silenceNotification(pool, target, until, by, now),
+    ack: (target, by, now) => ackNotification(pool, target, by, now),
+  };
+}

@@ -4,25 +4,24 @@ import type { Pool } from "../db/pool.js";
 import { checkApi, type ApiHealth } from "./probes/api-health.js";
 import { checkApiMetrics } from "./probes/api-metrics.js";
 import { createIntegrityReader, type IntegrityReader } from "./listings/backup-integrity.js";
-import { listBackups } from "./listings/backups.js";
-import { listJobs } from "./listings/jobs.js";
-import { readPgActivity } from "./listings/pg-activity.js";
+import { listBackups, type BackupListing } from "./listings/backups.js";
+import { listJobs, type Job } from "./listings/jobs.js";
+import { readPgActivity, type PgActivity } from "./listings/pg-activity.js";
 import { checkPostgres, type PostgresCheck } from "./probes/postgres.js";
 import { checkRedis, type RedisCheck } from "./probes/redis.js";
-import { checkScheduler } from "./listings/scheduler.js";
+import { checkScheduler, type SchedulerState } from "./listings/scheduler.js";
 import { describeShape, usable, type SchemaShape, type TableState } from "./schema-shape.js";
 import { isSchemaChange, type ShapeSource } from "./shape-source.js";
-import { errorMessage } from "./status.js";
 import {
   findFailedProcesses,
   findStuckProcesses,
   findStuckWorkers,
-  type FailedProcess,
   type StuckRuns,
 } from "./listings/stuck.js";
-import { jobHistory, summarizeRuns } from "./listings/runs.js";
+import { stuckReport, type StuckReport } from "./listings/stuck-report.js";
+import { jobHistory, summarizeRuns, type JobHistory, type RunsSummary } from "./listings/runs.js";
 import { refreshRunHistory } from "./listings/run-history.js";
-import { listConnectors } from "./listings/sync.js";
+import { listConnectors, type ConnectorSync } from "./listings/sync.js";
 
 export interface BotFacts {
   version: string;
@@ -49,12 +48,40 @@ export interface Health {
   checkedAt: Date;
 }
 
-/** /stuck: stuck workers and processes; processes that cannot be read leave workers shown. */
-export interface StuckReport extends StuckRuns {
-  /** Why process runs could not be read (schema mismatch, error). */
-  processesError?: string;
-  /** Processes that failed in the last day, newest first. */
-  failedProcesses?: { failed: FailedProcess[]; total: number };
+/** Every question the bot can ask production: the entry point of features and the watcher. */
+export interface Checks {
+  /** The API's /health: up, degraded or down, and what it reported. */
+  api: () => Promise<ApiHealth>;
+  /** PostgreSQL reachable, with its connections in use and max_connections. */
+  postgres: () => Promise<PostgresCheck>;
+  /** The bot's Redis reachable, or not configured. */
+  redis: () => Promise<RedisCheck>;
+  /** The LabPics schema as detected: its shape in words and what is missing. */
+  schema: () => Promise<SchemaFacts>;
+  /** /health: the API (with its metrics), PostgreSQL, Redis, the bot and the schema. */
+  health: () => Promise<Health>;
+  /** Scheduled jobs with their failed, overdue, suspended and stuck flags. */
+  jobs: () => Promise<Job[]>;
+  /** Worker runs going longer than `minutes`, oldest first, at most `limit`. */
+  stuckWorkers: (minutes?: number, limit?: number) => Promise<StuckRuns>;
+  /** Process runs going longer than `minutes`, oldest first, at most `limit`. */
+  stuckProcesses: (minutes?: number, limit?: number) => Promise<StuckRuns>;
+  /** /stuck: workers and processes together, and the processes failed in the last day. */
+  stuck: (minutes?: number, limit?: number) => Promise<StuckReport>;
+  /** Connector sync with its failed, partial, stuck and stale flags. */
+  sync: () => Promise<ConnectorSync[]>;
+  /** Whether the scheduler stalled: active jobs overdue and no worker run started. */
+  scheduler: () => Promise<SchedulerState>;
+  /** /runs: each job's runs, success rate and percentiles over 24 h and 7 d. */
+  runs: (job?: string, project?: string) => Promise<RunsSummary>;
+  /** /runs JOB: one job's last runs, for its list and chart. */
+  jobHistory: (job: string, project?: string) => Promise<JobHistory>;
+  /** The watcher's step that keeps the run history /runs reads (run-history.ts). */
+  refreshRunHistory: () => Promise<void>;
+  /** /pg: connections, long queries, locks, idle in transaction and sizes, each on its own. */
+  pgActivity: () => Promise<PgActivity>;
+  /** /backups: the backups in BACKUP_DIR, newest first, or not configured. */
+  backups: () => Promise<BackupListing>;
 }
 
 export interface ChecksDeps {
@@ -87,8 +114,8 @@ export const schemaFacts = (shape: SchemaShape): SchemaFacts => ({
   mismatches: shape.mismatches,
 });
 
-/** Every question the bot can ask production, bound to its adapters. */
-export function createChecks(deps: ChecksDeps) {
+/** The checks bound to their adapters: the pool, Redis, the API's URLs, the clock. */
+export function createChecks(deps: ChecksDeps): Checks {
   const { pool, clock, shapes, projectIds } = deps;
   const timeoutMs = deps.apiTimeoutMs ?? 3_000;
   const api = () => checkApi({ url: deps.apiHealthUrl, timeoutMs, fetch: deps.fetch });
@@ -167,7 +194,6 @@ export function createChecks(deps: ChecksDeps) {
       ),
     stuckWorkers,
     stuckProcesses,
-    /** Workers and processes together, oldest first; either may fail on its own. */
     async stuck(minutes = deps.stuckMinutes, limit = STUCK_LIST_LIMIT): Promise<StuckReport> {
       const [workers, processes, failed] = await Promise.allSettled([
         stuckWorkers(minutes, limit),
@@ -183,22 +209,7 @@ export function createChecks(deps: ChecksDeps) {
             ),
         ),
       ]);
-      // Without the workers there is nothing to show: the command reports the failure.
-      if (workers.status === "rejected") throw workers.reason;
-      const found =
-        processes.status === "fulfilled" ? [workers.value, processes.value] : [workers.value];
-      const runs = found
-        .flatMap((f) => f.runs)
-        .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
-        .slice(0, limit);
-      return {
-        runs,
-        total: found.reduce((n, f) => n + f.total, 0),
-        ...(processes.status === "rejected"
-          ? { processesError: errorMessage(processes.reason) }
-          : {}),
-        ...(failed.status === "fulfilled" ? { failedProcesses: failed.value } : {}),
-      };
+      return stuckReport({ workers, processes, failed }, limit);
     },
     sync: () =>
       onShape(
@@ -228,7 +239,6 @@ export function createChecks(deps: ChecksDeps) {
         (s) => s.workers,
         (shape) => jobHistory(pool, { shape, now: clock.now(), job, project }),
       ),
-    /** The watcher's step that keeps the history /runs reads (run-history.ts). */
     refreshRunHistory: () =>
       onShape(
         (s) => s.workers,
@@ -238,5 +248,3 @@ export function createChecks(deps: ChecksDeps) {
     backups: () => listBackups(deps.backupDir, clock.now(), backupIntegrity),
   };
 }
-
-export type Checks = ReturnType<typeof createChecks>;

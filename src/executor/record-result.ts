@@ -1,5 +1,5 @@
 import { finish, type Action } from "./actions-store.js";
-import type { ExecutorDeps } from "./create-executor.js";
+import type { ExecutorDeps } from "./types.js";
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5_000;

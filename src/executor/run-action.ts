@@ -1,6 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
 import { audit, recordStart, renewLease, type Action } from "./actions-store.js";
-import type { ExecutorDeps } from "./create-executor.js";
+import type { ExecutorDeps } from "./types.js";
 import { createLogDir } from "./log-dir.js";
 import { hostIdentity, startTicksOf } from "./process-group.js";
 import { recordResult } from "./record-result.js";

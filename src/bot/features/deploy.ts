@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { Action } from "../../executor/actions-store.js";
-import type { Executor, RequestResult } from "../../executor/create-executor.js";
+import type { Executor } from "../../executor/create-executor.js";
+import type { RequestResult } from "../../executor/types.js";
 import type { Clock } from "../../clock.js";
 import { ACTION_BUTTON, actionButton, parseActionButton } from "../callback-data.js";
 import { actorOf, topicOf } from "../actor.js";

@@ -1,4 +1,4 @@
-import type { StuckReport } from "../../checks/create-checks.js";
+import type { StuckReport } from "../../checks/listings/stuck-report.js";
 import { formatAge, formatDuration } from "../format/duration.js";
 import { bold, escapeHtml, italic } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";

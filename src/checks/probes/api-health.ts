@@ -1,6 +1,6 @@
 import type { ApiMetrics } from "./api-metrics.js";
-import { BodyTooLargeError, readCapped } from "./read-capped.js";
-import { errorMessage, type ComponentCheck } from "../status.js";
+import { describeFetchError, readCapped } from "./read-capped.js";
+import type { ComponentCheck } from "../status.js";
 
 export interface ApiHealth extends ComponentCheck {
   httpStatus?: number;
@@ -91,16 +91,4 @@ export async function checkApi(options: ApiCheckOptions): Promise<ApiHealth> {
   }
   const error = reported === undefined ? "reports no status" : `reports status "${reported}"`;
   return { ...fields, status: "down", error, received };
-}
-
-export function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof BodyTooLargeError) return error.message;
-  if (error instanceof DOMException && error.name === "TimeoutError") {
-    return `no answer within ${timeoutMs} ms`;
-  }
-  const cause = (error as { cause?: unknown }).cause;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code === "ENOTFOUND") return "host not found";
-  return errorMessage(cause ?? error);
 }

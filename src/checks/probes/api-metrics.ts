@@ -1,6 +1,5 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { describeFetchError } from "./api-health.js";
-import { readCapped } from "./read-capped.js";
+import { describeFetchError, readCapped } from "./read-capped.js";
 
 /** The API's own figures from its Prometheus text; a figure it did not give is undefined. */
 export interface ApiMetrics {

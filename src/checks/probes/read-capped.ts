@@ -1,3 +1,5 @@
+import { errorMessage } from "../status.js";
+
 /** A body larger than allowed: a streaming endpoint must not grow the bot's memory. */
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
@@ -23,4 +25,17 @@ export async function readCapped(response: Response, limitBytes: number): Promis
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Why a fetch of a capped body failed, in words: refused, not found, timed out, too large. */
+export function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof BodyTooLargeError) return error.message;
+  if (error instanceof DOMException && error.name === "TimeoutError") {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const cause = (error as { cause?: unknown }).cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND") return "host not found";
+  return errorMessage(cause ?? error);
 }

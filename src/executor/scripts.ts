@@ -1,0 +1,28 @@
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import type { ActionKind } from "./actions-store.js";
+import type { ExecutorConfig } from "./types.js";
+
+type Scripts = Pick<ExecutorConfig, "deployScript" | "rollbackScript">;
+
+/** The script an action of this kind runs; undefined when it is not configured. */
+export const scriptFor = (config: Scripts, kind: ActionKind) =>
+  kind === "deploy" ? config.deployScript : config.rollbackScript;
+
+const variable = (kind: ActionKind) => (kind === "deploy" ? "DEPLOY_SCRIPT" : "ROLLBACK_SCRIPT");
+
+/** Why an action of this kind cannot run, naming its variable; undefined when it can. */
+export async function scriptProblem(
+  config: Scripts,
+  kind: ActionKind,
+): Promise<string | undefined> {
+  const script = scriptFor(config, kind);
+  if (script === undefined) return `${kind} is not configured (${variable(kind)} is not set)`;
+  try {
+    await access(script, constants.X_OK);
+    if (!(await stat(script)).isFile()) throw new Error("not a file");
+    return undefined;
+  } catch {
+    return `${kind} is not configured (${variable(kind)} is not an executable file)`;
+  }
+}
