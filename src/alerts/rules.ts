@@ -75,16 +75,28 @@ function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
 
 function jobAlerts(jobs: readonly Job[]): Alert[] {
   const alerts: Alert[] = [];
-  const add = (kind: string, job: Job, summary: string) =>
+  const fingerprint = (kind: string, job: Job) =>
+    `${kind}:${scopedKey(job.projectId, job.jobType)}`;
+  const add = (kind: string, job: Job, summary: string, supersedes?: string) =>
     alerts.push({
-      fingerprint: `${kind}:${scopedKey(job.projectId, job.jobType)}`,
+      fingerprint: fingerprint(kind, job),
       kind,
       source: "jobs",
       summary: `job ${job.jobType}${inProject(job.project)} ${summary}`,
+      ...(supersedes !== undefined ? { supersedes } : {}),
     });
   const error = (job: Job) => (job.lastError ? `: ${short(job.lastError)}` : "");
   for (const job of jobs) {
-    if (job.suspended) add("job_suspended", job, `suspended by the scheduler${error(job)}`);
+    // An escalation of its failures: job_failed ends with it, never announced as resolved.
+    if (job.suspended) {
+      const failed = fingerprint("job_failed", job);
+      add(
+        "job_suspended",
+        job,
+        `suspended by the scheduler after repeated failures${error(job)}`,
+        failed,
+      );
+    }
     if (job.failed) add("job_failed", job, `failed${error(job)}`);
     if (job.overdue) add("job_overdue", job, `overdue: next run was due ${clock(job.nextRunAt)}`);
     if (job.stuck) add("stuck_worker", job, `running since ${clock(job.startedAt)}`);
@@ -154,7 +166,9 @@ export function evaluateRules(
 
   const connections = snapshot.postgres.connections;
   const ratio = options.connectionsHighRatio ?? 0.8;
-  if (connections && connections.used > connections.max * ratio) {
+  // One busy sample pages nobody: DOWN_AFTER_CHECKS ticks in a row, as for a component.
+  const busy = connections !== undefined && connections.used > connections.max * ratio;
+  if (count("pg_connections_high", busy) && connections) {
     alerts.push({
       fingerprint: "pg_connections_high",
       kind: "pg_connections_high",

@@ -116,6 +116,41 @@ describe("watcher on the labpics shape, two projects", () => {
     expect(alerts).toContain("2 firing");
   });
 
+  it("announces a suspension after failures as an escalation, never job_failed resolved", async () => {
+    const { t, rows } = await build("labpics");
+    await rows.job({
+      jobType: "signals_extraction",
+      lastStatus: "failed",
+      nextRunAt: minutesAgo(-5),
+      lastError: "LLM 429",
+    });
+    await tick(t);
+    expect(messagesTo(t.fake)[0]!.text).toContain("job_failed:");
+
+    await t.pool.query("UPDATE scheduled_jobs SET status = 'suspended'");
+    await tick(t);
+    const [, escalated, ...rest] = messagesTo(t.fake);
+    expect(rest).toEqual([]);
+    expect(escalated!.text).not.toContain("Resolved");
+    expect(escalated!.text).toContain(`job_suspended:${PROJECTS.acme.id}:signals_extraction`);
+    expect(escalated!.text).toContain("after repeated failures: LLM 429");
+    expect(await say(t, "/alerts")).not.toContain("job_failed");
+  });
+
+  it("pages a failing connector that never synced as failed only, not stale too", async () => {
+    const { t, rows } = await build("labpics");
+    await rows.connector({
+      connector: "attio",
+      status: "failed",
+      syncedAt: null,
+      lastError: "dns",
+    });
+    await tick(t);
+    const [firing] = messagesTo(t.fake);
+    expect(firing!.text).toContain("connector_failed:");
+    expect(firing!.text).not.toContain("connector_stale");
+  });
+
   it("pages scheduler_stalled when due jobs pile up and no worker run starts", async () => {
     const { t, rows } = await build("labpics");
     await rows.job({

@@ -243,6 +243,17 @@ describe.each<Shape>(["labpics", "reference"])("checks on the %s shape", (shape)
       });
     });
 
+    it("does not call a failed connector stale too, even one that never synced", async () => {
+      await rows.connector({ connector: "linear", status: "failed", syncedAt: null });
+      await rows.connector({ connector: "attio", status: "failed", syncedAt: ago(600) });
+      const connectors = await checks.sync();
+      const flags = connectors.map((c) => [c.connector, c.failed, c.stale]);
+      expect(flags.sort()).toEqual([
+        ["attio", true, false],
+        ["linear", true, false],
+      ]);
+    });
+
     it("shows idle as never synced (not failed, not stale), partial, and a stuck running sync", async () => {
       if (!labpics) return; // statuses of the labpics shape
       await rows.connector({ connector: "attio", status: "idle", syncedAt: null, attemptAt: null });

@@ -69,6 +69,14 @@ export async function listConnectors(
     const status = r.status?.toLowerCase() ?? null;
     const labpics = scope.shape === "labpics";
     const idle = labpics && status === "idle";
+    const failed = labpics
+      ? status === "failed"
+      : status !== null && status !== "running" && !OK_LIKE.has(status);
+    const stuck =
+      labpics &&
+      status === "running" &&
+      r.attempt_at !== null &&
+      r.attempt_at.getTime() < stuckBefore;
     return {
       projectId: r.project_id,
       project: r.project,
@@ -77,17 +85,13 @@ export async function listConnectors(
       lastSyncedAt: r.synced_at,
       lastAttemptAt: r.attempt_at,
       lastError: r.last_error,
-      failed: labpics
-        ? status === "failed"
-        : status !== null && status !== "running" && !OK_LIKE.has(status),
+      failed,
       partial: labpics && status === "partial",
-      stuck:
-        labpics &&
-        status === "running" &&
-        r.attempt_at !== null &&
-        r.attempt_at.getTime() < stuckBefore,
+      stuck,
       idle,
-      stale: !idle && (r.synced_at === null || r.synced_at.getTime() < staleBefore),
+      // A failed (or stuck) connector is not also stale: its failure says more than its age.
+      stale:
+        !idle && !failed && !stuck && (r.synced_at === null || r.synced_at.getTime() < staleBefore),
     };
   });
   return connectors.sort((a, b) => rank(a) - rank(b));
