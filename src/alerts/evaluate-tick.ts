@@ -1,4 +1,5 @@
 import type { Checks } from "../checks/create-checks.js";
+import { projectOfFingerprint } from "../checks/scope.js";
 import { errorMessage } from "../checks/status.js";
 import type { StuckRuns } from "../checks/listings/stuck.js";
 import type { Pool } from "../db/pool.js";
@@ -76,6 +77,7 @@ export async function observe(
     pgActivity,
     backups,
     held,
+    projects,
   ] = await Promise.all([
     checks.api(),
     checks.postgres(),
@@ -89,6 +91,8 @@ export async function observe(
     attempt("backups", checks.backups),
     // Unknown is not held: an API down after all pages as usual.
     apiHeld().catch(() => false),
+    // Unknown: no alert is taken for out of scope.
+    checks.watchedProjects().catch(() => undefined),
   ]);
   return {
     apiHeld: held,
@@ -103,8 +107,18 @@ export async function observe(
     blind,
     pgActivity,
     ...(backups ? { backups } : {}),
+    ...(projects ? { projects } : {}),
   };
 }
+
+/** A watcher alert of a project no longer watched (PROJECT_IDS narrowed, a project gone). */
+const outOfScope =
+  (projects: ReadonlySet<string> | undefined) =>
+  (alert: AlertState): boolean => {
+    if (projects === undefined || alert.source === "alertmanager") return false;
+    const project = projectOfFingerprint(alert.fingerprint);
+    return project !== undefined && !projects.has(project);
+  };
 
 export interface TickState {
   /** Firing alerts; thousands in a storm, hence cached between quiet ticks. */
@@ -162,6 +176,7 @@ export async function evaluateAndQueue(
     acked: state.acked,
     now,
     repeatMs: deps.repeatMs,
+    outOfScope: outOfScope(snapshot?.projects),
   });
   const resolved = [...result.resolved, ...extraResolved];
   const failuresChanged = Object.entries(evaluation.failures).some(

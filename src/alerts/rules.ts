@@ -33,6 +33,8 @@ export interface Snapshot extends OnCallObservation {
   blind?: Partial<Record<WatchedCheck, string>>;
   /** A deploy or rollback runs or is being verified: api_down is neither fired nor resolved. */
   apiHeld?: boolean;
+  /** The projects watched (labpics shape; undefined when unknown or unscoped). */
+  projects?: ReadonlySet<string>;
 }
 
 /** Consecutive failing ticks: components ("api", "redis") and blind checks ("check:jobs"). */

@@ -15,7 +15,7 @@ export interface StepInput {
    * Firing alerts no longer watched (PROJECT_IDS changed, a project left out): they end
    * quietly, since a change of scope resolves nothing.
    */
-  outOfScope?: (fingerprint: string) => boolean;
+  outOfScope?: (alert: AlertState) => boolean;
 }
 
 export interface StepResult {
@@ -81,7 +81,7 @@ export function step(input: StepInput): StepResult {
   // An escalation or a change of scope ends an alert without a recovery to announce.
   const superseded = new Set(input.observed.flatMap((a) => a.supersedes ?? []));
   for (const gone of previous.values()) {
-    const quiet = superseded.has(gone.fingerprint) || input.outOfScope?.(gone.fingerprint);
+    const quiet = superseded.has(gone.fingerprint) || input.outOfScope?.(gone);
     // Unknown is not ok: a source that was not evaluated resolves nothing.
     if (!quiet && !input.evaluated.has(gone.source)) continue;
     const state = { ...gone, resolvedAt: now };

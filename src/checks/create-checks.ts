@@ -10,6 +10,7 @@ import { checkPostgres, type PostgresCheck } from "./probes/postgres.js";
 import { checkRedis, type RedisCheck } from "./probes/redis.js";
 import { checkScheduler } from "./listings/scheduler.js";
 import { describeShape, usable, type SchemaShape, type TableState } from "./schema-shape.js";
+import { listWatchedProjects } from "./scope.js";
 import { isSchemaChange, type ShapeSource } from "./shape-source.js";
 import { errorMessage } from "./status.js";
 import {
@@ -217,12 +218,12 @@ export function createChecks(deps: ChecksDeps) {
     runs: (job?: string, project?: string) =>
       onShape(
         (s) => s.workers,
-        (shape) => summarizeRuns(pool, { shape, now: clock.now(), job, project }),
+        (shape) => summarizeRuns(pool, { shape, now: clock.now(), job, project, projectIds }),
       ),
     jobHistory: (job: string, project?: string) =>
       onShape(
         (s) => s.workers,
-        (shape) => jobHistory(pool, { shape, now: clock.now(), job, project }),
+        (shape) => jobHistory(pool, { shape, now: clock.now(), job, project, projectIds }),
       ),
     /** The watcher's step that keeps the history /runs reads (run-history.ts). */
     refreshRunHistory: () =>
@@ -230,6 +231,16 @@ export function createChecks(deps: ChecksDeps) {
         (s) => s.workers,
         (shape) => refreshRunHistory(pool, shape, clock.now()),
       ),
+    /**
+     * The ids of the projects watched now; undefined where no table is project-scoped. An
+     * alert of a project outside them ends quietly: a change of scope resolves nothing.
+     */
+    async watchedProjects(): Promise<Set<string> | undefined> {
+      const all = await shapes.get();
+      const states = [all.jobs, all.workers, all.sync, all.processes];
+      if (!states.some((s) => "shape" in s && s.shape === "labpics")) return undefined;
+      return new Set(await listWatchedProjects(pool, projectIds));
+    },
     pgActivity: () => readPgActivity(pool),
     backups: () => listBackups(deps.backupDir, clock.now()),
   };

@@ -121,7 +121,7 @@ describe("alert state step", () => {
     s.delivered(["stuck_worker:7", "stuck_worker:9"]);
     const narrowed = s.tick([], {
       evaluated: new Set<Source>(),
-      outOfScope: (fingerprint) => fingerprint === "stuck_worker:9",
+      outOfScope: (alert) => alert.fingerprint === "stuck_worker:9",
     });
     expect(narrowed.resolved).toEqual([]);
     expect(s.fps(s.open())).toEqual(["stuck_worker:7"]);

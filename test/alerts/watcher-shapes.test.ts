@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Shape } from "../../src/checks/schema-shape.js";
 import type { TestApp } from "../kit/build-test-app.js";
+import { createTestDatabase } from "../kit/postgres.js";
 import { buildAlertApp, messagesTo, tick, ticks, useApiHealth } from "../kit/alerts.js";
 import { labpicsRows, PROJECTS, type LabpicsRows } from "../kit/labpics-rows.js";
 import { createUpdates, OPERATOR, privateChat } from "../kit/updates.js";
@@ -169,5 +170,67 @@ describe("watcher on the labpics shape, two projects", () => {
     expect(firing!.text).toContain("1 active job(s) overdue");
     // Critical: it makes a sound.
     expect(t.fake.callsTo("sendMessage").at(-1)!.params.disable_notification).not.toBe(true);
+  });
+});
+
+describe("watcher on the labpics shape, the projects watched", () => {
+  it("resolves nothing when PROJECT_IDS narrows: the other project's alerts end quietly", async () => {
+    const database = await createTestDatabase({ migrated: true });
+    cleanup.push(() => database.drop());
+    const first = await buildAlertApp(api.url, { shape: "labpics", database });
+    const rows = labpicsRows(first.pool, "labpics");
+    await rows.reset();
+    for (const project of ["acme", "globex"] as const) {
+      await rows.connector({ project, connector: "linear", status: "failed", syncedAt: null });
+    }
+    await tick(first);
+    expect(messagesTo(first.fake)[0]!.text).toContain("2 alerts firing");
+    await first.close();
+
+    // Restarted with PROJECT_IDS naming Acme only; both connectors still fail.
+    const t = await buildAlertApp(api.url, {
+      shape: "labpics",
+      database,
+      env: { PROJECT_IDS: PROJECTS.acme.id },
+    });
+    cleanup.push(() => t.close());
+    await ticks(t, 2);
+    expect(messagesTo(t.fake)).toEqual([]);
+    const alerts = await say(t, "/alerts");
+    expect(alerts).toContain("1 firing");
+    expect(alerts).toContain(`connector_failed:${PROJECTS.acme.id}:linear`);
+  });
+
+  it("leaves out LabPics's hidden __legacy_scope__ project unless PROJECT_IDS names it", async () => {
+    const legacy = "00000000-0000-4000-8000-0000000000ee";
+    const { t, rows } = await build("labpics");
+    await t.pool.query(
+      `INSERT INTO projects (id, name, account_scope_id)
+       SELECT $1, '__legacy_scope__', account_scope_id FROM projects LIMIT 1`,
+      [legacy],
+    );
+    await t.pool.query(
+      `INSERT INTO scheduled_jobs (project_id, account_scope_id, job_type, status, last_status,
+                                   next_run_at, last_error)
+       SELECT $1, account_scope_id, 'daily_digest', 'active', 'failed', now(), 'x'
+         FROM projects WHERE id = $1`,
+      [legacy],
+    );
+    await rows.workerRun({ jobType: "daily_digest", status: "failed", startedAt: minutesAgo(5) });
+    await t.pool.query("UPDATE worker_runs SET project_id = $1", [legacy]);
+    await tick(t);
+    expect(messagesTo(t.fake)).toEqual([]);
+    expect(await say(t, "/jobs")).not.toContain("__legacy_scope__");
+    expect(await say(t, "/runs")).toContain("No worker runs");
+
+    const named = await buildAlertApp(api.url, {
+      shape: "labpics",
+      database: t.database,
+      fake: t.fake,
+      env: { PROJECT_IDS: legacy },
+    });
+    cleanup.push(() => named.close());
+    await tick(named);
+    expect(messagesTo(t.fake).at(-1)!.text).toContain(`job_failed:${legacy}:daily_digest`);
   });
 });

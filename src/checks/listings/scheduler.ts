@@ -1,5 +1,5 @@
 import type { Pool } from "../../db/pool.js";
-import { projectFilter, type Scope } from "../scope.js";
+import { projectFilter, watchedProject, type Scope } from "../scope.js";
 
 export interface SchedulerState {
   /** Active jobs whose next run is overdue. */
@@ -21,7 +21,7 @@ const LAST_STARTED = {
   labpics: `SELECT max(w.started_at) FROM projects p
               CROSS JOIN LATERAL (SELECT started_at FROM worker_runs r WHERE r.project_id = p.id
                                    ORDER BY started_at DESC LIMIT 1) w
-             WHERE (cardinality($1::uuid[]) = 0 OR p.id = ANY ($1::uuid[]))`,
+             WHERE ${watchedProject("p.id", 1)}`,
   reference: "SELECT max(started_at) FROM worker_runs",
 };
 const OVERDUE = {
