@@ -73,7 +73,7 @@ export function wire(appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
   };
-  const shapes = createShapeSource(deps.pool, deps.logger);
+  const shapes = createShapeSource(deps.pool, deps.logger, deps.clock);
   // The two cycles of the wiring, each closed once its far end exists: /health's bot facts
   // come from the watcher that runs these checks, and the executor reports through the bot
   // whose features drive it.

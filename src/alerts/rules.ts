@@ -204,7 +204,9 @@ export function evaluateRules(
         fingerprint: "scheduler_stalled",
         kind: "scheduler_stalled",
         source: "scheduler",
-        summary: `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${clock(s.lastRunStartedAt)}`,
+        summary:
+          `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${clock(s.lastRunStartedAt)}` +
+          (s.cause !== undefined ? `; why: ${short(s.cause)}` : ""),
       });
     }
   }

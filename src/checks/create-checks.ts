@@ -37,6 +37,8 @@ export interface BotFacts {
 export interface SchemaFacts {
   shape: string;
   mismatches: string[];
+  /** Columns LabPics's scheduler writes that are missing: its worker ticks fail. */
+  schedulerGaps: string[];
 }
 
 export interface Health {
@@ -83,6 +85,7 @@ const DAY_MS = 86_400_000;
 export const schemaFacts = (shape: SchemaShape): SchemaFacts => ({
   shape: describeShape(shape),
   mismatches: shape.mismatches,
+  schedulerGaps: shape.schedulerGaps,
 });
 
 /** Every question the bot can ask production, bound to its adapters. */
@@ -210,10 +213,16 @@ export function createChecks(deps: ChecksDeps) {
       onShape(
         (s) => s.jobs,
         (jobs, all) =>
-          checkScheduler(pool, { jobs, workers: usable(all.workers) }, projectIds, clock.now(), {
-            overdueMinutes: deps.overdueMinutes,
-            stallMinutes: deps.schedulerStallMinutes,
-          }),
+          checkScheduler(
+            pool,
+            { jobs, workers: usable(all.workers), schedulerGaps: all.schedulerGaps },
+            projectIds,
+            clock.now(),
+            {
+              overdueMinutes: deps.overdueMinutes,
+              stallMinutes: deps.schedulerStallMinutes,
+            },
+          ),
       ),
     runs: (job?: string, project?: string) =>
       onShape(

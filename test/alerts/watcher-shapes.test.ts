@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Shape } from "../../src/checks/schema-shape.js";
 import type { TestApp } from "../kit/build-test-app.js";
+import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
 import { createTestDatabase } from "../kit/postgres.js";
 import { buildAlertApp, messagesTo, tick, ticks, useApiHealth } from "../kit/alerts.js";
 import { labpicsRows, PROJECTS, type LabpicsRows } from "../kit/labpics-rows.js";
@@ -232,5 +233,45 @@ describe("watcher on the labpics shape, the projects watched", () => {
     cleanup.push(() => named.close());
     await tick(named);
     expect(messagesTo(t.fake).at(-1)!.text).toContain(`job_failed:${legacy}:daily_digest`);
+  });
+});
+
+describe("watcher on the labpics shape, the scheduler's own columns", () => {
+  // Measured on the real LabPics: its scheduler sets scheduled_jobs.started_at, which its
+  // migrations lack, so every worker tick failed while /health said "Schema ok".
+  it("says why the scheduler stalled, and sees the column once added, without a restart", async () => {
+    const { t, rows } = await build("labpics");
+    await rows.job({ jobType: "embeddings_run", nextRunAt: minutesAgo(30) });
+    await t.pool.query("ALTER TABLE scheduled_jobs DROP COLUMN started_at");
+    await tick(t);
+    const [stalled] = messagesTo(t.fake);
+    expect(stalled!.text).toContain("scheduler_stalled");
+    expect(stalled!.text).toContain("why: scheduled_jobs.started_at is missing");
+    expect(await say(t, "/health")).toContain(
+      "scheduled_jobs.started_at missing: LabPics's scheduler writes it, so every worker tick fails",
+    );
+
+    // An operator adds the column; the scheduler claims the job, which hangs for 1 h 31 m.
+    await t.pool.query("ALTER TABLE scheduled_jobs ADD COLUMN started_at timestamptz");
+    await t.pool.query(
+      "UPDATE scheduled_jobs SET status = 'running', started_at = $1, next_run_at = $2",
+      [minutesAgo(91), minutesAgo(-10)],
+    );
+    await tick(t);
+    const texts = messagesTo(t.fake).map((m) => m.text);
+    expect(texts.join("\n")).toContain(`stuck_worker:${PROJECTS.acme.id}:embeddings_run`);
+    expect(await say(t, "/health")).not.toContain("started_at");
+  });
+
+  it("detects the shape again every few minutes, not only at start", async () => {
+    const clock = createFakeClock(new Date());
+    const t = await buildAlertApp(api.url, { shape: "labpics", clock });
+    cleanup.push(() => t.close());
+    await labpicsRows(t.pool, "labpics").reset();
+    expect(await say(t, "/health")).not.toContain("started_at");
+    // A change no query trips over: the column LabPics's scheduler writes goes away.
+    await t.pool.query("ALTER TABLE scheduled_jobs DROP COLUMN started_at");
+    clock.advance(5 * MINUTE);
+    expect(await say(t, "/health")).toContain("scheduled_jobs.started_at missing");
   });
 });

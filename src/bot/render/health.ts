@@ -76,10 +76,15 @@ function schemaLines(health: Health): string[] {
   const schema = health.schema;
   if (schema) {
     const mismatch = schema.mismatches.length > 0;
+    const gaps = schema.schedulerGaps.length > 0;
     lines.push(
-      line("Schema", { status: mismatch ? "degraded" : "ok" }, [
+      line("Schema", { status: mismatch || gaps ? "degraded" : "ok" }, [
         schema.shape,
         mismatch ? `schema mismatch: ${schema.mismatches.join(", ")}` : undefined,
+        // The bot can read everything, yet LabPics's own scheduler cannot run.
+        gaps
+          ? `${schema.schedulerGaps.join(", ")} missing: LabPics's scheduler writes it, so every worker tick fails`
+          : undefined,
       ]),
     );
   }
