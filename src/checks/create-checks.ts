@@ -48,6 +48,8 @@ export interface Health {
   bot: BotFacts;
   /** undefined while PostgreSQL cannot be asked. */
   schema?: SchemaFacts;
+  /** Connectors syncing mock data ("attio [Acme]"); undefined when unknown. */
+  mockConnectors?: string[];
   checkedAt: Date;
 }
 
@@ -132,6 +134,20 @@ export function createChecks(deps: ChecksDeps) {
       (shape) => findStuckProcesses(pool, { ...stuckQuery(minutes, limit), shape }),
     );
 
+  const sync = () =>
+    onShape(
+      (s) => s.sync,
+      (shape) =>
+        listConnectors(pool, { shape, projectIds }, clock.now(), {
+          staleMinutes: deps.staleMinutes,
+          stuckMinutes: deps.stuckMinutes,
+        }),
+    );
+  const mockConnectors = async () =>
+    (await sync())
+      .filter((c) => c.mock)
+      .map((c) => (c.project === null ? c.connector : `${c.connector} [${c.project}]`));
+
   return {
     api,
     postgres,
@@ -145,14 +161,20 @@ export function createChecks(deps: ChecksDeps) {
         checkRedis(deps.redis),
         deps.botFacts(),
       ]);
-      const schema =
-        pg.status === "ok" ? await shapes.get().then(schemaFacts, () => undefined) : undefined;
+      const [schema, mock] =
+        pg.status === "ok"
+          ? await Promise.all([
+              shapes.get().then(schemaFacts, () => undefined),
+              mockConnectors().catch(() => undefined),
+            ])
+          : [undefined, undefined];
       return {
         api: { ...apiResult, metrics },
         postgres: pg,
         redis,
         bot,
         ...(schema ? { schema } : {}),
+        ...(mock ? { mockConnectors: mock } : {}),
         checkedAt: clock.now(),
       };
     },
@@ -200,15 +222,7 @@ export function createChecks(deps: ChecksDeps) {
         ...(failed.status === "fulfilled" ? { failedProcesses: failed.value } : {}),
       };
     },
-    sync: () =>
-      onShape(
-        (s) => s.sync,
-        (shape) =>
-          listConnectors(pool, { shape, projectIds }, clock.now(), {
-            staleMinutes: deps.staleMinutes,
-            stuckMinutes: deps.stuckMinutes,
-          }),
-      ),
+    sync,
     scheduler: () =>
       onShape(
         (s) => s.jobs,

@@ -61,7 +61,16 @@ const NEEDS = {
   },
   connector_sync_state: {
     reference: ["connector", "last_status", "last_synced_at", "last_error"],
-    labpics: [...SCOPED, "connector", "status", "last_success_at", "last_attempt_at", "last_error"],
+    labpics: [
+      ...SCOPED,
+      "connector",
+      "status",
+      "last_success_at",
+      "last_attempt_at",
+      "last_error",
+      // meta.mode = 'mock': LabPics runs Attio and Linear on mock data by default.
+      "meta",
+    ],
   },
   process_runs: { reference: ["id", "process", "status", "started_at"], labpics: [] },
   connector_events: {

@@ -67,6 +67,7 @@ describe.each([
     partial: false,
     stuck: false,
     idle: false,
+    mock: false,
     stale: false,
     ...over,
   });

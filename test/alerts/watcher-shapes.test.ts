@@ -153,6 +153,19 @@ describe("watcher on the labpics shape, two projects", () => {
     expect(firing!.text).not.toContain("connector_stale");
   });
 
+  it("shows connectors in mock mode as such in /sync and /health, never as a plain ok", async () => {
+    const { t, rows } = await build("labpics");
+    await rows.connector({ connector: "attio", status: "ok", syncedAt: minutesAgo(3), mock: true });
+    await rows.connector({ connector: "chatwoot", status: "ok", syncedAt: minutesAgo(3) });
+    const sync = await say(t, "/sync");
+    expect(sync).toContain("1 mock, 2 total");
+    expect(sync).toMatch(/🧪\s+Acme\s+attio\s+ok \(mock\)/);
+    expect(sync).toMatch(/✅\s+Acme\s+chatwoot\s+ok\s/);
+    expect(await say(t, "/health")).toContain(
+      "⚠️ <b>Connectors</b> degraded · 1 in mock mode (sample data, not the service): attio [Acme]",
+    );
+  });
+
   it("pages scheduler_stalled when due jobs pile up and no worker run starts", async () => {
     const { t, rows } = await build("labpics");
     await rows.job({

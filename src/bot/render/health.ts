@@ -88,6 +88,15 @@ function schemaLines(health: Health): string[] {
       ]),
     );
   }
+  const mock = health.mockConnectors ?? [];
+  if (mock.length > 0) {
+    // Never a plain ok: a connector on mock data syncs nothing real.
+    lines.push(
+      line("Connectors", { status: "degraded" }, [
+        `${mock.length} in mock mode (sample data, not the service): ${shorten(mock.join(", "), 200)}`,
+      ]),
+    );
+  }
   const blind = health.bot.blindChecks ?? [];
   if (blind.length > 0) {
     const named = blind.map((b) => `${b.check}${b.reason ? ` (${shorten(b.reason, 80)})` : ""}`);
