@@ -70,7 +70,12 @@ function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
       fingerprint: `${kind}:${scopedKey(run.projectId, String(run.id))}`,
       kind,
       source,
-      summary: `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${clock(run.startedAt)}`,
+      summary:
+        `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${clock(run.startedAt)}` +
+        // LabPics's own cleanup of dead runs fails (uuid = integer): say so, and where the fix is.
+        (run.kind === "worker" && run.projectId !== null
+          ? "; LabPics's dead-job cleanup has not reaped it: /stuck shows the SQL that marks it failed"
+          : ""),
     };
   });
 }
