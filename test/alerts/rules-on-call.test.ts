@@ -90,7 +90,8 @@ describe("on-call alert rules", () => {
     const at = (ratio: number) =>
       evaluateRules(
         snapshot,
-        {},
+        // Busy on the tick before: pg_connections_high needs DOWN_AFTER_CHECKS ticks.
+        { pg_connections_high: 1 },
         { downAfterChecks: 2, connectionsHighRatio: ratio, onCall: OPTIONS },
       );
     expect(at(0.5).alerts.map((a) => a.kind)).toEqual(["pg_connections_high", "pg_long_query"]);
