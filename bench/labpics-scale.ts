@@ -153,7 +153,7 @@ function createChecksOn(pool: Pool, logger: Logger): Checks {
   return createChecks({
     pool,
     clock: systemClock,
-    shapes: createShapeSource(pool, logger),
+    shapes: createShapeSource(pool, logger, systemClock),
     apiHealthUrl: "http://127.0.0.1:9/health",
     apiMetricsUrl: "http://127.0.0.1:9/metrics",
     overdueMinutes: 10,

@@ -101,7 +101,7 @@ export function wire(
   };
   // The watcher's and the executor's connections (the same pool when there is one only).
   const reserved = deps.reservedPool ?? deps.pool;
-  const shapes = createShapeSource(reserved, deps.logger);
+  const shapes = createShapeSource(reserved, deps.logger, deps.clock);
   const backupIntegrity = createIntegrityReader();
   // The two cycles of the wiring, each closed once its far end exists: /health's bot facts
   // come from the watcher that runs these checks, and the executor reports through the bot

@@ -1,4 +1,5 @@
 import type { Checks } from "../checks/create-checks.js";
+import { projectOfFingerprint } from "../checks/scope.js";
 import { errorMessage } from "../checks/status.js";
 import type { StuckRuns } from "../checks/listings/stuck.js";
 import type { Pool } from "../db/pool.js";
@@ -85,6 +86,8 @@ export async function observe(
     scheduler: attempt("scheduler", checks.scheduler),
     pgActivity: checks.pgActivity(),
     backups: attempt("backups", checks.backups),
+    // Unknown: no alert is taken for out of scope.
+    projects: checks.watchedProjects().catch(() => undefined),
   });
   sessionsPart("pg_queries", observed.pgActivity.longest);
   sessionsPart("pg_locks", observed.pgActivity.blocked);
@@ -97,6 +100,15 @@ async function allNamed<T extends object>(named: { [K in keyof T]: Promise<T[K]>
   const results = await Promise.all(Object.values(named));
   return Object.fromEntries(names.map((name, i) => [name, results[i]])) as T;
 }
+
+/** A watcher alert of a project no longer watched (PROJECT_IDS narrowed, a project gone). */
+const outOfScope =
+  (projects: ReadonlySet<string> | undefined) =>
+  (alert: AlertState): boolean => {
+    if (projects === undefined || alert.source === "alertmanager") return false;
+    const project = projectOfFingerprint(alert.fingerprint);
+    return project !== undefined && !projects.has(project);
+  };
 
 export interface TickState {
   /** Firing alerts; thousands in a storm, hence cached between quiet ticks. */
@@ -150,6 +162,7 @@ export async function evaluateAndQueue(
     acked: state.acked,
     now,
     repeatMs: deps.repeatMs,
+    outOfScope: outOfScope(snapshot?.projects),
   });
   const resolved = [...result.resolved, ...extraResolved];
   const failuresChanged = Object.entries(evaluation.failures).some(

@@ -37,6 +37,8 @@ export interface Snapshot extends DiagnosticsObservation {
   scheduler?: SchedulerState;
   /** Checks that could not be evaluated this tick, with why. */
   blind?: Partial<Record<WatchedCheck, string>>;
+  /** The projects watched (labpics shape; undefined when unknown or unscoped). */
+  projects?: ReadonlySet<string>;
 }
 
 /** Consecutive blind ticks of each check ("check:jobs"). */
@@ -76,23 +78,40 @@ function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
       fingerprint: `${kind}:${scopedKey(run.projectId, String(run.id))}`,
       kind,
       source,
-      summary: `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${clock(run.startedAt)}`,
+      summary:
+        `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${clock(run.startedAt)}` +
+        // LabPics's own cleanup of dead runs fails (uuid = integer): say so, and where the fix is.
+        (run.kind === "worker" && run.projectId !== null
+          ? "; LabPics's dead-job cleanup has not reaped it: /stuck shows the SQL that marks it failed"
+          : ""),
     };
   });
 }
 
 function jobAlerts(jobs: readonly Job[]): Alert[] {
   const alerts: Alert[] = [];
-  const add = (kind: AlertKind, job: Job, summary: string) =>
+  const fingerprint = (kind: AlertKind, job: Job) =>
+    `${kind}:${scopedKey(job.projectId, job.jobType)}`;
+  const add = (kind: AlertKind, job: Job, summary: string, supersedes?: string) =>
     alerts.push({
-      fingerprint: `${kind}:${scopedKey(job.projectId, job.jobType)}`,
+      fingerprint: fingerprint(kind, job),
       kind,
       source: "jobs",
       summary: `job ${job.jobType}${inProject(job.project)} ${summary}`,
+      ...(supersedes !== undefined ? { supersedes } : {}),
     });
   const error = (job: Job) => (job.lastError ? `: ${short(job.lastError)}` : "");
   for (const job of jobs) {
-    if (job.suspended) add("job_suspended", job, `suspended by the scheduler${error(job)}`);
+    // An escalation of its failures: job_failed ends with it, never announced as resolved.
+    if (job.suspended) {
+      const failed = fingerprint("job_failed", job);
+      add(
+        "job_suspended",
+        job,
+        `suspended by the scheduler after repeated failures${error(job)}`,
+        failed,
+      );
+    }
     if (job.failed) add("job_failed", job, `failed${error(job)}`);
     if (job.overdue) add("job_overdue", job, `overdue: next run was due ${clock(job.nextRunAt)}`);
     if (job.stuck) add("stuck_worker", job, `running since ${clock(job.startedAt)}`);
@@ -149,7 +168,9 @@ export function evaluateRules(
   }
 
   const connections = snapshot.postgres.connections;
-  if (connections && connections.used > connections.max * options.connectionsHighRatio) {
+  // One busy sample pages nobody: DOWN_AFTER_CHECKS ticks in a row, as for a component.
+  const busy = connections !== undefined && connections.used > connections.max * options.connectionsHighRatio;
+  if (count("pg_connections_high", busy) && connections) {
     alerts.push({
       fingerprint: "pg_connections_high",
       kind: "pg_connections_high",
@@ -183,7 +204,9 @@ export function evaluateRules(
         fingerprint: "scheduler_stalled",
         kind: "scheduler_stalled",
         source: "scheduler",
-        summary: `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${clock(s.lastRunStartedAt)}`,
+        summary:
+          `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${clock(s.lastRunStartedAt)}` +
+          (s.cause !== undefined ? `; why: ${short(s.cause)}` : ""),
       });
     }
   }

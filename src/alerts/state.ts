@@ -11,6 +11,11 @@ export interface StepInput {
   acked?: ReadonlySet<string>;
   now: Date;
   repeatMs: number;
+  /**
+   * Firing alerts no longer watched (PROJECT_IDS changed, a project left out): they end
+   * quietly, since a change of scope resolves nothing.
+   */
+  outOfScope?: (alert: AlertState) => boolean;
 }
 
 export interface StepResult {
@@ -73,12 +78,15 @@ export function step(input: StepInput): StepResult {
     if (changed) result.changed.push(state);
   }
 
+  // An escalation or a change of scope ends an alert without a recovery to announce.
+  const superseded = new Set(input.observed.flatMap((a) => a.supersedes ?? []));
   for (const gone of previous.values()) {
+    const quiet = superseded.has(gone.fingerprint) || input.outOfScope?.(gone);
     // Unknown is not ok: a source that was not evaluated resolves nothing.
-    if (!input.evaluated.has(gone.source)) continue;
+    if (!quiet && !input.evaluated.has(gone.source)) continue;
     const state = { ...gone, resolvedAt: now };
     result.changed.push(state);
-    if (gone.notifiedAt !== null) result.resolved.push(state);
+    if (gone.notifiedAt !== null && !quiet) result.resolved.push(state);
   }
   return result;
 }

@@ -20,6 +20,11 @@ export interface Alert {
   severity?: Severity;
   /** The alert's own runbook; none: its kind's (RUNBOOK_URL), if its kind has one. */
   runbook?: Runbook;
+  /**
+   * The alert this one escalates (job_failed → job_suspended): it ends with this one's
+   * arrival, never announced as resolved.
+   */
+  supersedes?: string;
 }
 
 /** An alert's current (or last) episode, as stored. */

@@ -11,6 +11,7 @@ import { checkPostgres, type PostgresCheck } from "./probes/postgres.js";
 import { checkRedis, type RedisCheck } from "./probes/redis.js";
 import { checkScheduler, type SchedulerState } from "./listings/scheduler.js";
 import { describeShape, usable, type SchemaShape, type TableState } from "./schema-shape.js";
+import { listWatchedProjects } from "./scope.js";
 import { isSchemaChange, type ShapeSource } from "./shape-source.js";
 import {
   findFailedProcesses,
@@ -36,6 +37,8 @@ export interface BotFacts {
 export interface SchemaFacts {
   shape: string;
   mismatches: string[];
+  /** Columns LabPics's scheduler writes that are missing: its worker ticks fail. */
+  schedulerGaps: string[];
 }
 
 export interface Health {
@@ -45,6 +48,8 @@ export interface Health {
   bot: BotFacts;
   /** undefined while PostgreSQL cannot be asked. */
   schema?: SchemaFacts;
+  /** Connectors syncing mock data ("attio [Acme]"); undefined when unknown. */
+  mockConnectors?: string[];
   checkedAt: Date;
 }
 
@@ -68,6 +73,8 @@ export interface Checks {
   stuckProcesses: (minutes?: number, limit?: number) => Promise<StuckRuns>;
   /** /stuck: workers and processes together, and the processes failed in the last day. */
   stuck: (minutes?: number, limit?: number) => Promise<StuckReport>;
+  /** The projects watched (labpics shape; undefined when unscoped): out of scope ends quietly. */
+  watchedProjects: () => Promise<Set<string> | undefined>;
   /** Connector sync with its failed, partial, stuck and stale flags. */
   sync: () => Promise<ConnectorSync[]>;
   /** Whether the scheduler stalled: active jobs overdue and no worker run started. */
@@ -112,6 +119,7 @@ const DAY_MS = 86_400_000;
 export const schemaFacts = (shape: SchemaShape): SchemaFacts => ({
   shape: describeShape(shape),
   mismatches: shape.mismatches,
+  schedulerGaps: shape.schedulerGaps,
 });
 
 /** The checks bound to their adapters: the pool, Redis, the API's URLs, the clock. */
@@ -159,6 +167,20 @@ export function createChecks(deps: ChecksDeps): Checks {
       (shape) => findStuckProcesses(pool, { ...stuckQuery(minutes, limit), shape }),
     );
 
+  const sync = () =>
+    onShape(
+      (s) => s.sync,
+      (shape) =>
+        listConnectors(pool, { shape, projectIds }, clock.now(), {
+          staleMinutes: deps.staleMinutes,
+          stuckMinutes: deps.stuckMinutes,
+        }),
+    );
+  const mockConnectors = async () =>
+    (await sync())
+      .filter((c) => c.mock)
+      .map((c) => (c.project === null ? c.connector : `${c.connector} [${c.project}]`));
+
   return {
     api,
     postgres,
@@ -172,14 +194,20 @@ export function createChecks(deps: ChecksDeps): Checks {
         checkRedis(deps.redis),
         deps.botFacts(),
       ]);
-      const schema =
-        pg.status === "ok" ? await shapes.get().then(schemaFacts, () => undefined) : undefined;
+      const [schema, mock] =
+        pg.status === "ok"
+          ? await Promise.all([
+              shapes.get().then(schemaFacts, () => undefined),
+              mockConnectors().catch(() => undefined),
+            ])
+          : [undefined, undefined];
       return {
         api: { ...apiResult, metrics },
         postgres: pg,
         redis,
         bot,
         ...(schema ? { schema } : {}),
+        ...(mock ? { mockConnectors: mock } : {}),
         checkedAt: clock.now(),
       };
     },
@@ -211,39 +239,47 @@ export function createChecks(deps: ChecksDeps): Checks {
       ]);
       return stuckReport({ workers, processes, failed }, limit);
     },
-    sync: () =>
-      onShape(
-        (s) => s.sync,
-        (shape) =>
-          listConnectors(pool, { shape, projectIds }, clock.now(), {
-            staleMinutes: deps.staleMinutes,
-            stuckMinutes: deps.stuckMinutes,
-          }),
-      ),
+    sync,
     scheduler: () =>
       onShape(
         (s) => s.jobs,
         (jobs, all) =>
-          checkScheduler(pool, { jobs, workers: usable(all.workers) }, projectIds, clock.now(), {
-            overdueMinutes: deps.overdueMinutes,
-            stallMinutes: deps.schedulerStallMinutes,
-          }),
+          checkScheduler(
+            pool,
+            { jobs, workers: usable(all.workers), schedulerGaps: all.schedulerGaps },
+            projectIds,
+            clock.now(),
+            {
+              overdueMinutes: deps.overdueMinutes,
+              stallMinutes: deps.schedulerStallMinutes,
+            },
+          ),
       ),
     runs: (job?: string, project?: string) =>
       onShape(
         (s) => s.workers,
-        (shape) => summarizeRuns(pool, { shape, now: clock.now(), job, project }),
+        (shape) => summarizeRuns(pool, { shape, now: clock.now(), job, project, projectIds }),
       ),
     jobHistory: (job: string, project?: string) =>
       onShape(
         (s) => s.workers,
-        (shape) => jobHistory(pool, { shape, now: clock.now(), job, project }),
+        (shape) => jobHistory(pool, { shape, now: clock.now(), job, project, projectIds }),
       ),
     refreshRunHistory: () =>
       onShape(
         (s) => s.workers,
         (shape) => refreshRunHistory(pool, shape, clock.now()),
       ),
+    /**
+     * The ids of the projects watched now; undefined where no table is project-scoped. An
+     * alert of a project outside them ends quietly: a change of scope resolves nothing.
+     */
+    async watchedProjects(): Promise<Set<string> | undefined> {
+      const all = await shapes.get();
+      const states = [all.jobs, all.workers, all.sync, all.processes];
+      if (!states.some((s) => "shape" in s && s.shape === "labpics")) return undefined;
+      return new Set(await listWatchedProjects(pool, projectIds));
+    },
     pgActivity: () => readPgActivity(pool),
     backups: () => listBackups(deps.backupDir, clock.now(), backupIntegrity),
   };

@@ -22,7 +22,15 @@ export interface SchemaShape {
   jobStartedAt: boolean;
   /** Every missing table or column, for /health, /healthz and the log. */
   mismatches: string[];
+  /**
+   * Columns LabPics's own scheduler writes that are missing ("table.column"): the bot's
+   * checks work, but every worker tick of LabPics fails on them.
+   */
+  schedulerGaps: string[];
 }
+
+/** What LabPics's scheduler sets when it claims a job (domains/core/scheduler.js). */
+export const SCHEDULER_WRITES = "scheduled_jobs.started_at";
 
 /** A check needs a table or column that is not there: the database answers, the shape is off. */
 export class SchemaMismatchError extends Error {
@@ -53,7 +61,16 @@ const NEEDS = {
   },
   connector_sync_state: {
     reference: ["connector", "last_status", "last_synced_at", "last_error"],
-    labpics: [...SCOPED, "connector", "status", "last_success_at", "last_attempt_at", "last_error"],
+    labpics: [
+      ...SCOPED,
+      "connector",
+      "status",
+      "last_success_at",
+      "last_attempt_at",
+      "last_error",
+      // meta.mode = 'mock': LabPics runs Attio and Linear on mock data by default.
+      "meta",
+    ],
   },
   process_runs: { reference: ["id", "process", "status", "started_at"], labpics: [] },
   connector_events: {
@@ -114,7 +131,11 @@ export async function detectSchemaShape(pool: Pool): Promise<SchemaShape> {
       ),
     ),
   ];
-  return { ...shape, mismatches };
+  const schedulerGaps =
+    "shape" in shape.jobs && shape.jobs.shape === "labpics" && !shape.jobStartedAt
+      ? [SCHEDULER_WRITES]
+      : [];
+  return { ...shape, mismatches, schedulerGaps };
 }
 
 /** The table's shape, or a SchemaMismatchError naming what is missing. */

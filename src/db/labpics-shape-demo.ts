@@ -44,7 +44,8 @@ export async function allowSchedulerStatuses(db: Queryable): Promise<void> {
  * Replaces the labpics-shape tables' contents: a stuck worker run (Acme embeddings_run),
  * an overdue job (Acme analytics_aggregates), a suspended job (Northwind
  * signals_extraction), a failed job (Globex loops_contacts_sync), a stuck process and a
- * failed one, a failed connector (Acme linear) and an idle one (Globex attio).
+ * failed one, a failed connector (Acme linear), an idle one (Globex attio) and one in
+ * mock mode (Northwind attio).
  */
 export async function loadLabpicsDemoData(db: Queryable, now: Date): Promise<void> {
   const ago = (minutes: number | null) =>
@@ -168,6 +169,8 @@ async function loadDemoConnectors(
       let status = "ok";
       let success: number | null = 8;
       let error: string | null = null;
+      // LabPics runs Attio on sample data until it is configured: mock mode.
+      const meta = project === NORTHWIND && connector === "attio" ? { mode: "mock" } : {};
       if (project === ACME && connector === "linear") {
         status = "failed";
         success = 190;
@@ -185,6 +188,7 @@ async function loadDemoConnectors(
         ago(success),
         ago(success === null ? null : 3),
         error,
+        JSON.stringify(meta),
       ]);
     }
   }
@@ -199,6 +203,7 @@ async function loadDemoConnectors(
       last_success_at: "timestamptz",
       last_attempt_at: "timestamptz",
       last_error: "text",
+      meta: "jsonb",
     },
     rows,
   );

@@ -97,6 +97,7 @@ function everythingWrong(): Snapshot {
         lastSyncedAt: null,
         lastAttemptAt: now,
         lastError: "401",
+        mock: false,
         failed: true,
         partial: true,
         stuck: true,

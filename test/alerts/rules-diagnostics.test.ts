@@ -88,7 +88,12 @@ describe("diagnostics alert rules", () => {
       pgActivity: activity({ longest: { ok: true, value: [session(7, 3600)] } }),
     };
     const at = (ratio: number) =>
-      evaluateRules(snapshot, {}, { downAfterChecks: 2, connectionsHighRatio: ratio, ...OPTIONS });
+      evaluateRules(
+        snapshot,
+        // Busy on the tick before: pg_connections_high needs DOWN_AFTER_CHECKS ticks.
+        { pg_connections_high: 1 },
+        { downAfterChecks: 2, connectionsHighRatio: ratio, ...OPTIONS },
+      );
     expect(at(0.5).alerts.map((a) => a.kind)).toEqual(["pg_connections_high", "pg_long_query"]);
     expect(at(0.8).alerts.map((a) => a.kind)).toEqual(["pg_long_query"]);
     expect([...at(0.8).evaluated]).toContain("pg_locks");

@@ -66,6 +66,7 @@ describe.each([
     partial: false,
     stuck: false,
     idle: false,
+    mock: false,
     stale: false,
     ...over,
   });
@@ -181,13 +182,48 @@ describe("alert rules (both shapes alike)", () => {
     expect(back.evaluated.has("watcher")).toBe(true);
   });
 
-  it("fires pg_connections_high above 80% of max_connections", () => {
+  it("fires pg_connections_high above 80% of max_connections for DOWN_AFTER_CHECKS ticks", () => {
     const busy = (used: number): Snapshot => ({
       ...healthy,
       postgres: { status: "ok", connections: { used, max: 100 } },
     });
-    expect(fingerprints(busy(80))).toEqual([]);
-    expect(fingerprints(busy(81))).toEqual(["pg_connections_high"]);
+    expect(fingerprints(busy(80), { pg_connections_high: 5 })).toEqual([]);
+    // One busy sample pages nobody (it used to fire, then resolve on the next tick).
+    const first = evaluateRules(busy(81), {}, RULES);
+    expect(first.alerts).toEqual([]);
+    expect(first.failures.pg_connections_high).toBe(1);
+    expect(fingerprints(busy(81), first.failures)).toEqual(["pg_connections_high"]);
+    expect(evaluateRules(busy(50), first.failures, RULES).failures).toMatchObject({
+      pg_connections_high: 0,
+    });
+  });
+
+  it("makes a suspension supersede the job's failure: job_failed ends without a recovery", () => {
+    const suspended: Job = {
+      projectId: PROJECT_A,
+      project: "Acme",
+      jobType: "signals_extraction",
+      status: "suspended",
+      lastStatus: "failed",
+      lastRunAt: now,
+      nextRunAt: now,
+      lastError: "429",
+      startedAt: null,
+      failed: false,
+      overdue: false,
+      suspended: true,
+      stuck: false,
+    };
+    const [alert] = evaluateRules(
+      { ...healthy, jobs: [suspended] },
+      {},
+      RULES,
+    ).alerts;
+    expect(alert).toMatchObject({
+      fingerprint: `job_suspended:${PROJECT_A}:signals_extraction`,
+      supersedes: `job_failed:${PROJECT_A}:signals_extraction`,
+    });
+    expect(alert!.summary).toContain("suspended by the scheduler after repeated failures: 429");
   });
 
   it("leaves a source unevaluated when its query failed or its list was cut short", () => {

@@ -90,6 +90,43 @@ describe("alert state step", () => {
     expect(s.tick([]).resolved).toEqual([]);
   });
 
+  it("ends a superseded alert without a resolution: an escalation is no recovery", () => {
+    const s = simulate();
+    const failed: Alert = {
+      fingerprint: "job_failed:a",
+      kind: "job_failed",
+      source: "jobs",
+      summary: "failed",
+    };
+    s.tick([failed]);
+    s.delivered(["job_failed:a"]);
+    s.clock.advance(MINUTE);
+    const suspended: Alert = {
+      fingerprint: "job_suspended:a",
+      kind: "job_suspended",
+      source: "jobs",
+      summary: "suspended",
+      supersedes: "job_failed:a",
+    };
+    const escalated = s.tick([suspended]);
+    expect(escalated.resolved).toEqual([]);
+    expect(s.fps(escalated.firing)).toEqual(["job_suspended:a"]);
+    expect(s.fps(s.open())).toEqual(["job_suspended:a"]);
+  });
+
+  it("ends alerts out of scope quietly, even from a source not evaluated this tick", () => {
+    const s = simulate();
+    const other: Alert = { ...stuck, fingerprint: "stuck_worker:9" };
+    s.tick([stuck, other]);
+    s.delivered(["stuck_worker:7", "stuck_worker:9"]);
+    const narrowed = s.tick([], {
+      evaluated: new Set<Source>(),
+      outOfScope: (alert) => alert.fingerprint === "stuck_worker:9",
+    });
+    expect(narrowed.resolved).toEqual([]);
+    expect(s.fps(s.open())).toEqual(["stuck_worker:7"]);
+  });
+
   it("says nothing about an alert that fired and cleared before it was sent", () => {
     const s = simulate();
     s.tick([stuck]);

@@ -59,6 +59,7 @@ describe("lists at LabPics scale", () => {
         partial: false,
         stuck: false,
         idle: false,
+        mock: false,
         stale: false,
       })),
     );

@@ -243,6 +243,17 @@ describe.each<Shape>(["labpics", "reference"])("checks on the %s shape", (shape)
       });
     });
 
+    it("does not call a failed connector stale too, even one that never synced", async () => {
+      await rows.connector({ connector: "linear", status: "failed", syncedAt: null });
+      await rows.connector({ connector: "attio", status: "failed", syncedAt: ago(600) });
+      const connectors = await checks.sync();
+      const flags = connectors.map((c) => [c.connector, c.failed, c.stale]);
+      expect(flags.sort()).toEqual([
+        ["attio", true, false],
+        ["linear", true, false],
+      ]);
+    });
+
     it("shows idle as never synced (not failed, not stale), partial, and a stuck running sync", async () => {
       if (!labpics) return; // statuses of the labpics shape
       await rows.connector({ connector: "attio", status: "idle", syncedAt: null, attemptAt: null });
@@ -299,6 +310,35 @@ describe.each<Shape>(["labpics", "reference"])("checks on the %s shape", (shape)
       await rows.workerRun({ jobType: "daily_digest", status: "ok", startedAt: ago(2) });
       expect((await checks.scheduler()).stalled).toBe(false);
     });
+
+    it("says why it stalled when the newest worker run failed", async () => {
+      await rows.job({ jobType: "embeddings_run", lastStatus: "failed", nextRunAt: ago(30) });
+      await rows.workerRun({ jobType: "daily_digest", status: "ok", startedAt: ago(60) });
+      await rows.workerRun({ jobType: "embeddings_run", status: "failed", startedAt: ago(45) });
+      await pool.query("UPDATE worker_runs SET error = 'openai: 401' WHERE status = 'failed'");
+      const state = await checks.scheduler();
+      expect(state.stalled).toBe(true);
+      expect(state.cause).toBe(
+        `the newest worker run (embeddings_run${labpics ? " [Acme]" : ""}) failed: openai: 401`,
+      );
+    });
+
+    if (labpics) {
+      it("names the column LabPics's scheduler writes when it is missing", async () => {
+        await rows.job({ jobType: "embeddings_run", lastStatus: null, nextRunAt: ago(30) });
+        await pool.query("ALTER TABLE scheduled_jobs DROP COLUMN started_at");
+        checks = checksOn(pool);
+        expect(await checks.scheduler()).toMatchObject({
+          stalled: true,
+          cause:
+            "scheduled_jobs.started_at is missing: LabPics's scheduler writes it, so every worker tick fails",
+        });
+        expect(await checks.schema()).toMatchObject({
+          mismatches: [],
+          schedulerGaps: ["scheduled_jobs.started_at"],
+        });
+      });
+    }
 
     it("is stalled when no worker run ever started, and not when nothing is due", async () => {
       await rows.job({ jobType: "daily_digest", lastStatus: null, nextRunAt: inFuture(60) });

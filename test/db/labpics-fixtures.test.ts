@@ -185,7 +185,7 @@ describe("the console demo in the labpics shape", () => {
     await database?.drop();
   });
 
-  it("shows every case it promises: stuck worker and process, suspended job, failed and idle connector", async () => {
+  it("shows every case it promises: stuck worker and process, suspended job, failed, idle and mock connector", async () => {
     const checks = checksAt(pool, NOW);
     const jobs = await checks.jobs();
     expect(jobs).toHaveLength(DEMO_PROJECTS.length * Object.keys(LABPICS_JOB_CADENCES).length);
@@ -206,6 +206,9 @@ describe("the console demo in the labpics shape", () => {
     expect(connectors.filter((c) => c.failed).map((c) => c.connector)).toEqual(["linear"]);
     expect(connectors.filter((c) => c.idle).map((c) => [c.project, c.connector])).toEqual([
       ["Globex Retail", "attio"],
+    ]);
+    expect(connectors.filter((c) => c.mock).map((c) => [c.project, c.connector])).toEqual([
+      ["Northwind Clinic", "attio"],
     ]);
     // The scheduler runs in the demo: recent worker runs, so no stall.
     expect((await checks.scheduler()).stalled).toBe(false);

@@ -159,7 +159,7 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
       const checks = createChecks({
         pool: asRole,
         clock: { now: () => new Date() },
-        shapes: createShapeSource(asRole, logger),
+        shapes: createShapeSource(asRole, logger, { now: () => new Date() }),
         apiHealthUrl: `${api}/health`,
         apiMetricsUrl: `${api}/metrics`,
         overdueMinutes: 10,

@@ -8,10 +8,11 @@ import type { Pool } from "../../src/db/pool.js";
 import { createFakeClock } from "./fake-clock.js";
 
 export function checksAt(pool: Pool, now: Date, projectIds: string[] = []): Checks {
+  const clock = createFakeClock(now);
   return createChecks({
     pool,
-    clock: createFakeClock(now),
-    shapes: createShapeSource(pool, pino({ level: "silent" })),
+    clock,
+    shapes: createShapeSource(pool, pino({ level: "silent" }), clock),
     apiHealthUrl: "http://127.0.0.1:9/health",
     apiMetricsUrl: "http://127.0.0.1:9/metrics",
     overdueMinutes: 10,

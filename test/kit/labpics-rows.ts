@@ -158,12 +158,14 @@ export function labpicsRows(pool: Pool, shape: Shape) {
       attemptAt?: Date | null;
       lastError?: string | null;
       project?: ProjectName;
+      /** labpics: meta.mode 'mock', as LabPics runs Attio and Linear by default. */
+      mock?: boolean;
     }): Promise<void> {
       if (labpics) {
         await pool.query(
           `INSERT INTO connector_sync_state (connector, status, last_success_at, last_attempt_at,
-                                             last_error, project_id, account_scope_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+                                             last_error, project_id, account_scope_id, meta)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
           [
             row.connector,
             row.status,
@@ -171,6 +173,7 @@ export function labpicsRows(pool: Pool, shape: Shape) {
             row.attemptAt ?? row.syncedAt,
             row.lastError ?? null,
             ...scoped(row.project ?? "acme"),
+            row.mock ? { mode: "mock" } : {},
           ],
         );
       } else {

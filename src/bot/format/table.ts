@@ -7,12 +7,22 @@ export const STATUS_MARK = {
   not_configured: "➖",
 } as const;
 
-const MAX_CELL = 28;
+export const MAX_CELL = 28;
 
 /** Cuts a value to one short line: long errors must not push a table off the screen. */
 export function shorten(value: string, max = 80): string {
   const oneLine = value.replace(/\s+/g, " ").trim();
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+/**
+ * Cuts a name in the middle, keeping its start and end: names that share a long prefix
+ * (connectors_reconciliation_daily, …_weekly) stay told apart.
+ */
+export function shortenMiddle(value: string, max = MAX_CELL): string {
+  if (value.length <= max) return value;
+  const tail = Math.floor((max - 1) / 2);
+  return `${value.slice(0, max - 1 - tail)}…${value.slice(value.length - tail)}`;
 }
 
 /** Columns a monospace font gives a string: emoji take two, variation selectors none. */

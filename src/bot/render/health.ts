@@ -76,10 +76,24 @@ function schemaLines(health: Health): string[] {
   const schema = health.schema;
   if (schema) {
     const mismatch = schema.mismatches.length > 0;
+    const gaps = schema.schedulerGaps.length > 0;
     lines.push(
-      line("Schema", { status: mismatch ? "degraded" : "ok" }, [
+      line("Schema", { status: mismatch || gaps ? "degraded" : "ok" }, [
         schema.shape,
         mismatch ? `schema mismatch: ${schema.mismatches.join(", ")}` : undefined,
+        // The bot can read everything, yet LabPics's own scheduler cannot run.
+        gaps
+          ? `${schema.schedulerGaps.join(", ")} missing: LabPics's scheduler writes it, so every worker tick fails`
+          : undefined,
+      ]),
+    );
+  }
+  const mock = health.mockConnectors ?? [];
+  if (mock.length > 0) {
+    // Never a plain ok: a connector on mock data syncs nothing real.
+    lines.push(
+      line("Connectors", { status: "degraded" }, [
+        `${mock.length} in mock mode (sample data, not the service): ${shorten(mock.join(", "), 200)}`,
       ]),
     );
   }

@@ -2,7 +2,7 @@ import type { JobHistory, RunRow, RunsSummary, WindowStats } from "../../checks/
 import { formatAge, formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 import { sparkline } from "../format/sparkline.js";
-import { renderTable, shorten } from "../format/table.js";
+import { renderTable, shorten, shortenMiddle } from "../format/table.js";
 import { formatUtc } from "./alerts.js";
 
 export const RUNS_USAGE =
@@ -41,10 +41,13 @@ function failureLines(failures: readonly RunRow[], now: Date): string[] {
 export function renderRunsSummary(summary: RunsSummary, now: Date, scope?: string): string {
   const where = scope ? ` for ${escapeHtml(scope)}` : "";
   if (summary.jobs.length === 0) return `No worker runs in the last 7 days${where}.`;
+  // The project in a column of its own: appended to a long job type, the cut hid it.
+  const scoped = summary.jobs.some((j) => j.project !== null);
   const rows = [
-    ["job", "24h", "ok", "p50", "p95", "7d", "ok", "p50", "p95"],
+    ["job", ...(scoped ? ["project"] : []), "24h", "ok", "p50", "p95", "7d", "ok", "p50", "p95"],
     ...summary.jobs.map((j) => [
-      jobName(j.jobType, j.project),
+      shortenMiddle(j.jobType),
+      ...(scoped ? [shortenMiddle(j.project ?? "")] : []),
       ...windowCells(j.day),
       ...windowCells(j.week),
       "",

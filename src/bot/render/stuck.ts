@@ -1,6 +1,7 @@
 import type { StuckReport } from "../../checks/listings/stuck-report.js";
 import { formatAge, formatDuration } from "../format/duration.js";
-import { bold, escapeHtml, italic } from "../format/html.js";
+import { LABPICS_DEAD_JOB_MINUTES, markFailedSql } from "../../checks/listings/stuck.js";
+import { bold, code, escapeHtml, italic } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";
 
 function failedLines(report: StuckReport, now: Date): string[] {
@@ -19,9 +20,27 @@ function failedLines(report: StuckReport, now: Date): string[] {
   ];
 }
 
+/** Worker runs past LabPics's dead-job threshold: what its cleanup missed, and the fix. */
+function orphanLines(report: StuckReport, now: Date): string[] {
+  const deadBefore = now.getTime() - LABPICS_DEAD_JOB_MINUTES * 60_000;
+  const ids = report.runs
+    // The labpics shape's runs (with a project): the reference shape has no such cleanup.
+    .filter(
+      (r) => r.kind === "worker" && r.projectId !== null && r.startedAt.getTime() < deadBefore,
+    )
+    .map((r) => r.id);
+  if (ids.length === 0) return [];
+  const dead = formatDuration(LABPICS_DEAD_JOB_MINUTES * 60_000);
+  return [
+    `🧹 LabPics's dead-job cleanup (${dead}) did not reap ${ids.length === 1 ? "this worker run" : `these ${ids.length} worker runs`}. To mark ${ids.length === 1 ? "it" : "them"} failed, run on its database (the bot never writes there):`,
+    code(markFailedSql(ids)),
+  ].map((line, i) => (i === 0 ? escapeHtml(line) : line));
+}
+
 export function renderStuck(report: StuckReport, thresholdMinutes: number, now: Date): string {
   const threshold = formatDuration(thresholdMinutes * 60_000);
   const notes = [
+    ...orphanLines(report, now),
     ...(report.processesError !== undefined
       ? [`⚠️ Process runs could not be read: ${escapeHtml(shorten(report.processesError, 160))}`]
       : []),

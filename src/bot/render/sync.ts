@@ -3,18 +3,38 @@ import { formatAge } from "../format/duration.js";
 import { bold } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";
 
+// A connector on mock data is never shown as plainly ✅: its "ok" says nothing of the service.
 const mark = (c: ConnectorSync) =>
-  c.failed ? "❌" : c.stuck ? "🧊" : c.partial ? "⚠️" : c.stale ? "⏰" : c.idle ? "➖" : "✅";
+  c.failed
+    ? "❌"
+    : c.stuck
+      ? "🧊"
+      : c.partial
+        ? "⚠️"
+        : c.stale
+          ? "⏰"
+          : c.idle
+            ? "➖"
+            : c.mock
+              ? "🧪"
+              : "✅";
+
+const status = (c: ConnectorSync) => {
+  const stored = c.stuck ? "running (stuck)" : (c.lastStatus ?? "unknown");
+  return c.mock ? `${stored} (mock)` : stored;
+};
 
 export function renderSync(connectors: readonly ConnectorSync[], now: Date): string {
   if (connectors.length === 0) return "No connectors found in connector_sync_state.";
   const count = (flag: (c: ConnectorSync) => boolean) => connectors.filter(flag).length;
   const scoped = connectors.some((c) => c.project !== null);
+  const mocks = count((c) => c.mock);
   const counts = [
     `${count((c) => c.failed || c.stuck)} failed`,
     ...(scoped ? [`${count((c) => c.partial)} partial`] : []),
     `${count((c) => c.stale)} stale`,
     ...(scoped ? [`${count((c) => c.idle)} idle`] : []),
+    ...(mocks > 0 ? [`${mocks} mock`] : []),
     `${connectors.length} total`,
   ];
   const header = `${bold("Connector sync")} — ${counts.join(", ")}`;
@@ -26,7 +46,7 @@ export function renderSync(connectors: readonly ConnectorSync[], now: Date): str
       mark(c),
       ...(scoped ? [c.project ?? ""] : []),
       c.connector,
-      c.stuck ? "running (stuck)" : (c.lastStatus ?? "unknown"),
+      status(c),
       formatAge(c.lastSyncedAt, now),
     ]);
     if ((c.failed || c.partial) && c.lastError) rows.push([" ", `↳ ${shorten(c.lastError, 60)}`]);
@@ -34,5 +54,6 @@ export function renderSync(connectors: readonly ConnectorSync[], now: Date): str
   const legend = scoped
     ? "❌ failed  🧊 stuck  ⚠️ partial  ⏰ stale  ➖ idle (never synced)"
     : "❌ failed  ⏰ stale";
-  return renderTable(rows, { header, footer: legend });
+  const mockLegend = mocks > 0 ? "\n🧪 mock mode: LabPics syncs sample data, not the service" : "";
+  return renderTable(rows, { header, footer: legend + mockLegend });
 }

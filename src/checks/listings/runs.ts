@@ -1,4 +1,5 @@
 import type { Pool } from "../../db/pool.js";
+import { projectFilter } from "../scope.js";
 import { FRESH_MS, historyRefreshedTo } from "./run-history.js";
 
 /**
@@ -13,6 +14,8 @@ export interface RunsQuery {
   job?: string;
   /** labpics shape only: a project's name or id. */
   project?: string;
+  /** PROJECT_IDS (labpics shape); none or empty = every project but __legacy_scope__. */
+  projectIds?: readonly string[];
 }
 
 export interface WindowStats {
@@ -93,8 +96,11 @@ export const CHART_RUNS = 7 * 24 * 120;
 
 const projectName = (column: string) => `(SELECT p.name FROM projects p WHERE p.id = ${column})`;
 
-/** Shape-specific pieces of SQL; everything else is shared. `$n` is the PROJECT argument. */
-function shapeSql(query: RunsQuery, n: number, alias = "w") {
+/**
+ * Shape-specific pieces of SQL; everything else is shared. `$n` is the PROJECT argument,
+ * `$m` PROJECT_IDS.
+ */
+function shapeSql(query: RunsQuery, n: number, m: number, alias = "w") {
   return query.shape === "labpics"
     ? {
         project: "w.project_id",
@@ -102,16 +108,18 @@ function shapeSql(query: RunsQuery, n: number, alias = "w") {
         runProject: projectName("w.project_id"),
         // By exact name or id, without casting arbitrary input to uuid. As an array of ids,
         // so that an index on (project_id, …) serves it; `$n IS NULL` keeps $n in use.
-        projectFilter:
+        projectFilter: `${projectFilter(alias, m)} AND ${
           query.project === undefined
             ? `$${n}::text IS NULL`
-            : `${alias}.project_id = ANY (ARRAY(SELECT id FROM projects WHERE name = $${n} OR id::text = $${n}))`,
+            : `${alias}.project_id = ANY (ARRAY(SELECT id FROM projects WHERE name = $${n} OR id::text = $${n}))`
+        }`,
       }
     : {
         project: "NULL::text",
         projectName: "NULL::text",
         runProject: "NULL::text",
-        projectFilter: `$${n}::text IS NULL`,
+        // No projects: the arguments stay in use, so PostgreSQL knows their types.
+        projectFilter: `$${n}::text IS NULL AND cardinality($${m}::uuid[]) >= 0`,
       };
 }
 
@@ -171,8 +179,8 @@ interface SummaryParams {
 
 /** Exact, from worker_runs: one pass over the week's rows sorted for the percentiles. */
 async function exactStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams) {
-  // $1 a week ago, $2 JOB, $3 a day ago, $4 PROJECT.
-  const sql = shapeSql(query, 4);
+  // $1 a week ago, $2 JOB, $3 a day ago, $4 PROJECT, $5 PROJECT_IDS.
+  const sql = shapeSql(query, 4, 5);
   const { rows } = await pool.query<StatsRow>(
     `WITH week AS (
        SELECT w.job_type, ${sql.project} AS project_id, w.status, w.started_at,
@@ -187,7 +195,7 @@ async function exactStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams)
      )
      SELECT x.*, ${sql.projectName} AS project FROM grouped x
       ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
-    [weekAgo, query.job ?? null, dayAgo, query.project ?? null],
+    [weekAgo, query.job ?? null, dayAgo, query.project ?? null, query.projectIds ?? []],
   );
   return rows.map((row) => ({ row, day: stats(row, "day"), week: stats(row, "week") }));
 }
@@ -198,13 +206,13 @@ async function exactStats(pool: Pool, { query, weekAgo, dayAgo }: SummaryParams)
  * FRESH_MS ago), percentiles within a duration bucket (9%).
  */
 async function keptStats(pool: Pool, { query }: SummaryParams) {
-  // $1 JOB, $2 PROJECT.
-  const sql = shapeSql(query, 2, "x");
+  // $1 JOB, $2 PROJECT, $3 PROJECT_IDS.
+  const sql = shapeSql(query, 2, 3, "x");
   const { rows } = await pool.query<StatsRow>(
     `SELECT x.*, ${sql.projectName} AS project FROM opsbot.run_summaries x
       WHERE ($1::text IS NULL OR x.job_type = $1) AND ${sql.projectFilter}
       ORDER BY x.job_type, project LIMIT ${MAX_GROUPS}`,
-    [query.job ?? null, query.project ?? null],
+    [query.job ?? null, query.project ?? null, query.projectIds ?? []],
   );
   return rows.map((row) => ({ row, day: stats(row, "day"), week: stats(row, "week") }));
 }
@@ -220,7 +228,7 @@ export async function summarizeRuns(pool: Pool, query: RunsQuery): Promise<RunsS
     weekAgo: new Date(query.now.getTime() - 7 * DAY_MS),
     dayAgo: new Date(query.now.getTime() - DAY_MS),
   };
-  const sql = shapeSql(query, 4);
+  const sql = shapeSql(query, 4, 5);
   const refreshedTo = await historyRefreshedTo(pool);
   const kept = refreshedTo !== null && refreshedTo >= query.now.getTime() - FRESH_MS;
   const [groups, failures] = await Promise.all([
@@ -230,7 +238,7 @@ export async function summarizeRuns(pool: Pool, query: RunsQuery): Promise<RunsS
         WHERE w.status = 'failed' AND w.started_at >= $1
           AND ($2::text IS NULL OR w.job_type = $2) AND ${sql.projectFilter}
         ORDER BY w.started_at DESC, w.id DESC LIMIT ${FAILURE_LIMIT}`,
-      [params.weekAgo, query.job ?? null, query.now, query.project ?? null],
+      [params.weekAgo, query.job ?? null, query.now, query.project ?? null, query.projectIds ?? []],
     ),
   ]);
   return {
@@ -262,11 +270,11 @@ export async function jobHistory(
   pool: Pool,
   query: RunsQuery & { job: string },
 ): Promise<JobHistory> {
-  // $1 JOB, $2 now, $3 PROJECT, $4 a week ago, $5 the column in seconds.
-  const sql = shapeSql(query, 3);
+  // $1 JOB, $2 now, $3 PROJECT, $4 PROJECT_IDS, $5 a week ago, $6 the column in seconds.
+  const sql = shapeSql(query, 3, 4);
   const weekAgo = new Date(query.now.getTime() - 7 * DAY_MS);
   const where = `w.job_type = $1 AND ${sql.projectFilter}`;
-  const params = [query.job, query.now, query.project ?? null];
+  const params = [query.job, query.now, query.project ?? null, query.projectIds ?? []];
   const [last, week] = await Promise.all([
     pool.query<RawRun>(
       `SELECT ${runColumns(sql.runProject, 2)} FROM worker_runs w WHERE ${where}
@@ -276,10 +284,10 @@ export async function jobHistory(
     pool.query<RawColumn>(
       `WITH newest AS (
          SELECT w.status, w.started_at, w.finished_at FROM worker_runs w
-          WHERE ${where} AND w.started_at >= $4 ORDER BY w.started_at DESC LIMIT ${CHART_RUNS + 1}
+          WHERE ${where} AND w.started_at >= $5 ORDER BY w.started_at DESC LIMIT ${CHART_RUNS + 1}
        ), charted AS (
          SELECT status, started_at,
-                floor(extract(epoch FROM started_at - $4::timestamptz) / $5)::int AS col,
+                floor(extract(epoch FROM started_at - $5::timestamptz) / $6)::int AS col,
                 extract(epoch FROM coalesce(finished_at, $2::timestamptz) - started_at)::float8 AS seconds
            FROM newest ORDER BY started_at DESC LIMIT ${CHART_RUNS}
        )

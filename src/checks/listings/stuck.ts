@@ -24,6 +24,24 @@ export interface StuckRuns {
   total: number;
 }
 
+/**
+ * LabPics declares a worker run dead after this long; at the snapshot measured its cleanup
+ * throws (uuid = integer), so the runs of a killed worker stay 'running' for good.
+ */
+export const LABPICS_DEAD_JOB_MINUTES = 30;
+
+/**
+ * What an operator runs on LabPics's database to mark orphaned worker runs failed. Shown,
+ * never run: the bot never writes LabPics's tables. Ids come from the database (integers).
+ */
+export function markFailedSql(ids: readonly number[]): string {
+  return (
+    "UPDATE worker_runs SET status = 'failed', finished_at = now(), " +
+    "error = 'orphaned: marked failed by an operator' " +
+    `WHERE status = 'running' AND id IN (${ids.map((id) => Math.trunc(id)).join(", ")});`
+  );
+}
+
 export interface StuckQuery extends Scope {
   now: Date;
   thresholdMinutes: number;

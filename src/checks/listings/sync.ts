@@ -18,6 +18,8 @@ export interface ConnectorSync {
   stuck: boolean;
   /** Never synced (labpics `idle`): shown, not a failure, not stale. */
   idle: boolean;
+  /** Syncs mock data (labpics `meta.mode = 'mock'`): an ok here says nothing of the service. */
+  mock: boolean;
   stale: boolean;
 }
 
@@ -34,6 +36,7 @@ interface Row {
   synced_at: Date | null;
   attempt_at: Date | null;
   last_error: string | null;
+  mock: boolean;
 }
 
 // The reference shape fixes no vocabulary for a connector's status: these read as success,
@@ -43,12 +46,14 @@ const OK_LIKE = new Set(["ok", "success", "succeeded", "synced", "completed", "d
 // No LIMIT: one row per project and connector; the rendering says "+N more".
 const QUERY = {
   labpics: `SELECT c.project_id::text, p.name AS project, c.connector, c.status,
-                   c.last_success_at AS synced_at, c.last_attempt_at AS attempt_at, c.last_error
+                   c.last_success_at AS synced_at, c.last_attempt_at AS attempt_at, c.last_error,
+                   coalesce(c.meta->>'mode' = 'mock', false) AS mock
               FROM connector_sync_state c JOIN projects p ON p.id = c.project_id
              WHERE ${projectFilter("c", 1)}
              ORDER BY p.name, c.project_id, c.connector`,
   reference: `SELECT NULL AS project_id, NULL AS project, connector, last_status AS status,
-                     last_synced_at AS synced_at, NULL::timestamptz AS attempt_at, last_error
+                     last_synced_at AS synced_at, NULL::timestamptz AS attempt_at, last_error,
+                     false AS mock
                 FROM connector_sync_state ORDER BY connector`,
 };
 
@@ -69,6 +74,14 @@ export async function listConnectors(
     const status = r.status?.toLowerCase() ?? null;
     const labpics = scope.shape === "labpics";
     const idle = labpics && status === "idle";
+    const failed = labpics
+      ? status === "failed"
+      : status !== null && status !== "running" && !OK_LIKE.has(status);
+    const stuck =
+      labpics &&
+      status === "running" &&
+      r.attempt_at !== null &&
+      r.attempt_at.getTime() < stuckBefore;
     return {
       projectId: r.project_id,
       project: r.project,
@@ -77,17 +90,14 @@ export async function listConnectors(
       lastSyncedAt: r.synced_at,
       lastAttemptAt: r.attempt_at,
       lastError: r.last_error,
-      failed: labpics
-        ? status === "failed"
-        : status !== null && status !== "running" && !OK_LIKE.has(status),
+      failed,
       partial: labpics && status === "partial",
-      stuck:
-        labpics &&
-        status === "running" &&
-        r.attempt_at !== null &&
-        r.attempt_at.getTime() < stuckBefore,
+      stuck,
       idle,
-      stale: !idle && (r.synced_at === null || r.synced_at.getTime() < staleBefore),
+      mock: r.mock,
+      // A failed (or stuck) connector is not also stale: its failure says more than its age.
+      stale:
+        !idle && !failed && !stuck && (r.synced_at === null || r.synced_at.getTime() < staleBefore),
     };
   });
   return connectors.sort((a, b) => rank(a) - rank(b));

@@ -19,7 +19,7 @@ const healthy: Health = {
   postgres: { status: "ok", latencyMs: 3, connections: { used: 7, max: 100 } },
   redis: { status: "not_configured" },
   bot: { version: "1.0.0", startedAt: minutesAgo(150), lastTickAt: minutesAgo(1) },
-  schema: { shape: "labpics", mismatches: [] },
+  schema: { shape: "labpics", mismatches: [], schedulerGaps: [] },
   checkedAt: NOW,
 };
 
@@ -57,7 +57,7 @@ describe("renderHealth", () => {
           lastTickAt: null,
           blindChecks: [{ check: "jobs", reason: "scheduled_jobs <missing>" }],
         },
-        schema: { shape: "labpics", mismatches: ["scheduled_jobs"] },
+        schema: { shape: "labpics", mismatches: ["scheduled_jobs"], schedulerGaps: [] },
       },
       NOW,
     );

@@ -65,13 +65,40 @@ describe("renderRunsSummary", () => {
     expect(text).toBe(
       [
         "<b>Worker runs</b> — runs, success rate, p50/p95 duration",
-        "<pre>job            24h  ok   p50  p95    7d  ok    p50    p95",
-        "embed · Alpha  10   90%  &lt;1s  2m 5s  70  96%   30s    15m",
-        "digest         0    —    —    —      1   100%  1m 1s  1m 1s</pre>",
+        "<pre>job     project  24h  ok   p50  p95    7d  ok    p50    p95",
+        "embed   Alpha    10   90%  &lt;1s  2m 5s  70  96%   30s    15m",
+        "digest           0    —    —    —      1   100%  1m 1s  1m 1s</pre>",
         "<b>Last failures</b>",
         "• 1h 30m ago <code>embed · Alpha</code> #7: boom &lt;x&gt;",
       ].join("\n"),
     );
+  });
+
+  it("tells long job types apart and shows each row's project", () => {
+    const week = { runs: 1, ok: 1, failed: 0, p50: 2, p95: 2 };
+    const jobs = ["connectors_reconciliation_daily", "connectors_reconciliation_weekly"].flatMap(
+      (jobType) =>
+        ["Northwind Clinic", "Acme Studio"].map((project) => ({
+          jobType,
+          project,
+          day: week,
+          week,
+        })),
+    );
+    const lines = renderRunsSummary({ jobs, failures: [] }, NOW).split("\n").slice(1, 6);
+    const cells = lines.map((l) =>
+      l
+        .replace("<pre>", "")
+        .split(/\s{2,}/)
+        .slice(0, 2),
+    );
+    expect(cells).toEqual([
+      ["job", "project"],
+      ["connectors_rec…liation_daily", "Northwind Clinic"],
+      ["connectors_rec…liation_daily", "Acme Studio"],
+      ["connectors_rec…iation_weekly", "Northwind Clinic"],
+      ["connectors_rec…iation_weekly", "Acme Studio"],
+    ]);
   });
 
   it("says there were no failures", () => {

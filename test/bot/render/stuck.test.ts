@@ -67,4 +67,25 @@ describe("renderStuck", () => {
       ].join("\n"),
     );
   });
+
+  it("says LabPics's cleanup did not reap worker runs past 30 minutes, and shows the SQL", () => {
+    const worker = (id: number, minutes: number) => ({
+      kind: "worker" as const,
+      id,
+      name: "embeddings_run",
+      projectId: "p",
+      project: "Acme",
+      startedAt: minutesAgo(minutes),
+    });
+    const text = renderStuck(
+      { runs: [worker(61, 95), worker(62, 95), worker(70, 20)], total: 3 },
+      15,
+      NOW,
+    );
+    expect(text).toContain(
+      "🧹 LabPics's dead-job cleanup (30m) did not reap these 2 worker runs. To mark them failed, run on its database (the bot never writes there):\n" +
+        "<code>UPDATE worker_runs SET status = 'failed', finished_at = now(), error = 'orphaned: marked failed by an operator' WHERE status = 'running' AND id IN (61, 62);</code>",
+    );
+    expect(renderStuck({ runs: [worker(70, 20)], total: 1 }, 15, NOW)).not.toContain("🧹");
+  });
 });

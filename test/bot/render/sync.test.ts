@@ -18,6 +18,7 @@ const connector = (over: Partial<ConnectorSync>): ConnectorSync => ({
   partial: false,
   stuck: false,
   idle: false,
+  mock: false,
   stale: false,
   ...over,
 });

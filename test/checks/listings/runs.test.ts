@@ -205,6 +205,18 @@ for (const shape of ["reference", "labpics"] as const) {
         expect(none.last).toEqual([]);
       });
 
+      it("with PROJECT_IDS: only the watched projects' runs, in the summary and a job's", async () => {
+        const watched = { shape, now: NOW, projectIds: [BETA] };
+        const summary = await summarizeRuns(pool, watched);
+        expect(summary.jobs.map((j) => j.jobType)).toEqual(["embeddings"]);
+        expect(summary.failures).toEqual([]);
+        const history = await jobHistory(pool, { ...watched, job: "digest" });
+        expect(history.last).toEqual([]);
+        expect(history.week.columns).toEqual([]);
+        const named = await summarizeRuns(pool, { ...watched, project: "Alpha" });
+        expect(named.jobs).toEqual([]);
+      });
+
       it("keeps the same job of two projects apart", async () => {
         await insert(pool, shape, [
           { job: "embeddings", status: "failed", hoursAgo: 1, seconds: 1, project: ALPHA },
