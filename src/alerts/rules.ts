@@ -169,7 +169,8 @@ export function evaluateRules(
 
   const connections = snapshot.postgres.connections;
   // One busy sample pages nobody: DOWN_AFTER_CHECKS ticks in a row, as for a component.
-  const busy = connections !== undefined && connections.used > connections.max * options.connectionsHighRatio;
+  const busy =
+    connections !== undefined && connections.used > connections.max * options.connectionsHighRatio;
   if (count("pg_connections_high", busy) && connections) {
     alerts.push({
       fingerprint: "pg_connections_high",

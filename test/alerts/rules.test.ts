@@ -214,11 +214,7 @@ describe("alert rules (both shapes alike)", () => {
       suspended: true,
       stuck: false,
     };
-    const [alert] = evaluateRules(
-      { ...healthy, jobs: [suspended] },
-      {},
-      RULES,
-    ).alerts;
+    const [alert] = evaluateRules({ ...healthy, jobs: [suspended] }, {}, RULES).alerts;
     expect(alert).toMatchObject({
       fingerprint: `job_suspended:${PROJECT_A}:signals_extraction`,
       supersedes: `job_failed:${PROJECT_A}:signals_extraction`,
