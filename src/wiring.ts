@@ -122,7 +122,7 @@ export function wire(
   const executor = wireExecutor({ ...deps, pool: reserved }, watchChecks, reportApi.get);
   const bot = wireBot(deps, { checks, alerts, executor, onCall });
   reportApi.bind(bot.api);
-  const watcher = wireWatcher({ ...deps, pool: reserved }, watchChecks, executor);
+  const watcher = wireWatcher({ ...deps, pool: reserved }, watchChecks, executor, deps.pool);
   tickFacts.bind(watcher);
   const paging = wirePaging({ ...deps, pool: reserved }, onCall);
   return {
@@ -275,7 +275,12 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
   });
 }
 
-function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watcher {
+function wireWatcher(
+  deps: WiringDeps,
+  checks: Checks,
+  executor: Executor,
+  leasePool: Pool,
+): Watcher {
   const { config, pool, clock, logger, metrics } = deps;
   const retention = createRetention({
     pool,
@@ -303,6 +308,7 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     metrics,
     sleep: deps.sleep,
     cron: config.WATCH_CRON,
+    leasePool,
     intervalMs: watchIntervalMs(config.WATCH_CRON),
     probeMs: config.PROBE_SECONDS * 1000,
     downAfterMs: config.DOWN_AFTER_SECONDS * 1000,

@@ -51,6 +51,11 @@ export interface WatcherDeps {
   heartbeatUrl?: string;
   /** Whether the last Bot API call got through (the bot layer records it). */
   telegramOk?: () => boolean;
+  /**
+   * Where the lease is renewed during a tick: not the tick's own pool, whose connections a
+   * slow tick may all hold (waiting on a lock) while its lease runs out. Default: `pool`.
+   */
+  leasePool?: Pool;
   /** Dedups the PostgreSQL-down page across replicas while the database cannot. */
   redis?: Redis;
   sleep: (ms: number) => Promise<void>;
@@ -176,7 +181,7 @@ export function createWatcher(deps: WatcherDeps) {
 
   /** A long tick keeps its lease; one that lost it (the database was away) says so. */
   function renewLease(): void {
-    acquireLease(pool, instance, leaseMs)
+    acquireLease(deps.leasePool ?? pool, instance, leaseMs)
       .then((generation) => {
         if (generation === undefined) logger.warn("watcher lease lost during a tick");
       })

@@ -7,15 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSentinelSender } from "../../src/bot/sentinel-channel.js";
-import { systemClock } from "../../src/clock.js";
+import { systemClock, type Clock } from "../../src/clock.js";
 import { createLogger } from "../../src/log/create-logger.js";
 import { createSentinel, type Sentinel } from "../../src/sentinel/create-sentinel.js";
 import { createStateFile } from "../../src/sentinel/state-file.js";
-import { buildAlertApp, eventually, tick, ticks, useApiHealth } from "../kit/alerts.js";
+import { buildAlertApp, eventually, probeFor, tick, ticks, useApiHealth } from "../kit/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import { TEST_TOKEN } from "../kit/build-test-app.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
-import { HOUR } from "../kit/fake-clock.js";
+import { createFakeClock, HOUR } from "../kit/fake-clock.js";
 import { captureLogs } from "../kit/log-capture.js";
 import { closedPort, listen } from "../kit/ports.js";
 
@@ -29,8 +29,8 @@ describe("heartbeats to the sentinel", () => {
     api.state.healthy = true;
     while (open.length > 0) await open.pop()!.close();
   });
-  async function build(env: Record<string, string>): Promise<TestApp> {
-    const t = await buildAlertApp(api.url, { env });
+  async function build(env: Record<string, string>, clock?: Clock): Promise<TestApp> {
+    const t = await buildAlertApp(api.url, { env, ...(clock ? { clock } : {}) });
     open.push(t);
     return t;
   }
@@ -70,13 +70,14 @@ describe("heartbeats to the sentinel", () => {
   const heard = () => sentinel.state().lastHeartbeat;
 
   it("says after a tick what fires and that nothing waits, and after a failed delivery that Telegram is not ok", async () => {
-    const t = await build({ SENTINEL_URL: sentinelUrl, SENTINEL_TOKEN: TOKEN });
+    const clock = createFakeClock();
+    const probes = { PROBE_SECONDS: "1", DOWN_AFTER_SECONDS: "2" };
+    const t = await build({ SENTINEL_URL: sentinelUrl, SENTINEL_TOKEN: TOKEN, ...probes }, clock);
     await tick(t);
     await eventually(() => heard() !== null, 5_000, "a heartbeat");
-    const lastTickAt = await t.app.watcher.lastTickAt();
     expect(heard()).toEqual({
       version: "test",
-      lastTickAt: lastTickAt!.toISOString(),
+      lastTickAt: clock.now().toISOString(),
       undeliveredAlerts: 0,
       oldestUndeliveredSeconds: null,
       telegramOk: true,
@@ -86,7 +87,8 @@ describe("heartbeats to the sentinel", () => {
     // The API goes down and Telegram fails the page: the path is broken, and the sentinel says so.
     api.state.healthy = false;
     t.fake.failNext("sendMessage", { kind: "500" }, 10);
-    await ticks(t, 2);
+    await probeFor(t, clock, 3_000, 1_000);
+    await tick(t);
     await eventually(() => heard()?.telegramOk === false, 5_000, "a broken heartbeat");
     expect(heard()).toMatchObject({ undeliveredAlerts: 1, firing: { critical: 1, warning: 0 } });
     expect(heard()!.oldestUndeliveredSeconds).toBeGreaterThanOrEqual(0);
