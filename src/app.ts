@@ -4,7 +4,9 @@
  */
 import { countUndelivered } from "./alerts/outbox-store.js";
 import { storeAlerts } from "./alertmanager/am-store.js";
+import type { ReceivedAlert } from "./alertmanager/payload.js";
 import { createTickKicker } from "./alertmanager/tick-kicker.js";
+import { recordWatchdog, splitWatchdog } from "./alertmanager/watchdog.js";
 import { registerCommands } from "./bot/create-bot.js";
 import { withStartupRetry, type RetryOptions } from "./bot/telegram-setup.js";
 import { schemaFacts } from "./checks/create-checks.js";
@@ -19,7 +21,7 @@ import { createConsoleTransport } from "./transports/console.js";
 import { createPollingTransport } from "./transports/polling.js";
 import type { Transport, TransportDeps } from "./transports/transport.js";
 import { createWebhookTransport } from "./transports/webhook.js";
-import { wire, type AppDeps } from "./wiring.js";
+import { watchdogOf, wire, type AppDeps } from "./wiring.js";
 
 export type { AppDeps } from "./wiring.js";
 export type App = ReturnType<typeof createApp>;
@@ -84,12 +86,21 @@ export function createApp(deps: AppDeps) {
             logger,
             metrics,
             refusal: () => (schema?.isReady() ? undefined : "starting"),
-            store: (alerts) => storeAlerts(pool, alerts, clock.now()),
+            store: (alerts) => storeReceived(alerts),
             onStored: kicker.kick,
           }),
         }
       : {};
   const listeners = createListeners(logger);
+
+  /** The watchdog's arrival is recorded, never stored as an alert; the rest are stored. */
+  async function storeReceived(alerts: readonly ReceivedAlert[]): Promise<void> {
+    const now = clock.now();
+    const { alertname } = watchdogOf(config);
+    const { watchdog, others } = splitWatchdog(alerts, alertname);
+    if (watchdog) await recordWatchdog(pool, alertname, now);
+    await storeAlerts(pool, others, now);
+  }
 
   /** HTTP first, so /healthz answers from the first second; /metrics may get its own port. */
   async function listen(): Promise<{ port?: number; metricsPort?: number }> {

@@ -11,6 +11,7 @@ import { originChatIds, recordMigration } from "./alerts/outbox-store.js";
 import { watchIntervalMs } from "./alerts/watch-interval.js";
 import { createWatcher, type Watcher } from "./alerts/watcher.js";
 import { loadFiringAlerts } from "./alertmanager/am-store.js";
+import { watchdogAlerts, type WatchdogOptions } from "./alertmanager/watchdog.js";
 import { createActionReporter } from "./bot/action-reporter.js";
 import { createCallRecorder, type CallRecorder } from "./bot/api-guards.js";
 import { createTelegramNotifiers } from "./bot/alert-channel.js";
@@ -271,8 +272,17 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
       blockedMinutes: config.PG_BLOCKED_MINUTES,
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
     },
-    // Alertmanager's firing alerts, as received by POST /alertmanager.
-    sources: [{ source: "alertmanager", firing: () => loadFiringAlerts(pool) }],
+    // Alertmanager's firing alerts, as received by POST /alertmanager, and its watchdog's
+    // absence: one source, so either failing to read leaves both as they are.
+    sources: [
+      {
+        source: "alertmanager",
+        firing: async () => [
+          ...(await loadFiringAlerts(pool)),
+          ...(await watchdogAlerts(pool, watchdogOf(config), clock.now())),
+        ],
+      },
+    ],
     routing: {
       routes: config.ALERT_ROUTES,
       fallback: { chatId: config.ALERT_CHAT_ID, threadId: config.ALERT_THREAD_ID },
@@ -287,3 +297,8 @@ function wireWatcher(deps: WiringDeps, checks: Checks, executor: Executor): Watc
     },
   });
 }
+
+export const watchdogOf = (config: Config): WatchdogOptions => ({
+  alertname: config.WATCHDOG_ALERTNAME,
+  minutes: config.WATCHDOG_MINUTES,
+});

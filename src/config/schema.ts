@@ -124,6 +124,9 @@ export const envSchema = z.object({
   PROBE_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   DOWN_AFTER_SECONDS: positiveInt(30),
   UP_AFTER_SECONDS: positiveInt(30),
+  // Alertmanager's always-firing alert: once seen, its absence pages watchdog_missing.
+  WATCHDOG_ALERTNAME: z.string().trim().min(1).default("Watchdog"),
+  WATCHDOG_MINUTES: positiveInt(10),
   HEARTBEAT_URL: optionalText.pipe(httpUrl.optional()),
   PROGRESS_EDIT_SECONDS: positiveInt(5),
   VIEWER_IDS: userIdList,

@@ -1,0 +1,51 @@
+import type { Pool } from "pg";
+import type { Alert } from "../alerts/types.js";
+import type { ReceivedAlert } from "./payload.js";
+
+export interface WatchdogOptions {
+  /** WATCHDOG_ALERTNAME: the always-firing alert that proves the Prometheus path works. */
+  alertname: string;
+  /** WATCHDOG_MINUTES without it after it was once seen: watchdog_missing. */
+  minutes: number;
+}
+
+/** A batch split: the watchdog's arrivals (never shown as alerts) and every other alert. */
+export function splitWatchdog(
+  alerts: readonly ReceivedAlert[],
+  alertname: string,
+): { watchdog: boolean; others: ReceivedAlert[] } {
+  const others = alerts.filter((a) => a.labels.alertname !== alertname);
+  return { watchdog: others.length < alerts.length, others };
+}
+
+export async function recordWatchdog(pool: Pool, alertname: string, at: Date): Promise<void> {
+  await pool.query(
+    `INSERT INTO opsbot.watchdog (alertname, last_seen_at) VALUES ($1, $2)
+     ON CONFLICT (alertname) DO UPDATE SET last_seen_at = GREATEST(opsbot.watchdog.last_seen_at, EXCLUDED.last_seen_at)`,
+    [alertname, at],
+  );
+}
+
+/** watchdog_missing while the watchdog, once seen, has been away for WATCHDOG_MINUTES. */
+export async function watchdogAlerts(
+  pool: Pool,
+  options: WatchdogOptions,
+  now: Date,
+): Promise<Alert[]> {
+  const { rows } = await pool.query<{ last_seen_at: Date }>(
+    "SELECT last_seen_at FROM opsbot.watchdog WHERE alertname = $1",
+    [options.alertname],
+  );
+  const lastSeen = rows[0]?.last_seen_at;
+  if (lastSeen === undefined) return [];
+  const awayMinutes = (now.getTime() - lastSeen.getTime()) / 60_000;
+  if (awayMinutes < options.minutes) return [];
+  return [
+    {
+      fingerprint: "watchdog_missing",
+      kind: "watchdog_missing",
+      source: "alertmanager",
+      summary: `Alertmanager's ${options.alertname} alert last arrived ${Math.floor(awayMinutes)} min ago (${lastSeen.toISOString().slice(0, 16).replace("T", " ")} UTC): the Prometheus → Alertmanager path is broken`,
+    },
+  ];
+}
