@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enqueue } from "../../src/alerts/outbox-store.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { startHealthStub } from "../kit/actions.js";
 import { startBotProcess, stopAllBots, webhookEnv } from "../kit/bot-process.js";
@@ -78,7 +79,7 @@ describe("the sentinel beside a bot that is killed and comes back", () => {
         SENTINEL_TOKEN,
         SENTINEL_AFTER_SECONDS: String(AFTER_SECONDS),
         SENTINEL_STATE_FILE: join(dir, "sentinel-state.json"),
-        ONCALL_ROTA: `${ON_CALL},1`,
+        ONCALL_ROTA: String(ON_CALL),
         HOST: "127.0.0.1",
         PORT: String(port),
       },
@@ -105,8 +106,27 @@ describe("the sentinel beside a bot that is killed and comes back", () => {
     await sentinelApi.waitForCall("sendMessage", (c) => Number(c.params.chat_id) === ON_CALL);
     expect(page.params.disable_notification).toBe(false);
 
-    // Meanwhile the API went down, and Telegram fails the new bot's first sends: its page waits.
-    health.state.healthy = false;
+    // The killed bot left a message in its outbox, and Telegram fails the new bot's first
+    // sends: it waits until the fourth retry.
+    const resolved = new Date();
+    await enqueue(
+      admin,
+      "resolved",
+      [
+        {
+          fingerprint: "api_down",
+          kind: "api_down",
+          source: "api",
+          summary: "API /health unhealthy: HTTP 503",
+          firingSince: new Date(resolved.getTime() - 60_000),
+          resolvedAt: resolved,
+          notifiedAt: new Date(resolved.getTime() - 59_000),
+          queuedAt: null,
+        },
+      ],
+      { chatId: GROUP },
+      resolved,
+    );
     botApi.failNext("sendMessage", { kind: "500" }, 4);
     // As minutes later: the killed bot's watcher lease, never released, has lapsed.
     await admin.query("UPDATE opsbot.watcher_lease SET holder = NULL, expires_at = '-infinity'");
@@ -115,9 +135,11 @@ describe("the sentinel beside a bot that is killed and comes back", () => {
     const recovery = await sentinelApi.waitForCall("sendMessage", toGroup(/whole again/), 45_000);
     expect(String(recovery.params.text)).toMatch(/after \d+s silent/);
     expect(String(recovery.params.text)).toContain("1 alert message waited undelivered");
-    // api_down, and the checks blind without LabPics's tables here.
+    // The checks are blind without LabPics's tables here: watcher_degraded.
     expect(String(recovery.params.text)).toMatch(/Now \d+ critical and 0 warnings firing/);
-    await botApi.waitForCall("sendMessage", (c) => /api_down/.test(String(c.params.text)));
+    await botApi.waitForCall("sendMessage", (c) =>
+      /Resolved.*api_down/s.test(String(c.params.text)),
+    );
     await sentinelApi.waitForCall(
       "sendMessage",
       (c) => Number(c.params.chat_id) === ON_CALL && /whole again/.test(String(c.params.text)),
