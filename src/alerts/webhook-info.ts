@@ -47,14 +47,15 @@ export function webhookAlerts(info: WebhookInfo, now: Date): Alert[] {
 }
 
 /**
- * The "telegram" source: getWebhookInfo every WEBHOOK_INFO_EVERY_MS by the clock. Between
- * readings (and when the call fails) it is not evaluated, so its alert stays as it is.
+ * The "telegram" source: getWebhookInfo every WEBHOOK_INFO_EVERY_MS by the clock, the first
+ * one interval after start (the webhook was just registered; nor do restarts add readings).
+ * Between readings (and when the call fails) it is not evaluated: its alert stays as it is.
  */
 export function createWebhookSource(deps: {
   getWebhookInfo: () => Promise<WebhookInfo>;
   clock: Clock;
 }): AlertSource {
-  let askedAt: number | undefined;
+  let askedAt = deps.clock.now().getTime();
   return {
     source: "telegram",
     async firing() {

@@ -1,5 +1,5 @@
 // webhook_failing: in webhook mode the watcher's tick asks Telegram's getWebhookInfo (the
-// fake Bot API, over HTTP) at most every 5 minutes by the clock, and pages while a delivery
+// fake Bot API, over HTTP) every 5 minutes by the clock, the first 5 minutes after start, and pages while a delivery
 // error is under 10 minutes old or 100+ updates are pending. The real app, a fake clock.
 import { describe, expect, it } from "vitest";
 import { messagesTo, tick, useAlertApps } from "../kit/alerts.js";
@@ -26,6 +26,7 @@ async function nextReading(t: TestApp, clock: { advance(ms: number): void }): Pr
 describe("webhook_failing", () => {
   it("pages once, critical, for a delivery error in the last 10 minutes, and resolves once when it clears", async () => {
     const { t, clock } = await build();
+    clock.advance(5 * MINUTE);
     t.fake.setWebhookInfo({
       lastErrorDate: new Date(clock.now().getTime() - 3 * MINUTE),
       lastErrorMessage: "Wrong response from the webhook: 502 Bad Gateway",
@@ -52,6 +53,7 @@ describe("webhook_failing", () => {
 
   it("does not page for a delivery error 11 minutes old", async () => {
     const { t, clock } = await build();
+    clock.advance(5 * MINUTE);
     t.fake.setWebhookInfo({
       lastErrorDate: new Date(clock.now().getTime() - 11 * MINUTE),
       lastErrorMessage: "Connection timed out",
@@ -64,7 +66,7 @@ describe("webhook_failing", () => {
   it("pages at 100 pending updates, not at 99, and says how many", async () => {
     const { t, clock } = await build();
     t.fake.setWebhookInfo({ pendingUpdateCount: 99 });
-    await tick(t);
+    await nextReading(t, clock);
     expect(pages(t)).toHaveLength(0);
 
     t.fake.setWebhookInfo({ pendingUpdateCount: 100 });
@@ -73,8 +75,13 @@ describe("webhook_failing", () => {
     expect(pages(t)[0]!.text).toContain("100 updates pending");
   });
 
-  it("asks Telegram at most every 5 minutes by the clock, whatever the ticks", async () => {
+  it("asks Telegram every 5 minutes by the clock from start, whatever the ticks", async () => {
     const { t, clock } = await build();
+    await tick(t);
+    clock.advance(5 * MINUTE - 1);
+    await tick(t);
+    expect(asked(t)).toBe(0);
+    clock.advance(1);
     await tick(t);
     expect(asked(t)).toBe(1);
 
@@ -96,7 +103,7 @@ describe("webhook_failing", () => {
   it("leaves the alert as it is while getWebhookInfo fails", async () => {
     const { t, clock } = await build();
     t.fake.setWebhookInfo({ pendingUpdateCount: 250 });
-    await tick(t);
+    await nextReading(t, clock);
     expect(pages(t)).toHaveLength(1);
 
     t.fake.setWebhookInfo({});
@@ -119,7 +126,7 @@ describe("webhook_failing", () => {
     const { t, clock } = await build({ WEBHOOK_URL: "" });
     expect(t.config.mode).toBe("polling");
     t.fake.setWebhookInfo({ pendingUpdateCount: 500 });
-    await tick(t);
+    await nextReading(t, clock);
     await nextReading(t, clock);
     expect(asked(t)).toBe(0);
     expect(pages(t)).toHaveLength(0);
