@@ -17,11 +17,11 @@ export interface WebhookInfo {
 }
 
 /** A delivery error this recent means Telegram cannot reach the bot now. */
-export const RECENT_ERROR_MS = 10 * 60_000;
+const RECENT_ERROR_MS = 10 * 60_000;
 /** This many updates waiting means they are not being taken, whatever the last error. */
-export const PENDING_LIMIT = 100;
+const PENDING_LIMIT = 100;
 /** Telegram is asked at most this often (per replica): the alert state dedups the rest. */
-export const WEBHOOK_INFO_EVERY_MS = 5 * 60_000;
+const WEBHOOK_INFO_EVERY_MS = 5 * 60_000;
 
 /** Pure: the reading in, the alert (none, or one saying which condition holds) out. */
 export function webhookAlerts(info: WebhookInfo, now: Date): Alert[] {
@@ -60,8 +60,7 @@ export function createWebhookSource(deps: {
     source: "telegram",
     async firing() {
       const now = deps.clock.now();
-      if (askedAt !== undefined && now.getTime() - askedAt < WEBHOOK_INFO_EVERY_MS)
-        return undefined;
+      if (now.getTime() - askedAt < WEBHOOK_INFO_EVERY_MS) return undefined;
       // A failed call counts as asked: Telegram is not asked again before the interval.
       askedAt = now.getTime();
       return webhookAlerts(await deps.getWebhookInfo(), now);
