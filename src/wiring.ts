@@ -12,12 +12,14 @@ import { createHeartbeatPoster, heartbeatOf } from "./alerts/sentinel-heartbeat.
 import type { PathStatus } from "./alerts/paging-path.js";
 import { watchIntervalMs } from "./alerts/watch-interval.js";
 import { createWatcher, type Watcher } from "./alerts/watcher.js";
+import { createWebhookSource } from "./alerts/webhook-info.js";
 import { loadFiringAlerts } from "./alertmanager/am-store.js";
 import { watchdogAlerts, type WatchdogOptions } from "./alertmanager/watchdog.js";
 import { createActionReporter } from "./bot/action-reporter.js";
 import { createCallRecorder, type CallRecorder } from "./bot/api-guards.js";
 import { createTelegramNotifiers } from "./bot/alert-channel.js";
 import { createBot, createOutboxApi } from "./bot/create-bot.js";
+import { readWebhookInfo } from "./bot/telegram-setup.js";
 import { alertsFeature } from "./bot/features/alerts.js";
 import { deployFeature } from "./bot/features/deploy.js";
 import { diagnosticsFeature } from "./bot/features/diagnostics.js";
@@ -332,6 +334,11 @@ function wireWatcher(
           ...(await watchdogAlerts(pool, watchdogOf(config), clock.now())),
         ],
       },
+      // Only a webhook has Telegram's word on delivery (getWebhookInfo), through the Api
+      // that does not retry: a failed reading is no reading.
+      ...(config.mode === "webhook"
+        ? [createWebhookSource({ getWebhookInfo: () => readWebhookInfo(alertApi), clock })]
+        : []),
     ],
     routing: {
       routes: config.ALERT_ROUTES,

@@ -65,9 +65,11 @@ export interface Evaluation {
 
 export const blindKey = (check: WatchedCheck) => `check:${check}`;
 
-const clock = (at: Date | null) =>
+/** A time in alert summaries: to the minute, in UTC. */
+export const clock = (at: Date | null) =>
   at === null ? "never" : `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-const short = (text: string | null, max = 200) =>
+/** A quoted error text in alert summaries, cut to `max`. */
+export const short = (text: string | null, max = 200) =>
   text === null ? "" : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 const inProject = (project: string | null) => (project === null ? "" : ` [${project}]`);
 

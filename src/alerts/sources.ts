@@ -9,8 +9,11 @@ import type { Alert, Source } from "./types.js";
  */
 export interface AlertSource {
   source: Source;
-  /** Every alert of this source firing now; throws when it cannot tell. */
-  firing(): Promise<Alert[]>;
+  /**
+   * Every alert of this source firing now; throws when it cannot tell. Undefined: not read
+   * this tick (it reads on a slower schedule of its own), so its alerts stay as they are.
+   */
+  firing(): Promise<Alert[] | undefined>;
 }
 
 export interface SourcesObservation {
@@ -36,6 +39,8 @@ export async function observeSources(
       }
     }),
   );
-  const read = results.filter((r) => r !== undefined);
+  const read = results.filter(
+    (r): r is { source: Source; alerts: Alert[] } => r?.alerts !== undefined,
+  );
   return { alerts: read.flatMap((r) => r.alerts), evaluated: read.map((r) => r.source) };
 }

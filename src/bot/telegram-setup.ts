@@ -1,4 +1,5 @@
-import { GrammyError, type Bot } from "grammy";
+import { GrammyError, type Api, type Bot } from "grammy";
+import type { WebhookInfo } from "../alerts/webhook-info.js";
 import type { Logger } from "../log/create-logger.js";
 import type { BotContext } from "./context.js";
 
@@ -60,4 +61,17 @@ export async function setWebhook(
     retry,
   );
   logger.info({ url }, "webhook registered");
+}
+
+/** getWebhookInfo as plain data for the watcher (unix seconds become a Date). */
+export async function readWebhookInfo(api: Api): Promise<WebhookInfo> {
+  const info = await api.getWebhookInfo();
+  return {
+    url: info.url ?? "",
+    pendingUpdateCount: info.pending_update_count,
+    ...(info.last_error_date !== undefined
+      ? { lastErrorDate: new Date(info.last_error_date * 1000) }
+      : {}),
+    ...(info.last_error_message !== undefined ? { lastErrorMessage: info.last_error_message } : {}),
+  };
 }

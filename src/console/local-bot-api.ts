@@ -13,6 +13,7 @@ import {
 } from "./bot-api-params.js";
 import type { UploadedFile } from "./bot-api-request.js";
 import { createChatMessages } from "./chat-messages.js";
+import { createWebhookRegistration } from "./webhook-registration.js";
 
 export type BotApiResponse =
   | { ok: true; result: unknown }
@@ -77,7 +78,7 @@ export function createLocalBotApi(botInfo: BotInfo, deps: { clock?: Clock } = {}
   };
   const messages = createChatMessages(bot, deps.clock ?? systemClock);
   const commands = new Map<string, unknown>();
-  let webhookUrl = "";
+  const webhook = createWebhookRegistration();
   let uploads = 0;
 
   /** The file a send* call carries: an upload ({ name, size, content }), a file_id or a URL. */
@@ -115,20 +116,16 @@ export function createLocalBotApi(botInfo: BotInfo, deps: { clock?: Clock } = {}
     deleteMyCommands: (p) => commands.delete(commandsKey(p)) || true,
     getMyCommands: (p) => commands.get(commandsKey(p)) ?? [],
     setWebhook: (p) => {
-      webhookUrl = stringParam(p, "url");
+      webhook.set(p);
       return true;
     },
     deleteWebhook: () => {
-      webhookUrl = "";
+      webhook.clear();
       return true;
     },
-    getWebhookInfo: () => ({
-      url: webhookUrl,
-      has_custom_certificate: false,
-      pending_update_count: 0,
-    }),
+    getWebhookInfo: () => webhook.info(),
     getUpdates: () => {
-      if (webhookUrl !== "") {
+      if (webhook.active()) {
         throw new BotApiFailure(
           409,
           "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",

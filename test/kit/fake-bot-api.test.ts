@@ -216,3 +216,60 @@ describe("closing the fake Bot API", () => {
     expect(await hanging).toBeInstanceOf(HttpError);
   });
 });
+
+describe("fake Bot API's getWebhookInfo", () => {
+  let fake: FakeBotApi;
+  let api: Api;
+
+  beforeAll(async () => {
+    fake = await startFakeBotApi();
+    api = new Api(TOKEN, { apiRoot: fake.apiRoot });
+  });
+  afterAll(() => fake.close());
+
+  it("answers Telegram's WebhookInfo: what setWebhook set, and the delivery facts a test gives", async () => {
+    expect(await api.getWebhookInfo()).toEqual({
+      url: "",
+      has_custom_certificate: false,
+      pending_update_count: 0,
+    });
+
+    await api.setWebhook("https://bot.example/hook", {
+      allowed_updates: ["message"],
+      max_connections: 10,
+      ip_address: "203.0.113.7",
+    });
+    expect(await api.getWebhookInfo()).toEqual({
+      url: "https://bot.example/hook",
+      has_custom_certificate: false,
+      pending_update_count: 0,
+      ip_address: "203.0.113.7",
+      max_connections: 10,
+      allowed_updates: ["message"],
+    });
+
+    fake.setWebhookInfo({
+      pendingUpdateCount: 120,
+      lastErrorDate: new Date("2026-12-01T03:00:00.900Z"),
+      lastErrorMessage: "Connection refused",
+      lastSynchronizationErrorDate: new Date("2026-12-01T02:00:00Z"),
+    });
+    expect(await api.getWebhookInfo()).toMatchObject({
+      url: "https://bot.example/hook",
+      pending_update_count: 120,
+      last_error_date: Date.parse("2026-12-01T03:00:00Z") / 1000,
+      last_error_message: "Connection refused",
+      last_synchronization_error_date: Date.parse("2026-12-01T02:00:00Z") / 1000,
+    });
+
+    fake.setWebhookInfo({});
+    await api.deleteWebhook();
+    await api.setWebhook("https://bot.example/other");
+    expect(await api.getWebhookInfo()).toEqual({
+      url: "https://bot.example/other",
+      has_custom_certificate: false,
+      pending_update_count: 0,
+      max_connections: 40,
+    });
+  });
+});

@@ -45,12 +45,38 @@ export interface FakeBotApi {
     predicate?: (c: RecordedCall) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedCall>;
+  /**
+   * What getWebhookInfo reports beside what setWebhook set: Telegram's side of delivery
+   * (dates as Dates, sent as unix seconds). Each call replaces the previous one.
+   */
+  setWebhookInfo(delivery: WebhookDelivery): void;
   /** Queues an update for long polling (getUpdates). */
   pushUpdate(update: { update_id: number } & Record<string, unknown>): void;
   /** Clears calls and queued faults; the chats' messages stay. */
   reset(): void;
   /** Also ends hanging requests. */
   close(): Promise<void>;
+}
+
+export interface WebhookDelivery {
+  pendingUpdateCount?: number;
+  lastErrorDate?: Date;
+  lastErrorMessage?: string;
+  lastSynchronizationErrorDate?: Date;
+}
+
+const unixSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
+
+/** The delivery facts as WebhookInfo fields; those not given are omitted, as Telegram does. */
+function deliveryFields(d: WebhookDelivery): Record<string, unknown> {
+  return {
+    ...(d.pendingUpdateCount !== undefined ? { pending_update_count: d.pendingUpdateCount } : {}),
+    ...(d.lastErrorDate ? { last_error_date: unixSeconds(d.lastErrorDate) } : {}),
+    ...(d.lastErrorMessage !== undefined ? { last_error_message: d.lastErrorMessage } : {}),
+    ...(d.lastSynchronizationErrorDate
+      ? { last_synchronization_error_date: unixSeconds(d.lastSynchronizationErrorDate) }
+      : {}),
+  };
 }
 
 const TEST_BOT: BotInfo = { id: 7000000001, first_name: "Opsbot", username: "opsbot_test_bot" };
@@ -108,6 +134,14 @@ export async function startFakeBotApi(opts: { botInfo?: BotInfo } = {}): Promise
   const sameMethod = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   const pending: { update_id: number }[] = [];
   const pollers = new Set<() => void>();
+  let delivery: WebhookDelivery = {};
+
+  /** The model's WebhookInfo (what setWebhook set) with the test's delivery facts over it. */
+  function getWebhookInfo(params: Record<string, unknown>): BotApiResponse {
+    const answer = api.call("getWebhookInfo", params);
+    if (!answer.ok) return answer;
+    return { ok: true, result: { ...(answer.result as object), ...deliveryFields(delivery) } };
+  }
 
   /** Long polling as Telegram does it: hold the request until updates come (bounded here). */
   async function getUpdates(params: Record<string, unknown>): Promise<BotApiResponse> {
@@ -173,6 +207,7 @@ export async function startFakeBotApi(opts: { botInfo?: BotInfo } = {}): Promise
       const faulted = fault && faultResponse(fault);
       if (faulted) return reply(res, faulted);
       if (sameMethod(call.method, "getUpdates")) return reply(res, await getUpdates(params));
+      if (sameMethod(call.method, "getWebhookInfo")) return reply(res, getWebhookInfo(params));
       reply(res, api.call(call.method, params));
     })().catch(() => res.destroy());
   });
@@ -212,6 +247,9 @@ export async function startFakeBotApi(opts: { botInfo?: BotInfo } = {}): Promise
         }, timeoutMs);
         waiters.add(waiter);
       });
+    },
+    setWebhookInfo(facts) {
+      delivery = facts;
     },
     pushUpdate(update) {
       pending.push(update);
