@@ -3,10 +3,8 @@
  * routes, and the order in which they start and stop. Tests build it, main.ts runs it.
  */
 import { countUndelivered } from "./alerts/outbox-store.js";
-import { storeAlerts, type StoreOutcome } from "./alertmanager/am-store.js";
-import type { ReceivedAlert } from "./alertmanager/payload.js";
 import { createTickKicker } from "./alertmanager/tick-kicker.js";
-import { recordWatchdog, splitWatchdog } from "./alertmanager/watchdog.js";
+import { storeBatch } from "./alertmanager/watchdog.js";
 import { registerCommands } from "./bot/create-bot.js";
 import { withStartupRetry, type RetryOptions } from "./bot/telegram-setup.js";
 import { schemaFacts } from "./checks/create-checks.js";
@@ -21,7 +19,7 @@ import { createConsoleTransport } from "./transports/console.js";
 import { createPollingTransport } from "./transports/polling.js";
 import type { Transport, TransportDeps } from "./transports/transport.js";
 import { createWebhookTransport } from "./transports/webhook.js";
-import { watchdogOf, wire, type AppDeps } from "./wiring.js";
+import { wire, type AppDeps } from "./wiring.js";
 
 export type { AppDeps } from "./wiring.js";
 export type App = ReturnType<typeof createApp>;
@@ -89,21 +87,16 @@ export function createApp(deps: AppDeps) {
             maxFiring: config.ALERTMANAGER_MAX_FIRING,
             now: () => clock.now(),
             refusal: () => (schema?.isReady() ? undefined : "starting"),
-            store: (alerts) => storeReceived(alerts),
+            store: (alerts) =>
+              storeBatch(pool, alerts, clock.now(), {
+                watchdogName: config.WATCHDOG_ALERTNAME,
+                maxFiring: config.ALERTMANAGER_MAX_FIRING,
+              }),
             onStored: kicker.kick,
           }),
         }
       : {};
   const listeners = createListeners(logger);
-
-  /** The watchdog's arrival is recorded, never stored as an alert; the rest are stored. */
-  async function storeReceived(alerts: readonly ReceivedAlert[]): Promise<StoreOutcome> {
-    const now = clock.now();
-    const { alertname } = watchdogOf(config);
-    const { watchdog, others } = splitWatchdog(alerts, alertname);
-    if (watchdog) await recordWatchdog(pool, alertname, now);
-    return storeAlerts(pool, others, now, config.ALERTMANAGER_MAX_FIRING);
-  }
 
   /** HTTP first, so /healthz answers from the first second; /metrics may get its own port. */
   async function listen(): Promise<{ port?: number; metricsPort?: number }> {

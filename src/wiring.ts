@@ -397,7 +397,7 @@ function wireSentinelHeartbeat(deps: WiringDeps): ((status: PathStatus) => void)
   return (status) => poster.beat(() => Promise.resolve(heartbeatOf(deps.version, status)));
 }
 
-export const watchdogOf = (config: Config): WatchdogOptions => ({
+const watchdogOf = (config: Config): WatchdogOptions => ({
   alertname: config.WATCHDOG_ALERTNAME,
   minutes: config.WATCHDOG_MINUTES,
 });

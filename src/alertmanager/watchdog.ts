@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import type { Alert } from "../alerts/types.js";
+import { storeAlerts, type StoreOutcome } from "./am-store.js";
 import type { ReceivedAlert } from "./payload.js";
 
 export interface WatchdogOptions {
@@ -16,6 +17,18 @@ export function splitWatchdog(
 ): { watchdog: boolean; others: ReceivedAlert[] } {
   const others = alerts.filter((a) => a.labels.alertname !== alertname);
   return { watchdog: others.length < alerts.length, others };
+}
+
+/** Stores a batch: the watchdog's arrival is recorded, never stored as an alert; the rest are. */
+export async function storeBatch(
+  pool: Pool,
+  alerts: readonly ReceivedAlert[],
+  now: Date,
+  options: { watchdogName: string; maxFiring: number },
+): Promise<StoreOutcome> {
+  const { watchdog, others } = splitWatchdog(alerts, options.watchdogName);
+  if (watchdog) await recordWatchdog(pool, options.watchdogName, now);
+  return storeAlerts(pool, others, now, options.maxFiring);
 }
 
 export async function recordWatchdog(pool: Pool, alertname: string, at: Date): Promise<void> {
