@@ -40,7 +40,8 @@ export async function migrate(pool: Pool, dir: URL = MIGRATIONS_DIR): Promise<Mi
       if (seen.has(file)) continue;
       const sql = await readFile(new URL(file, dir), "utf8");
       try {
-        await inTransaction(client, async () => {
+        // Through run: BEGIN and COMMIT get the migrations' timeout too.
+        await inTransaction({ query: run }, async () => {
           await run(sql);
           await run("INSERT INTO opsbot.migrations (name) VALUES ($1)", [file]);
         });

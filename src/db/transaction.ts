@@ -1,14 +1,19 @@
 import type { PoolClient } from "pg";
 import type { Pool } from "./pool.js";
 
+/** What sends BEGIN, COMMIT and ROLLBACK: a client, or a wrapper giving them options. */
+interface Session {
+  query(text: string): Promise<unknown>;
+}
+
 /**
  * Runs `fn` between BEGIN and COMMIT on `client`; on any error, ROLLBACK and rethrow. A
  * failing ROLLBACK (the connection already gone) is ignored: it must not hide the error
  * that caused it.
  */
-export async function inTransaction<T>(
-  client: PoolClient,
-  fn: (client: PoolClient) => Promise<T>,
+export async function inTransaction<C extends Session, T>(
+  client: C,
+  fn: (client: C) => Promise<T>,
 ): Promise<T> {
   await client.query("BEGIN");
   try {
