@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from "pg";
 import type { Alert } from "../alerts/types.js";
+import { withTransaction } from "../db/transaction.js";
 import { AM_KIND, runbookOf, type ReceivedAlert } from "./payload.js";
 
 type Db = Pool | PoolClient;
@@ -61,9 +62,7 @@ export async function storeAlerts(
   now: Date,
   maxFiring = Number.POSITIVE_INFINITY,
 ): Promise<StoreOutcome> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('opsbot.am_alerts'))");
     const unique = lastPerFingerprint(alerts);
     const batch = await withinFiringCap(client, unique, maxFiring);
@@ -104,14 +103,8 @@ export async function storeAlerts(
         ],
       );
     }
-    await client.query("COMMIT");
     return { stored: batch.length, overFiring: unique.length - batch.length };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

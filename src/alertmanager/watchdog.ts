@@ -1,5 +1,6 @@
 import type { Pool } from "pg";
 import type { Alert } from "../alerts/types.js";
+import { formatUtc } from "../clock.js";
 import { storeAlerts, type StoreOutcome } from "./am-store.js";
 import type { ReceivedAlert } from "./payload.js";
 
@@ -58,7 +59,7 @@ export async function watchdogAlerts(
       fingerprint: "watchdog_missing",
       kind: "watchdog_missing",
       source: "alertmanager",
-      summary: `Alertmanager's ${options.alertname} alert last arrived ${Math.floor(awayMinutes)} min ago (${lastSeen.toISOString().slice(0, 16).replace("T", " ")} UTC): the Prometheus → Alertmanager path is broken`,
+      summary: `Alertmanager's ${options.alertname} alert last arrived ${Math.floor(awayMinutes)} min ago (${formatUtc(lastSeen)}): the Prometheus → Alertmanager path is broken`,
     },
   ];
 }

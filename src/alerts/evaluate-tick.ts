@@ -3,6 +3,7 @@ import { projectOfFingerprint } from "../checks/scope.js";
 import { errorMessage } from "../checks/status.js";
 import type { StuckRuns } from "../checks/listings/stuck.js";
 import type { Pool } from "../db/pool.js";
+import { withTransaction } from "../db/transaction.js";
 import type { Logger } from "../log/create-logger.js";
 import {
   loadAcks,
@@ -173,9 +174,7 @@ export async function evaluateAndQueue(
   const alertsChanged = result.changed.length > 0 || resolved.length > 0;
   if (!alertsChanged && !failuresChanged) return { ...result, alertsChanged };
 
-  const client = await deps.pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(deps.pool, async (client) => {
     await saveAlerts(client, result.changed);
     if (failuresChanged) await saveFailures(client, evaluation.failures, evaluation.reasons);
     for (const [kind, alerts] of [
@@ -187,12 +186,6 @@ export async function evaluateAndQueue(
         await enqueue(client, kind, group.alerts, group.destination, now);
       }
     }
-    await client.query("COMMIT");
-    return { ...result, alertsChanged };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
+  return { ...result, alertsChanged };
 }

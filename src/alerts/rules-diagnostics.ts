@@ -4,6 +4,7 @@ import {
   type BackupProblem,
 } from "../checks/listings/backups.js";
 import type { PgActivity, PgSession } from "../checks/listings/pg-activity.js";
+import { formatUtc } from "../clock.js";
 import type { Alert, Source } from "./types.js";
 
 export interface DiagnosticsRuleOptions {
@@ -30,14 +31,13 @@ const size = (bytes: number) =>
 // PostgreSQL reuses pids: a session is its pid and backend start, a long query also its
 // start, so a new query (or a new session on a reused pid) is a new alert.
 const sessionKey = (s: PgSession) => `${s.pid}:${s.backendStartMs ?? "?"}`;
-const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export function describeBackupProblem(problem: BackupProblem, dir: string): string {
   switch (problem.kind) {
     case "missing":
       return `no backup found in ${dir}`;
     case "old":
-      return `newest backup ${problem.file.name} finished ${utc(problem.file.modifiedAt)}, more than ${problem.limitHours} h ago`;
+      return `newest backup ${problem.file.name} finished ${formatUtc(problem.file.modifiedAt)}, more than ${problem.limitHours} h ago`;
     case "truncated":
       return (
         `newest backup ${problem.file.name} is ${size(problem.file.bytes)}, ` +

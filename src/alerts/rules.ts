@@ -2,6 +2,7 @@ import type { Job } from "../checks/listings/jobs.js";
 import type { PostgresCheck } from "../checks/probes/postgres.js";
 import type { SchedulerState } from "../checks/listings/scheduler.js";
 import { scopedKey } from "../checks/scope.js";
+import { formatUtc } from "../clock.js";
 import type { StuckRun } from "../checks/listings/stuck.js";
 import type { ConnectorSync } from "../checks/listings/sync.js";
 import {
@@ -65,9 +66,7 @@ export interface Evaluation {
 
 export const blindKey = (check: WatchedCheck) => `check:${check}`;
 
-/** A time in alert summaries: to the minute, in UTC. */
-export const clock = (at: Date | null) =>
-  at === null ? "never" : `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+const utcOrNever = (at: Date | null) => (at === null ? "never" : formatUtc(at));
 /** A quoted error text in alert summaries, cut to `max`. */
 export const short = (text: string | null, max = 200) =>
   text === null ? "" : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -81,7 +80,7 @@ function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
       kind,
       source,
       summary:
-        `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${clock(run.startedAt)}` +
+        `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${utcOrNever(run.startedAt)}` +
         // LabPics's own cleanup of dead runs fails (uuid = integer): say so, and where the fix is.
         (run.kind === "worker" && run.projectId !== null
           ? "; LabPics's dead-job cleanup has not reaped it: /stuck shows the SQL that marks it failed"
@@ -115,8 +114,9 @@ function jobAlerts(jobs: readonly Job[]): Alert[] {
       );
     }
     if (job.failed) add("job_failed", job, `failed${error(job)}`);
-    if (job.overdue) add("job_overdue", job, `overdue: next run was due ${clock(job.nextRunAt)}`);
-    if (job.stuck) add("stuck_worker", job, `running since ${clock(job.startedAt)}`);
+    if (job.overdue)
+      add("job_overdue", job, `overdue: next run was due ${utcOrNever(job.nextRunAt)}`);
+    if (job.stuck) add("stuck_worker", job, `running since ${utcOrNever(job.startedAt)}`);
   }
   return alerts;
 }
@@ -133,9 +133,9 @@ function connectorAlerts(connectors: readonly ConnectorSync[]): Alert[] {
   for (const c of connectors) {
     const detail = c.lastError ? `: ${short(c.lastError)}` : "";
     if (c.failed) add("connector_failed", c, `${c.lastStatus ?? "failed"}${detail}`);
-    if (c.stuck) add("connector_failed", c, `running since ${clock(c.lastAttemptAt)} (stuck)`);
+    if (c.stuck) add("connector_failed", c, `running since ${utcOrNever(c.lastAttemptAt)} (stuck)`);
     if (c.partial) add("connector_partial", c, `synced partially${detail}`);
-    if (c.stale) add("connector_stale", c, `last synced ${clock(c.lastSyncedAt)}`);
+    if (c.stale) add("connector_stale", c, `last synced ${utcOrNever(c.lastSyncedAt)}`);
   }
   return alerts;
 }
@@ -208,7 +208,7 @@ export function evaluateRules(
         kind: "scheduler_stalled",
         source: "scheduler",
         summary:
-          `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${clock(s.lastRunStartedAt)}` +
+          `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${utcOrNever(s.lastRunStartedAt)}` +
           (s.cause !== undefined ? `; why: ${short(s.cause)}` : ""),
       });
     }

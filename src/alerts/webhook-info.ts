@@ -3,8 +3,8 @@
  * mode only. Telegram delivers updates to WEBHOOK_URL; when it cannot (Caddy down, the
  * certificate expired, the bot answering errors) it keeps them pending and says why.
  */
-import type { Clock } from "../clock.js";
-import { clock as atUtc, short } from "./rules.js";
+import { formatUtc, type Clock } from "../clock.js";
+import { short } from "./rules.js";
 import type { AlertSource } from "./sources.js";
 import type { Alert } from "./types.js";
 
@@ -30,7 +30,7 @@ export function webhookAlerts(info: WebhookInfo, now: Date): Alert[] {
   if (errorAt !== undefined && now.getTime() - errorAt.getTime() <= RECENT_ERROR_MS) {
     const message = info.lastErrorMessage ? `: ${short(info.lastErrorMessage)}` : "";
     const minutes = Math.floor((now.getTime() - errorAt.getTime()) / 60_000);
-    reasons.push(`last delivery error ${minutes} min ago (${atUtc(errorAt)})${message}`);
+    reasons.push(`last delivery error ${minutes} min ago (${formatUtc(errorAt)})${message}`);
   }
   if (info.pendingUpdateCount >= PENDING_LIMIT) {
     reasons.push(`${info.pendingUpdateCount} updates pending`);

@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import type { QueryConfig, QueryResult } from "pg";
 import type { Pool } from "./pool.js";
+import { inTransaction } from "./transaction.js";
 
 const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url);
 // Any constant shared by all replicas: they queue on it instead of racing.
@@ -39,12 +40,12 @@ export async function migrate(pool: Pool, dir: URL = MIGRATIONS_DIR): Promise<Mi
       if (seen.has(file)) continue;
       const sql = await readFile(new URL(file, dir), "utf8");
       try {
-        await run("BEGIN");
-        await run(sql);
-        await run("INSERT INTO opsbot.migrations (name) VALUES ($1)", [file]);
-        await run("COMMIT");
+        // Through run: BEGIN and COMMIT get the migrations' timeout too.
+        await inTransaction({ query: run }, async () => {
+          await run(sql);
+          await run("INSERT INTO opsbot.migrations (name) VALUES ($1)", [file]);
+        });
       } catch (error) {
-        await run("ROLLBACK");
         throw new Error(`migration ${file} failed: ${(error as Error).message}`, { cause: error });
       }
       applied.push(file);

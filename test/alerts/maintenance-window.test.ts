@@ -3,7 +3,7 @@
 // nothing. Real webhook, fake clock.
 import { describe, expect, it } from "vitest";
 import { SILENCE_USAGE } from "../../src/bot/features/alerts.js";
-import { formatUtc } from "../../src/bot/render/alerts.js";
+import { formatUtc } from "../../src/clock.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import { insertStuckWorkers, messagesTo, tick, useAlertApps } from "../kit/alerts.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";

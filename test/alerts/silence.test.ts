@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import { SILENCE_USAGE, UNSILENCE_USAGE } from "../../src/bot/features/alerts.js";
-import { formatUtc } from "../../src/bot/render/alerts.js";
+import { formatUtc } from "../../src/clock.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
   buttonData,

@@ -10,6 +10,7 @@ import type { Chat, Update, User } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
+import { formatUtc } from "../../src/clock.js";
 import type { Action } from "../../src/executor/actions-store.js";
 import { hostIdentity, startTicksOf } from "../../src/executor/process-group.js";
 import {
@@ -768,14 +769,14 @@ describe("deploy through the webhook", () => {
       try {
         await eventually(async () => (await linesOf(counter)).length === 1);
         const running = (await actionById(t.pool, offer.id))!;
-        const since = running.started_at!.toISOString().slice(0, 16).replace("T", " ");
+        const since = formatUtc(running.started_at!);
 
         const replies = await say(t, "/deploy main", SECOND_OPERATOR, chat);
 
         expect(replies).toHaveLength(1);
         expect(replies[0]!.text).toMatch(
           new RegExp(
-            `^⛔ Another action is running: <b>Deploy</b> <code>v2\\.0\\.0</code> by @olga_ops since ${since} UTC \\(\\ds ago\\)\\. One at a time\\.$`,
+            `^⛔ Another action is running: <b>Deploy</b> <code>v2\\.0\\.0</code> by @olga_ops since ${since} \\(\\ds ago\\)\\. One at a time\\.$`,
           ),
         );
         expect(buttonsOf(replies[0]!.params)).toEqual([]);

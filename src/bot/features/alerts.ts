@@ -7,7 +7,7 @@ import {
   silenceDuration,
   silenceMatcher,
 } from "../../alerts/silences.js";
-import type { Clock } from "../../clock.js";
+import { formatUtc, type Clock } from "../../clock.js";
 import { postWithKeyboard } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
 import { ACK_BUTTON, SILENCE_BUTTON, SILENCE_CHOICES, parseAlertButton } from "../callback-data.js";
@@ -16,7 +16,6 @@ import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
 import {
-  formatUtc,
   renderAckedNote,
   renderNotification,
   renderOpenAlerts,

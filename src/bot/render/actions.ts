@@ -4,7 +4,7 @@ import type { VerifyResult } from "../../executor/reporter.js";
 import { formatAge, formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml, lastLines, MESSAGE_LIMIT } from "../format/html.js";
 import { renderTable } from "../format/table.js";
-import { formatUtc } from "./alerts.js";
+import { formatUtc } from "../../clock.js";
 
 const title = (a: Pick<Action, "kind" | "ref">) =>
   `${bold(a.kind === "deploy" ? "Deploy" : "Rollback")} ${code(a.ref)}`;

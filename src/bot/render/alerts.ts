@@ -1,4 +1,5 @@
 import { severityOf } from "../../alerts/severity.js";
+import { formatUtc } from "../../clock.js";
 import type { NotificationKind, NotifiedAlert, Severity, Silence } from "../../alerts/types.js";
 import { formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml, fitLines, oneLine } from "../format/html.js";
@@ -8,8 +9,6 @@ const TITLE: Record<NotificationKind, (n: number) => string> = {
   repeat: (n) => `🔁 ${bold(`Still firing: ${n} alert${n === 1 ? "" : "s"}`)}`,
   resolved: (n) => `✅ ${bold(`Resolved: ${n} alert${n === 1 ? "" : "s"}`)}`,
 };
-
-export const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
 

@@ -3,7 +3,7 @@ import { formatAge, formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 import { sparkline } from "../format/sparkline.js";
 import { renderTable, shorten, shortenMiddle } from "../format/table.js";
-import { formatUtc } from "./alerts.js";
+import { formatUtc } from "../../clock.js";
 
 export const RUNS_USAGE =
   "Usage: /runs [JOB] [PROJECT] — run history of every job, or of one job (with a chart).";

@@ -2,7 +2,7 @@ import type { Heartbeat } from "../../sentinel/heartbeat.js";
 import type { SentinelMessage } from "../../sentinel/watch.js";
 import { formatDuration } from "../format/duration.js";
 import { bold, escapeHtml } from "../format/html.js";
-import { formatUtc } from "./alerts.js";
+import { formatUtc } from "../../clock.js";
 
 type Page = Extract<SentinelMessage, { kind: "page" }>;
 type Recovery = Extract<SentinelMessage, { kind: "recovered" }>;

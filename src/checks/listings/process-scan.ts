@@ -1,4 +1,5 @@
 import type { Pool } from "../../db/pool.js";
+import { withTransaction } from "../../db/transaction.js";
 
 /**
  * Process starts written up to this long after they occurred are still found. LabPics writes
@@ -30,17 +31,12 @@ export function isMissingScanTable(error: unknown): boolean {
  * the read (findStuckProcesses) is complete at any watermark.
  */
 export async function advanceProcessScan(pool: Pool, now: Date): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ since: Date }>(
       `SELECT scanned_before - interval '${LATE_WRITE_MARGIN}' AS since
          FROM opsbot.process_scan FOR UPDATE SKIP LOCKED`,
     );
-    if (rows.length === 0) {
-      await client.query("ROLLBACK");
-      return;
-    }
+    if (rows.length === 0) return; // another caller is advancing it
     await client.query(
       `INSERT INTO opsbot.open_processes (event_id, occurred_at)
        SELECT s.id, s.occurred_at FROM connector_events s
@@ -66,11 +62,5 @@ export async function advanceProcessScan(pool: Pool, now: Date): Promise<void> {
       "UPDATE opsbot.process_scan SET scanned_before = greatest(scanned_before, least($1, now()))",
       [now],
     );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

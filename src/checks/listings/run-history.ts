@@ -1,5 +1,6 @@
 import type { PoolClient } from "pg";
 import type { Pool } from "../../db/pool.js";
+import { withTransaction } from "../../db/transaction.js";
 import { isMissingScanTable } from "./process-scan.js";
 import {
   addHours,
@@ -141,19 +142,14 @@ export async function refreshRunHistory(
   shape: "labpics" | "reference",
   now: Date,
 ): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ ms: number; db_ms: number; summary_ms: number }>(
       `SELECT (extract(epoch FROM refreshed_to) * 1000)::float8 AS ms,
               (extract(epoch FROM summary_hour) * 1000)::float8 AS summary_ms,
               (extract(epoch FROM now()) * 1000)::float8 AS db_ms
          FROM opsbot.run_history_scan FOR UPDATE SKIP LOCKED`,
     );
-    if (rows.length === 0) {
-      await client.query("ROLLBACK");
-      return;
-    }
+    if (rows.length === 0) return; // another caller is refreshing it
     // Never past the database's own clock: a replica whose clock runs ahead must not mark
     // hours as counted before their runs are written.
     const until = Math.min(now.getTime(), rows[0]!.db_ms);
@@ -185,11 +181,5 @@ export async function refreshRunHistory(
       to,
       new Date(newSummaryHour),
     ]);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
