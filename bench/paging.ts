@@ -6,7 +6,9 @@
 // every PROBE_SECONDS and its rule holds `for: DOWN_AFTER_SECONDS`. Outages are of mixed
 // lengths; blips (shorter than DOWN_AFTER_SECONDS − PROBE_SECONDS) must page neither path.
 // Time-to-page = the first firing message accepted by the fake Bot API for the outage
-// minus the outage's start. Loopback only; every process is stopped at the end.
+// minus the outage's start. Then a second bot process, with an on-call rota and a scaled
+// ESCALATION, times each escalation step against its due time (bench/escalation-timing.ts).
+// Loopback only; every process is stopped at the end.
 import { applyShape } from "../src/db/labpics-fixtures.js";
 import { createPool } from "../src/db/pool.js";
 import {
@@ -16,12 +18,13 @@ import {
   startAlertmanager,
   startPrometheus,
 } from "../test/alertmanager/alertmanager-process.js";
-import { startStubServer } from "../test/kit/alerts.js";
 import { eventually } from "../test/kit/eventually.js";
 import { startFakeBotApi, type RecordedCall } from "../test/kit/fake-bot-api.js";
 import { createTestDatabase } from "../test/kit/postgres.js";
 import { TEAM_GROUP } from "../test/kit/updates.js";
+import { escalationPhase } from "./escalation-timing.js";
 import { benchTable, buildBot, percentile, startBot, type BenchRow, type Proc } from "./lib.js";
+import { isFiring, seconds, sleep, startStandInApi } from "./paging-kit.js";
 
 const PROBE_SECONDS = 1;
 const DOWN_AFTER_SECONDS = 5;
@@ -56,14 +59,10 @@ interface Injected {
 
 type Path = "opsbot" | "prometheus";
 
-const isFiring = (text: string) => /\d+ alerts? firing/.test(text);
 const PAGE_OF: Record<Path, (text: string) => boolean> = {
   opsbot: (text) => isFiring(text) && text.includes("api_down"),
   prometheus: (text) => isFiring(text) && text.includes(`am:${ALERTNAME}:`),
 };
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Outages and blips interleaved, as a fixed schedule (the same every run). */
 function schedule(): { kind: Injected["kind"]; seconds: number }[] {
@@ -155,6 +154,12 @@ if (!hasPrometheus() || !hasAlertmanager()) {
 }
 
 const stops: (() => Promise<unknown>)[] = [];
+/** Stops what was started, last first. */
+async function stopAll(): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    await stop().catch((error: unknown) => console.error(error));
+  }
+}
 try {
   await buildBot();
   const database = await createTestDatabase({ migrated: true });
@@ -164,13 +169,7 @@ try {
   await pool.end();
 
   const health = { healthy: true };
-  const api = await startStubServer((req) =>
-    !health.healthy
-      ? { status: 503, body: '{"status":"error"}' }
-      : req.url === "/metrics"
-        ? { status: 200, body: "# TYPE labpics_build_info gauge\nlabpics_build_info 1\n" }
-        : { status: 200, body: '{"status":"ok","sse":{"clients":1},"redis":"ok"}' },
-  );
+  const api = await startStandInApi(health);
   stops.push(() => api.close());
   const fake = await startFakeBotApi();
   stops.push(() => fake.close());
@@ -210,9 +209,11 @@ try {
   const calls = [...fake.calls];
   const ours = figures(calls, "opsbot", injected);
   const prom = figures(calls, "prometheus", injected);
-  const table = rows(ours, prom);
+  // The first phase's processes are stopped, so that they do not share the cores.
+  await stopAll();
+  const table = [...rows(ours, prom), ...(await escalationPhase(stops))];
   console.log(`\n${benchTable(table, process.versions.node)}\n`);
   if (table.some((r) => r.ok === false)) process.exitCode = 1;
 } finally {
-  for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+  await stopAll();
 }
