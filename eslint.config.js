@@ -9,7 +9,8 @@ const NO_DATA_ACCESS =
   "A feature takes no Pool and calls no store: add a method to its domain's entry point.";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/"] },
+  // Build output, dependencies and what .ci/run and the benches leave (Node lines, the image base).
+  { ignores: ["dist/", "node_modules/", "coverage/", ".cache/", ".bench/", ".ci/results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
