@@ -87,13 +87,7 @@ export function parseConfig(
   env: Record<string, string | undefined>,
   read?: ReadSecretFile,
 ): Config {
-  const secretFiles = resolveSecretFiles(env, read);
-  if (secretFiles.problems.length > 0) {
-    throw new ConfigError(`Invalid configuration: ${secretFiles.problems.join("; ")}`);
-  }
-  const parsed = modeRules.safeParse(secretFiles.env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
-  const e = parsed.data;
+  const e = parseEnv(modeRules, env, read);
   if (e.TELEGRAM_BOT_TOKEN === undefined)
     return { ...e, mode: "console", TELEGRAM_BOT_TOKEN: undefined };
   if (e.WEBHOOK_URL !== undefined && e.TELEGRAM_WEBHOOK_SECRET !== undefined) {
@@ -106,6 +100,21 @@ export function parseConfig(
     };
   }
   return { ...e, mode: "polling", TELEGRAM_BOT_TOKEN: e.TELEGRAM_BOT_TOKEN };
+}
+
+/** The *_FILE secrets read, then `schema` applied: one ConfigError naming every problem. */
+export function parseEnv<T>(
+  schema: z.ZodType<T>,
+  env: Record<string, string | undefined>,
+  read?: ReadSecretFile,
+): T {
+  const secretFiles = resolveSecretFiles(env, read);
+  if (secretFiles.problems.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${secretFiles.problems.join("; ")}`);
+  }
+  const parsed = schema.safeParse(secretFiles.env);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
+  return parsed.data;
 }
 
 export function describeIssues(error: z.ZodError): string {

@@ -1,11 +1,11 @@
-import { describeIssues, ConfigError } from "./parse-config.js";
+import { describeIssues, ConfigError, parseEnv } from "./parse-config.js";
 import {
   opsbotModeSchema,
   sentinelEnvSchema,
   type OpsbotMode,
   type SentinelEnv,
 } from "./schema.js";
-import { resolveSecretFiles, type ReadSecretFile } from "./secret-files.js";
+import type { ReadSecretFile } from "./secret-files.js";
 
 export type SentinelConfig = SentinelEnv & {
   TELEGRAM_BOT_TOKEN: string;
@@ -36,11 +36,5 @@ export function parseSentinelConfig(
   env: Record<string, string | undefined>,
   read?: ReadSecretFile,
 ): SentinelConfig {
-  const secretFiles = resolveSecretFiles(env, read);
-  if (secretFiles.problems.length > 0) {
-    throw new ConfigError(`Invalid configuration: ${secretFiles.problems.join("; ")}`);
-  }
-  const parsed = sentinelRules.safeParse(secretFiles.env);
-  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
-  return parsed.data as SentinelConfig;
+  return parseEnv(sentinelRules, env, read) as SentinelConfig;
 }
