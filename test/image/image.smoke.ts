@@ -6,12 +6,15 @@
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startBotProcess, webhookEnv, type BotProcess } from "../kit/bot-process.js";
-import { eventually } from "../kit/eventually.js";
+import {
+  expectServesWhoami,
+  startBotProcess,
+  webhookEnv,
+  type BotProcess,
+} from "../kit/bot-process.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { closedPort } from "../kit/ports.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
-import { createUpdates, OPERATOR } from "../kit/updates.js";
 
 const run = promisify(execFile);
 const has = (command: string) => spawnSync("bash", ["-c", `command -v ${command}`]).status === 0;
@@ -79,15 +82,7 @@ it.skipIf(missing.length > 0)(
       timeoutMs: 120_000,
     });
 
-    await eventually(async () => (await bot!.healthz()).status === 200, 30_000, "/healthz 200");
-    const response = await bot.post(createUpdates().message("/whoami"));
-    expect(response.status).toBe(200);
-    const reply = await fake.waitForCall(
-      "sendMessage",
-      (c) => Number(c.params.chat_id) === OPERATOR.id,
-      15_000,
-    );
-    expect(String(reply.params.text)).toContain(`user id: <code>${OPERATOR.id}</code>`);
+    await expectServesWhoami(bot, fake);
     expect(bot.logs().find((e) => e.msg === "database schema ready")).toBeDefined();
 
     const exit = await bot.terminate(30_000);

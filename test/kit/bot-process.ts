@@ -2,9 +2,13 @@
 // port of its own choosing (read back from its log), driven through its real webhook, and
 // always stopped — by SIGTERM, then SIGKILL if it overstays — whatever the test did.
 import type { Update } from "grammy/types";
+import { expect } from "vitest";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { TEST_SECRET, webhookEnv } from "./build-test-app.js";
 import { spawnBot, type SpawnedBot } from "./spawn-bot.js";
+import { eventually } from "./eventually.js";
+import type { FakeBotApi } from "./fake-bot-api.js";
+import { createUpdates, OPERATOR } from "./updates.js";
 
 export interface BotProcess extends SpawnedBot {
   port: number;
@@ -115,4 +119,17 @@ export function startBotProcesses(envs: Record<string, string>[]): Promise<BotPr
 /** For afterAll: every bot still running is stopped (SIGKILL after a short grace). */
 export async function stopAllBots(graceMs = 5_000): Promise<void> {
   await Promise.all([...live].map((bot) => bot.terminate(graceMs)));
+}
+
+/** Healthy (/healthz 200), then answers /whoami through its webhook: a smoke test's proof it serves. */
+export async function expectServesWhoami(bot: BotProcess, fake: FakeBotApi): Promise<void> {
+  await eventually(async () => (await bot.healthz()).status === 200, 30_000, "/healthz 200");
+  const response = await bot.post(createUpdates().message("/whoami"));
+  expect(response.status).toBe(200);
+  const reply = await fake.waitForCall(
+    "sendMessage",
+    (c) => Number(c.params.chat_id) === OPERATOR.id,
+    15_000,
+  );
+  expect(String(reply.params.text)).toContain(`user id: <code>${OPERATOR.id}</code>`);
 }

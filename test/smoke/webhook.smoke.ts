@@ -1,12 +1,15 @@
 // Webhook mode end to end: the bot (see bot-command.ts for which build) registers its
 // webhook with the fake Bot API, reports healthy on /healthz and answers one update.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startBotProcess, webhookEnv, type BotProcess } from "../kit/bot-process.js";
-import { eventually } from "../kit/eventually.js";
+import {
+  expectServesWhoami,
+  startBotProcess,
+  webhookEnv,
+  type BotProcess,
+} from "../kit/bot-process.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { closedPort } from "../kit/ports.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
-import { createUpdates, OPERATOR } from "../kit/updates.js";
 import { botCommand } from "./bot-command.js";
 
 let fake: FakeBotApi;
@@ -31,15 +34,7 @@ it("starts in webhook mode, is healthy and answers an update", async () => {
   });
   bot = await startBotProcess(env, { command: botCommand(env), timeoutMs: 90_000 });
 
-  await eventually(async () => (await bot!.healthz()).status === 200, 30_000, "/healthz 200");
-  const response = await bot.post(createUpdates().message("/whoami"));
-  expect(response.status).toBe(200);
-  const reply = await fake.waitForCall(
-    "sendMessage",
-    (c) => Number(c.params.chat_id) === OPERATOR.id,
-    15_000,
-  );
-  expect(String(reply.params.text)).toContain(`user id: <code>${OPERATOR.id}</code>`);
+  await expectServesWhoami(bot, fake);
   expect(fake.callsTo("setWebhook")).toHaveLength(1);
 
   const exit = await bot.terminate(15_000);
