@@ -101,3 +101,29 @@ export async function incidents(pool: Pool) {
   );
   return rows;
 }
+
+/** A finished rollback by @olga_ops, with the audit rows a real run leaves. */
+export async function insertRollback(
+  pool: Pool,
+  run: { ref: string; startedAt: Date; finishedAt: Date },
+): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO opsbot.actions (id, kind, ref, state, requested_by, requested_by_name,
+       confirmed_by, confirmed_by_name, chat_id, created_at, expires_at, started_at,
+       finished_at, exit_code)
+     VALUES (gen_random_uuid(), 'rollback', $1, 'succeeded', 1001, '@olga_ops', 1002,
+       'Omar (1002)', -100, $2, $2, $2, $3, 0)
+     RETURNING id`,
+    [run.ref, run.startedAt, run.finishedAt],
+  );
+  const id = rows[0]!.id;
+  await pool.query(
+    `INSERT INTO opsbot.audit (action_id, at, event, actor_id, actor_name, detail) VALUES
+       ($1, $2, 'requested', 1001, '@olga_ops', '{"ref": "v1.4.2"}'),
+       ($1, $2, 'confirmed', 1002, 'Omar (1002)', NULL),
+       ($1, $2, 'started', NULL, NULL, '{"pid": 4242}'),
+       ($1, $3, 'finished', NULL, NULL, '{"outcome": "succeeded", "exitCode": 0}')`,
+    [id, run.startedAt, run.finishedAt],
+  );
+  return id;
+}
