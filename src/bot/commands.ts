@@ -43,6 +43,12 @@ export const COMMANDS = [
   { command: "backups", description: "The newest backup and how many are kept", role: "viewer" },
   { command: "alerts", description: "Alerts firing now, and silences", role: "viewer" },
   {
+    command: "incident",
+    description: "The open incident or number N with its timeline; md: its postmortem",
+    role: "viewer",
+    args: "[N] [md]",
+  },
+  {
     command: "oncall",
     description: "Who is on call and who is next; take: take the shift (operators)",
     role: "viewer",

@@ -56,21 +56,21 @@ describe("incidents", () => {
     const t0 = clock.now().getTime();
     const at = (minutes: number) => clock.set(new Date(t0 + minutes * MINUTE));
     const started: Record<number, string> = {};
-    const fire = async (n: number, sent: number) => {
+    const fire = async (n: number) => {
       started[n] = clock.now().toISOString();
-      await postAlerts(t, clock, [critical(n)], sent);
+      await postAlerts(t, clock, [critical(n)]);
     };
-    const resolve = (n: number, sent: number) =>
-      postAlerts(t, clock, [{ ...critical(n), startsAt: started[n]!, status: "resolved" }], sent);
+    const resolve = (n: number) =>
+      postAlerts(t, clock, [{ ...critical(n), startsAt: started[n]!, status: "resolved" }]);
 
-    await fire(1, 1);
+    await fire(1);
     at(4);
     // A warning pages nobody: no incident of its own, none joined.
-    await postAlerts(t, clock, [{ alertname: "Slow", fingerprint: "00000000000000ff" }], 2);
+    await postAlerts(t, clock, [{ alertname: "Slow", fingerprint: "00000000000000ff" }]);
     at(10);
-    await fire(2, 3);
+    await fire(2);
     at(11);
-    await fire(3, 4);
+    await fire(3);
     expect(await incidents(t.pool)).toEqual([
       {
         id: 1,
@@ -88,17 +88,17 @@ describe("incidents", () => {
     expect((await desk.current(clock.now())).open?.incident.number).toBe(2);
 
     at(15);
-    await resolve(1, 5);
+    await resolve(1);
     expect((await incidents(t.pool))[0]!.closed_at).toBeNull();
     at(16);
-    await resolve(2, 6);
+    await resolve(2);
     expect((await incidents(t.pool))[0]!.closed_at).toEqual(new Date(t0 + 16 * MINUTE));
     // A page joins the latest incident opened in the last 10 minutes that is still open.
-    await fire(1, 7);
+    await fire(1);
     at(17);
-    await resolve(3, 8);
+    await resolve(3);
     at(18);
-    await resolve(1, 9);
+    await resolve(1);
     expect((await incidents(t.pool)).map((i) => [i.id, i.fingerprints, i.closed_at])).toEqual([
       [1, [fingerprintOf(1), fingerprintOf(2)], new Date(t0 + 16 * MINUTE)],
       [2, [fingerprintOf(1), fingerprintOf(3)], new Date(t0 + 18 * MINUTE)],
@@ -106,7 +106,7 @@ describe("incidents", () => {
     expect(await desk.current(clock.now())).toEqual({ lastClosed: 2 });
     // Incident 2 opened 8 minutes ago, but it is closed: a page opens another.
     at(19);
-    await fire(2, 10);
+    await fire(2);
     expect((await incidents(t.pool)).map((i) => [i.id, i.closed_at === null])).toEqual([
       [1, false],
       [2, false],
@@ -124,9 +124,9 @@ describe("incidents", () => {
     open.push({ close: () => fake.close() }, { close: () => database.drop() });
     const a = await build(clock, { database, fake });
     const b = await build(clock, { database, fake });
-    await postAlerts(a, clock, [critical(1)], 1);
+    await postAlerts(a, clock, [critical(1)]);
     clock.advance(MINUTE);
-    await postAlerts(b, clock, [critical(2)], 2);
+    await postAlerts(b, clock, [critical(2)]);
     expect(await incidents(a.pool)).toEqual([
       {
         id: 1,

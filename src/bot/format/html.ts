@@ -28,6 +28,8 @@ export interface FitOptions {
   wrap?: (body: string) => string;
   /** Items already left out before formatting (a bounded query); added to "+N more". */
   hidden?: number;
+  /** The reader's words for "+N more" (HTML); English by default. */
+  more?: (count: number) => string;
 }
 
 /**
@@ -38,11 +40,12 @@ export function fitLines(lines: readonly string[], options: FitOptions = {}): st
   const limit = options.limit ?? MESSAGE_LIMIT;
   const wrap = options.wrap ?? ((body: string) => body);
   const hidden = options.hidden ?? 0;
+  const more = options.more ?? ((count: number) => italic(`+${count} more`));
   const compose = (kept: readonly string[], cut: number) =>
     [
       options.header,
       kept.length > 0 ? wrap(kept.join("\n")) : undefined,
-      cut + hidden > 0 ? italic(`+${cut + hidden} more`) : undefined,
+      cut + hidden > 0 ? more(cut + hidden) : undefined,
       options.footer,
     ]
       .filter((part) => part !== undefined && part !== "")
