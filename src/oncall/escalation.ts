@@ -104,20 +104,28 @@ export function createEscalation(deps: EscalationDeps) {
     } else {
       result = await pager.page(recipient, escalation);
     }
-    await settle(step, result, { to, alerts, recipient }, now);
+    // Only someone who took the shift with /oncall take has a name on record.
+    const override = onCall?.override;
+    const name = override?.userId === recipient ? override?.userName : undefined;
+    await settle(step, result, { to, alerts, recipient, name }, now);
   }
 
   async function settle(
     step: DueStep,
     result: PageResult,
-    sent: { to: Destination; alerts: NotifiedAlert[]; recipient: number | undefined },
+    sent: {
+      to: Destination;
+      alerts: NotifiedAlert[];
+      recipient: number | undefined;
+      name: string | undefined;
+    },
     now: Date,
   ): Promise<void> {
     const { to, recipient } = sent;
     const who = recipient !== undefined ? { recipient } : {};
     if (result.ok) {
       // The record says whom the step paged (none for the group) and which target it was.
-      const actor = recipient !== undefined ? { id: recipient } : undefined;
+      const actor = recipient !== undefined ? { id: recipient, name: sent.name } : undefined;
       await withTransaction(pool, async (tx) => {
         await markStepSent(tx, step.id, { ...who, ...result }, now);
         await recordAlertEvents(

@@ -117,6 +117,39 @@ describe("the alert event record", () => {
     expect(at[5]).toBeGreaterThan(silencedAt.getTime());
   });
 
+  it("records each escalation step: whom it paged (by name when they took the shift), then the group", async () => {
+    api.state.healthy = true;
+    const clock = createFakeClock();
+    const t = await build(clock);
+    const takenAt = clock.now();
+    await t.post(updates.message("/oncall take 1h", { from: OPERATOR }));
+    const nextAfterOverride = shiftAt(
+      ROTA,
+      parseShiftSpec("daily 09:00")!,
+      "UTC",
+      new Date(takenAt.getTime() + 60 * MINUTE),
+    ).person;
+    // The rota's person after the override is someone else, known by id only.
+    expect(nextAfterOverride).toBe(SECOND_OPERATOR.id);
+    await pageApiDown(t, clock, api);
+    const pagedAt = clock.now().getTime();
+    for (const minutes of [5, 10, 15]) {
+      clock.set(new Date(pagedAt + minutes * MINUTE));
+      await t.app.paging!.run();
+    }
+    const escalated = (await events(t.pool)).filter((e) => e.event === "escalated");
+    expect(escalated.map((e) => [e.actor_id, e.actor_name, e.detail])).toEqual([
+      [OPERATOR.id, "@olga_ops", "oncall"],
+      [SECOND_OPERATOR.id, null, "next"],
+      [null, null, "group"],
+    ]);
+    expect(escalated.map((e) => e.at.getTime() - pagedAt)).toEqual([
+      5 * MINUTE,
+      10 * MINUTE,
+      15 * MINUTE,
+    ]);
+  });
+
   it("records a warning's fired and resolved, but no page; a silence button covers what its message announced", async () => {
     const clock = createFakeClock();
     const t = await build(clock);
