@@ -2,10 +2,10 @@
 # alert, ref, who и summary приходят уже отформатированными (HTML или Markdown).
 incident-title = Инцидент #{$number}: {$summary}{ $more ->
     [0] {""}
-   *[other] {" "}(+{$more} ещё)
+   *[other] {" "}(и ещё {$more})
 }
 incident-opened = Открыт {$at}
-incident-open-for = открыт уже {$duration}
+incident-open-for = идёт уже {$duration}
 incident-closed = закрыт {$at}, длился {$duration}
 incident-alerts = { $count ->
     [one] {$count} алерт
@@ -15,7 +15,7 @@ incident-alerts = { $count ->
 incident-alert-firing = 🔴 {$alert} {$summary}
 incident-alert-resolved = ✅ {$alert} {$summary}
 incident-timeline = Хронология (UTC)
-incident-more = ещё +{$count}
+incident-more = …и ещё {$count}
 incident-user = id {$id}
 incident-none = Открытых инцидентов нет. Последний — #{$number}: /incident {$number}
 incident-none-ever = Инцидентов ещё не было: инцидент открывается, когда критичный алерт оповещает дежурного.
