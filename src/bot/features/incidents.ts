@@ -46,7 +46,7 @@ export function incidentsFeature(deps: { incidents: IncidentsDesk; clock: Clock 
     const { number } = record.incident;
     const markdown = Buffer.from(renderPostmortem(record, ctx.lang), "utf8");
     return ctx.replyWithDocument(new InputFile(markdown, postmortemFileName(number)), {
-      caption: ctx.lang.t("incident-postmortem-caption", { number }),
+      caption: ctx.lang.t("incident-postmortem-caption", { number: String(number) }),
     });
   };
 
@@ -60,7 +60,9 @@ export function incidentsFeature(deps: { incidents: IncidentsDesk; clock: Clock 
       return args.markdown ? sendPostmortem(ctx, current.open) : show(ctx, current.open);
     }
     const record = await incidents.incident(args.number, now);
-    if (!record) return ctx.reply(ctx.lang.t("incident-not-found", { number: args.number }));
+    if (!record) {
+      return ctx.reply(ctx.lang.t("incident-not-found", { number: String(args.number) }));
+    }
     return args.markdown ? sendPostmortem(ctx, record) : show(ctx, record);
   });
 
@@ -69,7 +71,7 @@ export function incidentsFeature(deps: { incidents: IncidentsDesk; clock: Clock 
     await ctx.answerCallbackQuery();
     const number = Number(ctx.match[1]);
     const record = await incidents.incident(number, clock.now());
-    if (!record) return ctx.reply(ctx.lang.t("incident-not-found", { number }));
+    if (!record) return ctx.reply(ctx.lang.t("incident-not-found", { number: String(number) }));
     return sendPostmortem(ctx, record);
   });
   return feature;

@@ -20,7 +20,8 @@ export const timeOfDay = (at: Date) => at.toISOString().slice(11, 16);
 export function incidentTitle(record: IncidentRecord, t: Translator, marks: Marks): string {
   const [first, ...rest] = record.incident.alerts;
   return t.t("incident-title", {
-    number: record.incident.number,
+    // An identifier, not a quantity: never "#1,234".
+    number: String(record.incident.number),
     summary: first ? marks.text(first.summary) : "",
     more: rest.length,
   });
@@ -120,5 +121,5 @@ export function renderCurrentIncident(current: CurrentIncident, t: Translator): 
   if (current.open) return renderIncident(current.open, t);
   return current.lastClosed === undefined
     ? t.t("incident-none-ever")
-    : t.t("incident-none", { number: current.lastClosed });
+    : t.t("incident-none", { number: String(current.lastClosed) });
 }

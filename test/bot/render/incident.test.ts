@@ -28,7 +28,7 @@ function longIncident(): IncidentRecord {
     kind: "connector_failed",
   }));
   return {
-    incident: { number: 7, openedAt: OPENED, closedAt: null, alerts },
+    incident: { number: 1234, openedAt: OPENED, closedAt: null, alerts },
     timeline,
     actions: [],
     impact: { openMs: 20 * 60_000, firstAckMs: null, resolveMs: null },
@@ -40,6 +40,8 @@ describe("renderIncident", () => {
     const t = createTranslator(locale);
     const text = renderIncident(longIncident(), t);
     expect(text.length).toBeLessThanOrEqual(4096);
+    // A number is an identifier: no thousands separator in any language.
+    expect(text).toContain("#1234:");
     const shown = text.split("\n").filter((l) => /^\d\d:\d\d /.test(l)).length;
     const more = t.t("incident-more", { count: 1200 - shown });
     expect(text.endsWith(`<i>${more}</i>`)).toBe(true);
