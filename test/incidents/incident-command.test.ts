@@ -117,6 +117,12 @@ describe("/incident", () => {
     await t.post(updates.callback("inc:md:2", { from: VIEWER, chat: privateChat(VIEWER) }));
     expect(t.fake.callsTo("answerCallbackQuery")).toHaveLength(1);
     expect(documentOf(t.fake.callsTo("sendDocument")[0]!)).toEqual(document);
+
+    // The press is authorised again: someone who is not a viewer gets nothing.
+    t.fake.reset();
+    await t.post(updates.callback("inc:md:2", { from: STRANGER, chat: privateChat(STRANGER) }));
+    expect(t.fake.callsTo("sendDocument")).toEqual([]);
+    expect(t.fake.callsTo("answerCallbackQuery")).toHaveLength(1);
   });
 
   it("speaks the reader's language: the postmortem in Russian for a Russian Telegram", async () => {
