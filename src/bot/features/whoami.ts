@@ -7,7 +7,7 @@ import { code, escapeHtml } from "../format/html.js";
 export function whoamiFeature() {
   const feature = new Composer<BotContext>();
   handleCommand(feature, "whoami", (ctx) => {
-    const { t } = ctx.lang;
+    const t = (key: string, args?: Record<string, string>) => ctx.lang.t(key, args);
     const senderChat = ctx.msg.sender_chat;
     const lines = [
       t("whoami-user", { id: ctx.from ? code(ctx.from.id) : escapeHtml(t("whoami-no-user")) }),

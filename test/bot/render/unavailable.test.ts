@@ -20,7 +20,9 @@ describe("renderDatabaseError", () => {
     ],
     [new Error("weird <thing> happened"), "weird &lt;thing&gt; happened"],
   ])("%s", (error, reason) => {
-    expect(renderDatabaseError(error, EN)).toBe(`❌ PostgreSQL unavailable: ${reason}. Try /health.`);
+    expect(renderDatabaseError(error, EN)).toBe(
+      `❌ PostgreSQL unavailable: ${reason}. Try /health.`,
+    );
   });
 });
 
