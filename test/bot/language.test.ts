@@ -12,7 +12,7 @@ import { eventually } from "../kit/eventually.js";
 import { closedPort } from "../kit/ports.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 import { startTcpProxy, type TcpProxy } from "../kit/tcp-proxy.js";
-import { createUpdates, STRANGER, TEAM_GROUP, VIEWER } from "../kit/updates.js";
+import { createUpdates, OTHER_GROUP, STRANGER, TEAM_GROUP, VIEWER } from "../kit/updates.js";
 
 const RU = createTranslator("ru");
 const updates = createUpdates(900_000);
@@ -47,7 +47,9 @@ const storedRows = (t: TestApp) =>
   t.pool.query("SELECT user_id, locale, language_code FROM opsbot.language_choices ORDER BY 1");
 
 describe("with BOT_LOCALE=en", () => {
-  const t = useTestApp(async () => ({ env: await apiEnv() }));
+  const t = useTestApp(async () => ({
+    env: { ...(await apiEnv()), ALLOWED_CHAT_IDS: String(TEAM_GROUP.id) },
+  }));
   beforeAll(async () => {
     await applyShape(t.pool, "reference");
     await t.pool.query(
@@ -114,6 +116,15 @@ describe("with BOT_LOCALE=en", () => {
       );
     }
     expect((await storedRows(t)).rows).toEqual([]);
+  });
+
+  it("takes no /language in a chat the bot does not serve", async () => {
+    t.fake.reset();
+    await t.post(updates.message("/language ru", { from: ru, chat: OTHER_GROUP }));
+    expect(t.fake.calls).toEqual([]);
+    expect(
+      (await storedRows(t)).rows.filter((r: { locale: unknown }) => r.locale !== null),
+    ).toEqual([]);
   });
 
   it("remembers a listed person's language_code when it changes, never a stranger's", async () => {
