@@ -14,7 +14,6 @@ incident-alerts = { $count ->
 incident-alert-firing = 🔴 {$alert} {$summary}
 incident-alert-resolved = ✅ {$alert} {$summary}
 incident-timeline = Timeline (UTC)
-incident-more = +{$count} more
 incident-user = user {$id}
 incident-none = No open incident. The last one was #{$number}: /incident {$number}
 incident-none-ever = No incident yet: a critical page opens one.

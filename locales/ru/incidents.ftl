@@ -15,7 +15,6 @@ incident-alerts = { $count ->
 incident-alert-firing = 🔴 {$alert} {$summary}
 incident-alert-resolved = ✅ {$alert} {$summary}
 incident-timeline = Хронология (UTC)
-incident-more = …и ещё {$count}
 incident-user = id {$id}
 incident-none = Открытых инцидентов нет. Последний — #{$number}: /incident {$number}
 incident-none-ever = Инцидентов ещё не было: инцидент открывается, когда критичный алерт оповещает дежурного.

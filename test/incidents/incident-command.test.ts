@@ -4,7 +4,7 @@
 // whose Telegram speaks Russian). Bad input gets the usage line and changes nothing.
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import { buildAlertApp, buttonData, messagesTo, useApiHealth } from "../kit/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import type { RecordedCall } from "../kit/fake-bot-api.js";

@@ -2,7 +2,7 @@
 import type { CurrentIncident } from "../../incidents/incidents-desk.js";
 import type { IncidentRecord, TimelineEntry } from "../../incidents/types.js";
 import type { Translator } from "../../i18n/translator.js";
-import { code, escapeHtml, fitLines, italic } from "../format/html.js";
+import { code, escapeHtml, fitLines, moreNote } from "../format/html.js";
 
 /** How a renderer writes what an entry names: identifiers, and any other text. */
 export interface Marks {
@@ -95,14 +95,15 @@ export function incidentSpan(record: IncidentRecord, t: Translator): string {
 
 export function renderIncident(record: IncidentRecord, t: Translator): string {
   const { incident } = record;
-  const more = (count: number) => italic(t.t("incident-more", { count }));
   const alerts = incident.alerts.slice(0, MAX_ALERTS).map((a) =>
     t.t(a.resolvedAt ? "incident-alert-resolved" : "incident-alert-firing", {
       alert: code(a.fingerprint),
       summary: escapeHtml(a.summary),
     }),
   );
-  if (incident.alerts.length > MAX_ALERTS) alerts.push(more(incident.alerts.length - MAX_ALERTS));
+  if (incident.alerts.length > MAX_ALERTS) {
+    alerts.push(moreNote(incident.alerts.length - MAX_ALERTS, t));
+  }
   const header = [
     `🚨 <b>${incidentTitle(record, t, HTML_MARKS)}</b>`,
     incidentSpan(record, t),
@@ -113,7 +114,7 @@ export function renderIncident(record: IncidentRecord, t: Translator): string {
     `<b>${t.t("incident-timeline")}</b>`,
   ].join("\n");
   const lines = record.timeline.map((e) => `${timeOfDay(e.at)} ${describeEntry(e, t, HTML_MARKS)}`);
-  return fitLines(lines, { header, more });
+  return fitLines(lines, { header, lang: t });
 }
 
 /** /incident without a number: the open incident, else where to look. */

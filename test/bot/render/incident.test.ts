@@ -43,10 +43,10 @@ describe("renderIncident", () => {
     // A number is an identifier: no thousands separator in any language.
     expect(text).toContain("#1234:");
     const shown = text.split("\n").filter((l) => /^\d\d:\d\d /.test(l)).length;
-    const more = t.t("incident-more", { count: 1200 - shown });
+    const more = t.t("format-more", { n: 1200 - shown });
     expect(text.endsWith(`<i>${more}</i>`)).toBe(true);
     // Alerts past the first 10 are counted too; every value is escaped.
-    expect(text).toContain(`<i>${t.t("incident-more", { count: 30 })}</i>`);
+    expect(text).toContain(`<i>${t.t("format-more", { n: 30 })}</i>`);
     expect(text).not.toContain("<crm>");
     expect(text).toContain("&lt;crm&gt; &amp; friends");
   });
