@@ -10,7 +10,7 @@ incident-closed = закрыт {$at}, длился {$duration}
 incident-alerts = { $count ->
     [one] {$count} алерт
     [few] {$count} алерта
-   *[other] {$count} алертов
+   *[many] {$count} алертов
 }
 incident-alert-firing = 🔴 {$alert} {$summary}
 incident-alert-resolved = ✅ {$alert} {$summary}
