@@ -62,3 +62,15 @@ describe("renderPostmortem", () => {
     expect(text).toContain("Time to first ack (page → Ack): not acknowledged");
   });
 });
+
+describe("the incident catalogue", () => {
+  it("counts alerts with Russian plural forms", () => {
+    const ru = createTranslator("ru");
+    expect([1, 2, 5, 21].map((count) => ru.t("incident-alerts", { count }))).toEqual([
+      "1 алерт",
+      "2 алерта",
+      "5 алертов",
+      "21 алерт",
+    ]);
+  });
+});
