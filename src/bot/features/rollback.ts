@@ -11,6 +11,7 @@ import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { hasRole, roleOf, type AccessLists } from "../roles.js";
 import { actorOf, topicOf } from "../actor.js";
+import { renderRollbackTarget } from "../render/actions.js";
 import { renderRequest, type DeployDeps } from "./deploy.js";
 
 const PICK = /^rbpick:(\d{1,2}|x)$/;
@@ -32,17 +33,21 @@ export function rollbackFeature(deps: RollbackDeps) {
   const { executor } = deps;
 
   async function rollback(conversation: Conversation<BotContext, Context>, ctx: Context) {
+    // The dialogue's context is a plain one (no ctx.lang): the language it began in, held in
+    // the outside context of the update that entered it, which replays do not change.
+    const lang = await conversation.external((outside) => outside.lang.locale);
+    const t = deps.languages.translator(lang);
     const targets = await conversation.external(() => executor.rollbackTargets(5));
     if (targets.length === 0) {
-      await ctx.reply("No earlier successful deploy to roll back to.");
+      await ctx.reply(t.t("action-no-rollback-target"));
       return;
     }
     const keyboard = new InlineKeyboard();
-    targets.forEach((target, i) => keyboard.text(target.label, `rbpick:${i}`).row());
-    keyboard.text("Cancel", "rbpick:x");
-    const picker = await ctx.reply("Roll back to which deploy? (newest first; /cancel to stop)", {
-      reply_markup: keyboard,
-    });
+    targets.forEach((target, i) =>
+      keyboard.text(renderRollbackTarget(t, target), `rbpick:${i}`).row(),
+    );
+    keyboard.text(t.t("action-button-cancel"), "rbpick:x");
+    const picker = await ctx.reply(t.t("rollback-picker"), { reply_markup: keyboard });
 
     for (;;) {
       const next = await conversation.wait({ maxMilliseconds: deps.choiceMs });
@@ -51,18 +56,18 @@ export function rollbackFeature(deps: RollbackDeps) {
       if (!pick) await conversation.skip({ next: true });
       // A button of an older picker indexes another list: never read it against this one.
       if (next.callbackQuery?.message?.message_id !== picker.message_id) {
-        await next.answerCallbackQuery({ text: "That list is no longer open.", show_alert: true });
+        await next.answerCallbackQuery({ text: t.t("rollback-list-closed"), show_alert: true });
         continue;
       }
       // Re-authorised at press time, like every button.
       if (!hasRole(roleOf(deps.access, { from: next.from }), "operator")) {
-        await next.answerCallbackQuery({ text: "Only operators can roll back.", show_alert: true });
+        await next.answerCallbackQuery({ text: t.t("rollback-operators-only"), show_alert: true });
         continue;
       }
       await next.answerCallbackQuery();
       const ref = pick?.[1] === "x" ? undefined : targets[Number(pick?.[1])]?.ref;
       if (ref === undefined) {
-        await next.editMessageText("Rollback cancelled.");
+        await next.editMessageText(t.t("rollback-cancelled"));
         return;
       }
       const result = await conversation.external(() =>
@@ -74,8 +79,8 @@ export function rollbackFeature(deps: RollbackDeps) {
           ...topicOf(next),
         }),
       );
-      const { text, keyboard: confirm } = renderRequest(result, deps);
-      await next.editMessageText(`Rolling back to ${code(ref)}.`, html);
+      const { text, keyboard: confirm } = renderRequest(t, result, deps);
+      await next.editMessageText(t.t("rollback-to", { ref: code(ref) }), html);
       const sent = await next.reply(text, {
         ...html,
         ...(confirm ? { reply_markup: confirm } : {}),
@@ -108,7 +113,7 @@ export function rollbackFeature(deps: RollbackDeps) {
   handleCommand(dialogue, "cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
-    await ctx.reply(active ? "Cancelled." : "Nothing to cancel.");
+    await ctx.reply(ctx.lang.t(active ? "rollback-cancel-done" : "rollback-cancel-nothing"));
   });
   dialogue.use(createConversation(rollback, "rollback"));
   handleCommand(dialogue, "rollback", async (ctx) => {
