@@ -17,7 +17,7 @@ const successRate = (w: WindowStats) =>
   w.ok + w.failed === 0 ? "—" : `${Math.floor((w.ok / (w.ok + w.failed)) * 100)}%`;
 
 const windowCells = (lang: Translator, w: WindowStats) => [
-  String(w.runs),
+  lang.number(w.runs),
   successRate(w),
   seconds(lang, w.p50),
   seconds(lang, w.p95),
