@@ -12,8 +12,8 @@ action-pending =
     🚀 {$title}: запросил {$name}.
     Подтвердите в течение {$ttl}.
 action-two-person = Подтвердить должен другой оператор (принцип четырёх глаз).
-action-running = ⏳ {$title}: выполняется {$elapsed}
-action-running-confirmed = ⏳ {$title}: выполняется {$elapsed}, подтвердил {$name}
+action-running = ⏳ {$title}: идёт уже {$elapsed}
+action-running-confirmed = ⏳ {$title}: идёт уже {$elapsed}, подтвердил {$name}
 action-outcome-succeeded = ✅ успешно
 action-outcome-failed = ❌ ошибка
 action-outcome-timed_out = ⏱ таймаут (группа процессов остановлена)
@@ -32,8 +32,8 @@ action-verify-unhealthy = 🔴 {$title}: API не в норме и через {$
 action-verify-unhealthy-why = 🔴 {$title}: API не в норме и через {$waited} ({$detail}).
 action-verify-offer = Откатить на {$ref}?
 action-verify-no-target = Откатывать не на что: успешных деплоев до этого не было.
-action-busy = ⛔ Уже идёт {$title}, запустил {$name}. Одновременно — только одно действие.
-action-busy-since = ⛔ Уже идёт {$title}, запустил {$name}, с {$since} ({$age}). Одновременно — только одно действие.
+action-busy = ⛔ Занято: {$title}, запустил {$name}. Одновременно — только одно действие.
+action-busy-since = ⛔ Занято: {$title}, запустил {$name}, идёт с {$since} ({$age}). Одновременно — только одно действие.
 
 # Отказы: ничего не запущено и не сохранено.
 action-bad-ref = ⛔ Отказ: ref {$problem}. Ничего не запущено.

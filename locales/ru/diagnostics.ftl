@@ -1,8 +1,8 @@
 # /runs, /pg и /backups (src/bot/render/runs.ts, pg.ts, backups.ts, features/diagnostics.ts).
 # $title и $job приходят уже оформленными; имена задач и проектов не переводятся.
 runs-usage = Формат: /runs [JOB] [PROJECT] — история запусков всех задач или одной (с графиком).
-runs-none = За 7 дней воркеры ничего не запускали.
-runs-none-for = За 7 дней запусков нет: {$scope}.
+runs-none = За 7 дней запусков воркеров не было.
+runs-none-for = За 7 дней запусков не было: {$scope}.
 runs-title = Запуски воркеров
 runs-header = {$title} — запуски, доля успешных, p50/p95 длительности
 runs-header-for = {$title}: {$scope} — запуски, доля успешных, p50/p95 длительности

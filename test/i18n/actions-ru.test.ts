@@ -115,13 +115,13 @@ describe("an action's progress in the group (BOT_LOCALE=ru)", () => {
     const confirmed = await chat.press(`act:ok:${pending.id}`, pending.message_id!, RU_SECOND);
     expect(confirmed).toMatchObject({ text: "Подтверждено, запускаю." });
     expect(await chat.seen(/шаг 1/)).toMatch(
-      /^⏳ <b>Деплой<\/b> <code>v4<\/code>: выполняется \d+ с, подтвердил Omar \(1002\)\n<pre>шаг 1: v4<\/pre>$/,
+      /^⏳ <b>Деплой<\/b> <code>v4<\/code>: идёт уже \d+ с, подтвердил Omar \(1002\)\n<pre>шаг 1: v4<\/pre>$/,
     );
 
     const [busy] = await chat.say("/deploy v5", RU_OPERATOR);
     expect(busy!.text).toMatch(
       new RegExp(
-        `^⛔ Уже идёт <b>Деплой</b> <code>v4</code>, запустил Omar \\(1002\\), с ${DATE_TIME} \\(\\d+ с назад\\)\\. Одновременно — только одно действие\\.$`,
+        `^⛔ Занято: <b>Деплой</b> <code>v4</code>, запустил Omar \\(1002\\), идёт с ${DATE_TIME} \\(\\d+ с назад\\)\\. Одновременно — только одно действие\\.$`,
       ),
     );
 
