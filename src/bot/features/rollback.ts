@@ -35,19 +35,19 @@ export function rollbackFeature(deps: RollbackDeps) {
   async function rollback(conversation: Conversation<BotContext, Context>, ctx: Context) {
     // The dialogue's context is a plain one (no ctx.lang): the language it began in, held in
     // the outside context of the update that entered it, which replays do not change.
-    const lang = await conversation.external((outside) => outside.lang.locale);
-    const t = deps.languages.translator(lang);
+    const locale = await conversation.external((outside) => outside.lang.locale);
+    const lang = deps.languages.translator(locale);
     const targets = await conversation.external(() => executor.rollbackTargets(5));
     if (targets.length === 0) {
-      await ctx.reply(t.t("action-no-rollback-target"));
+      await ctx.reply(lang.t("action-no-rollback-target"));
       return;
     }
     const keyboard = new InlineKeyboard();
     targets.forEach((target, i) =>
-      keyboard.text(renderRollbackTarget(t, target), `rbpick:${i}`).row(),
+      keyboard.text(renderRollbackTarget(lang, target), `rbpick:${i}`).row(),
     );
-    keyboard.text(t.t("action-button-cancel"), "rbpick:x");
-    const picker = await ctx.reply(t.t("rollback-picker"), { reply_markup: keyboard });
+    keyboard.text(lang.t("action-button-cancel"), "rbpick:x");
+    const picker = await ctx.reply(lang.t("rollback-picker"), { reply_markup: keyboard });
 
     for (;;) {
       const next = await conversation.wait({ maxMilliseconds: deps.choiceMs });
@@ -56,18 +56,21 @@ export function rollbackFeature(deps: RollbackDeps) {
       if (!pick) await conversation.skip({ next: true });
       // A button of an older picker indexes another list: never read it against this one.
       if (next.callbackQuery?.message?.message_id !== picker.message_id) {
-        await next.answerCallbackQuery({ text: t.t("rollback-list-closed"), show_alert: true });
+        await next.answerCallbackQuery({ text: lang.t("rollback-list-closed"), show_alert: true });
         continue;
       }
       // Re-authorised at press time, like every button.
       if (!hasRole(roleOf(deps.access, { from: next.from }), "operator")) {
-        await next.answerCallbackQuery({ text: t.t("rollback-operators-only"), show_alert: true });
+        await next.answerCallbackQuery({
+          text: lang.t("rollback-operators-only"),
+          show_alert: true,
+        });
         continue;
       }
       await next.answerCallbackQuery();
       const ref = pick?.[1] === "x" ? undefined : targets[Number(pick?.[1])]?.ref;
       if (ref === undefined) {
-        await next.editMessageText(t.t("rollback-cancelled"));
+        await next.editMessageText(lang.t("rollback-cancelled"));
         return;
       }
       const result = await conversation.external(() =>
@@ -79,8 +82,8 @@ export function rollbackFeature(deps: RollbackDeps) {
           ...topicOf(next),
         }),
       );
-      const { text, keyboard: confirm } = renderRequest(t, result, deps);
-      await next.editMessageText(t.t("rollback-to", { ref: code(ref) }), html);
+      const { text, keyboard: confirm } = renderRequest(lang, result, deps);
+      await next.editMessageText(lang.t("rollback-to", { ref: code(ref) }), html);
       const sent = await next.reply(text, {
         ...html,
         ...(confirm ? { reply_markup: confirm } : {}),
@@ -101,7 +104,9 @@ export function rollbackFeature(deps: RollbackDeps) {
     conversations<BotContext, Context>({
       storage: {
         type: "key",
-        version: 1,
+        // 2: the dialogue's first step now reads its language. A dialogue stored by an
+        // older version would replay its steps out of order: it is dropped instead.
+        version: 2,
         // One dialogue per person per chat: others in a group are not held up by it.
         getStorageKey: (ctx) =>
           ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined,
