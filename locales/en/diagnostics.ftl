@@ -50,7 +50,6 @@ runs-caption = {$job}: {$runs}, {$failed} failed. Duration by start time; ❌ fa
 pg-header = 🐘 {$title} {$note}
 pg-literals-note = query text shown without its literals
 pg-unavailable = unavailable: {$error}
-pg-more = +{$n} more
 pg-connections = Connections
 pg-connections-line = {$total} of max_connections {$max} ({$share}%): {$states}
 pg-connections-line-nomax = {$total} of max_connections {$max}: {$states}

@@ -54,7 +54,6 @@ runs-caption = {$job}: {$runs}, с ошибкой — {$failed}. Длитель�
 pg-header = 🐘 {$title} {$note}
 pg-literals-note = тексты запросов без литералов
 pg-unavailable = недоступно: {$error}
-pg-more = ещё {$n}
 pg-connections = Подключения
 pg-connections-line = {$total} из max_connections {$max} ({$share}%): {$states}
 pg-connections-line-nomax = {$total} из max_connections {$max}: {$states}

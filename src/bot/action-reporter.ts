@@ -28,20 +28,20 @@ export function createActionReporter(getApi: () => Api, lang: Translator): Actio
 
   return {
     progress: (action, tail, elapsedMs) =>
-      edit(action, renderRunning(lang, action, tail, elapsedMs)),
+      edit(action, renderRunning(action, tail, elapsedMs, lang)),
     async finished(action, result, log) {
-      await edit(action, renderFinished(lang, action, result, log !== undefined));
+      await edit(action, renderFinished(action, result, log !== undefined, lang));
       if (log !== undefined) {
         await getApi().sendDocument(
           action.chatId,
           new InputFile(log, `${action.kind}-${action.ref.replace(/\//g, "_")}.log`),
-          { caption: renderLogCaption(lang, action), ...thread(action) },
+          { caption: renderLogCaption(action, lang), ...thread(action) },
         );
       }
     },
     async verified(action, verdict) {
       const offer = verdict.healthy ? undefined : verdict.rollbackRef;
-      await getApi().sendMessage(action.chatId, renderVerify(lang, action, verdict), {
+      await getApi().sendMessage(action.chatId, renderVerify(action, verdict, lang), {
         ...html,
         ...thread(action),
         ...(offer !== undefined
@@ -55,10 +55,10 @@ export function createActionReporter(getApi: () => Api, lang: Translator): Actio
       });
     },
     async expired(action) {
-      if (action.messageId !== null) await edit(action, renderExpired(lang, action));
+      if (action.messageId !== null) await edit(action, renderExpired(action, lang));
     },
     async interrupted(action) {
-      await getApi().sendMessage(action.chatId, renderInterrupted(lang, action), {
+      await getApi().sendMessage(action.chatId, renderInterrupted(action, lang), {
         ...html,
         ...thread(action),
       });

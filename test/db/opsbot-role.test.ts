@@ -148,7 +148,7 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
         idleInTransaction: blind,
         sizes: { ok: true },
       });
-      const text = renderPg(en, activity);
+      const text = renderPg(activity, en);
       expect(text).toContain("grant pg_read_all_stats");
       expect(text).not.toContain("none running");
 

@@ -50,21 +50,21 @@ const TITLE = "<b>Откат</b> <code>v1.1</code>";
 
 describe("an action's stages in Russian", () => {
   it("failed with its log attached, and timed out with the signal", () => {
-    expect(renderFinished(ru, rollback, result({ tail: "нет места\n" }), true)).toBe(
+    expect(renderFinished(rollback, result({ tail: "нет места\n" }), true, ru)).toBe(
       `❌ ошибка: ${TITLE} за 2 мин (код 1)\nкоммит <code>abc123</code>, до этого <code>v1.2</code>\n<pre>нет места</pre>\n<i>Полный лог во вложении.</i>`,
     );
     const timedOut = result({ outcome: "timed_out", exitCode: null, signal: "SIGKILL" });
-    expect(renderFinished(ru, { ...rollback, commit: null, previous: null }, timedOut, false)).toBe(
+    expect(renderFinished({ ...rollback, commit: null, previous: null }, timedOut, false, ru)).toBe(
       `⏱ таймаут (группа процессов остановлена): ${TITLE} за 2 мин (сигнал SIGKILL)`,
     );
-    expect(renderLogCaption(ru, rollback)).toBe("Вывод: откат v1.1");
+    expect(renderLogCaption(rollback, ru)).toBe("Вывод: откат v1.1");
   });
 
   it("interrupted, and an unhealthy API with nothing to roll back to", () => {
-    expect(renderInterrupted(ru, rollback)).toBe(
+    expect(renderInterrupted(rollback, ru)).toBe(
       `⚠️ ${TITLE} прерван: бот остановился во время выполнения. Повторно не запускался — проверьте сервер, прежде чем запускать снова.`,
     );
-    expect(renderVerify(ru, rollback, { healthy: false, waitedMs: 120_000 })).toBe(
+    expect(renderVerify(rollback, { healthy: false, waitedMs: 120_000 }, ru)).toBe(
       `🔴 ${TITLE}: API не в норме и через 2 мин.\nОткатывать не на что: успешных деплоев до этого не было.`,
     );
   });
@@ -76,7 +76,7 @@ describe("an action's stages in Russian", () => {
     ["bad_end", 'не должен заканчиваться на "/", "." или ".lock"'],
     ["dot_part", 'ни одна часть не должна начинаться с "."'],
   ])("words the broken ref rule %s", (problem, words) => {
-    expect(renderRefusedRequest(ru, { ok: false, reason: "bad_ref", problem })).toBe(
+    expect(renderRefusedRequest({ ok: false, reason: "bad_ref", problem }, ru)).toBe(
       `⛔ Отказ: ref ${words}. Ничего не запущено.`,
     );
   });
@@ -89,14 +89,14 @@ describe("an action's stages in Russian", () => {
       variable: "DEPLOY_SCRIPT",
       problem: "not_executable",
     } as const;
-    expect(renderRefusedRequest(ru, refusal)).toBe(
+    expect(renderRefusedRequest(refusal, ru)).toBe(
       "⚙️ Не настроен деплой: DEPLOY_SCRIPT — не исполняемый файл. Ничего не сохранено.",
     );
   });
 
   it("labels rollback targets: a deploy with its commit, and what ran before one", () => {
     const sha = "0123456789abcdef0123";
-    expect(renderRollbackTarget(ru, { ref: sha, deployed: "v1.2" })).toBe("v1.2 @ 0123456789ab");
-    expect(renderRollbackTarget(ru, { ref: sha, before: "v1.2" })).toBe("0123456789ab (до v1.2)");
+    expect(renderRollbackTarget({ ref: sha, deployed: "v1.2" }, ru)).toBe("v1.2 @ 0123456789ab");
+    expect(renderRollbackTarget({ ref: sha, before: "v1.2" }, ru)).toBe("0123456789ab (до v1.2)");
   });
 });

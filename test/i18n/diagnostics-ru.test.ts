@@ -26,9 +26,10 @@ const clock: Clock = { now: () => NOW };
 /** Intl's Russian digit-group separator: a no-break space ("1 000"). */
 const NBSP = "\u00a0";
 
-/** How many lines a cut message left out, from its closing italic note ("+N more"). */
+/** How many lines a cut message left out, from its last Russian note ("и ещё N"). */
 const cutCount = (text: string) => {
-  const notes = [...text.matchAll(/<i>([^<]*\d[^<]*)<\/i>/g)];
+  expect(text).not.toMatch(/\d+ more/);
+  const notes = [...text.matchAll(/<i>и ещё ([\d\u00a0]+)<\/i>/g)];
   return Number(notes.at(-1)?.[1]?.replace(/\D/g, "") ?? 0);
 };
 
@@ -114,9 +115,9 @@ describe("numbers in Russian", () => {
   it("carry the locale's separators: counts of backups, runs and connections", () => {
     const files = [{ name: "db.sql.gz", bytes: 1536 * 1024 ** 2, modifiedAt: NOW }];
     const backups = renderBackups(
-      ru,
       { configured: true, dir: "/b", files, count: 1200, checkedAt: NOW, unreadable: 0 },
       26,
+      ru,
     );
     expect(backups.split("\n")[0]).toBe(
       `💾 <b>Бэкапы</b> в <code>/b</code>: хранится 1${NBSP}200, 1,5 ГБ в последних 1`,
@@ -126,34 +127,41 @@ describe("numbers in Russian", () => {
       { column: 0, status: "ok", startedAt: NOW, runs: 20_160, shortest: 1, longest: 9 },
     ];
     const week = { columns, since: NOW, cut: true };
-    expect(renderRunChartCaption(ru, "embed", { last: [], week }).split("\n")[0]).toBe(
+    expect(renderRunChartCaption("embed", { last: [], week }, ru).split("\n")[0]).toBe(
       `<code>embed</code>: последние 20${NBSP}160 запусков, с 28.11.2026 12:00 UTC (за неделю их больше), с ошибкой — 0. Длительность по времени старта; ❌ ошибки — красные треугольники.`,
     );
 
-    const pg = renderPg(ru, {
-      connections: {
-        ok: true,
-        value: { byState: [{ state: "active", count: 1500 }], total: 1500, max: 2000 },
+    const pg = renderPg(
+      {
+        connections: {
+          ok: true,
+          value: { byState: [{ state: "active", count: 1500 }], total: 1500, max: 2000 },
+        },
+        longest: { ok: true, value: [] },
+        blocked: { ok: true, value: { blocked: [], blockers: [] } },
+        idleInTransaction: { ok: true, value: [] },
+        sizes: { ok: false, error: "нет прав" },
       },
-      longest: { ok: true, value: [] },
-      blocked: { ok: true, value: { blocked: [], blockers: [] } },
-      idleInTransaction: { ok: true, value: [] },
-      sizes: { ok: false, error: "нет прав" },
-    });
+      ru,
+    );
     expect(pg).toContain(`1${NBSP}500 из max_connections 2${NBSP}000 (75%): active 1500`);
     expect(pg).toContain("<b>Размер</b> <i>недоступно: нет прав</i>");
   });
 
   it("choose the plural form: 1 запуск, 2 запуска, 5 запусков, 21 запуск", () => {
     const caption = (runs: number) =>
-      renderRunChartCaption(ru, "j", {
-        last: [],
-        week: {
-          columns: [{ column: 0, status: "ok", startedAt: NOW, runs, shortest: 1, longest: 1 }],
-          since: NOW,
-          cut: false,
+      renderRunChartCaption(
+        "j",
+        {
+          last: [],
+          week: {
+            columns: [{ column: 0, status: "ok", startedAt: NOW, runs, shortest: 1, longest: 1 }],
+            since: NOW,
+            cut: false,
+          },
         },
-      }).split(",")[0];
+        ru,
+      ).split(",")[0];
     expect([1, 2, 5, 21].map(caption)).toEqual([
       "<code>j</code>: 1 запуск за 7 дней",
       "<code>j</code>: 2 запуска за 7 дней",
@@ -181,10 +189,10 @@ describe("the longest Russian answers fit one message", () => {
       error: "ошибка соединения с базой данных: ".repeat(10),
     }));
     const text = renderRunsSummary(
-      ru,
       { jobs, failures },
       NOW,
       "connectors_reconciliation · Проект",
+      ru,
     );
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     const shown = (text.match(/<pre>([\s\S]*)<\/pre>/)?.[1] ?? "").split("\n").length - 1;
@@ -230,9 +238,9 @@ describe("the longest Russian answers fit one message", () => {
         },
       },
     };
-    const text = renderPg(ru, activity);
+    const text = renderPg(activity, ru);
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-    expect(text).toContain("<i>ещё 195</i>");
+    expect(text).toContain("<i>и ещё 195</i>");
     // Lines in full: connections 2, longest 7, blocked 7 + blocking 7, idle 7, size 2. Those
     // that did not fit are counted in the closing note, never dropped silently.
     const shown = text.split("\n").length - 2;

@@ -37,18 +37,18 @@ const html = { parse_mode: "HTML" } as const;
 
 /** The answer to a request, in the requester's language: Confirm/Cancel, or why not. */
 export function renderRequest(
-  lang: Translator,
   result: RequestResult,
   deps: Pick<DeployDeps, "approval" | "clock">,
+  lang: Translator,
 ) {
   if (result.ok) {
     const keyboard = new InlineKeyboard()
       .text(lang.t("action-button-confirm"), actionButton("confirm", result.action.id))
       .text(lang.t("action-button-cancel"), actionButton("cancel", result.action.id));
-    return { text: renderPending(lang, result.action, deps.approval), keyboard };
+    return { text: renderPending(result.action, deps.approval, lang), keyboard };
   }
-  if (result.reason === "busy") return { text: renderBusy(lang, result.busy, deps.clock.now()) };
-  return { text: renderRefusedRequest(lang, result) };
+  if (result.reason === "busy") return { text: renderBusy(result.busy, deps.clock.now(), lang) };
+  return { text: renderRefusedRequest(result, lang) };
 }
 
 /** Request, then offer Confirm/Cancel on one message whose id the action keeps. */
@@ -60,7 +60,7 @@ async function offerAction(ctx: BotContext, deps: DeployDeps, kind: Action["kind
     chatId: ctx.chat!.id,
     ...topicOf(ctx),
   });
-  const { text, keyboard } = renderRequest(ctx.lang, result, deps);
+  const { text, keyboard } = renderRequest(result, deps, ctx.lang);
   const sent = await ctx.reply(text, { ...html, ...(keyboard ? { reply_markup: keyboard } : {}) });
   if (result.ok) await deps.executor.setMessage(result.action.id, sent.message_id);
 }
@@ -76,7 +76,7 @@ export function deployFeature(deps: DeployDeps) {
   });
 
   handleCommand(feature, "history", async (ctx) => {
-    await ctx.reply(renderHistory(ctx.lang, await deps.executor.history(10), clock.now()), html);
+    await ctx.reply(renderHistory(await deps.executor.history(10), clock.now(), ctx.lang), html);
   });
 
   feature.callbackQuery(ACTION_BUTTON, requireRole("operator"), async (ctx) => {
@@ -105,7 +105,7 @@ export function deployFeature(deps: DeployDeps) {
       await ctx.answerCallbackQuery({ text: ctx.lang.t("action-cancelled") });
       const by = {
         name: escapeHtml(actor.name),
-        kind: kindNoun(ctx.lang, cancelled.kind),
+        kind: kindNoun(cancelled.kind, ctx.lang),
         ref: code(cancelled.ref),
       };
       return ctx.editMessageText(ctx.lang.t("action-cancelled-by", by), html);
@@ -121,14 +121,14 @@ export function deployFeature(deps: DeployDeps) {
           .catch((error: unknown) =>
             ctx.log.warn({ err: error }, "could not answer the Confirm press"),
           );
-        await ctx.editMessageText(renderRunning(deps.languages.group, result.action, "", 0), html);
+        await ctx.editMessageText(renderRunning(result.action, "", 0, deps.languages.group), html);
       } finally {
         executor.start(result.action);
       }
       return;
     }
     if (result.reason === "busy") {
-      const text = truncateText(htmlToPlain(renderBusy(ctx.lang, result.busy, clock.now())), 200);
+      const text = truncateText(htmlToPlain(renderBusy(result.busy, clock.now(), ctx.lang)), 200);
       return ctx.answerCallbackQuery({ text, show_alert: true });
     }
     await ctx.answerCallbackQuery({
@@ -137,7 +137,7 @@ export function deployFeature(deps: DeployDeps) {
     });
     if (result.reason === "expired" && result.action) {
       // Like the reporter's own "expired" edit: the group's language.
-      await ctx.editMessageText(renderExpired(deps.languages.group, result.action), html);
+      await ctx.editMessageText(renderExpired(result.action, deps.languages.group), html);
     }
   });
   return feature;

@@ -37,11 +37,11 @@ export function diagnosticsFeature(deps: DiagnosticsDeps) {
 
   handleCommand(feature, "runs", (ctx) => heavy.run(() => runs(ctx)));
   handleCommand(feature, "pg", async (ctx) =>
-    ctx.reply(renderPg(ctx.lang, await heavy.run(checks.pgActivity)), html),
+    ctx.reply(renderPg(await heavy.run(checks.pgActivity), ctx.lang), html),
   );
   handleCommand(feature, "backups", async (ctx) =>
     ctx.reply(
-      renderBackups(ctx.lang, await heavy.run(checks.backups), deps.backupMaxAgeHours),
+      renderBackups(await heavy.run(checks.backups), deps.backupMaxAgeHours, ctx.lang),
       html,
     ),
   );
@@ -55,21 +55,21 @@ export function diagnosticsFeature(deps: DiagnosticsDeps) {
     const job = word === ALL_JOBS ? undefined : word;
     const scope = [job, project].filter((w) => w !== undefined).join(" · ");
     const summary = await checks.runs(job, project);
-    await ctx.reply(renderRunsSummary(lang, summary, clock.now(), scope), html);
+    await ctx.reply(renderRunsSummary(summary, clock.now(), scope, lang), html);
     if (job === undefined) return;
     const history = await checks.jobHistory(job, project);
     if (history.last.length === 0) return;
-    await ctx.reply(renderJobRuns(lang, job, history, clock.now()), html);
+    await ctx.reply(renderJobRuns(job, history, clock.now(), lang), html);
     if (history.week.columns.length === 0) return;
     const png = await deps.charts.render({
-      title: renderRunChartTitle(lang, scope, history),
+      title: renderRunChartTitle(scope, history, lang),
       labels: runChartLabels(lang),
       ranges: history.week.columns,
       from: history.week.since,
       to: clock.now(),
     });
     await ctx.replyWithPhoto(new InputFile(png, `runs-${job}.png`), {
-      caption: renderRunChartCaption(lang, job, history),
+      caption: renderRunChartCaption(job, history, lang),
       ...html,
     });
   }

@@ -44,7 +44,7 @@ export function rollbackFeature(deps: RollbackDeps) {
     }
     const keyboard = new InlineKeyboard();
     targets.forEach((target, i) =>
-      keyboard.text(renderRollbackTarget(lang, target), `rbpick:${i}`).row(),
+      keyboard.text(renderRollbackTarget(target, lang), `rbpick:${i}`).row(),
     );
     keyboard.text(lang.t("action-button-cancel"), "rbpick:x");
     const picker = await ctx.reply(lang.t("rollback-picker"), { reply_markup: keyboard });
@@ -82,7 +82,7 @@ export function rollbackFeature(deps: RollbackDeps) {
           ...topicOf(next),
         }),
       );
-      const { text, keyboard: confirm } = renderRequest(lang, result, deps);
+      const { text, keyboard: confirm } = renderRequest(result, deps, lang);
       await next.editMessageText(lang.t("rollback-to", { ref: code(ref) }), html);
       const sent = await next.reply(text, {
         ...html,

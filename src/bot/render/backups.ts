@@ -7,7 +7,7 @@ import {
 import type { Translator } from "../../i18n/translator.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 
-function fileLine(lang: Translator, label: string, file: BackupFile, now: Date): string {
+function fileLine(label: string, file: BackupFile, now: Date, lang: Translator): string {
   const args = {
     label: lang.t(label),
     name: code(file.name),
@@ -21,7 +21,7 @@ function fileLine(lang: Translator, label: string, file: BackupFile, now: Date):
 }
 
 /** What backup_stale means here, in words (plain text: escape it). */
-function describeProblem(lang: Translator, problem: BackupProblem, dir: string): string {
+function describeProblem(problem: BackupProblem, dir: string, lang: Translator): string {
   switch (problem.kind) {
     case "missing":
       return lang.t("backups-problem-missing", { dir });
@@ -48,7 +48,7 @@ function describeProblem(lang: Translator, problem: BackupProblem, dir: string):
   }
 }
 
-export function renderBackups(lang: Translator, listing: BackupListing, maxAgeHours: number) {
+export function renderBackups(listing: BackupListing, maxAgeHours: number, lang: Translator) {
   if (!listing.configured) return lang.t("backups-not-configured");
   const { files, checkedAt, count, unreadable } = listing;
   const header = {
@@ -59,7 +59,7 @@ export function renderBackups(lang: Translator, listing: BackupListing, maxAgeHo
   };
   const problem = backupProblem(listing, maxAgeHours);
   const verdict = problem
-    ? `🔴 ${bold("backup_stale")}: ${escapeHtml(describeProblem(lang, problem, listing.dir))}`
+    ? `🔴 ${bold("backup_stale")}: ${escapeHtml(describeProblem(problem, listing.dir, lang))}`
     : lang.t("backups-ok", { hours: maxAgeHours });
   const [newest, previous] = files;
   return [
@@ -67,8 +67,8 @@ export function renderBackups(lang: Translator, listing: BackupListing, maxAgeHo
     count > files.length
       ? lang.t("backups-header-newest", { ...header, measured: files.length })
       : lang.t("backups-header-all", header),
-    ...(newest ? [fileLine(lang, "backups-newest", newest, checkedAt)] : []),
-    ...(previous ? [fileLine(lang, "backups-before", previous, checkedAt)] : []),
+    ...(newest ? [fileLine("backups-newest", newest, checkedAt, lang)] : []),
+    ...(previous ? [fileLine("backups-before", previous, checkedAt, lang)] : []),
     ...(unreadable > 0 ? [lang.t("backups-unreadable", { n: unreadable })] : []),
     verdict,
   ].join("\n");

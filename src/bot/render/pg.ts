@@ -1,14 +1,14 @@
 import type { PgActivity, PgSession, Section } from "../../checks/listings/pg-activity.js";
 import type { Translator } from "../../i18n/translator.js";
-import { bold, code, escapeHtml, fitLines, italic } from "../format/html.js";
+import { bold, code, escapeHtml, fitLines, italic, moreNote } from "../format/html.js";
 import { shorten } from "../format/table.js";
 
 const SHOWN = 5;
 
 function part<T>(
-  lang: Translator,
   titleKey: string,
   section: Section<T>,
+  lang: Translator,
   body: (value: T) => string[],
 ): string[] {
   const title = bold(lang.t(titleKey));
@@ -18,9 +18,9 @@ function part<T>(
 }
 
 function sessionLines<S extends PgSession>(
-  lang: Translator,
   sessions: readonly S[],
   none: string,
+  lang: Translator,
   extra: (session: S) => string = () => "",
 ): string[] {
   if (sessions.length === 0) return [none];
@@ -30,13 +30,13 @@ function sessionLines<S extends PgSession>(
       const who = [s.user, s.application].filter((v) => v !== null && v !== "").join(", ");
       return `• ${escapeHtml(lang.duration(s.seconds * 1000))} pid ${s.pid}${who ? ` (${escapeHtml(who)})` : ""}${extra(s)}: ${code(shorten(s.query || "—", 140))}`;
     }),
-    ...(hidden > 0 ? [italic(lang.t("pg-more", { n: hidden }))] : []),
+    ...(hidden > 0 ? [moreNote(hidden, lang)] : []),
   ];
 }
 
-export function renderPg(lang: Translator, activity: PgActivity): string {
+export function renderPg(activity: PgActivity, lang: Translator): string {
   const lines = [
-    ...part(lang, "pg-connections", activity.connections, (c) => {
+    ...part("pg-connections", activity.connections, lang, (c) => {
       // An embedded server (PGlite) reports no sessions at all.
       const states =
         c.byState.map((s) => `${s.state} ${s.count}`).join(" · ") || lang.t("pg-no-sessions");
@@ -47,27 +47,27 @@ export function renderPg(lang: Translator, activity: PgActivity): string {
           : lang.t("pg-connections-line-nomax", args),
       ];
     }),
-    ...part(lang, "pg-longest", activity.longest, (s) =>
-      sessionLines(lang, s, lang.t("pg-longest-none")),
+    ...part("pg-longest", activity.longest, lang, (s) =>
+      sessionLines(s, lang.t("pg-longest-none"), lang),
     ),
-    ...part(lang, "pg-blocked", activity.blocked, ({ blocked, blockers }) => [
+    ...part("pg-blocked", activity.blocked, lang, ({ blocked, blockers }) => [
       ...sessionLines(
-        lang,
         blocked,
         lang.t("pg-blocked-none"),
+        lang,
         (s) => ` ${lang.t("pg-blocked-by", { pids: s.blockedBy.join(", ") })}`,
       ),
       ...(blockers.length > 0
         ? [
             bold(lang.t("pg-blocking")),
-            ...sessionLines(lang, blockers, "", (s) => ` ${escapeHtml(s.state ?? "")}`),
+            ...sessionLines(blockers, "", lang, (s) => ` ${escapeHtml(s.state ?? "")}`),
           ]
         : []),
     ]),
-    ...part(lang, "pg-idle", activity.idleInTransaction, (s) =>
-      sessionLines(lang, s, lang.t("pg-idle-none")),
+    ...part("pg-idle", activity.idleInTransaction, lang, (s) =>
+      sessionLines(s, lang.t("pg-idle-none"), lang),
     ),
-    ...part(lang, "pg-size", activity.sizes, (sizes) => {
+    ...part("pg-size", activity.sizes, lang, (sizes) => {
       const tables = sizes.tables.map((t) => `${escapeHtml(t.name)} ${lang.bytes(t.bytes)}`);
       return [
         lang.t("pg-size-line", {
@@ -82,5 +82,6 @@ export function renderPg(lang: Translator, activity: PgActivity): string {
       title: bold("PostgreSQL"),
       note: italic(lang.t("pg-literals-note")),
     }),
+    lang,
   });
 }

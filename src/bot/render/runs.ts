@@ -5,7 +5,7 @@ import { sparkline } from "../format/sparkline.js";
 import { renderTable, shorten, shortenMiddle } from "../format/table.js";
 
 /** Durations of runs: to the second below 10 minutes, where a p95 shift matters. */
-function seconds(lang: Translator, value: number | null): string {
+function seconds(value: number | null, lang: Translator): string {
   if (value === null) return "—";
   if (value < 1) return lang.t("runs-under-second");
   if (value < 60 || value >= 600) return lang.duration(value * 1000);
@@ -16,17 +16,17 @@ function seconds(lang: Translator, value: number | null): string {
 const successRate = (w: WindowStats) =>
   w.ok + w.failed === 0 ? "—" : `${Math.floor((w.ok / (w.ok + w.failed)) * 100)}%`;
 
-const windowCells = (lang: Translator, w: WindowStats) => [
+const windowCells = (w: WindowStats, lang: Translator) => [
   lang.number(w.runs),
   successRate(w),
-  seconds(lang, w.p50),
-  seconds(lang, w.p95),
+  seconds(w.p50, lang),
+  seconds(w.p95, lang),
 ];
 
 const jobName = (jobType: string, project: string | null) =>
   project === null ? jobType : `${jobType} · ${project}`;
 
-function failureLines(lang: Translator, failures: readonly RunRow[], now: Date): string[] {
+function failureLines(failures: readonly RunRow[], now: Date, lang: Translator): string[] {
   return failures.map(
     (f) =>
       `• ${escapeHtml(lang.age(f.startedAt, now))} ${code(jobName(f.jobType, f.project))} #${f.id}: ` +
@@ -35,10 +35,10 @@ function failureLines(lang: Translator, failures: readonly RunRow[], now: Date):
 }
 
 export function renderRunsSummary(
-  lang: Translator,
   summary: RunsSummary,
   now: Date,
-  scope?: string,
+  scope: string | undefined,
+  lang: Translator,
 ): string {
   const where = scope ? { scope: escapeHtml(scope) } : undefined;
   if (summary.jobs.length === 0) return lang.t(where ? "runs-none-for" : "runs-none", where);
@@ -56,12 +56,12 @@ export function renderRunsSummary(
     ...summary.jobs.map((j) => [
       shortenMiddle(j.jobType),
       ...(scoped ? [shortenMiddle(j.project ?? "")] : []),
-      ...windowCells(lang, j.day),
-      ...windowCells(lang, j.week),
+      ...windowCells(j.day, lang),
+      ...windowCells(j.week, lang),
       "",
     ]),
   ];
-  const failures = failureLines(lang, summary.failures, now);
+  const failures = failureLines(summary.failures, now, lang);
   const title = bold(lang.t("runs-title"));
   return renderTable(rows, {
     header: lang.t(where ? "runs-header-for" : "runs-header", { title, ...where }),
@@ -69,16 +69,17 @@ export function renderRunsSummary(
       failures.length > 0
         ? [bold(lang.t("runs-last-failures")), ...failures].join("\n")
         : lang.t("runs-no-failures"),
+    lang,
   });
 }
 
 const STATUS_MARK: Record<string, string> = { ok: "✅", failed: "❌", running: "🔄" };
 
 export function renderJobRuns(
-  lang: Translator,
   job: string,
   history: JobHistory,
   now: Date,
+  lang: Translator,
 ): string {
   if (history.last.length === 0) return lang.t("runs-job-none", { job: code(job) });
   const rows: string[][] = [
@@ -89,7 +90,7 @@ export function renderJobRuns(
     rows.push([
       STATUS_MARK[run.status] ?? "❔",
       lang.age(run.startedAt, now),
-      seconds(lang, run.seconds),
+      seconds(run.seconds, lang),
       `#${run.id}${project}`,
     ]);
     if (run.status === "failed" && run.error) rows.push([" ", `↳ ${shorten(run.error, 60)}`]);
@@ -97,13 +98,14 @@ export function renderJobRuns(
   return renderTable(rows, {
     header: `${bold(lang.t("runs-job-title", { n: history.last.length }))} ${code(job)}`,
     footer: lang.t("runs-job-legend"),
+    lang,
   });
 }
 
 const runsIn = (columns: JobHistory["week"]["columns"]) => columns.reduce((n, c) => n + c.runs, 0);
 
 /** The chart's title (plain text): a week, or where its newest runs begin when the week has more. */
-export function renderRunChartTitle(lang: Translator, scope: string, history: JobHistory): string {
+export function renderRunChartTitle(scope: string, history: JobHistory, lang: Translator): string {
   const { week } = history;
   return week.cut
     ? lang.t("runs-chart-newest", {
@@ -127,7 +129,7 @@ export function runChartLabels(lang: Translator) {
 }
 
 /** The photo's caption: what the chart shows, and the week at a glance as a text line. */
-export function renderRunChartCaption(lang: Translator, job: string, history: JobHistory): string {
+export function renderRunChartCaption(job: string, history: JobHistory, lang: Translator): string {
   const { columns, cut, since } = history.week;
   const n = runsIn(columns);
   const runs = cut

@@ -52,7 +52,7 @@ describe("renderPg", () => {
       },
     };
     const query = "<code>SELECT * FROM t WHERE a &lt; ?</code>";
-    expect(renderPg(en, activity)).toBe(
+    expect(renderPg(activity, en)).toBe(
       [
         HEADER,
         "<b>Connections</b>",
@@ -83,7 +83,7 @@ describe("renderPg", () => {
       idleInTransaction: { ok: true, value: [] },
       sizes: { ok: true, value: { databaseBytes: 100, tables: [] } },
     };
-    expect(renderPg(en, activity)).toBe(
+    expect(renderPg(activity, en)).toBe(
       [
         HEADER,
         "<b>Connections</b>",

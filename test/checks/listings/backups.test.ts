@@ -48,7 +48,7 @@ describe("backups", () => {
       "labpics_20261126_030000.sql.gz",
     ]);
     expect(await alertsFor()).toEqual([]);
-    const text = renderBackups(en, listing, 26);
+    const text = renderBackups(listing, 26, en);
     expect(text).toContain("3 kept");
     expect(text).toContain("<code>labpics_20261128_030000.sql.gz</code> — 9h 0m ago, 2.1 KB");
     expect(text).toContain("✅");
@@ -56,7 +56,7 @@ describe("backups", () => {
 
   it("says not configured without BACKUP_DIR, and pages nothing", async () => {
     const listing = await listBackups(undefined, NOW);
-    expect(renderBackups(en, listing, 26)).toContain("not configured");
+    expect(renderBackups(listing, 26, en)).toContain("not configured");
     expect(diagnosticsAlerts({ backups: listing }, OPTIONS)).toEqual({ alerts: [], evaluated: [] });
   });
 
@@ -79,7 +79,7 @@ describe("backups", () => {
     const [alert] = await alertsFor();
     expect(alert!.summary).toContain("40% of the one before it");
     expect(alert!.summary).toContain("truncated");
-    expect(renderBackups(en, await listBackups(dir, NOW), 26)).toContain("🔴");
+    expect(renderBackups(await listBackups(dir, NOW), 26, en)).toContain("🔴");
     await backup("labpics_20261128_030000.sql.gz", 5_000, 9 * HOUR);
     expect(await alertsFor()).toEqual([]);
   });
@@ -109,7 +109,7 @@ describe("backups", () => {
       "labpics_20261128_030000.sql.gz",
       "labpics_20261127_030000.sql.gz",
     ]);
-    const text = renderBackups(en, listing, 26);
+    const text = renderBackups(listing, 26, en);
     expect(text).toContain("2 kept");
     expect(text).toContain("2 could not be read");
     expect(text).toContain("✅");
@@ -129,7 +129,7 @@ describe("backups", () => {
     expect(listing).toMatchObject({ count: total, unreadable: 0 });
     expect(listing.configured && listing.files.length).toBe(STAT_LIMIT);
     expect(listing.configured && listing.files[0]!.name).toBe("labpics_20261127_120000.sql.gz");
-    expect(renderBackups(en, listing, 26)).toContain(
+    expect(renderBackups(listing, 26, en)).toContain(
       `${en.number(total)} kept, 0 B in the newest ${STAT_LIMIT}`,
     );
   });
