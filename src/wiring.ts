@@ -193,7 +193,7 @@ function wireExecutor(deps: WiringDeps, checks: Checks, botApi: () => Api): Exec
     clock: deps.clock,
     logger: deps.logger,
     sleep: deps.sleep,
-    reporter: createActionReporter(botApi),
+    reporter: createActionReporter(botApi, deps.languages.group),
     redact: deps.redact,
     config: {
       deployScript: config.DEPLOY_SCRIPT,
@@ -245,6 +245,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall, incidents
     clock,
     approval: config.APPROVAL,
     defaultRef: config.DEPLOY_DEFAULT_REF ?? ORIGIN_DEFAULT_BRANCH,
+    languages: deps.languages,
   };
   const dedup = createPgDedup(pool);
   return createBot({

@@ -17,6 +17,9 @@ import { closedPort } from "../kit/ports.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { createTranslator } from "../../src/i18n/catalogue.js";
+
+const en = createTranslator("en");
 
 // Roles belong to the whole server, which other test runs share: this run's is its own.
 const ROLE = `opsbot_bot_${randomBytes(4).toString("hex")}`;
@@ -145,7 +148,7 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
         idleInTransaction: blind,
         sizes: { ok: true },
       });
-      const text = renderPg(activity);
+      const text = renderPg(activity, en);
       expect(text).toContain("grant pg_read_all_stats");
       expect(text).not.toContain("none running");
 
