@@ -9,7 +9,7 @@ import { STUCK_USAGE } from "../../src/bot/features/ops-queries.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
 import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import type { Pool } from "../../src/db/pool.js";
 import { buildTestApp, useTestApp, type TestApp } from "../kit/build-test-app.js";
 import type { FakeBotApi } from "../kit/fake-bot-api.js";
