@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createJsonReceiver, sendText } from "../http/json-receiver.js";
 import { bearerToken } from "../http/secret.js";
-import type { Route } from "../http/server.js";
+import type { RouteHandler } from "../http/server.js";
 import { heartbeatSchema, type Heartbeat } from "./heartbeat.js";
 
 /** A heartbeat is a few hundred bytes; anything near this is not one. */
@@ -16,7 +16,7 @@ export interface SentinelRoutesDeps {
 }
 
 /** POST /heartbeat (the bot's, with the bearer token) and GET /healthz. */
-export function createSentinelRoutes(deps: SentinelRoutesDeps): Record<string, Route> {
+export function createSentinelRoutes(deps: SentinelRoutesDeps): Record<string, RouteHandler> {
   const receive = createJsonReceiver({
     secret: deps.token,
     presented: (req) => bearerToken(req.headers.authorization),
