@@ -38,12 +38,15 @@ import { metricsUrlOf } from "./config/schema.js";
 import type { SelfFacts } from "./config/self-pointing.js";
 import type { Pool } from "./db/pool.js";
 import { createConversationStorage } from "./db/conversation-storage.js";
+import { createLanguageChoices } from "./db/language-choices.js";
 import { createRetention } from "./db/retention.js";
 import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createExecutor, type Executor } from "./executor/create-executor.js";
 import { ORIGIN_DEFAULT_BRANCH } from "./executor/ref.js";
 import { lateBound } from "./late-bound.js";
 import type { Logger } from "./log/create-logger.js";
+import { createCatalogue } from "./i18n/catalogue.js";
+import { createLanguages, type Languages } from "./i18n/languages.js";
 import { createRedactor, type Redactor } from "./log/redact.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { createEscalation } from "./oncall/escalation.js";
@@ -88,11 +91,12 @@ type WiringDeps = AppDeps & {
   redact: Redactor;
   /** Whether the last Bot API call (replies and alerts alike) got through. */
   telegramCalls: CallRecorder;
+  languages: Languages;
 };
 
 /** The parts of the app; each is built from the ones before it. */
 export function wire(
-  appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact" | "telegramCalls">,
+  appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact" | "telegramCalls" | "languages">,
 ) {
   const deps: WiringDeps = {
     ...appDeps,
@@ -100,6 +104,14 @@ export function wire(
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
     telegramCalls: createCallRecorder(),
+    languages: createLanguages(createCatalogue(), appDeps.config.BOT_LOCALE, {
+      choices: createLanguageChoices(appDeps.pool, appDeps.clock),
+      onError: (error, what) =>
+        appDeps.logger.warn(
+          { err: error },
+          `could not ${what} a language choice; going on without`,
+        ),
+    }),
   };
   // The watcher's and the executor's connections (the same pool when there is one only).
   const reserved = deps.reservedPool ?? deps.pool;
@@ -130,6 +142,7 @@ export function wire(
   return {
     startedAt: deps.startedAt,
     metrics: deps.metrics,
+    languages: deps.languages,
     shapes,
     checks,
     executor,
@@ -233,6 +246,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
   return createBot({
     ...telegramOf(deps),
     access: config,
+    languages: deps.languages,
     logger: deps.logger,
     metrics: deps.metrics,
     dedup: deps.redis ? createLayeredDedup(createRedisDedup(deps.redis), dedup) : dedup,

@@ -2,7 +2,7 @@
 // at press time, bound to the very message they were sent with), /silence, /unsilence and
 // /alerts. Time is a fake clock, so silences end without sleeping.
 import { describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import { SILENCE_USAGE, UNSILENCE_USAGE } from "../../src/bot/features/alerts.js";
 import { formatUtc } from "../../src/clock.js";
 import type { TestApp } from "../kit/build-test-app.js";

@@ -1,7 +1,7 @@
 // Who may ask for a deploy and for what: roles, hostile refs, DEPLOY_SCRIPT missing, the offer.
 import { rm } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import { actionsIn, buttonsOf, freshGroup, linesOf } from "../kit/actions.js";
 import { useTestApp } from "../kit/build-test-app.js";
 import { OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";

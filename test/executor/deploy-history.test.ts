@@ -1,6 +1,6 @@
 // /history and the action outcomes on /metrics.
 import { describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { freshGroup } from "../kit/actions.js";
 import { useTestApp } from "../kit/build-test-app.js";

@@ -1,6 +1,6 @@
 // A deploy runs once and only once: refused, double, concurrent, expired and cancelled presses.
 import { describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import {
   actionById,
   actionsIn,

@@ -1,6 +1,6 @@
 // Verification of the API after a deploy, and the Rollback it offers when unhealthy.
 import { beforeAll, describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import {
   actionById,
   actionsIn,

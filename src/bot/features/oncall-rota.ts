@@ -13,7 +13,7 @@ import { actorOf } from "../actor.js";
 import { PAGE_ACK_BUTTON } from "../callback-data.js";
 import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
-import { REFUSAL, requireRole } from "../middleware/auth.js";
+import { requireRole } from "../middleware/auth.js";
 import { renderAckedNote, renderNotification } from "../render/alerts.js";
 import { NO_ROTA, renderOnCall, renderTaken } from "../render/oncall.js";
 import { hasRole } from "../roles.js";
@@ -45,7 +45,7 @@ export function oncallRotaFeature(deps: {
       return ctx.reply(now ? renderOnCall(now, tz) : NO_ROTA, html);
     }
     if (verb !== "take" || rest.length > 0) return ctx.reply(ONCALL_USAGE);
-    if (!hasRole(ctx.role, "operator")) return ctx.reply(REFUSAL);
+    if (!hasRole(ctx.role, "operator")) return ctx.reply(ctx.lang.t("auth-refusal"));
     const durationMs = durationText === undefined ? undefined : parseDuration(durationText);
     if (durationText !== undefined && (durationMs === undefined || durationMs === 0)) {
       return ctx.reply(`⛔ "${durationText}" is not a duration. ${ONCALL_USAGE}`);
@@ -79,7 +79,8 @@ export function oncallRotaFeature(deps: {
     const now = clock.now();
     const acked = await desk.ackPage(press, who.name, now, may);
     if (acked === undefined) return ctx.answerCallbackQuery(unknownPage);
-    if (acked === "refused") return ctx.answerCallbackQuery({ text: REFUSAL, show_alert: true });
+    if (acked === "refused")
+      return ctx.answerCallbackQuery({ text: ctx.lang.t("auth-refusal"), show_alert: true });
     await ctx.answerCallbackQuery({
       text:
         acked.acked > 0
