@@ -1,11 +1,9 @@
 // A confirmed deploy run: progress edits, the result, the argv and environment the script
-// gets, and the bot's memory under a flood of output.
+// gets. The bot's memory under a flood of output: deploy-memory.slow.test.ts.
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { auditOf, eventually, freshGroup, textsIn } from "../kit/actions.js";
 import { TEST_SECRET, TEST_TOKEN, useTestApp } from "../kit/build-test-app.js";
-import { peakRssGrowth } from "../kit/memory.js";
 import { OPERATOR } from "../kit/updates.js";
 import {
   auditEvents,
@@ -195,38 +193,4 @@ describe("deploy: the run", () => {
       expect(raw).not.toContain(secret);
     }
   });
-
-  it("keeps the bot's memory flat under 200 MB of output, cuts the final edit, attaches the log", async () => {
-    const chat = freshGroup();
-    await deploy.useScript(
-      `#!/bin/bash\nhead -c 200000000 /dev/zero | tr '\\0' 'x'\necho\necho "the end"\n`,
-    );
-    const offer = await requestDeploy(t, "main", chat);
-    const growth = await peakRssGrowth(async () => {
-      await press(t, offer.confirm, { chat, messageId: offer.messageId });
-      const row = await settle(t, offer.id, 30_000);
-      expect(row.state).toBe("succeeded");
-    });
-
-    // Growth below the 200 MB printed, as in runner.test.ts: output that was kept would
-    // weigh at least 200 MB.
-    expect(growth).toBeLessThan(150 * 1024 * 1024);
-    const final = textsIn(t.fake, chat.id).filter(isEdit).at(-1)!;
-    expect(final.text).toMatch(/^✅ succeeded/);
-    expect(final.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-    expect(final.text).toContain("the end</pre>");
-    expect(final.text).toContain("<i>Full log attached.</i>");
-    const documents = t.fake
-      .callsTo("sendDocument")
-      .filter((c) => Number(c.params.chat_id) === chat.id);
-    expect(documents).toHaveLength(1);
-    const document = documents[0]!.params.document as { name: string; size: number };
-    expect(document.name).toBe("deploy-main.log");
-    expect(document.size).toBeGreaterThan(1024 * 1024);
-    expect(document.size).toBeLessThanOrEqual(5 * 1024 * 1024 + 100);
-    expect(documents[0]!.params.caption).toBe("Output of deploy main");
-    for (const edit of textsIn(t.fake, chat.id).filter(isEdit)) {
-      expect(edit.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-    }
-  }, 40_000);
 });
