@@ -4,6 +4,7 @@ import { errorMessage } from "../checks/status.js";
 import type { StuckRuns } from "../checks/listings/stuck.js";
 import type { Pool } from "../db/pool.js";
 import { withTransaction } from "../db/transaction.js";
+import { recordTransitions } from "../incidents/record.js";
 import type { Logger } from "../log/create-logger.js";
 import {
   loadAcks,
@@ -176,6 +177,15 @@ export async function evaluateAndQueue(
 
   await withTransaction(deps.pool, async (client) => {
     await saveAlerts(client, result.changed);
+    // PostgreSQL's own outage (extraResolved) could not be recorded while it lasted.
+    await recordTransitions(
+      client,
+      {
+        fired: [...result.started, ...extraResolved],
+        resolved: [...result.ended, ...extraResolved],
+      },
+      now,
+    );
     if (failuresChanged) await saveFailures(client, evaluation.failures, evaluation.reasons);
     for (const [kind, alerts] of [
       ["firing", result.firing],

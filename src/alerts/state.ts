@@ -23,7 +23,12 @@ export interface AlertStateChanges {
   changed: AlertState[];
   firing: AlertState[];
   repeat: AlertState[];
+  /** Announced alerts that cleared: their resolved message to send. */
   resolved: AlertState[];
+  /** Episodes that began this tick, announced or not (silenced): the record's "fired". */
+  started: AlertState[];
+  /** Episodes that ended this tick, announced or not: the record's "resolved". */
+  ended: AlertState[];
 }
 
 /**
@@ -35,7 +40,14 @@ export interface AlertStateChanges {
 export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
   const { now } = input;
   const previous = new Map(input.open.map((a) => [a.fingerprint, a]));
-  const result: AlertStateChanges = { changed: [], firing: [], repeat: [], resolved: [] };
+  const result: AlertStateChanges = {
+    changed: [],
+    firing: [],
+    repeat: [],
+    resolved: [],
+    started: [],
+    ended: [],
+  };
 
   const seen = new Set<string>();
   for (const alert of input.observed) {
@@ -76,6 +88,7 @@ export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
       }
     }
     if (changed) result.changed.push(state);
+    if (!before) result.started.push(state);
   }
 
   // An escalation or a change of scope ends an alert without a recovery to announce.
@@ -86,6 +99,7 @@ export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
     if (!quiet && !input.evaluated.has(gone.source)) continue;
     const state = { ...gone, resolvedAt: now };
     result.changed.push(state);
+    result.ended.push(state);
     if (gone.notifiedAt !== null && !quiet) result.resolved.push(state);
   }
   return result;

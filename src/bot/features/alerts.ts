@@ -69,7 +69,7 @@ export function alertsFeature(deps: {
     const now = clock.now();
     const startsAt = new Date(now.getTime() + (delay?.data ?? 0));
     const until = new Date(startsAt.getTime() + ms.data);
-    const inForce = await alerts.silence([key], { startsAt, until }, actorOf(ctx).name, now);
+    const inForce = await alerts.silence([key], { startsAt, until }, actorOf(ctx), now);
     await ctx.reply(silenceAnswer(key, { startsAt, until }, inForce, now), html);
   });
 
@@ -101,7 +101,7 @@ export function alertsFeature(deps: {
     }
     const now = clock.now();
     const until = new Date(now.getTime() + SILENCE_CHOICES[pressed.choice]);
-    const who = actorOf(ctx).name;
+    const who = actorOf(ctx);
     const target = {
       outboxId: pressed.outboxId,
       chatId: ctx.chat.id,
@@ -111,7 +111,7 @@ export function alertsFeature(deps: {
     if (!silenced) return ctx.answerCallbackQuery(unknownMessage);
     await ctx.answerCallbackQuery({ text: `Silenced for ${pressed.choice}.` });
     const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
-    const note = renderSilencedNote(who, silenced.until);
+    const note = renderSilencedNote(who.name, silenced.until);
     // Silenced: no more buttons to press, the runbook links stay.
     const text = renderNotification(notification.kind, notification.alerts, now, note);
     await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
@@ -126,7 +126,7 @@ export function alertsFeature(deps: {
       return ctx.answerCallbackQuery(unknownMessage);
     }
     const now = clock.now();
-    const who = actorOf(ctx).name;
+    const who = actorOf(ctx);
     const target = {
       outboxId: pressed.outboxId,
       chatId: ctx.chat.id,
@@ -147,7 +147,7 @@ export function alertsFeature(deps: {
       notification.kind,
       notification.alerts,
       now,
-      renderAckedNote(who, now),
+      renderAckedNote(who.name, now),
     );
     await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
       ctx.editMessageText(text, { ...html, ...markup }),
