@@ -14,7 +14,7 @@ import { createTranslator } from "../src/i18n/catalogue.js";
 import { readPgActivity } from "../src/checks/listings/pg-activity.js";
 import { historyRefreshedTo, refreshRunHistory } from "../src/checks/listings/run-history.js";
 import { jobHistory, summarizeRuns } from "../src/checks/listings/runs.js";
-import { applyRecommendedIndexes, applyShape } from "../src/db/labpics-fixtures.js";
+import { applyRecommendedIndexes, applyShape } from "../src/console/demo/labpics-fixtures.js";
 import { migrate } from "../src/db/migrate.js";
 import { createPool } from "../src/db/pool.js";
 import { startFakeBotApi, type RecordedCall } from "../test/kit/fake-bot-api.js";

@@ -262,7 +262,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall, incidents
     botInfo: deps.botInfo,
     redact: deps.redact,
     recorder: deps.telegramCalls,
-    first: sequentialize((ctx) => ctx.chat?.id.toString()),
+    sequencer: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [
       // First: an active /rollback dialogue sees its person's updates before anyone else.
       rollbackFeature({

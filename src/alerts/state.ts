@@ -1,7 +1,7 @@
 import { silenceFor } from "./silences.js";
 import type { Alert, AlertState, Silence, Source } from "./types.js";
 
-export interface StepInput {
+export interface AlertStateInput {
   /** Stored alerts that are firing (resolved_at null). */
   open: readonly AlertState[];
   observed: readonly Alert[];
@@ -18,7 +18,7 @@ export interface StepInput {
   outOfScope?: (alert: AlertState) => boolean;
 }
 
-export interface StepResult {
+export interface AlertStateChanges {
   /** New or changed alert rows to store. */
   changed: AlertState[];
   firing: AlertState[];
@@ -37,10 +37,10 @@ export interface StepResult {
  * announced, leave alone what could not be evaluated, announce nothing new about a
  * silenced alert and repeat no acknowledged one (their resolution is still told).
  */
-export function step(input: StepInput): StepResult {
+export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
   const { now } = input;
   const previous = new Map(input.open.map((a) => [a.fingerprint, a]));
-  const result: StepResult = {
+  const result: AlertStateChanges = {
     changed: [],
     firing: [],
     repeat: [],

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EN, REFUSAL } from "../kit/english.js";
 import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import { HOUR } from "../kit/fake-clock.js";
 import { createUpdates, STRANGER, VIEWER } from "../kit/updates.js";

@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BLIND_TO_OTHERS, readPgActivity } from "../../src/checks/listings/pg-activity.js";
 import { renderPg } from "../../src/bot/render/pg.js";
-import { observe } from "../../src/alerts/evaluate-tick.js";
+import { takeSnapshot } from "../../src/alerts/evaluate-tick.js";
 import { evaluateRules } from "../../src/alerts/rules.js";
 import { createChecks } from "../../src/checks/create-checks.js";
 import { createShapeSource } from "../../src/checks/shape-source.js";
@@ -172,7 +172,7 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
         projectIds: [],
         botFacts: () => Promise.resolve({ version: "test", startedAt: new Date() }),
       });
-      const snapshot = await observe(checks, logger, new Map());
+      const snapshot = await takeSnapshot(checks, logger, new Map());
       expect(snapshot.blind).toMatchObject({
         pg_queries: BLIND_TO_OTHERS,
         pg_locks: BLIND_TO_OTHERS,
