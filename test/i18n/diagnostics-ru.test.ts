@@ -13,7 +13,7 @@ import { renderRunChartCaption, renderRunsSummary } from "../../src/bot/render/r
 import type { PgActivity, PgSession } from "../../src/checks/listings/pg-activity.js";
 import type { JobRunStats, RunRow } from "../../src/checks/listings/runs.js";
 import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { createTranslator } from "../../src/i18n/catalogue.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import { HOUR } from "../kit/fake-clock.js";
