@@ -48,6 +48,8 @@ export function step(input: StepInput): StepResult {
     let changed =
       before === undefined ||
       before.summary !== alert.summary ||
+      // A row stored before alerts carried facts gets them once (its summary says the same).
+      (before.facts === undefined && alert.facts !== undefined) ||
       before.severity !== alert.severity ||
       before.runbook?.url !== alert.runbook?.url ||
       before.runbook?.title !== alert.runbook?.title;
@@ -93,10 +95,11 @@ export function step(input: StepInput): StepResult {
 
 /** The stored episode with what its source says of it now. */
 function refreshed(before: AlertState, alert: Alert): AlertState {
-  const { severity: _severity, runbook: _runbook, ...episode } = before;
+  const { severity: _severity, runbook: _runbook, facts: _facts, ...episode } = before;
   return {
     ...episode,
     summary: alert.summary,
+    ...(alert.facts !== undefined ? { facts: alert.facts } : {}),
     ...(alert.severity !== undefined ? { severity: alert.severity } : {}),
     ...(alert.runbook !== undefined ? { runbook: alert.runbook } : {}),
   };
