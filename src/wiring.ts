@@ -267,12 +267,14 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
       }),
       alertsFeature({
         alerts,
+        group: deps.languages.group,
         clock,
         maxSilenceDays: config.SILENCE_MAX_DAYS,
         runbookUrl: config.RUNBOOK_URL,
       }),
       oncallRotaFeature({
         desk: onCall,
+        group: deps.languages.group,
         clock,
         alertGroup: alertGroupOf(config),
         runbookUrl: config.RUNBOOK_URL,
@@ -308,6 +310,7 @@ function wireWatcher(
     redis: deps.redis,
     checks,
     notifierFor: createTelegramNotifiers(alertApi, clock, logger, {
+      lang: deps.languages.group,
       runbookUrl: config.RUNBOOK_URL,
     }),
     clock,
@@ -371,9 +374,13 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
     metrics: deps.metrics,
     redact: deps.redact,
   });
+  const { group } = deps.languages;
   const pager = createOnCallPager(api, clock, logger, {
     tz: config.ONCALL_TZ,
     runbookUrl: config.RUNBOOK_URL,
+    group,
+    // Until a person's own language is known without an update at hand: BOT_LOCALE's.
+    languageOf: () => Promise.resolve(group),
   });
   return createPagingLoop({
     pool,

@@ -3,7 +3,7 @@
 // /alerts. Time is a fake clock, so silences end without sleeping.
 import { describe, expect, it } from "vitest";
 import { REFUSAL } from "../../src/bot/middleware/auth.js";
-import { SILENCE_USAGE, UNSILENCE_USAGE } from "../../src/bot/features/alerts.js";
+import { createTranslator } from "../../src/i18n/catalogue.js";
 import { formatUtc } from "../../src/clock.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
@@ -30,6 +30,9 @@ import {
   VIEWER,
 } from "../kit/updates.js";
 
+const en = createTranslator("en");
+const SILENCE_USAGE = en.t("silence-usage");
+const UNSILENCE_USAGE = en.t("unsilence-usage");
 const updates = createUpdates(90_000);
 
 const apps = useAlertApps();
