@@ -18,7 +18,8 @@ function placeable(lang: Translator, name: string, value: string | number | null
 
 /**
  * One alert's text, HTML-escaped, within one line. An alert without facts (Alertmanager's,
- * a row stored before facts) or of a kind this version does not know shows its summary.
+ * a row stored before facts), of a kind this version does not know, or whose facts its
+ * message cannot be written from shows its summary.
  */
 export function alertText(
   lang: Translator,
@@ -28,5 +29,10 @@ export function alertText(
   if (facts === undefined || !isAlertKind(alert.kind)) return escapeHtml(oneLine(alert.summary));
   const args: Record<string, Placeable> = { project: "", error: "" };
   for (const [name, value] of Object.entries(facts)) args[name] = placeable(lang, name, value);
-  return oneLine(lang.t(`alert-${alert.kind}`, args));
+  try {
+    return oneLine(lang.t(`alert-${alert.kind}`, args));
+  } catch {
+    // Facts another version wrote, short of what this message takes: the alert still goes out.
+    return escapeHtml(oneLine(alert.summary));
+  }
 }
