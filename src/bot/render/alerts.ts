@@ -13,6 +13,7 @@ import {
   escapeHtml,
   fitLines,
   italic,
+  MESSAGE_LIMIT,
   oneLine,
   type FitOptions,
 } from "../format/html.js";
@@ -39,6 +40,16 @@ const criticalFirst = <T extends { kind: string; severity?: Severity | undefined
   ...alerts.filter((a) => severityOf(a) === "critical"),
   ...alerts.filter((a) => severityOf(a) !== "critical"),
 ];
+
+/**
+ * No alert line is shorter than 16 characters ("• 🟡 <code></code>" alone), so no more than
+ * this many fit in a message: a storm's thousands are counted, not written out and cut.
+ */
+const MAX_LINES = Math.floor(MESSAGE_LIMIT / 16);
+const fitting = <T>(alerts: readonly T[]) => ({
+  shown: alerts.slice(0, MAX_LINES),
+  hidden: Math.max(0, alerts.length - MAX_LINES),
+});
 
 // fitLines writes "+N more" in English: said again in the reader's language, never longer.
 const MORE = /\n<i>\+(\d+) more<\/i>(?=\n|$)/;
@@ -71,7 +82,8 @@ export function renderNotification(
           ? ` · ${SEVERITY_MARK.warning} ${lang.t("alerts-warning-count", { n: alerts.length - critical })}`
           : "")
       : `${SEVERITY_MARK.warning} ${lang.t("alerts-warning-only")}`;
-  const lines = criticalFirst(alerts).map((a) => {
+  const { shown, hidden } = fitting(criticalFirst(alerts));
+  const lines = shown.map((a) => {
     const since = new Date(a.firingSince);
     const when =
       kind === "resolved" && a.resolvedAt
@@ -84,6 +96,7 @@ export function renderNotification(
   const title = TITLE[kind];
   return fitIn(lang, lines, {
     header: `${title.mark} ${bold(lang.t(title.key, { n: alerts.length }))} · ${severity}\n${counts}`,
+    hidden,
     ...(note !== undefined ? { footer: `\n${note}` } : {}),
   });
 }
@@ -158,7 +171,8 @@ export function renderOpenAlerts(
       ...(silenceBlock ? { footer: silenceBlock } : {}),
     });
   }
-  const lines = criticalFirst(alerts).map((a) => {
+  const { shown, hidden } = fitting(criticalFirst(alerts));
+  const lines = shown.map((a) => {
     const muted = a.silence
       ? ` 🔕 ${lang.t("alerts-open-silenced", { until: lang.dateTime(a.silence.until) })}`
       : "";
@@ -181,6 +195,7 @@ export function renderOpenAlerts(
     ].join("\n") || undefined;
   const firing = bold(lang.t("alerts-open-firing", { n: alerts.length }));
   return fitIn(lang, lines, {
+    hidden,
     header: `🔥 ${firing}${critical > 0 ? ` · ${SEVERITY_MARK.critical} ${lang.t("alerts-critical-count", { n: critical })}` : ""}`,
     ...(footer ? { footer } : {}),
   });
