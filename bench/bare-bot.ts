@@ -5,6 +5,7 @@
 import { createServer } from "node:http";
 import { Bot, webhookCallback } from "grammy";
 import { renderHelp } from "../src/bot/features/start.js";
+import { createTranslator } from "../src/i18n/catalogue.js";
 import { getMeResult } from "../src/console/local-bot-api.js";
 
 const token = process.env.TELEGRAM_BOT_TOKEN!;
@@ -12,7 +13,7 @@ const bot = new Bot(token, {
   botInfo: getMeResult({ id: 7000000001, first_name: "Opsbot", username: "opsbot_test_bot" }),
   client: { apiRoot: process.env.TELEGRAM_API_ROOT! },
 });
-const help = renderHelp("viewer");
+const help = renderHelp("viewer", createTranslator("en"));
 bot.command("help", (ctx) => ctx.reply(help, { parse_mode: "HTML" }));
 const server = createServer(
   webhookCallback(bot, "http", { secretToken: process.env.TELEGRAM_WEBHOOK_SECRET! }),

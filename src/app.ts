@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps) {
   const { config, logger, pool, clock } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let schema: SchemaState | undefined;
-  const { bot, metrics, watcher, executor, shapes, checks, startedAt, paging } = wire({
+  const { bot, metrics, watcher, executor, shapes, checks, startedAt, paging, languages } = wire({
     ...deps,
     sleep,
     schemaReady: () => schema?.isReady() ?? false,
@@ -138,8 +138,13 @@ export function createApp(deps: AppDeps) {
         logger.warn({ err: error }, "could not check for interrupted actions"),
       );
     accepting = true;
-    await withStartupRetry("setMyCommands", () => registerCommands(bot), logger, retry).catch(
-      (error: unknown) => logger.error({ err: error }, "could not register the command list"),
+    await withStartupRetry(
+      "setMyCommands",
+      () => registerCommands(bot, languages),
+      logger,
+      retry,
+    ).catch((error: unknown) =>
+      logger.error({ err: error }, "could not register the command list"),
     );
     await transport.start();
     if (!stopRequested()) phase = "ready";

@@ -9,6 +9,7 @@ import { systemClock } from "./clock.js";
 import { ConfigError, parseConfig, secretsOf } from "./config/parse-config.js";
 import { opsbotModeOf, parseSentinelConfig } from "./config/parse-sentinel-config.js";
 import type { EmbeddedPostgres } from "./db/embedded-postgres.js";
+import { createTranslator } from "./i18n/catalogue.js";
 import { createLogger, type Logger } from "./log/create-logger.js";
 import { createRedactor } from "./log/redact.js";
 
@@ -94,6 +95,7 @@ async function runBot(): Promise<void> {
   const session = terminal?.createConsoleSession(
     { input: process.stdin, output: process.stdout },
     systemClock,
+    createTranslator(config.BOT_LOCALE),
   );
   const app = createApp({
     config: session ? session.config(config) : config,

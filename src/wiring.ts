@@ -38,6 +38,7 @@ import { metricsUrlOf } from "./config/schema.js";
 import type { SelfFacts } from "./config/self-pointing.js";
 import type { Pool } from "./db/pool.js";
 import { createConversationStorage } from "./db/conversation-storage.js";
+import { createLanguageChoices } from "./db/language-choices.js";
 import { createRetention } from "./db/retention.js";
 import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createExecutor, type Executor } from "./executor/create-executor.js";
@@ -103,7 +104,14 @@ export function wire(
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
     telegramCalls: createCallRecorder(),
-    languages: createLanguages(createCatalogue(), appDeps.config.BOT_LOCALE),
+    languages: createLanguages(createCatalogue(), appDeps.config.BOT_LOCALE, {
+      choices: createLanguageChoices(appDeps.pool, appDeps.clock),
+      onError: (error, what) =>
+        appDeps.logger.warn(
+          { err: error },
+          `could not ${what} a language choice; going on without`,
+        ),
+    }),
   };
   // The watcher's and the executor's connections (the same pool when there is one only).
   const reserved = deps.reservedPool ?? deps.pool;
@@ -134,6 +142,7 @@ export function wire(
   return {
     startedAt: deps.startedAt,
     metrics: deps.metrics,
+    languages: deps.languages,
     shapes,
     checks,
     executor,
@@ -379,8 +388,7 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
     tz: config.ONCALL_TZ,
     runbookUrl: config.RUNBOOK_URL,
     group,
-    // Until a person's own language is known without an update at hand: BOT_LOCALE's.
-    languageOf: () => Promise.resolve(group),
+    languageOf: (userId) => deps.languages.of(userId),
   });
   return createPagingLoop({
     pool,

@@ -72,7 +72,6 @@ alerts-warning-count = warning ×{$n}
 alerts-warning-only = warning
 alerts-since = since {$duration}
 alerts-lasted = lasted {$duration}
-alerts-more = +{$n} more
 alerts-silenced-note = Silenced by {$who} until {$until}
 alerts-acked-note = Acked by {$who} at {$at}: no repeats until resolved
 

@@ -75,7 +75,6 @@ alerts-warning-count = прочих: {$n}
 alerts-warning-only = некритично
 alerts-since = уже {$duration}
 alerts-lasted = длился {$duration}
-alerts-more = +{$n} ещё
 alerts-silenced-note = Заглушил {$who} до {$until}
 alerts-acked-note = Взял {$who} в {$at}: повторов не будет, пока не пройдёт
 

@@ -5,7 +5,6 @@ import { hasRole, type Role } from "./roles.js";
 
 export interface CommandSpec {
   command: string;
-  description: string;
   /** The least role that may run it. */
   role: Role;
   /** Argument hint shown in /help. */
@@ -14,61 +13,29 @@ export interface CommandSpec {
 
 /**
  * The one command list, where each command is declared: /help, /start, setMyCommands, the
- * command metrics and each handler's role check (handleCommand) all read it.
+ * command metrics and each handler's role check (handleCommand) all read it. Each one's
+ * description is the catalogue's `command-<name>` (locales/<locale>/commands.ftl).
  */
 export const COMMANDS = [
-  { command: "start", description: "What this bot can do for you", role: "unknown" },
-  { command: "help", description: "Commands for your role", role: "unknown" },
-  { command: "whoami", description: "Your Telegram user id, chat id and role", role: "unknown" },
-  { command: "health", description: "API, PostgreSQL, Redis and the bot itself", role: "viewer" },
-  { command: "jobs", description: "Scheduled jobs, failed and overdue first", role: "viewer" },
-  {
-    command: "stuck",
-    description: "Runs going longer than the threshold",
-    role: "viewer",
-    args: "[minutes]",
-  },
-  { command: "sync", description: "Connector sync, failed and stale first", role: "viewer" },
-  {
-    command: "runs",
-    description: "Worker run history; with JOB, its last runs and a chart",
-    role: "viewer",
-    args: "[JOB] [PROJECT]",
-  },
-  {
-    command: "pg",
-    description: "PostgreSQL: connections, long queries, locks, size",
-    role: "viewer",
-  },
-  { command: "backups", description: "The newest backup and how many are kept", role: "viewer" },
-  { command: "alerts", description: "Alerts firing now, and silences", role: "viewer" },
-  {
-    command: "oncall",
-    description: "Who is on call and who is next; take: take the shift (operators)",
-    role: "viewer",
-    args: "[take [DURATION]]",
-  },
-  {
-    command: "silence",
-    description: "Silence an alert (KEY may end in *)",
-    role: "operator",
-    args: "KEY DURATION [in DELAY]",
-  },
-  {
-    command: "unsilence",
-    description: "End a silence (KEY* or all: many at once)",
-    role: "operator",
-    args: "KEY | PREFIX* | all",
-  },
-  {
-    command: "deploy",
-    description: "Guarded deploy (Confirm first)",
-    role: "operator",
-    args: "[REF]",
-  },
-  { command: "rollback", description: "Roll back to an earlier good deploy", role: "operator" },
-  { command: "history", description: "Recent deploys and rollbacks", role: "viewer" },
-  { command: "cancel", description: "Leave the current dialogue", role: "operator" },
+  { command: "start", role: "unknown" },
+  { command: "help", role: "unknown" },
+  { command: "whoami", role: "unknown" },
+  { command: "language", role: "unknown", args: "ru | en | auto" },
+  { command: "health", role: "viewer" },
+  { command: "jobs", role: "viewer" },
+  { command: "stuck", role: "viewer", args: "[minutes]" },
+  { command: "sync", role: "viewer" },
+  { command: "runs", role: "viewer", args: "[JOB] [PROJECT]" },
+  { command: "pg", role: "viewer" },
+  { command: "backups", role: "viewer" },
+  { command: "alerts", role: "viewer" },
+  { command: "oncall", role: "viewer", args: "[take [DURATION]]" },
+  { command: "silence", role: "operator", args: "KEY DURATION [in DELAY]" },
+  { command: "unsilence", role: "operator", args: "KEY | PREFIX* | all" },
+  { command: "deploy", role: "operator", args: "[REF]" },
+  { command: "rollback", role: "operator" },
+  { command: "history", role: "viewer" },
+  { command: "cancel", role: "operator" },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]["command"];

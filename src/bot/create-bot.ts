@@ -6,23 +6,27 @@
  *   4. dedup       a redelivered update_id runs once
  *   5. auth        the caller's role by user id; whether this chat is served
  *   6. boundary    a feature's error is logged and answered, never escapes
- *   7. features    chat migrations and /whoami everywhere; the rest only in served chats
+ *   7. features    chat migrations and /whoami everywhere; the rest (/language too) only in
+ *                  served chats
  *   8. unhandled   a hint for commands nobody handled; every button press answered
  */
 import { Api, Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { UpdateDedup } from "../db/update-dedup.js";
 import type { Languages } from "../i18n/languages.js";
+import { LOCALES } from "../i18n/locales.js";
+import type { Translator } from "../i18n/translator.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
 import { installApiGuards, type CallRecorder } from "./api-guards.js";
 import { htmlToPlain, truncateText } from "./format/html.js";
-import { BUSY_REPLY, isDatabaseError, renderDatabaseError } from "./render/unavailable.js";
+import { isDatabaseError, renderDatabaseError } from "./render/unavailable.js";
 import { BusyError } from "../checks/heavy-queries.js";
 import { COMMANDS } from "./commands.js";
 import type { BotContext } from "./context.js";
 import { chatMigrationFeature, type ChatMigrations } from "./features/chat-migration.js";
+import { languageFeature } from "./features/language.js";
 import { startFeature } from "./features/start.js";
 import { unhandledFeature } from "./features/unhandled.js";
 import { whoamiFeature } from "./features/whoami.js";
@@ -86,7 +90,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   if (deps.first) bot.use(deps.first);
   bot.use(observe(deps.logger, deps.metrics));
-  bot.use(language(deps.languages));
+  bot.use(language(deps.languages, deps.access));
   bot.use(hygiene());
   bot.use(dedup(deps.dedup, deps.metrics));
   bot.use(authenticate(deps.access, deps.chatMigrations));
@@ -94,7 +98,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   const guarded = bot.errorBoundary((error) => onFeatureError(error, deps.metrics));
   guarded.use(chatMigrationFeature(deps.chatMigrations), whoamiFeature());
   const served = guarded.filter((ctx) => ctx.chatServed);
-  served.use(startFeature(), ...(deps.features ?? []));
+  served.use(startFeature(), languageFeature(deps.languages), ...(deps.features ?? []));
   guarded.use(unhandledFeature());
   // Polling mode's runner reports what escapes the middleware here, not to console.error.
   bot.catch((error) => deps.logger.error({ err: error.error }, "update failed"));
@@ -116,10 +120,10 @@ async function onFeatureError(error: BotError<BotContext>, metrics: Metrics): Pr
   else if (database) ctx.log.warn({ err: error.error }, "handler could not reach the database");
   else ctx.log.error({ err: error.error }, "handler failed");
   const text = busy
-    ? BUSY_REPLY
+    ? ctx.lang.t("error-busy")
     : database
-      ? renderDatabaseError(error.error)
-      : `Something went wrong handling that; it is logged (update ${ctx.update.update_id}).`;
+      ? renderDatabaseError(error.error, ctx.lang)
+      : ctx.lang.t("error-handler", { updateId: String(ctx.update.update_id) });
   if (ctx.callbackQuery !== undefined && !ctx.callbackAnswered()) {
     await ctx
       .answerCallbackQuery({ text: truncateText(htmlToPlain(text), 200) })
@@ -145,8 +149,12 @@ export function createOutboxApi(deps: {
   return api;
 }
 
-export async function registerCommands(bot: Bot<BotContext>): Promise<void> {
-  await bot.api.setMyCommands(
-    COMMANDS.map(({ command, description }) => ({ command, description })),
-  );
+/** The command menu: BOT_LOCALE's by default, and each language's for its speakers. */
+export async function registerCommands(bot: Bot<BotContext>, languages: Languages): Promise<void> {
+  const menu = (lang: Translator) =>
+    COMMANDS.map(({ command }) => ({ command, description: lang.t(`command-${command}`) }));
+  await bot.api.setMyCommands(menu(languages.group));
+  for (const locale of LOCALES) {
+    await bot.api.setMyCommands(menu(languages.translator(locale)), { language_code: locale });
+  }
 }

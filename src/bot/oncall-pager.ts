@@ -14,7 +14,7 @@ export interface OnCallPagerOptions {
   runbookUrl?: string | undefined;
   /** BOT_LOCALE's: handovers, group escalations and refusals are posted in groups. */
   group: Translator;
-  /** A person's language, for their private pages. */
+  /** A person's language, for their private pages; never rejects (Languages.of). */
   languageOf: (userId: number) => Promise<Translator>;
 }
 
@@ -98,8 +98,7 @@ export function createOnCallPager(
     handover: (to, handover) =>
       post(to, renderHandover(group, handover, options.tz), { disable_notification: true }),
     async page(userId, escalation) {
-      // The page matters more than its language: BOT_LOCALE's if theirs cannot be read.
-      const lang = await options.languageOf(userId).catch(() => group);
+      const lang = await options.languageOf(userId);
       return postWithLinks({ chatId: userId }, renderPage(lang, escalation, clock.now()), (links) =>
         pageKeyboard(lang, escalation, options.runbookUrl, links),
       );

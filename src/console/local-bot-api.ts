@@ -198,7 +198,15 @@ function pngSize(content: Buffer | undefined): { width: number; height: number }
     : { width: 0, height: 0 };
 }
 
+/**
+ * One command list per scope and language, as Telegram keeps them: language_code is a
+ * two-letter ISO 639-1 code, and empty (or absent) is the list for every other language.
+ */
 function commandsKey(p: Params): string {
   const scope = jsonParam(p, "scope") ?? { type: "default" };
-  return JSON.stringify([scope, stringParam(p, "language_code")]);
+  const language = stringParam(p, "language_code");
+  if (language !== "" && !/^[a-z]{2}$/.test(language)) {
+    throw badRequest("invalid language code specified");
+  }
+  return JSON.stringify([scope, language]);
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import type { App } from "../app.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config/parse-config.js";
+import type { Translator } from "../i18n/translator.js";
 import { applyShape } from "../db/labpics-fixtures.js";
 import { loadLabpicsDemoData } from "../db/labpics-shape-demo.js";
 import type { Pool } from "../db/pool.js";
@@ -16,15 +17,22 @@ import {
 
 export interface ConsoleSession {
   chat: ConsoleChat;
+  lang: Translator;
   /** What createApp needs to talk to the terminal instead of Telegram. */
   appDeps: { botInfo: typeof CONSOLE_BOT; fetch: typeof fetch };
   config(config: Config): Config;
 }
 
-export function createConsoleSession(io: ConsoleIo, clock: Clock): ConsoleSession {
-  const chat = createConsoleChat(io, clock);
+/** `lang`: BOT_LOCALE's, the language of the banner and of the terminal's own words. */
+export function createConsoleSession(
+  io: ConsoleIo,
+  clock: Clock,
+  lang: Translator,
+): ConsoleSession {
+  const chat = createConsoleChat(io, clock, lang);
   return {
     chat,
+    lang,
     appDeps: {
       botInfo: CONSOLE_BOT,
       fetch: createConsoleFetch(clock, (method, params, result) =>
@@ -60,15 +68,10 @@ export async function runConsole(
   if (deps.demo) {
     await applyShape(deps.pool, "labpics");
     await loadLabpicsDemoData(deps.pool, deps.clock.now());
-    chat.print(
-      "DEMO MODE — embedded PostgreSQL with made-up LabPics data in its real shape: three\n" +
-        "projects, a stuck worker and process, a suspended, a failed and an overdue job, a failed\n" +
-        "and an idle connector. Nothing here is production. Set DATABASE_URL to\n" +
-        "read a real database, TELEGRAM_BOT_TOKEN to talk to Telegram.",
-    );
+    chat.print(session.lang.t("console-demo-banner"));
   }
   await app.start();
-  chat.print("opsbot console — you are an operator. Type /help; type a number to press a button.");
+  chat.print(session.lang.t("console-banner"));
   // A first look right away rather than at the next cron slot.
   await app.schemaReady();
   await app.watcher.tick();

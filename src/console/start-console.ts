@@ -6,6 +6,7 @@ import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Update } from "grammy/types";
 import type { BotContext } from "../bot/context.js";
 import type { Clock } from "../clock.js";
+import type { Translator } from "../i18n/translator.js";
 import type { UploadedFile } from "./bot-api-request.js";
 import { CONSOLE_BOT } from "./console-bot-api.js";
 import { renderHtml, renderKeyboard, type InlineButton } from "./render.js";
@@ -38,7 +39,8 @@ export interface ConsoleChat {
   print(text: string): void;
 }
 
-export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
+/** `lang`: BOT_LOCALE's, for what the terminal itself says (the bot speaks for itself). */
+export function createConsoleChat(io: ConsoleIo, clock: Clock, lang: Translator): ConsoleChat {
   const colour = io.output.isTTY === true;
   let buttons: Pressable[] = [];
   // Update ids are deduplicated in opsbot.seen_updates, which outlives this run: start each
@@ -50,7 +52,8 @@ export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
     const message = result as { message_id?: number; chat?: { id: number } };
     const text = typeof params.text === "string" ? params.text : "";
     const html = params.parse_mode === "HTML";
-    print(`${edited ? "(edited) " : ""}${html ? renderHtml(text, colour) : text}`);
+    const shown = html ? renderHtml(text, colour) : text;
+    print(edited ? lang.t("console-edited", { text: shown }) : shown);
     const markup = params.reply_markup as InlineKeyboardMarkup | undefined;
     const rows = (markup?.inline_keyboard ?? []) as InlineButton[][];
     if (rows.length > 0 && message.message_id !== undefined && message.chat) {
@@ -85,8 +88,7 @@ export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
     };
     if (/^\d+$/.test(line)) {
       const button = buttons[Number(line) - 1];
-      if (button === undefined)
-        return `No button ${line}. Type a command, or the number of a button shown.`;
+      if (button === undefined) return lang.t("console-no-button", { n: line });
       return {
         ...base,
         callback_query: {
@@ -127,8 +129,11 @@ export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
       else if (method === "editMessageText") showMessage(params, result, true);
       else if (method === "sendDocument") {
         const file = params.document as { name?: string; size?: number } | undefined;
+        const document = { name: file?.name ?? "document", size: lang.bytes(file?.size ?? 0) };
         print(
-          `📎 ${file?.name ?? "document"} (${file?.size ?? 0} bytes)${typeof params.caption === "string" ? `: ${params.caption}` : ""}`,
+          typeof params.caption === "string"
+            ? lang.t("console-document-caption", { ...document, caption: params.caption })
+            : lang.t("console-document", document),
         );
       } else if (method === "sendPhoto") {
         print(`🖼 ${savePhoto(params.photo)}`);
@@ -139,7 +144,7 @@ export function createConsoleChat(io: ConsoleIo, clock: Clock): ConsoleChat {
         typeof params.text === "string" &&
         params.text !== ""
       ) {
-        print(`(notice) ${params.text}`);
+        print(lang.t("console-notice", { text: params.text }));
       }
     },
     async run(bot) {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { COMMANDS, type CommandSpec } from "../../src/bot/commands.js";
 import { quickActionsKeyboard } from "../../src/bot/features/ops-queries.js";
 import { renderHelp } from "../../src/bot/features/start.js";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { EN, REFUSAL } from "../kit/english.js";
 import type { Role } from "../../src/bot/roles.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import {
@@ -28,10 +28,10 @@ const CHANNEL: Chat.ChannelChat = { id: -1005555555555, type: "channel", title: 
 /** Someone outside the lists who picked the operator's username: usernames grant nothing. */
 const IMPOSTOR: User = { id: 4004, is_bot: false, first_name: "Olga", username: "olga_ops" };
 
-const ALWAYS_AVAILABLE = ["start", "help", "whoami"];
+const ALWAYS_AVAILABLE = ["start", "help", "whoami", "language"];
 // The operator-only commands: a viewer's /help must never offer them.
 const OPERATOR_ONLY = ["silence", "unsilence", "deploy", "rollback"];
-const HINT = "Unknown command. Send /help for the list.";
+const HINT = EN.t("unhandled-command");
 const VIEWER_COMMANDS = COMMANDS.filter((c) => c.role === "viewer").map((c) => c.command);
 
 interface Button {
@@ -43,7 +43,7 @@ const callbackDataOf = (markup: unknown): string[] =>
     .flat()
     .flatMap((b) => b.callback_data ?? []);
 /** The buttons that exist today (the /start quick actions). */
-const QUICK_ACTIONS = callbackDataOf(quickActionsKeyboard());
+const QUICK_ACTIONS = callbackDataOf(quickActionsKeyboard(EN));
 
 interface Sent {
   chat_id: unknown;
@@ -116,7 +116,11 @@ describe("roles through the webhook", () => {
       t.fake.reset();
 
       const help = await onlyReply(t, updates.message("/help", { from, chat, senderChat }));
-      expect(help).toMatchObject({ chat_id: chat.id, parse_mode: "HTML", text: renderHelp(role) });
+      expect(help).toMatchObject({
+        chat_id: chat.id,
+        parse_mode: "HTML",
+        text: renderHelp(role, EN),
+      });
     },
   );
 
@@ -164,7 +168,7 @@ describe("roles through the webhook", () => {
 
   it("/start answers like /help, for the caller's role", async () => {
     const reply = await onlyReply(t, updates.message("/start", { from: STRANGER }));
-    expect(reply.text).toBe(renderHelp("unknown"));
+    expect(reply.text).toBe(renderHelp("unknown", EN));
   });
 
   it("/help to a viewer lists the viewer's commands and no operator-only one", async () => {
@@ -190,11 +194,11 @@ describe("roles through the webhook", () => {
     expect(listed).toEqual(namesOf(COMMANDS));
   });
 
-  it("each command line in /help carries its description from the command list", async () => {
+  it("each command line in /help carries its description from the catalogue", async () => {
     const reply = await onlyReply(t, updates.message("/help", { from: OPERATOR }));
     for (const c of COMMANDS) {
       expect(String(reply.text)).toMatch(new RegExp(`^/${c.command}\\b.* — `, "m"));
-      expect(reply.text).toContain(c.description);
+      expect(reply.text).toContain(EN.t(`command-${c.command}`));
     }
   });
 
@@ -277,7 +281,7 @@ describe("roles through the webhook", () => {
     "%s (addressed to this bot) is answered",
     async (text) => {
       const reply = await onlyReply(t, updates.message(text, { from: OPERATOR, chat: TEAM_GROUP }));
-      expect(reply).toMatchObject({ chat_id: TEAM_GROUP.id, text: renderHelp("operator") });
+      expect(reply).toMatchObject({ chat_id: TEAM_GROUP.id, text: renderHelp("operator", EN) });
     },
   );
 
@@ -332,7 +336,7 @@ describe("ids that stand for a chat, even when listed as operators", () => {
       expect(roleIn(whoami.text)).toBe("unknown");
       t.fake.reset();
       const help = await onlyReply(t, updates.message("/help", { from, chat: TEAM_GROUP }));
-      expect(help.text).toBe(renderHelp("unknown"));
+      expect(help.text).toBe(renderHelp("unknown", EN));
     },
   );
 });
@@ -350,7 +354,7 @@ describe("with ALLOWED_CHAT_IDS set to the team group", () => {
       t,
       updates.message("/help", { from: OPERATOR, chat: TEAM_GROUP }),
     );
-    expect(reply).toMatchObject({ chat_id: TEAM_GROUP.id, text: renderHelp("operator") });
+    expect(reply).toMatchObject({ chat_id: TEAM_GROUP.id, text: renderHelp("operator", EN) });
   });
 
   it.each([

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/bot/commands.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import { closedPort } from "../kit/ports.js";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { EN, REFUSAL } from "../kit/english.js";
 import { createUpdates, OPERATOR, STRANGER, VIEWER } from "../kit/updates.js";
 
 const updates = createUpdates(150_000);
-const HINT = "Unknown command. Send /help for the list.";
+const HINT = EN.t("unhandled-command");
 /** A user of exactly each role, and one a role below it. */
 const AT = { operator: OPERATOR, viewer: VIEWER } as const;
 const BELOW = { operator: VIEWER, viewer: STRANGER } as const;
@@ -26,7 +26,7 @@ describe("every declared command", () => {
   it("registers the same list at start with setMyCommands, in its order", () => {
     const registered = t.fake.callsTo("setMyCommands")[0]?.params.commands;
     expect(registered).toEqual(
-      COMMANDS.map(({ command, description }) => ({ command, description })),
+      COMMANDS.map(({ command }) => ({ command, description: EN.t(`command-${command}`) })),
     );
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUNS_USAGE } from "../../src/bot/render/runs.js";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import type { Clock } from "../../src/clock.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";

@@ -4,7 +4,7 @@
 import pg from "pg";
 import type { Chat } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { BUSY_REPLY } from "../../src/bot/render/unavailable.js";
+import { EN } from "../kit/english.js";
 import { eventually, useAlertApps } from "../kit/alerts.js";
 import { createUpdates, VIEWER } from "../kit/updates.js";
 
@@ -64,7 +64,7 @@ describe("heavy commands under a flood", () => {
       "a reply in every chat",
     );
     const replies = Array.from({ length: COMMANDS }, (_, i) => String(firstReply(group(i))));
-    const busy = replies.filter((r) => r === BUSY_REPLY);
+    const busy = replies.filter((r) => r === EN.t("error-busy"));
     expect(busy.length).toBeGreaterThan(0);
     expect(replies.filter((r) => r.includes("digest")).length).toBeGreaterThan(0);
     expect(replies.filter((r) => /went wrong/.test(r))).toEqual([]);

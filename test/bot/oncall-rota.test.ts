@@ -1,7 +1,7 @@
 // /oncall and /oncall take through the real webhook, and the handover announcement: once
 // per shift across two replicas, naming who is on call until when and the open alerts.
 import { afterEach, describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import { messagesTo } from "../kit/alerts.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";

@@ -5,9 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Update } from "grammy/types";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { STUCK_USAGE } from "../../src/bot/features/ops-queries.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { EN, REFUSAL } from "../kit/english.js";
 import type { Clock } from "../../src/clock.js";
 import { applyShape } from "../../src/db/labpics-fixtures.js";
 import type { Pool } from "../../src/db/pool.js";
@@ -249,7 +248,7 @@ describe("ops queries through the webhook", () => {
 
     it.each(["1", "10080"])("accepts the boundary %s", async (minutes) => {
       const reply = await ask(t, `/stuck ${minutes}`);
-      expect(reply.text).not.toBe(STUCK_USAGE);
+      expect(reply.text).not.toBe(EN.t("stuck-usage"));
       if (minutes === "10080") {
         expect(reply.text).toBe("✅ No worker or process run has been running longer than 7d 0h.");
       } else {
@@ -261,7 +260,7 @@ describe("ops queries through the webhook", () => {
       "answers /stuck %s with the one-line usage hint and runs no query",
       async (arg) => {
         const reply = await ask(t, `/stuck ${arg}`);
-        expect(reply.text).toBe(STUCK_USAGE);
+        expect(reply.text).toBe(EN.t("stuck-usage"));
         expect(reply.text).not.toContain("\n");
         expect(reply.text).not.toContain("kag_recompute");
       },

@@ -1,6 +1,7 @@
 // LabPics at its size: 200 projects × 15 jobs (and 3 connectors each). The lists fit one
 // message, flagged rows first, every count in the header and "+N more" for the rest.
 import { describe, expect, it } from "vitest";
+import { EN } from "../kit/english.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { renderJobs } from "../../src/bot/render/jobs.js";
 import { renderStuck } from "../../src/bot/render/stuck.js";
@@ -15,7 +16,8 @@ const PROJECTS = Array.from({ length: 200 }, (_, p) => ({
 }));
 const shownRows = (text: string) =>
   (text.match(/<pre>([\s\S]*)<\/pre>/)?.[1] ?? "").split("\n").length - 1;
-const more = (text: string) => Number(/\+(\d+) more/.exec(text)?.[1] ?? 0);
+// Counts are written with the locale's separators: "+2,950 more".
+const more = (text: string) => Number(/\+([\d,]+) more/.exec(text)?.[1]?.replace(/,/g, "") ?? 0);
 
 describe("lists at LabPics scale", () => {
   it("/jobs: 3000 jobs in one message, the failed one first, nothing silently cut", () => {
@@ -37,9 +39,9 @@ describe("lists at LabPics scale", () => {
     );
     jobs.unshift(...jobs.splice(150 * 15 + 3, 1));
 
-    const text = renderJobs(jobs, NOW);
+    const text = renderJobs(jobs, NOW, EN);
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-    expect(text).toContain("1 failed, 0 stuck, 0 overdue, 3000 total in 200 projects");
+    expect(text).toContain("1 failed, 0 stuck, 0 overdue, 3,000 total in 200 projects");
     expect(text.indexOf("job_type_3")).toBeLessThan(text.indexOf("job_type_0"));
     expect(text).toContain("Project 150");
     // Every job is either a row shown or counted in "+N more" (the header row aside).
@@ -63,7 +65,7 @@ describe("lists at LabPics scale", () => {
         stale: false,
       })),
     );
-    const text = renderSync(connectors, NOW);
+    const text = renderSync(connectors, NOW, EN);
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(text).toContain("0 failed, 0 partial, 0 stale, 0 idle, 600 total");
     expect(shownRows(text) + more(text)).toBe(600);
@@ -89,6 +91,7 @@ describe("/stuck when process runs cannot be read", () => {
       },
       30,
       NOW,
+      EN,
     );
     expect(text).toContain("embeddings_run");
     expect(text).toContain("Project 000");

@@ -3,7 +3,7 @@
 // through the real webhook; the dialogue lives in PostgreSQL, so it survives a restart.
 import type { Chat, Update, User } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import {
   actionById,
   actionsIn,

@@ -62,6 +62,22 @@ describe("console transport (a spawned process fed by a pipe)", () => {
     }
   }, 90_000);
 
+  it("speaks BOT_LOCALE=ru: the banner and the answers", async () => {
+    database = await createTestDatabase();
+    bot = spawnBot({
+      DATABASE_URL: database.connectionString,
+      API_HEALTH_URL: "http://127.0.0.1:9/health",
+      BOT_LOCALE: "ru",
+    });
+    bot.child.stdin!.end("/help\n9\n");
+    const { code } = await bot.exited;
+    expect(code).toBe(0);
+    const out = bot.stdout();
+    expect(out).toContain("Консоль opsbot — вы оператор.");
+    expect(out).toContain("/deploy [REF] — Деплой с подтверждением");
+    expect(out).toContain("Кнопки 9 нет.");
+  }, 60_000);
+
   it("stops with one line naming the variable on a bad configuration", async () => {
     bot = spawnBot({ WATCH_CRON: "sometimes" });
     const { code } = await bot.exited;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Chat, Update, User } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { formatUtc } from "../../src/clock.js";
 import type { Action } from "../../src/executor/actions-store.js";

@@ -1,5 +1,5 @@
 // Alert messages in Russian from plain data: plural forms in digests, every watcher kind's
-// message, the summary for alerts without facts, and Telegram's 4096 limit with "+N more"
+// message, the summary for alerts without facts, and Telegram's 4096 limit with "и ещё N"
 // for the longest Russian digest.
 import { describe, expect, it } from "vitest";
 import { ALERT_KINDS } from "../../src/alerts/kinds.js";
@@ -72,14 +72,14 @@ describe("a digest in Russian", () => {
     );
   });
 
-  it("holds 4096 characters and says '+N ещё' for hundreds of alerts with long names", () => {
+  it("holds 4096 characters and says 'и ещё N' for hundreds of alerts with long names", () => {
     const alerts = Array.from({ length: 400 }, (_, i) => failedJob(i));
     for (const note of [undefined, renderAckedNote(ru, "@очень_длинное_имя_дежурного", NOW)]) {
       const text = renderNotification(ru, "firing", alerts, NOW, note);
       expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
       const shown = text.split("\n").filter((line) => line.startsWith("• ")).length;
       expect(shown).toBeGreaterThan(0);
-      expect(text).toContain(`<i>+${400 - shown} ещё</i>`);
+      expect(text).toContain(`<i>и ещё ${400 - shown}</i>`);
       expect(text).not.toContain("more");
       if (note) expect(text.endsWith(note)).toBe(true);
     }
@@ -101,7 +101,7 @@ describe("a digest in Russian", () => {
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(text).toContain("<b>Горит: 400</b>");
     expect(text).toContain("<b>Заглушено (200)</b>");
-    expect(text.match(/<i>\+\d+ ещё<\/i>/g)).toHaveLength(2);
+    expect(text.match(/<i>и ещё \d+<\/i>/g)).toHaveLength(2);
   });
 });
 

@@ -198,6 +198,30 @@ describe("on call with BOT_LOCALE=ru", () => {
     expect(escalation.text).toContain("операторы");
   });
 
+  it("pages a person in the language last seen on their updates, the group in BOT_LOCALE", async () => {
+    const { t, clock } = await build({ ...ONCALL, BOT_LOCALE: "en", ESCALATION: "5m:oncall" });
+    // Both people of the rota write once with Russian Telegram: their language_code is kept.
+    for (const person of [RU_OPERATOR, { ...SECOND_OPERATOR, language_code: "ru" }]) {
+      await say(t, "/oncall", person);
+    }
+    api.state.healthy = false;
+    await probeFor(t, clock, 2 * SECOND, SECOND);
+    await t.app.watcher.probe();
+    const pagedAt = clock.now().getTime();
+    expect(messagesTo(t.fake).find((m) => m.text.includes("api_down"))!.text).toContain(
+      "1 alert firing",
+    );
+    clock.set(new Date(pagedAt + 5 * MINUTE));
+    await t.app.paging!.run();
+    const personal = t.fake
+      .callsTo("sendMessage")
+      .map((c) => c.params as unknown as SentMessage)
+      .find((m) => m.chat_id !== TEAM_GROUP.id && m.text.includes("api_down"))!;
+    expect(personal.text).toContain("<b>Сработал 1 алерт</b>");
+    expect(personal.text).toContain("📟 <b>Вызов дежурному</b>: шаг эскалации 1 из 1");
+    expect(buttonTitles(personal)[0]).toEqual(["Беру"]);
+  });
+
   it("answers /oncall and /oncall take in the sender's language, announcing in BOT_LOCALE", async () => {
     const { t } = await build({ ...ONCALL, BOT_LOCALE: "en" });
     expect(await say(t, "/oncall")).toMatch(

@@ -4,7 +4,7 @@
 // two replicas send each step once; a restart resumes; a refused private page is said in
 // the group. Real webhook, real PostgreSQL, the fake Bot API, a fake clock.
 import { afterEach, describe, expect, it } from "vitest";
-import { REFUSAL } from "../../src/bot/middleware/auth.js";
+import { REFUSAL } from "../kit/english.js";
 import { shiftAt } from "../../src/oncall/rota.js";
 import { parseShiftSpec } from "../../src/oncall/specs.js";
 import type { TestApp } from "../kit/build-test-app.js";

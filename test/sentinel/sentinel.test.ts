@@ -14,7 +14,7 @@ import { TEST_TOKEN } from "../kit/build-test-app.js";
 import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { captureLogs } from "../kit/log-capture.js";
-import { createTranslator } from "../../src/i18n/catalogue.js";
+import { EN } from "../kit/english.js";
 
 const TOKEN = "sentinel-token-0123456789abcdef";
 const GROUP = -100_777;
@@ -59,7 +59,7 @@ describe("the sentinel", () => {
       clock,
       stateFile: createStateFile(path),
       sender: createSentinelSender({
-        lang: createTranslator("en"),
+        lang: EN,
         token: TEST_TOKEN,
         apiRoot: fake.apiRoot,
       }),

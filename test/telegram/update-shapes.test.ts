@@ -5,7 +5,7 @@
 // messages never run a command nor get an answer (docs/operations.md, Telegram hygiene).
 import type { Chat, Update, User } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { INLINE_BUTTON_ANSWER } from "../../src/bot/middleware/hygiene.js";
+import { EN } from "../kit/english.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import {
   ANONYMOUS_ADMIN,
@@ -721,7 +721,7 @@ describe("update shapes through the webhook", () => {
   it("answers a press on an inline message with why, and logs no error", async () => {
     await t.post(callback("q:health", { message: undefined, inline_message_id: "im3" }));
     expect(t.fake.callsTo("answerCallbackQuery")[0]?.params).toMatchObject({
-      text: INLINE_BUTTON_ANSWER,
+      text: EN.t("hygiene-inline-button"),
     });
   });
 

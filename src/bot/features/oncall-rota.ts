@@ -14,7 +14,7 @@ import { actorOf } from "../actor.js";
 import { PAGE_ACK_BUTTON } from "../callback-data.js";
 import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
-import { REFUSAL, requireRole } from "../middleware/auth.js";
+import { requireRole } from "../middleware/auth.js";
 import { renderAckedNote, renderNotification } from "../render/alerts.js";
 import { renderOnCall, renderTaken } from "../render/oncall.js";
 import { hasRole } from "../roles.js";
@@ -47,7 +47,7 @@ export function oncallRotaFeature(deps: {
       return ctx.reply(now ? renderOnCall(lang, now, tz) : lang.t("oncall-no-rota"), html);
     }
     if (verb !== "take" || rest.length > 0) return ctx.reply(usage);
-    if (!hasRole(ctx.role, "operator")) return ctx.reply(REFUSAL);
+    if (!hasRole(ctx.role, "operator")) return ctx.reply(lang.t("auth-refusal"));
     const durationMs = durationText === undefined ? undefined : parseDuration(durationText);
     if (durationText !== undefined && (durationMs === undefined || durationMs === 0)) {
       return ctx.reply(`⛔ ${lang.t("oncall-not-a-duration", { text: durationText })} ${usage}`);
@@ -81,7 +81,8 @@ export function oncallRotaFeature(deps: {
     const now = clock.now();
     const acked = await desk.ackPage(press, who.name, now, may);
     if (acked === undefined) return unknownPage(ctx);
-    if (acked === "refused") return ctx.answerCallbackQuery({ text: REFUSAL, show_alert: true });
+    if (acked === "refused")
+      return ctx.answerCallbackQuery({ text: ctx.lang.t("auth-refusal"), show_alert: true });
     await ctx.answerCallbackQuery({
       text: ctx.lang.t(acked.acked > 0 ? "oncall-page-acked" : "alerts-already-acked"),
     });

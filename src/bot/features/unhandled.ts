@@ -1,6 +1,5 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
-import { REFUSAL } from "../middleware/auth.js";
 
 /**
  * Last in the chain. A command nobody handled gets a short hint (edited messages and
@@ -15,15 +14,16 @@ export function unhandledFeature() {
     if (entity?.type !== "bot_command" || entity.offset !== 0) return next();
     const [, mention] = ctx.message.text?.slice(1, entity.length).split("@") ?? [];
     if (mention !== undefined && mention.toLowerCase() !== ctx.me.username.toLowerCase()) return;
-    await ctx.reply("Unknown command. Send /help for the list.");
+    await ctx.reply(ctx.lang.t("unhandled-command"));
   });
   feature.on("callback_query", async (ctx) => {
-    const text =
+    const text = ctx.lang.t(
       ctx.role === "unknown"
-        ? REFUSAL
+        ? "auth-refusal"
         : ctx.chatServed
-          ? "This button is no longer valid."
-          : "This chat is not served by this bot.";
+          ? "unhandled-button-stale"
+          : "unhandled-button-chat-not-served",
+    );
     await ctx.answerCallbackQuery({ text, show_alert: true });
   });
   return feature;

@@ -1,4 +1,5 @@
 /** Telegram HTML formatting lives here: escaping, emphasis, and the 4096 limit. */
+import type { Translator } from "../../i18n/translator.js";
 
 export const MESSAGE_LIMIT = 4096;
 
@@ -28,6 +29,16 @@ export interface FitOptions {
   wrap?: (body: string) => string;
   /** Items already left out before formatting (a bounded query); added to "+N more". */
   hidden?: number;
+  /**
+   * The reader's language, for "+N more". Optional only while some areas' renderers do not
+   * pass it yet (they get English); it becomes required when every caller does.
+   */
+  lang?: Pick<Translator, "t">;
+}
+
+/** "+N more" / "и ещё N": what a cut message says of the items it left out. */
+export function moreNote(n: number, lang?: Pick<Translator, "t">): string {
+  return italic(lang ? lang.t("format-more", { n }) : `+${n} more`);
 }
 
 /**
@@ -42,7 +53,7 @@ export function fitLines(lines: readonly string[], options: FitOptions = {}): st
     [
       options.header,
       kept.length > 0 ? wrap(kept.join("\n")) : undefined,
-      cut + hidden > 0 ? italic(`+${cut + hidden} more`) : undefined,
+      cut + hidden > 0 ? moreNote(cut + hidden, options.lang) : undefined,
       options.footer,
     ]
       .filter((part) => part !== undefined && part !== "")

@@ -34,18 +34,16 @@ async function isServed(
   }
 }
 
-export const REFUSAL =
-  "Sorry, you are not allowed to do that. Send /whoami and ask an operator to add your user id.";
-
 /** Guards a command or a button; a button press is re-authorised at press time. */
 export function requireRole(needed: Role): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     if (hasRole(ctx.role, needed)) return next();
     ctx.log.info({ role: ctx.role, needed }, "refused");
+    const refusal = ctx.lang.t("auth-refusal");
     if (ctx.callbackQuery !== undefined) {
-      await ctx.answerCallbackQuery({ text: REFUSAL, show_alert: true });
+      await ctx.answerCallbackQuery({ text: refusal, show_alert: true });
     } else {
-      await ctx.reply(REFUSAL);
+      await ctx.reply(refusal);
     }
   };
 }

@@ -8,8 +8,6 @@ import { updateTypeOf } from "../update-type.js";
 // messages, reactions, member updates…) is dropped without an answer.
 const SERVED_TYPES = new Set(["message", "callback_query"]);
 
-export const INLINE_BUTTON_ANSWER = "This button works only in the chat where the bot sent it.";
-
 /**
  * Why an update must run nothing and get no answer, or undefined when it may go on.
  * A command is only ever taken from a person typing it: not from a channel, another bot,
@@ -46,7 +44,7 @@ export function hygiene(): MiddlewareFn<BotContext> {
       // A courtesy: if Telegram refuses it (the press is too old), the update is still done,
       // not an infrastructure failure to be redelivered.
       await ctx
-        .answerCallbackQuery({ text: INLINE_BUTTON_ANSWER })
+        .answerCallbackQuery({ text: ctx.lang.t("hygiene-inline-button") })
         .catch((error: unknown) => ctx.log.warn({ err: error }, "could not answer the press"));
       return;
     }

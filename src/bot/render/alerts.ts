@@ -7,16 +7,7 @@ import type {
   Silence,
 } from "../../alerts/types.js";
 import type { Translator } from "../../i18n/translator.js";
-import {
-  bold,
-  code,
-  escapeHtml,
-  fitLines,
-  italic,
-  MESSAGE_LIMIT,
-  oneLine,
-  type FitOptions,
-} from "../format/html.js";
+import { bold, code, escapeHtml, fitLines, MESSAGE_LIMIT, oneLine } from "../format/html.js";
 import { alertText } from "./alert-text.js";
 
 const TITLE: Record<NotificationKind, { mark: string; key: string }> = {
@@ -50,15 +41,6 @@ const fitting = <T>(alerts: readonly T[]) => ({
   shown: alerts.slice(0, MAX_LINES),
   hidden: Math.max(0, alerts.length - MAX_LINES),
 });
-
-// fitLines writes "+N more" in English: said again in the reader's language, never longer.
-const MORE = /\n<i>\+(\d+) more<\/i>(?=\n|$)/;
-function fitIn(lang: Translator, lines: readonly string[], options: FitOptions): string {
-  return fitLines(lines, options).replace(
-    MORE,
-    (_, n: string) => `\n${italic(lang.t("alerts-more", { n }))}`,
-  );
-}
 
 /**
  * One message for any number of alerts: its severity, counts per kind, then as many
@@ -94,7 +76,8 @@ export function renderNotification(
     return `• ${SEVERITY_MARK[severityOf(a)]} ${alertName(lang, a)} (${when})`;
   });
   const title = TITLE[kind];
-  return fitIn(lang, lines, {
+  return fitLines(lines, {
+    lang,
     header: `${title.mark} ${bold(lang.t(title.key, { n: alerts.length }))} · ${severity}\n${counts}`,
     hidden,
     ...(note !== undefined ? { footer: `\n${note}` } : {}),
@@ -143,7 +126,8 @@ function renderSilenceLines(lang: Translator, silences: readonly Silence[], now:
 /** The silences, as many as fit their share of the message, the rest counted. */
 function renderSilences(lang: Translator, silences: readonly Silence[], now: Date) {
   if (silences.length === 0) return undefined;
-  return fitIn(lang, renderSilenceLines(lang, silences, now), {
+  return fitLines(renderSilenceLines(lang, silences, now), {
+    lang,
     header: bold(lang.t("alerts-silences", { n: silences.length })),
     limit: SILENCES_LIMIT,
   });
@@ -166,7 +150,8 @@ export function renderOpenAlerts(
       blind.length === 0
         ? `✅ ${lang.t("alerts-none")}`
         : `⚠️ ${bold(lang.t("alerts-none-but-blind", { n: blind.length }))} — ${lang.t("alerts-blind-unknown")}`;
-    return fitIn(lang, blindLines, {
+    return fitLines(blindLines, {
+      lang,
       header: head,
       ...(silenceBlock ? { footer: silenceBlock } : {}),
     });
@@ -194,7 +179,8 @@ export function renderOpenAlerts(
       ...(silenceBlock ? [silenceBlock] : []),
     ].join("\n") || undefined;
   const firing = bold(lang.t("alerts-open-firing", { n: alerts.length }));
-  return fitIn(lang, lines, {
+  return fitLines(lines, {
+    lang,
     hidden,
     header: `🔥 ${firing}${critical > 0 ? ` · ${SEVERITY_MARK.critical} ${lang.t("alerts-critical-count", { n: critical })}` : ""}`,
     ...(footer ? { footer } : {}),

@@ -1,5 +1,5 @@
 import type { Job } from "../../checks/listings/jobs.js";
-import { formatAge } from "../format/duration.js";
+import type { Translator } from "../../i18n/translator.js";
 import { bold } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";
 
@@ -14,48 +14,59 @@ function mark(job: Job): string {
   return "✅";
 }
 
-function nextRun(job: Job, now: Date): string {
-  if (job.status === "paused" || job.status === "suspended") return job.status;
-  return formatAge(job.nextRunAt, now);
+function nextRun(job: Job, now: Date, lang: Translator): string {
+  if (job.status === "paused" || job.status === "suspended") return lang.t(`jobs-${job.status}`);
+  return lang.age(job.nextRunAt, now);
+}
+
+function counts(jobs: readonly Job[], projects: number, lang: Translator): string[] {
+  const count = (flag: (j: Job) => boolean) => jobs.filter(flag).length;
+  const scoped = projects > 0;
+  // Suspended and stuck exist in the labpics shape only.
+  const labpicsOnly = (key: string, n: number) => (scoped || n > 0 ? [lang.t(key, { n })] : []);
+  return [
+    ...labpicsOnly(
+      "jobs-count-suspended",
+      count((j) => j.suspended),
+    ),
+    lang.t("jobs-count-failed", { n: count((j) => j.failed) }),
+    ...labpicsOnly(
+      "jobs-count-stuck",
+      count((j) => j.stuck),
+    ),
+    lang.t("jobs-count-overdue", { n: count((j) => j.overdue) }),
+    scoped
+      ? lang.t("jobs-count-total-in-projects", { n: jobs.length, projects })
+      : lang.t("jobs-count-total", { n: jobs.length }),
+  ];
 }
 
 /** Flagged jobs first (as listed), every count in the header, the rest cut with "+N more". */
-export function renderJobs(jobs: readonly Job[], now: Date): string {
-  if (jobs.length === 0) return "No scheduled jobs found in scheduled_jobs.";
-  const count = (flag: (j: Job) => boolean) => jobs.filter(flag).length;
-  const projects = new Set(jobs.flatMap((j) => (j.project === null ? [] : [j.projectId])));
-  const scoped = projects.size > 0;
-  // Suspended and stuck exist in the labpics shape only.
-  const labpicsOnly = (n: number, what: string) => (scoped || n > 0 ? [`${n} ${what}`] : []);
-  const counts = [
-    ...labpicsOnly(
-      count((j) => j.suspended),
-      "suspended",
-    ),
-    `${count((j) => j.failed)} failed`,
-    ...labpicsOnly(
-      count((j) => j.stuck),
-      "stuck",
-    ),
-    `${count((j) => j.overdue)} overdue`,
-    `${jobs.length} total${scoped ? ` in ${projects.size} project${projects.size === 1 ? "" : "s"}` : ""}`,
+export function renderJobs(jobs: readonly Job[], now: Date, lang: Translator): string {
+  if (jobs.length === 0) return lang.t("jobs-none");
+  const projects = new Set(jobs.flatMap((j) => (j.project === null ? [] : [j.projectId]))).size;
+  const scoped = projects > 0;
+  const header = `${bold(lang.t("jobs-title"))} — ${counts(jobs, projects, lang).join(", ")}`;
+  const rows: string[][] = [
+    [
+      " ",
+      ...(scoped ? [lang.t("column-project")] : []),
+      lang.t("jobs-column-job"),
+      lang.t("jobs-column-last-run"),
+      lang.t("jobs-column-next-run"),
+    ],
   ];
-  const header = `${bold("Scheduled jobs")} — ${counts.join(", ")}`;
-  const rows: string[][] = [[" ", ...(scoped ? ["project"] : []), "job", "last run", "next run"]];
   for (const job of jobs) {
     rows.push([
       mark(job),
       ...(scoped ? [job.project ?? ""] : []),
       job.jobType,
-      formatAge(job.lastRunAt, now),
-      nextRun(job, now),
+      lang.age(job.lastRunAt, now),
+      nextRun(job, now, lang),
     ]);
     if ((job.failed || job.suspended) && job.lastError) {
       rows.push([" ", `↳ ${shorten(job.lastError, 60)}`]);
     }
   }
-  return renderTable(rows, {
-    header,
-    footer: "⛔ suspended  ❌ failed  🧊 stuck  ⏰ overdue  🔄 running  💤 paused",
-  });
+  return renderTable(rows, { header, footer: lang.t("jobs-legend"), lang });
 }

@@ -1,27 +1,27 @@
 import type { StuckReport } from "../../checks/listings/stuck-report.js";
-import { formatAge, formatDuration } from "../format/duration.js";
+import type { Translator } from "../../i18n/translator.js";
 import { LABPICS_DEAD_JOB_MINUTES, markFailedSql } from "../../checks/listings/stuck.js";
-import { bold, code, escapeHtml, italic } from "../format/html.js";
+import { bold, code, escapeHtml, moreNote } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";
 
-function failedLines(report: StuckReport, now: Date): string[] {
+function failedLines(report: StuckReport, now: Date, lang: Translator): string[] {
   const failed = report.failedProcesses;
   if (failed === undefined || failed.total === 0) return [];
   const lines = failed.failed.map((f) => {
     const where = f.project === null ? "" : ` [${f.project}]`;
     const why = f.error ? `: ${shorten(f.error, 100)}` : "";
-    return `• ${escapeHtml(`${f.name}${where} ${formatAge(f.failedAt, now)}${why}`)}`;
+    return `• ${escapeHtml(`${f.name}${where} ${lang.age(f.failedAt, now)}${why}`)}`;
   });
   const more = failed.total - failed.failed.length;
   return [
-    `${bold("Failed processes")} — ${failed.total} in the last 24 h`,
+    `${bold(lang.t("stuck-failed-title"))} — ${lang.t("stuck-failed-count", { n: failed.total })}`,
     ...lines,
-    ...(more > 0 ? [italic(`+${more} more`)] : []),
+    ...(more > 0 ? [moreNote(more, lang)] : []),
   ];
 }
 
 /** Worker runs past LabPics's dead-job threshold: what its cleanup missed, and the fix. */
-function orphanLines(report: StuckReport, now: Date): string[] {
+function orphanLines(report: StuckReport, now: Date, lang: Translator): string[] {
   const deadBefore = now.getTime() - LABPICS_DEAD_JOB_MINUTES * 60_000;
   const ids = report.runs
     // The labpics shape's runs (with a project): the reference shape has no such cleanup.
@@ -30,33 +30,46 @@ function orphanLines(report: StuckReport, now: Date): string[] {
     )
     .map((r) => r.id);
   if (ids.length === 0) return [];
-  const dead = formatDuration(LABPICS_DEAD_JOB_MINUTES * 60_000);
-  return [
-    `🧹 LabPics's dead-job cleanup (${dead}) did not reap ${ids.length === 1 ? "this worker run" : `these ${ids.length} worker runs`}. To mark ${ids.length === 1 ? "it" : "them"} failed, run on its database (the bot never writes there):`,
-    code(markFailedSql(ids)),
-  ].map((line, i) => (i === 0 ? escapeHtml(line) : line));
+  const dead = lang.duration(LABPICS_DEAD_JOB_MINUTES * 60_000);
+  return [escapeHtml(lang.t("stuck-orphans", { n: ids.length, dead })), code(markFailedSql(ids))];
 }
 
-export function renderStuck(report: StuckReport, thresholdMinutes: number, now: Date): string {
-  const threshold = formatDuration(thresholdMinutes * 60_000);
+export function renderStuck(
+  report: StuckReport,
+  thresholdMinutes: number,
+  now: Date,
+  lang: Translator,
+): string {
+  const threshold = escapeHtml(lang.duration(thresholdMinutes * 60_000));
   const notes = [
-    ...orphanLines(report, now),
+    ...orphanLines(report, now, lang),
     ...(report.processesError !== undefined
-      ? [`⚠️ Process runs could not be read: ${escapeHtml(shorten(report.processesError, 160))}`]
+      ? [
+          lang.t("stuck-processes-unreadable", {
+            error: escapeHtml(shorten(report.processesError, 160)),
+          }),
+        ]
       : []),
-    ...failedLines(report, now),
+    ...failedLines(report, now, lang),
   ].join("\n");
   if (report.total === 0) {
-    const what = report.processesError !== undefined ? "worker run" : "worker or process run";
-    const none = `✅ No ${what} has been running longer than ${escapeHtml(threshold)}.`;
+    const none = lang.t(report.processesError !== undefined ? "stuck-none-workers" : "stuck-none", {
+      threshold,
+    });
     return notes === "" ? none : `${none}\n${notes}`;
   }
-  const header = `${bold("Stuck runs")} — ${report.total} running longer than ${escapeHtml(threshold)}, oldest first`;
+  const header = `${bold(lang.t("stuck-title"))} — ${lang.t("stuck-count", { n: report.total, threshold })}`;
   const scoped = report.runs.some((r) => r.project !== null);
   const rows = [
-    ["age", "kind", "id", ...(scoped ? ["project"] : []), "name"],
+    [
+      lang.t("stuck-column-age"),
+      lang.t("stuck-column-kind"),
+      "id",
+      ...(scoped ? [lang.t("column-project")] : []),
+      lang.t("stuck-column-name"),
+    ],
     ...report.runs.map((r) => [
-      formatDuration(now.getTime() - r.startedAt.getTime()),
+      lang.duration(now.getTime() - r.startedAt.getTime()),
       r.kind,
       String(r.id),
       ...(scoped ? [r.project ?? ""] : []),
@@ -67,5 +80,6 @@ export function renderStuck(report: StuckReport, thresholdMinutes: number, now: 
     header,
     hidden: report.total - report.runs.length,
     ...(notes !== "" ? { footer: notes } : {}),
+    lang,
   });
 }

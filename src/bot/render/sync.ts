@@ -1,5 +1,5 @@
 import type { ConnectorSync } from "../../checks/listings/sync.js";
-import { formatAge } from "../format/duration.js";
+import type { Translator } from "../../i18n/translator.js";
 import { bold } from "../format/html.js";
 import { renderTable, shorten } from "../format/table.js";
 
@@ -19,41 +19,56 @@ const mark = (c: ConnectorSync) =>
               ? "🧪"
               : "✅";
 
-const status = (c: ConnectorSync) => {
-  const stored = c.stuck ? "running (stuck)" : (c.lastStatus ?? "unknown");
-  return c.mock ? `${stored} (mock)` : stored;
+/** The stored status (LabPics's own word, shown as it is), or what the bot makes of it. */
+const status = (c: ConnectorSync, lang: Translator) => {
+  const stored = c.stuck
+    ? lang.t("sync-status-stuck")
+    : (c.lastStatus ?? lang.t("sync-status-unknown"));
+  return c.mock ? lang.t("sync-status-mock", { status: stored }) : stored;
 };
 
-export function renderSync(connectors: readonly ConnectorSync[], now: Date): string {
-  if (connectors.length === 0) return "No connectors found in connector_sync_state.";
-  const count = (flag: (c: ConnectorSync) => boolean) => connectors.filter(flag).length;
-  const scoped = connectors.some((c) => c.project !== null);
-  const mocks = count((c) => c.mock);
-  const counts = [
-    `${count((c) => c.failed || c.stuck)} failed`,
-    ...(scoped ? [`${count((c) => c.partial)} partial`] : []),
-    `${count((c) => c.stale)} stale`,
-    ...(scoped ? [`${count((c) => c.idle)} idle`] : []),
-    ...(mocks > 0 ? [`${mocks} mock`] : []),
-    `${connectors.length} total`,
+function counts(connectors: readonly ConnectorSync[], scoped: boolean, lang: Translator) {
+  const count = (key: string, flag: (c: ConnectorSync) => boolean) =>
+    lang.t(key, { n: connectors.filter(flag).length });
+  const mocks = connectors.filter((c) => c.mock).length;
+  return [
+    count("sync-count-failed", (c) => c.failed || c.stuck),
+    ...(scoped ? [count("sync-count-partial", (c) => c.partial)] : []),
+    count("sync-count-stale", (c) => c.stale),
+    ...(scoped ? [count("sync-count-idle", (c) => c.idle)] : []),
+    ...(mocks > 0 ? [lang.t("sync-count-mock", { n: mocks })] : []),
+    lang.t("sync-count-total", { n: connectors.length }),
   ];
-  const header = `${bold("Connector sync")} — ${counts.join(", ")}`;
+}
+
+export function renderSync(
+  connectors: readonly ConnectorSync[],
+  now: Date,
+  lang: Translator,
+): string {
+  if (connectors.length === 0) return lang.t("sync-none");
+  const scoped = connectors.some((c) => c.project !== null);
+  const header = `${bold(lang.t("sync-title"))} — ${counts(connectors, scoped, lang).join(", ")}`;
   const rows: string[][] = [
-    [" ", ...(scoped ? ["project"] : []), "connector", "status", "last sync"],
+    [
+      " ",
+      ...(scoped ? [lang.t("column-project")] : []),
+      lang.t("sync-column-connector"),
+      lang.t("sync-column-status"),
+      lang.t("sync-column-last-sync"),
+    ],
   ];
   for (const c of connectors) {
     rows.push([
       mark(c),
       ...(scoped ? [c.project ?? ""] : []),
       c.connector,
-      status(c),
-      formatAge(c.lastSyncedAt, now),
+      status(c, lang),
+      lang.age(c.lastSyncedAt, now),
     ]);
     if ((c.failed || c.partial) && c.lastError) rows.push([" ", `↳ ${shorten(c.lastError, 60)}`]);
   }
-  const legend = scoped
-    ? "❌ failed  🧊 stuck  ⚠️ partial  ⏰ stale  ➖ idle (never synced)"
-    : "❌ failed  ⏰ stale";
-  const mockLegend = mocks > 0 ? "\n🧪 mock mode: LabPics syncs sample data, not the service" : "";
-  return renderTable(rows, { header, footer: legend + mockLegend });
+  const legend = lang.t(scoped ? "sync-legend-labpics" : "sync-legend");
+  const mockLegend = connectors.some((c) => c.mock) ? `\n${lang.t("sync-legend-mock")}` : "";
+  return renderTable(rows, { header, footer: legend + mockLegend, lang });
 }

@@ -1,6 +1,7 @@
 import { HttpError } from "grammy";
 import { SchemaMismatchError } from "../../checks/schema-shape.js";
 import { errorMessage } from "../../checks/status.js";
+import type { Translator } from "../../i18n/translator.js";
 import { escapeHtml } from "../format/html.js";
 import { shorten } from "../format/table.js";
 
@@ -30,21 +31,19 @@ export function isDatabaseError(error: unknown): boolean {
 }
 
 /** One clear line when a command cannot read the database. */
-export function renderDatabaseError(error: unknown): string {
+export function renderDatabaseError(error: unknown, lang: Translator): string {
   // The database answers; it lacks what this command reads.
   if (error instanceof SchemaMismatchError) {
-    return `❌ ${escapeHtml(shorten(error.message, 200))} — this command needs it. Try /health.`;
+    return lang.t("error-schema", { what: escapeHtml(shorten(error.message, 200)) });
   }
   const code = (error as { code?: unknown }).code;
   const message = errorMessage(error);
   let reason: string;
-  if (code === "57014" || /timeout/i.test(message)) reason = "it did not answer in time";
-  else if (code === "42P01") reason = `a table is missing (${shorten(message, 80)})`;
+  if (code === "57014" || /timeout/i.test(message)) reason = lang.t("error-database-timeout");
+  else if (code === "42P01")
+    reason = lang.t("error-database-missing-table", { detail: shorten(message, 80) });
   else if (code === "ECONNREFUSED" || /ECONNREFUSED|connect/i.test(message))
-    reason = "it is unreachable";
+    reason = lang.t("error-database-unreachable");
   else reason = shorten(message, 120);
-  return `❌ PostgreSQL unavailable: ${escapeHtml(reason)}. Try /health.`;
+  return lang.t("error-database", { reason: escapeHtml(reason) });
 }
-
-/** A heavy command (/runs, /pg, /backups) past the queue of heavy-queries.ts. */
-export const BUSY_REPLY = "⏳ Busy: too many heavy queries at once. Try again in a moment.";

@@ -1,6 +1,7 @@
 // renderHealth on plain data: every component line, the API's figures from /health or from
 // its /metrics, escaping of errors and of what the API answered, and the watcher's state.
 import { describe, expect, it } from "vitest";
+import { EN } from "../../kit/english.js";
 import { renderHealth } from "../../../src/bot/render/health.js";
 import type { Health } from "../../../src/checks/create-checks.js";
 
@@ -25,7 +26,7 @@ const healthy: Health = {
 
 describe("renderHealth", () => {
   it("shows each component with its facts, and the API's other fields on a line of their own", () => {
-    expect(renderHealth(healthy, NOW)).toBe(
+    expect(renderHealth(healthy, NOW, EN)).toBe(
       [
         "<b>Health</b>",
         '✅ <b>API</b> ok · 12 ms · status ok · SSE {"clients":3} · Redis (API view) ok · DB pool unknown',
@@ -60,6 +61,7 @@ describe("renderHealth", () => {
         schema: { shape: "labpics", mismatches: ["scheduled_jobs"], schedulerGaps: [] },
       },
       NOW,
+      EN,
     );
     expect(text).toBe(
       [
@@ -95,6 +97,7 @@ describe("renderHealth", () => {
         bot: { version: "1.0.0", startedAt: minutesAgo(5) },
       },
       NOW,
+      EN,
     );
     expect(text).toBe(
       [

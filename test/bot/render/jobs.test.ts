@@ -1,5 +1,6 @@
 // renderJobs on plain data: the exact message, its header counts, escaping and the empty case.
 import { describe, expect, it } from "vitest";
+import { EN } from "../../kit/english.js";
 import { renderJobs } from "../../../src/bot/render/jobs.js";
 import type { Job } from "../../../src/checks/listings/jobs.js";
 
@@ -27,7 +28,7 @@ const LEGEND = "⛔ suspended  ❌ failed  🧊 stuck  ⏰ overdue  🔄 running
 
 describe("renderJobs", () => {
   it("says so when there are no jobs", () => {
-    expect(renderJobs([], NOW)).toBe("No scheduled jobs found in scheduled_jobs.");
+    expect(renderJobs([], NOW, EN)).toBe("No scheduled jobs found in scheduled_jobs.");
   });
 
   it("lists a failed job with its escaped error under it, then an overdue and a healthy one", () => {
@@ -38,6 +39,7 @@ describe("renderJobs", () => {
         job({ jobType: "digest", status: "paused" }),
       ],
       NOW,
+      EN,
     );
     expect(text).toBe(
       [
@@ -60,6 +62,7 @@ describe("renderJobs", () => {
         job({ projectId: "p2", project: "Beta", stuck: true, lastRunAt: null }),
       ],
       NOW,
+      EN,
     );
     expect(text).toBe(
       [

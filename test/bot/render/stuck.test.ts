@@ -1,5 +1,6 @@
 // renderStuck on plain data: none, none with a process-runs error, and runs cut with "+N more".
 import { describe, expect, it } from "vitest";
+import { EN } from "../../kit/english.js";
 import { renderStuck } from "../../../src/bot/render/stuck.js";
 
 const NOW = new Date("2030-01-01T12:00:00Z");
@@ -7,14 +8,14 @@ const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
 
 describe("renderStuck", () => {
   it("says no run is stuck", () => {
-    expect(renderStuck({ runs: [], total: 0 }, 30, NOW)).toBe(
+    expect(renderStuck({ runs: [], total: 0 }, 30, NOW, EN)).toBe(
       "✅ No worker or process run has been running longer than 30m.",
     );
   });
 
   it("speaks of worker runs only when process runs could not be read, and says why (escaped)", () => {
     const report = { runs: [], total: 0, processesError: "relation <process_runs> does not exist" };
-    expect(renderStuck(report, 30, NOW)).toBe(
+    expect(renderStuck(report, 30, NOW, EN)).toBe(
       [
         "✅ No worker run has been running longer than 30m.",
         "⚠️ Process runs could not be read: relation &lt;process_runs&gt; does not exist",
@@ -53,6 +54,7 @@ describe("renderStuck", () => {
       },
       30,
       NOW,
+      EN,
     );
     expect(text).toBe(
       [
@@ -81,11 +83,12 @@ describe("renderStuck", () => {
       { runs: [worker(61, 95), worker(62, 95), worker(70, 20)], total: 3 },
       15,
       NOW,
+      EN,
     );
     expect(text).toContain(
       "🧹 LabPics's dead-job cleanup (30m) did not reap these 2 worker runs. To mark them failed, run on its database (the bot never writes there):\n" +
         "<code>UPDATE worker_runs SET status = 'failed', finished_at = now(), error = 'orphaned: marked failed by an operator' WHERE status = 'running' AND id IN (61, 62);</code>",
     );
-    expect(renderStuck({ runs: [worker(70, 20)], total: 1 }, 15, NOW)).not.toContain("🧹");
+    expect(renderStuck({ runs: [worker(70, 20)], total: 1 }, 15, NOW, EN)).not.toContain("🧹");
   });
 });

@@ -1,5 +1,6 @@
 // renderSync on plain data: the exact message, with and without projects, and the empty case.
 import { describe, expect, it } from "vitest";
+import { EN } from "../../kit/english.js";
 import { renderSync } from "../../../src/bot/render/sync.js";
 import type { ConnectorSync } from "../../../src/checks/listings/sync.js";
 
@@ -25,7 +26,7 @@ const connector = (over: Partial<ConnectorSync>): ConnectorSync => ({
 
 describe("renderSync", () => {
   it("says so when there are no connectors", () => {
-    expect(renderSync([], NOW)).toBe("No connectors found in connector_sync_state.");
+    expect(renderSync([], NOW, EN)).toBe("No connectors found in connector_sync_state.");
   });
 
   it("lists a failed connector with its escaped error, a stale one and a healthy one", () => {
@@ -41,6 +42,7 @@ describe("renderSync", () => {
         connector({}),
       ],
       NOW,
+      EN,
     );
     expect(text).toBe(
       [
@@ -82,6 +84,7 @@ describe("renderSync", () => {
         }),
       ],
       NOW,
+      EN,
     );
     expect(text).toBe(
       [

@@ -1,6 +1,7 @@
 // renderDatabaseError and isDatabaseError on plain errors: the one line per kind of failure.
 import { HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
+import { EN } from "../../kit/english.js";
 import { isDatabaseError, renderDatabaseError } from "../../../src/bot/render/unavailable.js";
 
 const pgError = (message: string, code: string) =>
@@ -19,7 +20,9 @@ describe("renderDatabaseError", () => {
     ],
     [new Error("weird <thing> happened"), "weird &lt;thing&gt; happened"],
   ])("%s", (error, reason) => {
-    expect(renderDatabaseError(error)).toBe(`❌ PostgreSQL unavailable: ${reason}. Try /health.`);
+    expect(renderDatabaseError(error, EN)).toBe(
+      `❌ PostgreSQL unavailable: ${reason}. Try /health.`,
+    );
   });
 });
 

@@ -1,0 +1,20 @@
+# The command menu (setMyCommands) and /help: one description per command of src/bot/commands.ts.
+command-start = What this bot can do for you
+command-help = Commands for your role
+command-whoami = Your Telegram user id, chat id and role
+command-language = Your language: ru, en, or auto (Telegram's)
+command-health = API, PostgreSQL, Redis and the bot itself
+command-jobs = Scheduled jobs, failed and overdue first
+command-stuck = Runs going longer than the threshold
+command-sync = Connector sync, failed and stale first
+command-runs = Worker run history; with JOB, its last runs and a chart
+command-pg = PostgreSQL: connections, long queries, locks, size
+command-backups = The newest backup and how many are kept
+command-alerts = Alerts firing now, and silences
+command-oncall = Who is on call and who is next; take: take the shift (operators)
+command-silence = Silence an alert (KEY may end in *)
+command-unsilence = End a silence (KEY* or all: many at once)
+command-deploy = Guarded deploy (Confirm first)
+command-rollback = Roll back to an earlier good deploy
+command-history = Recent deploys and rollbacks
+command-cancel = Leave the current dialogue

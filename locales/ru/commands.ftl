@@ -1,0 +1,20 @@
+# Меню команд (setMyCommands) и /help: описание каждой команды из src/bot/commands.ts.
+command-start = Что умеет бот
+command-help = Команды для вашей роли
+command-whoami = Ваш user id, chat id и роль
+command-language = Язык ответов: ru, en или auto (как в Telegram)
+command-health = API, PostgreSQL, Redis и сам бот
+command-jobs = Задачи по расписанию: упавшие и просроченные сверху
+command-stuck = Запуски дольше порога
+command-sync = Синк коннекторов: упавшие и устаревшие сверху
+command-runs = История запусков воркеров; с JOB — последние запуски и график
+command-pg = PostgreSQL: подключения, долгие запросы, блокировки, размер
+command-backups = Последний бэкап и сколько их хранится
+command-alerts = Активные алерты и заглушки
+command-oncall = Кто дежурит и кто следующий; take — взять смену (операторы)
+command-silence = Заглушить алерт (KEY может кончаться на *)
+command-unsilence = Снять заглушку (KEY* или all — сразу несколько)
+command-deploy = Деплой с подтверждением
+command-rollback = Откат на прошлый удачный деплой
+command-history = Последние деплои и откаты
+command-cancel = Выйти из текущего диалога
