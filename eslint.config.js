@@ -3,7 +3,15 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-plugin-prettier/recommended";
 
-const DOMAIN_FOLDERS = ["checks", "alerts", "executor", "oncall", "sentinel", "alertmanager"];
+const DOMAIN_FOLDERS = [
+  "checks",
+  "alerts",
+  "executor",
+  "oncall",
+  "sentinel",
+  "alertmanager",
+  "incidents",
+];
 const NO_GRAMMY = "Domain code does not import grammY: Telegram belongs in src/bot.";
 const NO_DATA_ACCESS =
   "A feature takes no Pool and calls no store: add a method to its domain's entry point.";

@@ -3,7 +3,7 @@
 // the messages each destination got (one digest per destination per tick, within
 // Telegram's ~20 a minute per group) and times the storm tick and the quiet ticks after
 // it, beside the same storm sent to one destination in the same run.
-import { applyShape } from "../src/db/labpics-fixtures.js";
+import { applyShape } from "../src/console/demo/labpics-fixtures.js";
 import { buildAlertApp, messagesTo, startApiHealth, tick } from "../test/kit/alerts.js";
 import type { TestApp } from "../test/kit/build-test-app.js";
 import { TEAM_GROUP } from "../test/kit/updates.js";

@@ -9,10 +9,12 @@
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { createRunChartRenderer } from "../src/charts/run-durations.js";
+import { runChartLabels } from "../src/bot/render/runs.js";
+import { createTranslator } from "../src/i18n/catalogue.js";
 import { readPgActivity } from "../src/checks/listings/pg-activity.js";
 import { historyRefreshedTo, refreshRunHistory } from "../src/checks/listings/run-history.js";
 import { jobHistory, summarizeRuns } from "../src/checks/listings/runs.js";
-import { applyRecommendedIndexes, applyShape } from "../src/db/labpics-fixtures.js";
+import { applyRecommendedIndexes, applyShape } from "../src/console/demo/labpics-fixtures.js";
 import { migrate } from "../src/db/migrate.js";
 import { createPool } from "../src/db/pool.js";
 import { startFakeBotApi, type RecordedCall } from "../test/kit/fake-bot-api.js";
@@ -146,7 +148,13 @@ try {
   const { columns } = week.week;
   const runsCharted = columns.reduce((n, c) => n + c.runs, 0);
   const chart = await timed(`chart of ${runsCharted} runs (${columns.length} columns)`, () =>
-    charts.render({ title: "job_3 — run durations, 7 days", ranges: columns, from, to: now }),
+    charts.render({
+      title: "job_3 — run durations, 7 days",
+      labels: runChartLabels(createTranslator("en")),
+      ranges: columns,
+      from,
+      to: now,
+    }),
   );
   const pg = await timed("/pg (all parts)", () => readPgActivity(pool));
   const benchRss = peakRssMb();

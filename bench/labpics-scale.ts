@@ -1,6 +1,6 @@
 // npm run bench:scale: /jobs, /stuck, /sync, /runs and the watcher tick at LabPics scale
 // (issue #9 item 8): a database in the labpics shape with 200 projects × 15 jobs, 10 M
-// worker_runs and 1 M connector_events (src/db/labpics-scale-fixtures.ts), measured first
+// worker_runs and 1 M connector_events (labpics-scale-fixtures.ts), measured first
 // with LabPics's own indexes only (the same-run baseline), then with
 // sql/recommended-indexes.sql. Every query a command ran is EXPLAINed: a sequential scan of
 // worker_runs or connector_events is a failed target. `-- --write-docs` writes the table
@@ -18,9 +18,9 @@ import { historyRefreshedTo, refreshRunHistory } from "../src/checks/listings/ru
 import { CHART_RUNS, jobHistory, summarizeRuns } from "../src/checks/listings/runs.js";
 import { createShapeSource } from "../src/checks/shape-source.js";
 import { systemClock } from "../src/clock.js";
-import { applyShape } from "../src/db/labpics-fixtures.js";
+import { applyShape } from "../src/console/demo/labpics-fixtures.js";
 import { migrate } from "../src/db/migrate.js";
-import { fillLabpicsScale } from "../src/db/labpics-scale-fixtures.js";
+import { fillLabpicsScale } from "./labpics-scale-fixtures.js";
 import { createPool, type Pool } from "../src/db/pool.js";
 import { createLogger, type Logger } from "../src/log/create-logger.js";
 import { buildTestApp } from "../test/kit/build-test-app.js";

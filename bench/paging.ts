@@ -9,7 +9,7 @@
 // minus the outage's start. Then a second bot process, with an on-call rota and a scaled
 // ESCALATION, times each escalation step against its due time (bench/escalation-timing.ts).
 // Loopback only; every process is stopped at the end.
-import { applyShape } from "../src/db/labpics-fixtures.js";
+import { applyShape } from "../src/console/demo/labpics-fixtures.js";
 import { createPool } from "../src/db/pool.js";
 import {
   alertmanagerConfig,

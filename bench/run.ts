@@ -10,7 +10,7 @@ import {
   applyRecommendedIndexes,
   applyShape,
   fillLargeTables,
-} from "../src/db/labpics-fixtures.js";
+} from "../src/console/demo/labpics-fixtures.js";
 import { startFakeBotApi } from "../test/kit/fake-bot-api.js";
 import { createTestDatabase } from "../test/kit/postgres.js";
 import {

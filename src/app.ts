@@ -14,7 +14,7 @@ import { keepMigrating, type SchemaState } from "./db/keep-migrating.js";
 import { createAlertmanagerRoute } from "./http/alertmanager.js";
 import { createHealthzRoute, createMetricsRoute } from "./http/healthz.js";
 import { createListeners } from "./http/listeners.js";
-import type { Route } from "./http/server.js";
+import type { RouteHandler } from "./http/server.js";
 import { createConsoleTransport } from "./transports/console.js";
 import { createPollingTransport } from "./transports/polling.js";
 import type { Transport, TransportDeps } from "./transports/transport.js";
@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps) {
     refusal: () => (accepting ? undefined : stopRequested() ? "shutting down" : "starting"),
   });
 
-  const opsRoutes: Record<string, Route> = {
+  const opsRoutes: Record<string, RouteHandler> = {
     "GET /healthz": createHealthzRoute({
       phase: () => phase,
       checks: { postgres: checks.postgres, redis: checks.redis, ...transport.health },
@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps) {
   };
   // Alertmanager's alerts are delivered by a tick started at once, not the next scheduled one.
   const kicker = createTickKicker({ tick: (key) => watcher.tick(key, "sources"), logger });
-  const alertmanagerRoutes: Record<string, Route> =
+  const alertmanagerRoutes: Record<string, RouteHandler> =
     config.ALERTMANAGER_TOKEN !== undefined
       ? {
           "POST /alertmanager": createAlertmanagerRoute({

@@ -23,6 +23,7 @@ import { readWebhookInfo } from "./bot/telegram-setup.js";
 import { alertsFeature } from "./bot/features/alerts.js";
 import { deployFeature } from "./bot/features/deploy.js";
 import { diagnosticsFeature } from "./bot/features/diagnostics.js";
+import { incidentsFeature } from "./bot/features/incidents.js";
 import { oncallRotaFeature } from "./bot/features/oncall-rota.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
 import { createOnCallPager } from "./bot/oncall-pager.js";
@@ -43,6 +44,7 @@ import { createRetention } from "./db/retention.js";
 import { createLayeredDedup, createPgDedup, createRedisDedup } from "./db/update-dedup.js";
 import { createExecutor, type Executor } from "./executor/create-executor.js";
 import { ORIGIN_DEFAULT_BRANCH } from "./executor/ref.js";
+import { createIncidentsDesk, type IncidentsDesk } from "./incidents/incidents-desk.js";
 import { lateBound } from "./late-bound.js";
 import type { Logger } from "./log/create-logger.js";
 import { createCatalogue } from "./i18n/catalogue.js";
@@ -134,7 +136,8 @@ export function wire(
     ? wireChecks({ ...deps, pool: reserved }, { shapes, backupIntegrity }, alerts, tickFacts.get)
     : checks;
   const executor = wireExecutor({ ...deps, pool: reserved }, watchChecks, reportApi.get);
-  const bot = wireBot(deps, { checks, alerts, executor, onCall });
+  const incidents = createIncidentsDesk(deps.pool);
+  const bot = wireBot(deps, { checks, alerts, executor, onCall, incidents });
   reportApi.bind(bot.api);
   const watcher = wireWatcher({ ...deps, pool: reserved }, watchChecks, executor, deps.pool);
   tickFacts.bind(watcher);
@@ -190,7 +193,7 @@ function wireExecutor(deps: WiringDeps, checks: Checks, botApi: () => Api): Exec
     clock: deps.clock,
     logger: deps.logger,
     sleep: deps.sleep,
-    reporter: createActionReporter(botApi),
+    reporter: createActionReporter(botApi, deps.languages.group),
     redact: deps.redact,
     config: {
       deployScript: config.DEPLOY_SCRIPT,
@@ -226,6 +229,7 @@ interface Domains {
   alerts: AlertsDesk;
   executor: Executor;
   onCall: OnCallDesk;
+  incidents: IncidentsDesk;
 }
 
 /** ALERT_CHAT_ID / ALERT_THREAD_ID: where alerts no route claims go, and handovers. */
@@ -234,13 +238,14 @@ const alertGroupOf = (config: WiringDeps["config"]) => ({
   threadId: config.ALERT_THREAD_ID,
 });
 
-function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains) {
+function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall, incidents }: Domains) {
   const { config, pool, clock } = deps;
   const deployDeps = {
     executor,
     clock,
     approval: config.APPROVAL,
     defaultRef: config.DEPLOY_DEFAULT_REF ?? ORIGIN_DEFAULT_BRANCH,
+    languages: deps.languages,
   };
   const dedup = createPgDedup(pool);
   return createBot({
@@ -257,7 +262,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
     botInfo: deps.botInfo,
     redact: deps.redact,
     recorder: deps.telegramCalls,
-    first: sequentialize((ctx) => ctx.chat?.id.toString()),
+    sequencer: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [
       // First: an active /rollback dialogue sees its person's updates before anyone else.
       rollbackFeature({
@@ -281,6 +286,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
         maxSilenceDays: config.SILENCE_MAX_DAYS,
         runbookUrl: config.RUNBOOK_URL,
       }),
+      incidentsFeature({ incidents, clock }),
       oncallRotaFeature({
         desk: onCall,
         group: deps.languages.group,

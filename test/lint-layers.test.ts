@@ -60,7 +60,7 @@ describe("layering rules", () => {
     expect(await complaints(feature, `${source}\n`)).toEqual([]);
   });
 
-  it.each(["checks", "alerts", "executor", "oncall", "sentinel", "alertmanager"])(
+  it.each(["checks", "alerts", "executor", "oncall", "sentinel", "alertmanager", "incidents"])(
     "src/%s may not import grammY",
     async (folder) => {
       const file = `src/${folder}/deep/sample.ts`;

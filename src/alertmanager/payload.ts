@@ -183,16 +183,10 @@ function absoluteUrl(text: string): URL | null {
 }
 
 /**
- * The request body → the alerts to store (at most `limits.maxAlerts`, none with an absurd
+ * The request's JSON → the alerts to store (at most `limits.maxAlerts`, none with an absurd
  * time), or why it is not an Alertmanager webhook payload.
  */
-export function parseWebhookPayload(body: string, limits: BatchLimits): ParsedPayload {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { ok: false, error: "malformed JSON" };
-  }
+export function parseWebhookPayload(json: unknown, limits: BatchLimits): ParsedPayload {
   const envelope = webhookPayload.safeParse(json);
   const received = envelope.success ? envelope.data.alerts.length : 0;
   const parsed = envelope.success

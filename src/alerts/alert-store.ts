@@ -257,7 +257,7 @@ export const snapshotOf = (a: AlertState): NotifiedAlert => ({
 
 /**
  * Acknowledges the alerts still firing in the episode a notification announced (created
- * no later than it); returns the fingerprints acked now. An ack already given stays.
+ * no later than it); returns the alerts acked now. An ack already given stays.
  */
 export async function ackAlerts(
   db: Db,
@@ -265,15 +265,19 @@ export async function ackAlerts(
   announcedAt: Date,
   by: string,
   now: Date,
-): Promise<string[]> {
-  const { rows } = await db.query<{ fingerprint: string }>(
+): Promise<{ fingerprint: string; kind: string; severity?: Severity }[]> {
+  const { rows } = await db.query<{ fingerprint: string; kind: string; severity: Severity | null }>(
     `UPDATE opsbot.alerts SET acked_by = $3, acked_at = $4
       WHERE fingerprint = ANY($1) AND resolved_at IS NULL AND firing_since <= $2
         AND acked_by IS NULL
-     RETURNING fingerprint`,
+     RETURNING fingerprint, kind, severity`,
     [fingerprints, announcedAt, by, now],
   );
-  return rows.map((r) => r.fingerprint);
+  return rows.map((r) => ({
+    fingerprint: r.fingerprint,
+    kind: r.kind,
+    ...(r.severity !== null ? { severity: r.severity } : {}),
+  }));
 }
 
 /** Who acknowledged each firing alert's current episode. */

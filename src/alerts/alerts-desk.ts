@@ -3,11 +3,13 @@
  * plain data. The stores behind it stay private to src/alerts/.
  */
 import type { Pool } from "../db/pool.js";
-import { endSilences, loadBlindChecks, saveSilences, type SilenceSelector } from "./alert-store.js";
+import type { Person } from "../incidents/alert-events.js";
+import { endSilences, loadBlindChecks, type SilenceSelector } from "./alert-store.js";
 import type { OutboxRow } from "./outbox-store.js";
 import {
   ackNotification,
   firingNow,
+  silenceKeys,
   silenceNotification,
   type FiringView,
   type PressTarget,
@@ -28,7 +30,7 @@ export interface AlertsDesk {
   silence: (
     keys: readonly string[],
     window: SilenceWindow,
-    by: string,
+    by: Person,
     now: Date,
   ) => Promise<SilenceWindow>;
   /** Ends the selected silences and their scheduled windows; how many keys had one. */
@@ -37,13 +39,13 @@ export interface AlertsDesk {
   silenceNotification: (
     target: PressTarget,
     until: Date,
-    by: string,
+    by: Person,
     now: Date,
   ) => Promise<{ row: OutboxRow; until: Date } | undefined>;
   /** The Ack button: acknowledges what the pressed notification announced. */
   ack: (
     target: PressTarget,
-    by: string,
+    by: Person,
     now: Date,
   ) => Promise<{ row: OutboxRow; acked: number } | undefined>;
 }
@@ -52,7 +54,7 @@ export function createAlertsDesk(pool: Pool): AlertsDesk {
   return {
     view: (now) => firingNow(pool, now),
     blindChecks: () => loadBlindChecks(pool),
-    silence: (keys, window, by, now) => saveSilences(pool, keys, window, by, now),
+    silence: (keys, window, by, now) => silenceKeys(pool, keys, window, by, now),
     unsilence: (selector, now) => endSilences(pool, selector, now),
     silenceNotification: (target, until, by, now) =>
       silenceNotification(pool, target, until, by, now),

@@ -1,5 +1,7 @@
 import type { Pool } from "../db/pool.js";
 import type { Clock } from "../clock.js";
+import { withTransaction } from "../db/transaction.js";
+import { recordPage } from "../incidents/record.js";
 import type { Logger } from "../log/create-logger.js";
 import { loadSilences, loadStillFiring } from "./alert-store.js";
 import type { NotifierFor } from "./notifier.js";
@@ -90,7 +92,12 @@ async function deliverToOne(deps: DeliverDeps, rows: OutboxRow[]): Promise<Deliv
       const result = await notifier.send({ outboxId: row.id, kind: row.kind, alerts });
       if (result.ok) {
         const announced = alerts.map((a) => a.fingerprint);
-        await markSent(pool, row, announced, result.messageId, clock.now());
+        await withTransaction(pool, async (tx) => {
+          const now = clock.now();
+          await markSent(tx, row, announced, result.messageId, now);
+          // An episode's first message is its page; a repeat or resolution is none.
+          if (row.kind === "firing") await recordPage(tx, alerts, now);
+        });
         report.sent.push({ kind: row.kind });
         report.alertsChanged ||= row.kind !== "resolved";
         break;

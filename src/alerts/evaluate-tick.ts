@@ -4,6 +4,7 @@ import { errorMessage } from "../checks/status.js";
 import type { StuckRuns } from "../checks/listings/stuck.js";
 import type { Pool } from "../db/pool.js";
 import { withTransaction } from "../db/transaction.js";
+import { recordTransitions } from "../incidents/record.js";
 import type { Logger } from "../log/create-logger.js";
 import {
   loadAcks,
@@ -23,7 +24,7 @@ import {
   type Snapshot,
   type WatchedCheck,
 } from "./rules.js";
-import { step, type StepResult } from "./state.js";
+import { advanceAlertState, type AlertStateChanges } from "./state.js";
 import type { AlertState, Silence, Source } from "./types.js";
 
 // Enough for any storm; past it the stuck list is incomplete and resolves nothing.
@@ -40,10 +41,10 @@ export interface EvaluateDeps {
 export type FailureMemory = Map<string, string>;
 
 /**
- * Observe everything at once. Each check runs on its own: one that fails (a missing table,
+ * The tick's Snapshot: every check at once. Each check runs on its own: one that fails (a missing table,
  * a timeout) is blind this tick, leaves its alerts as they are and stops nothing else.
  */
-export async function observe(
+export async function takeSnapshot(
   checks: Checks,
   logger: Logger,
   failing: FailureMemory,
@@ -150,12 +151,12 @@ export async function evaluateAndQueue(
   now: Date,
   extraResolved: readonly AlertState[] = [],
   sources: SourcesObservation = { alerts: [], evaluated: [] },
-): Promise<StepResult & { alertsChanged: boolean }> {
+): Promise<AlertStateChanges & { alertsChanged: boolean }> {
   // No snapshot: a tick of the sources alone, leaving the checks' alerts and counts as they are.
   const evaluation = snapshot
     ? evaluateRules(snapshot, state.failures, deps.rules)
     : { alerts: [], evaluated: new Set<Source>(), failures: state.failures, reasons: {} };
-  const result = step({
+  const result = advanceAlertState({
     open: state.open,
     observed: [...evaluation.alerts, ...sources.alerts],
     evaluated: new Set([...evaluation.evaluated, ...sources.evaluated]),
@@ -176,6 +177,15 @@ export async function evaluateAndQueue(
 
   await withTransaction(deps.pool, async (client) => {
     await saveAlerts(client, result.changed);
+    // PostgreSQL's own outage (extraResolved) could not be recorded while it lasted.
+    await recordTransitions(
+      client,
+      {
+        fired: [...result.started, ...extraResolved],
+        resolved: [...result.ended, ...extraResolved],
+      },
+      now,
+    );
     if (failuresChanged) await saveFailures(client, evaluation.failures, evaluation.reasons);
     for (const [kind, alerts] of [
       ["firing", result.firing],

@@ -5,7 +5,7 @@ export interface Destination {
 }
 
 /** One ALERT_ROUTES entry: a kind, or a fingerprint prefix ending in "*". */
-export interface Route {
+export interface AlertRoute {
   pattern: string;
   destination: Destination;
 }
@@ -17,7 +17,7 @@ export function routeMatches(pattern: string, alert: { fingerprint: string; kind
 }
 
 export interface Routing {
-  routes: readonly Route[];
+  routes: readonly AlertRoute[];
   /** ALERT_CHAT_ID / ALERT_THREAD_ID: what no route claims. */
   fallback: Destination;
 }

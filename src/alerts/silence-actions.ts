@@ -1,4 +1,11 @@
 import type { Pool } from "../db/pool.js";
+import { withTransaction } from "../db/transaction.js";
+import {
+  eventsOf,
+  recordAlertEvents,
+  recordSilenced,
+  type Person,
+} from "../incidents/alert-events.js";
 import { ackAlerts, loadAcks, loadOpenAlerts, loadSilences, saveSilences } from "./alert-store.js";
 import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.js";
 import { silenceFor } from "./silences.js";
@@ -29,6 +36,45 @@ async function announcementAt(pool: Pool, target: PressTarget): Promise<OutboxRo
 }
 
 /**
+ * Silences the keys for a window, never shortening a longer silence, and records it for
+ * each firing alert it covers once in force; returns the window now in force.
+ */
+export async function silenceKeys(
+  pool: Pool,
+  keys: readonly string[],
+  window: { startsAt: Date; until: Date },
+  by: Person,
+  now: Date,
+): Promise<{ startsAt: Date; until: Date }> {
+  return withTransaction(pool, async (tx) => {
+    const inForce = await saveSilences(tx, keys, window, by.name, now);
+    // A maintenance window that starts later covers nothing yet.
+    if (inForce.startsAt <= now) {
+      await recordSilenced(tx, keys, { by, until: inForce.until }, now);
+    }
+    return inForce;
+  });
+}
+
+/**
+ * Acknowledges the alerts still firing in the episode announced at `announcedAt` and
+ * records who acked each; returns how many were acked now (an ack already given stays).
+ */
+export async function acknowledge(
+  pool: Pool,
+  fingerprints: readonly string[],
+  announcedAt: Date,
+  by: Person,
+  now: Date,
+): Promise<number> {
+  return withTransaction(pool, async (tx) => {
+    const acked = await ackAlerts(tx, fingerprints, announcedAt, by.name, now);
+    await recordAlertEvents(tx, eventsOf(acked, "acked", now, { actor: by }));
+    return acked.length;
+  });
+}
+
+/**
  * Silences every alert a sent notification announced, never shortening a longer silence;
  * returns the message and the end in force, or undefined if there is no such message.
  */
@@ -36,13 +82,13 @@ export async function silenceNotification(
   pool: Pool,
   target: PressTarget,
   until: Date,
-  by: string,
+  by: Person,
   now: Date,
 ): Promise<{ row: OutboxRow; until: Date } | undefined> {
   const row = await announcementAt(pool, target);
   if (!row) return undefined;
   const fingerprints = row.alerts.map((a) => a.fingerprint);
-  const window = await saveSilences(pool, fingerprints, { startsAt: now, until }, by, now);
+  const window = await silenceKeys(pool, fingerprints, { startsAt: now, until }, by, now);
   return { row, until: window.until };
 }
 
@@ -54,14 +100,14 @@ export async function silenceNotification(
 export async function ackNotification(
   pool: Pool,
   target: PressTarget,
-  by: string,
+  by: Person,
   now: Date,
 ): Promise<{ row: OutboxRow; acked: number } | undefined> {
   const row = await announcementAt(pool, target);
   if (!row) return undefined;
   const fingerprints = row.alerts.map((a) => a.fingerprint);
-  const acked = await ackAlerts(pool, fingerprints, row.createdAt, by, now);
-  return { row, acked: acked.length };
+  const acked = await acknowledge(pool, fingerprints, row.createdAt, by, now);
+  return { row, acked };
 }
 
 export interface FiringView {

@@ -1,7 +1,7 @@
 import { silenceFor } from "./silences.js";
 import type { Alert, AlertState, Silence, Source } from "./types.js";
 
-export interface StepInput {
+export interface AlertStateInput {
   /** Stored alerts that are firing (resolved_at null). */
   open: readonly AlertState[];
   observed: readonly Alert[];
@@ -18,12 +18,17 @@ export interface StepInput {
   outOfScope?: (alert: AlertState) => boolean;
 }
 
-export interface StepResult {
+export interface AlertStateChanges {
   /** New or changed alert rows to store. */
   changed: AlertState[];
   firing: AlertState[];
   repeat: AlertState[];
+  /** Announced alerts that cleared: their resolved message to send. */
   resolved: AlertState[];
+  /** Episodes that began this tick, announced or not (silenced): the record's "fired". */
+  started: AlertState[];
+  /** Episodes that ended this tick, announced or not: the record's "resolved". */
+  ended: AlertState[];
 }
 
 /**
@@ -32,10 +37,17 @@ export interface StepResult {
  * announced, leave alone what could not be evaluated, announce nothing new about a
  * silenced alert and repeat no acknowledged one (their resolution is still told).
  */
-export function step(input: StepInput): StepResult {
+export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
   const { now } = input;
   const previous = new Map(input.open.map((a) => [a.fingerprint, a]));
-  const result: StepResult = { changed: [], firing: [], repeat: [], resolved: [] };
+  const result: AlertStateChanges = {
+    changed: [],
+    firing: [],
+    repeat: [],
+    resolved: [],
+    started: [],
+    ended: [],
+  };
 
   const seen = new Set<string>();
   for (const alert of input.observed) {
@@ -78,6 +90,7 @@ export function step(input: StepInput): StepResult {
       }
     }
     if (changed) result.changed.push(state);
+    if (!before) result.started.push(state);
   }
 
   // An escalation or a change of scope ends an alert without a recovery to announce.
@@ -88,6 +101,7 @@ export function step(input: StepInput): StepResult {
     if (!quiet && !input.evaluated.has(gone.source)) continue;
     const state = { ...gone, resolvedAt: now };
     result.changed.push(state);
+    result.ended.push(state);
     if (gone.notifiedAt !== null && !quiet) result.resolved.push(state);
   }
   return result;

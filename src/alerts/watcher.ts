@@ -8,7 +8,12 @@ import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import { deliverPending } from "./deliver.js";
 import type { NotifierFor } from "./notifier.js";
-import { evaluateAndQueue, loadTickState, observe, type FailureMemory } from "./evaluate-tick.js";
+import {
+  evaluateAndQueue,
+  loadTickState,
+  takeSnapshot,
+  type FailureMemory,
+} from "./evaluate-tick.js";
 import { countUndelivered } from "./outbox-store.js";
 import { createHeartbeat, readPathStatus, type PathStatus } from "./paging-path.js";
 import { createPgOutage } from "./pg-outage.js";
@@ -147,7 +152,7 @@ export function createWatcher(deps: WatcherDeps) {
       const cachedOpen = cache?.generation === generation ? cache.open : undefined;
       const probed = probes.observation();
       const [snapshot, fromSources, state] = await Promise.all([
-        checksToo ? observe(deps.checks, logger, failing) : undefined,
+        checksToo ? takeSnapshot(deps.checks, logger, failing) : undefined,
         scope === "probes" ? NO_SOURCES : observeSources(deps.sources ?? [], logger),
         loadTickState(pool, now, cachedOpen),
       ]);

@@ -1,19 +1,25 @@
 import { InlineKeyboard, InputFile, type Api } from "grammy";
 import type { Action } from "../executor/actions-store.js";
 import type { ActionReporter } from "../executor/reporter.js";
+import type { Translator } from "../i18n/translator.js";
 import { actionButton } from "./callback-data.js";
 import {
   renderExpired,
   renderFinished,
   renderInterrupted,
+  renderLogCaption,
   renderRunning,
   renderVerify,
 } from "./render/actions.js";
 
 const html = { parse_mode: "HTML" } as const;
 
-/** Reports an action in its chat: one message edited as it runs, then the verdict. */
-export function createActionReporter(getApi: () => Api): ActionReporter {
+/**
+ * Reports an action in its chat: one message edited as it runs, then the verdict. `lang` is
+ * BOT_LOCALE's: these are posted in the group for everyone there, and the script runs
+ * detached, with no update (no person) at hand.
+ */
+export function createActionReporter(getApi: () => Api, lang: Translator): ActionReporter {
   const thread = (a: Action) => (a.threadId !== null ? { message_thread_id: a.threadId } : {});
   const edit = async (a: Action, text: string) => {
     if (a.messageId === null) await getApi().sendMessage(a.chatId, text, { ...html, ...thread(a) });
@@ -21,26 +27,27 @@ export function createActionReporter(getApi: () => Api): ActionReporter {
   };
 
   return {
-    progress: (action, tail, elapsedMs) => edit(action, renderRunning(action, tail, elapsedMs)),
+    progress: (action, tail, elapsedMs) =>
+      edit(action, renderRunning(action, tail, elapsedMs, lang)),
     async finished(action, result, log) {
-      await edit(action, renderFinished(action, result, log !== undefined));
+      await edit(action, renderFinished(action, result, log !== undefined, lang));
       if (log !== undefined) {
         await getApi().sendDocument(
           action.chatId,
           new InputFile(log, `${action.kind}-${action.ref.replace(/\//g, "_")}.log`),
-          { caption: `Output of ${action.kind} ${action.ref}`, ...thread(action) },
+          { caption: renderLogCaption(action, lang), ...thread(action) },
         );
       }
     },
     async verified(action, verdict) {
-      const offer = !verdict.healthy && verdict.rollbackRef !== undefined;
-      await getApi().sendMessage(action.chatId, renderVerify(action, verdict), {
+      const offer = verdict.healthy ? undefined : verdict.rollbackRef;
+      await getApi().sendMessage(action.chatId, renderVerify(action, verdict, lang), {
         ...html,
         ...thread(action),
-        ...(offer
+        ...(offer !== undefined
           ? {
               reply_markup: new InlineKeyboard().text(
-                `Rollback to ${verdict.rollbackRef}`,
+                lang.t("action-button-rollback", { ref: offer }),
                 actionButton("rollback", action.id),
               ),
             }
@@ -48,10 +55,10 @@ export function createActionReporter(getApi: () => Api): ActionReporter {
       });
     },
     async expired(action) {
-      if (action.messageId !== null) await edit(action, renderExpired(action));
+      if (action.messageId !== null) await edit(action, renderExpired(action, lang));
     },
     async interrupted(action) {
-      await getApi().sendMessage(action.chatId, renderInterrupted(action), {
+      await getApi().sendMessage(action.chatId, renderInterrupted(action, lang), {
         ...html,
         ...thread(action),
       });

@@ -51,3 +51,7 @@ export function parseAlertButton(data: string): AlertButton | undefined {
 /** The Ack button of a private page: the escalation step's id, checked against its message. */
 export const pageAckButton = (stepId: number) => `page:${stepId}`;
 export const PAGE_ACK_BUTTON = /^page:(\d{1,15})$/;
+
+/** The Postmortem button under /incident: the incident's number (at most 22 bytes). */
+export const postmortemButton = (number: number) => `inc:md:${number}`;
+export const POSTMORTEM_BUTTON = /^inc:md:(\d{1,15})$/;

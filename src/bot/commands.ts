@@ -29,6 +29,7 @@ export const COMMANDS = [
   { command: "pg", role: "viewer" },
   { command: "backups", role: "viewer" },
   { command: "alerts", role: "viewer" },
+  { command: "incident", role: "viewer", args: "[N] [md]" },
   { command: "oncall", role: "viewer", args: "[take [DURATION]]" },
   { command: "silence", role: "operator", args: "KEY DURATION [in DELAY]" },
   { command: "unsilence", role: "operator", args: "KEY | PREFIX* | all" },

@@ -1,14 +1,14 @@
 /**
  * The bot and its middleware, in this order (after per-chat sequencing, when given):
- *   1. observe     child logger per update, update/command counters, duration
- *   2. language    ctx.lang: the sender's language, which every answer is written in
- *   3. hygiene     channel posts, edits, bots, forwards…: dropped, no answer
- *   4. dedup       a redelivered update_id runs once
- *   5. auth        the caller's role by user id; whether this chat is served
- *   6. boundary    a feature's error is logged and answered, never escapes
- *   7. features    chat migrations and /whoami everywhere; the rest (/language too) only in
- *                  served chats
- *   8. unhandled   a hint for commands nobody handled; every button press answered
+ *   1. trackUpdates  child logger per update, update/command counters, duration
+ *   2. language      ctx.lang: the sender's language, which every answer is written in
+ *   3. hygiene       channel posts, edits, bots, forwards…: dropped, no answer
+ *   4. dedup         a redelivered update_id runs once
+ *   5. auth          the caller's role by user id; whether this chat is served
+ *   6. boundary      a feature's error is logged and answered, never escapes
+ *   7. features      chat migrations and /whoami everywhere; the rest (/language too) only in
+ *                    served chats
+ *   8. unhandled     a hint for commands nobody handled; every button press answered
  */
 import { Api, Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -34,7 +34,7 @@ import { authenticate } from "./middleware/auth.js";
 import { dedup } from "./middleware/dedup.js";
 import { hygiene } from "./middleware/hygiene.js";
 import { language } from "./middleware/language.js";
-import { observe } from "./middleware/observe.js";
+import { trackUpdates } from "./middleware/track-updates.js";
 import type { AccessLists } from "./roles.js";
 
 export interface BotDeps {
@@ -55,7 +55,7 @@ export interface BotDeps {
   /** Replaces the HTTP client (the console transport answers API calls itself). */
   fetch?: typeof fetch;
   /** Runs before everything else: per-chat sequencing, so one chat's updates run in order. */
-  first?: MiddlewareFn<BotContext>;
+  sequencer?: MiddlewareFn<BotContext>;
   /** Feature composers, mounted in served chats before the unhandled-update answers. */
   features?: Composer<BotContext>[];
 }
@@ -88,8 +88,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     ...(deps.recorder ? { recorder: deps.recorder } : {}),
   });
 
-  if (deps.first) bot.use(deps.first);
-  bot.use(observe(deps.logger, deps.metrics));
+  if (deps.sequencer) bot.use(deps.sequencer);
+  bot.use(trackUpdates(deps.logger, deps.metrics));
   bot.use(language(deps.languages, deps.access));
   bot.use(hygiene());
   bot.use(dedup(deps.dedup, deps.metrics));

@@ -23,8 +23,19 @@ export interface DurationRange {
   longest: number;
 }
 
+/** The chart's words, in the reader's language: axis titles and a legend entry per status. */
+export interface RunChartLabels {
+  /** The time axis (UTC). */
+  x: string;
+  seconds: string;
+  minutes: string;
+  /** Statuses not in it are shown as they are. */
+  statuses: Readonly<Record<string, string>>;
+}
+
 export interface RunChartInput {
   title: string;
+  labels: RunChartLabels;
   ranges: readonly DurationRange[];
   /** The x axis spans [from, to]. */
   from: Date;
@@ -43,9 +54,11 @@ const STYLE: Record<string, { colour: string; shape: "circle" | "triangle" | "re
 const OTHER = { colour: "#616161", shape: "circle" as const, r: 3 };
 
 /** Minutes on the axis once runs take that long; seconds otherwise. */
-function unitFor(ranges: readonly DurationRange[]) {
+function unitFor(ranges: readonly DurationRange[], labels: RunChartLabels) {
   const longest = ranges.reduce((top, r) => Math.max(top, r.longest), 0);
-  return longest >= 600 ? { name: "minutes", divisor: 60 } : { name: "seconds", divisor: 1 };
+  return longest >= 600
+    ? { name: labels.minutes, divisor: 60 }
+    : { name: labels.seconds, divisor: 1 };
 }
 
 const HOUR_MS = 3_600_000;
@@ -76,13 +89,13 @@ const pointsOf = (r: DurationRange, divisor: number) => {
 };
 
 function draw(canvas: Canvas, input: RunChartInput): Buffer {
-  const unit = unitFor(input.ranges);
+  const unit = unitFor(input.ranges, input.labels);
   const axis = timeAxis(input.from, input.to);
   const statuses = [...new Set(input.ranges.map((r) => r.status))].sort();
   const datasets: ChartDataset<"scatter">[] = statuses.map((status) => {
     const style = STYLE[status] ?? OTHER;
     return {
-      label: status,
+      label: input.labels.statuses[status] ?? status,
       data: input.ranges
         .filter((r) => r.status === status)
         .flatMap((r) => pointsOf(r, unit.divisor)),
@@ -113,7 +126,7 @@ function draw(canvas: Canvas, input: RunChartInput): Buffer {
             scale.ticks = axis.ticks.map((value) => ({ value }));
           },
           ticks: { callback: (value) => axis.label(Number(value)) },
-          title: { display: true, text: "started (UTC)" },
+          title: { display: true, text: input.labels.x },
         },
         y: { beginAtZero: true, title: { display: true, text: unit.name } },
       },

@@ -10,7 +10,7 @@ import { readPgActivity, type PgActivity } from "./listings/pg-activity.js";
 import { checkPostgres, type PostgresCheck } from "./probes/postgres.js";
 import { checkRedis, type RedisCheck } from "./probes/redis.js";
 import { checkScheduler, type SchedulerState } from "./listings/scheduler.js";
-import { describeShape, usable, type SchemaShape, type TableState } from "./schema-shape.js";
+import { describeShape, requireShape, type SchemaShape, type TableState } from "./schema-shape.js";
 import { listWatchedProjects } from "./scope.js";
 import { isSchemaChange, type ShapeSource } from "./shape-source.js";
 import {
@@ -132,11 +132,11 @@ export function createChecks(deps: ChecksDeps): Checks {
   /** Runs a query on the table's detected shape; a changed schema is detected again. */
   async function onShape<T>(
     pick: (s: SchemaShape) => TableState,
-    query: (shape: ReturnType<typeof usable>, all: SchemaShape) => Promise<T>,
+    query: (shape: ReturnType<typeof requireShape>, all: SchemaShape) => Promise<T>,
   ): Promise<T> {
     const all = await shapes.get();
     try {
-      return await query(usable(pick(all)), all);
+      return await query(requireShape(pick(all)), all);
     } catch (error) {
       if (isSchemaChange(error)) shapes.invalidate();
       throw error;
@@ -246,7 +246,7 @@ export function createChecks(deps: ChecksDeps): Checks {
         (jobs, all) =>
           checkScheduler(
             pool,
-            { jobs, workers: usable(all.workers), schedulerGaps: all.schedulerGaps },
+            { jobs, workers: requireShape(all.workers), schedulerGaps: all.schedulerGaps },
             projectIds,
             clock.now(),
             {

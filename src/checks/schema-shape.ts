@@ -139,7 +139,7 @@ export async function detectSchemaShape(pool: Pool): Promise<SchemaShape> {
 }
 
 /** The table's shape, or a SchemaMismatchError naming what is missing. */
-export function usable(state: TableState): Shape {
+export function requireShape(state: TableState): Shape {
   if ("missing" in state) throw new SchemaMismatchError(state.missing);
   return state.shape;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Route } from "../alerts/routes.js";
+import type { AlertRoute } from "../alerts/routes.js";
 
 // A kind (job_failed), or a fingerprint prefix ending in "*" (stuck_worker:, am:High5xx*).
 const PATTERN = /^[a-z][a-z0-9_]{0,40}$|^[a-z][^\s;=*]{0,200}\*$/;
@@ -13,8 +13,8 @@ export const alertRoutes = z
   .string()
   .trim()
   .default("")
-  .transform((raw, ctx): Route[] => {
-    const routes: Route[] = [];
+  .transform((raw, ctx): AlertRoute[] => {
+    const routes: AlertRoute[] = [];
     for (const [index, entry] of raw.split(";").entries()) {
       const text = entry.trim();
       if (text === "") continue;

@@ -15,8 +15,8 @@ const FINISHED = ["succeeded", "failed", "timed_out", "interrupted", "cancelled"
 
 /**
  * Deletes what no longer matters: expired dedup claims, alert messages sent or cancelled
- * before the retention period, stale dialogue state, long-ended silences and long-resolved
- * Alertmanager alerts; finished
+ * before the retention period, stale dialogue state, long-ended silences, long-resolved
+ * Alertmanager alerts, alert events and incidents closed as long ago; finished
  * actions (and their audit rows, which reference them) after the audit period. Never an
  * unsent outbox row, nor a pending or running action. Returns the rows deleted per table.
  */
@@ -42,6 +42,9 @@ export async function pruneOldRows(
       "DELETE FROM opsbot.am_alerts WHERE status = 'resolved' AND received_at < $1",
       [cutoff],
     ),
+    alert_events: await run("DELETE FROM opsbot.alert_events WHERE at < $1", [cutoff]),
+    // Their timelines are those events: an incident closed before them goes with them.
+    incidents: await run("DELETE FROM opsbot.incidents WHERE closed_at < $1", [cutoff]),
     audit: await run(`DELETE FROM opsbot.audit WHERE action_id IN (${oldActions})`, [
       auditCutoff,
       FINISHED,

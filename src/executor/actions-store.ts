@@ -398,13 +398,12 @@ export async function recentActions(pool: Pool, limit: number): Promise<Action[]
   return rows.map(toAction);
 }
 
-export interface RollbackTarget {
-  /** What the rollback script gets: the commit where one was reported, else the ref. */
-  ref: string;
-  label: string;
-}
-
-const shortSha = (ref: string) => (/^[0-9a-f]{13,}$/.test(ref) ? ref.slice(0, 12) : ref);
+/** Something to roll back to; `ref` is what the rollback script gets. */
+export type RollbackTarget =
+  /** A successful action: its commit where its script reported one, else its ref. */
+  | { ref: string; deployed: string }
+  /** What ran before a successful action (its script's `opsbot: previous`). */
+  | { ref: string; before: string };
 
 /**
  * What is worth rolling back to: successful deploys and rollbacks (their commit where the
@@ -417,12 +416,8 @@ export async function rollbackTargets(pool: Pool, limit: number): Promise<Rollba
       ORDER BY finished_at DESC LIMIT 200`,
   );
   const candidates = rows.flatMap((r): RollbackTarget[] => [
-    r.commit_sha === null
-      ? { ref: r.ref, label: r.ref }
-      : { ref: r.commit_sha, label: `${r.ref} @ ${shortSha(r.commit_sha)}` },
-    ...(r.previous_ref === null
-      ? []
-      : [{ ref: r.previous_ref, label: `${shortSha(r.previous_ref)} (before ${r.ref})` }]),
+    { ref: r.commit_sha ?? r.ref, deployed: r.ref },
+    ...(r.previous_ref === null ? [] : [{ ref: r.previous_ref, before: r.ref }]),
   ]);
   const current = candidates[0]?.ref;
   const seen = new Set<string>([current ?? ""]);

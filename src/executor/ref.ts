@@ -10,20 +10,22 @@ const SHAPE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/;
  */
 export const ORIGIN_DEFAULT_BRANCH = "HEAD";
 
-export type RefCheck = { ok: true; ref: string } | { ok: false; reason: string };
+/** Why a ref is refused; the bot words it in the reader's language. */
+export type RefProblem = "shape" | "dot_dot" | "double_slash" | "bad_end" | "dot_part";
+
+export type RefCheck = { ok: true; ref: string } | { ok: false; problem: RefProblem };
 
 export function validateRef(input: string): RefCheck {
-  if (!SHAPE.test(input)) {
-    return {
-      ok: false,
-      reason: "must be 1-100 of A-Z a-z 0-9 . _ / -, starting with a letter or digit",
-    };
-  }
-  if (input.includes("..")) return { ok: false, reason: 'must not contain ".."' };
-  if (input.includes("//")) return { ok: false, reason: 'must not contain "//"' };
-  if (/(\/|\.|\.lock)$/.test(input))
-    return { ok: false, reason: 'must not end in "/", "." or ".lock"' };
+  const problem = refProblem(input);
+  return problem === undefined ? { ok: true, ref: input } : { ok: false, problem };
+}
+
+function refProblem(input: string): RefProblem | undefined {
+  if (!SHAPE.test(input)) return "shape";
+  if (input.includes("..")) return "dot_dot";
+  if (input.includes("//")) return "double_slash";
+  if (/(\/|\.|\.lock)$/.test(input)) return "bad_end";
   // git's own rule: no path component may start with a dot.
-  if (input.includes("/.")) return { ok: false, reason: 'no part may start with "."' };
-  return { ok: true, ref: input };
+  if (input.includes("/.")) return "dot_part";
+  return undefined;
 }

@@ -33,9 +33,9 @@ export function createRequests(deps: ExecutorDeps, leaseMs: number) {
 
   async function request(input: ActionRequest): Promise<RequestResult> {
     const ref = validateRef(input.ref);
-    if (!ref.ok) return { ok: false, reason: "bad_ref", detail: ref.reason };
+    if (!ref.ok) return { ok: false, reason: "bad_ref", problem: ref.problem };
     const problem = await scriptProblem(config, input.kind);
-    if (problem) return { ok: false, reason: "not_configured", detail: problem };
+    if (problem) return { ok: false, reason: "not_configured", kind: input.kind, ...problem };
     const busy = await runningAction(pool);
     if (busy) return { ok: false, reason: "busy", busy };
     const action = await createPending(

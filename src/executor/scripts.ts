@@ -11,18 +11,24 @@ export const scriptFor = (config: Scripts, kind: ActionKind) =>
 
 const variable = (kind: ActionKind) => (kind === "deploy" ? "DEPLOY_SCRIPT" : "ROLLBACK_SCRIPT");
 
+/** Why an action of this kind cannot run: its variable is unset, or not an executable file. */
+export interface ScriptProblem {
+  variable: "DEPLOY_SCRIPT" | "ROLLBACK_SCRIPT";
+  problem: "unset" | "not_executable";
+}
+
 /** Why an action of this kind cannot run, naming its variable; undefined when it can. */
 export async function scriptProblem(
   config: Scripts,
   kind: ActionKind,
-): Promise<string | undefined> {
+): Promise<ScriptProblem | undefined> {
   const script = scriptFor(config, kind);
-  if (script === undefined) return `${kind} is not configured (${variable(kind)} is not set)`;
+  if (script === undefined) return { variable: variable(kind), problem: "unset" };
   try {
     await access(script, constants.X_OK);
     if (!(await stat(script)).isFile()) throw new Error("not a file");
     return undefined;
   } catch {
-    return `${kind} is not configured (${variable(kind)} is not an executable file)`;
+    return { variable: variable(kind), problem: "not_executable" };
   }
 }

@@ -3,7 +3,9 @@ import type { Pool } from "../db/pool.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
 import type { Action, ActionKind } from "./actions-store.js";
+import type { RefProblem } from "./ref.js";
 import type { ActionReporter } from "./reporter.js";
+import type { ScriptProblem } from "./scripts.js";
 
 export interface ExecutorConfig {
   deployScript?: string;
@@ -35,8 +37,8 @@ export interface ExecutorDeps {
 
 export type RequestResult =
   | { ok: true; action: Action }
-  | { ok: false; reason: "bad_ref"; detail: string }
-  | { ok: false; reason: "not_configured"; detail: string }
+  | { ok: false; reason: "bad_ref"; problem: RefProblem }
+  | ({ ok: false; reason: "not_configured"; kind: ActionKind } & ScriptProblem)
   | { ok: false; reason: "busy"; busy: Action };
 
 export type ConfirmResult =

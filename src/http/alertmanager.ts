@@ -3,8 +3,8 @@ import type { StoreOutcome } from "../alertmanager/am-store.js";
 import { parseWebhookPayload, type ReceivedAlert } from "../alertmanager/payload.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Metrics } from "../metrics/metrics.js";
-import { BodyTooLarge, readBody } from "./read-body.js";
-import { bearerToken, secretMatcher } from "./secret.js";
+import { createJsonReceiver, sendText } from "./json-receiver.js";
+import { bearerToken } from "./secret.js";
 
 /** Room for a group of thousands of alerts; webhook_configs' max_alerts can cap a batch. */
 export const MAX_ALERTMANAGER_BYTES = 8 * 1024 * 1024;
@@ -30,36 +30,25 @@ export interface AlertmanagerRouteDeps {
 
 /** POST /alertmanager: Alertmanager's webhook receiver (webhook_configs with a bearer token). */
 export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
-  const isToken = secretMatcher(deps.token);
-  const send = (res: ServerResponse, status: number, body: string) => {
-    res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(body);
-  };
+  const badRequest = () => deps.metrics.errors.inc({ kind: "alertmanager_bad_request" });
+  const receive = createJsonReceiver({
+    secret: deps.token,
+    presented: (req) => bearerToken(req.headers.authorization),
+    maxBytes: MAX_ALERTMANAGER_BYTES,
+    refusal: () => deps.refusal(),
+    onRefused: (why) =>
+      why === "unauthorized"
+        ? deps.metrics.errors.inc({ kind: "alertmanager_unauthorized" })
+        : badRequest(),
+  });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!isToken(bearerToken(req.headers.authorization))) {
-      deps.metrics.errors.inc({ kind: "alertmanager_unauthorized" });
-      return send(res, 401, "unauthorized");
-    }
-    const refusal = deps.refusal();
-    if (refusal !== undefined) return send(res, 503, refusal);
-
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_ALERTMANAGER_BYTES);
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        res.setHeader("connection", "close");
-        return send(res, 413, "payload too large");
-      }
-      throw error;
-    }
-    const parsed = parseWebhookPayload(body.toString("utf8"), {
-      now: deps.now(),
-      maxAlerts: deps.maxAlerts,
-    });
+    const json = await receive(req, res);
+    if (json === undefined) return;
+    const parsed = parseWebhookPayload(json, { now: deps.now(), maxAlerts: deps.maxAlerts });
     if (!parsed.ok) {
-      deps.metrics.errors.inc({ kind: "alertmanager_bad_request" });
-      return send(res, 400, parsed.error);
+      badRequest();
+      return sendText(res, 400, parsed.error);
     }
 
     let outcome: StoreOutcome;
@@ -71,14 +60,14 @@ export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
         { err: error, alerts: parsed.alerts.length },
         "could not store Alertmanager alerts; Alertmanager will retry",
       );
-      return send(res, 500, "could not store the alerts; retry");
+      return sendText(res, 500, "could not store the alerts; retry");
     }
     const firing = parsed.alerts.filter((a) => a.status === "firing").length;
     deps.metrics.alertmanagerAlerts.inc({ status: "firing" }, firing - outcome.overFiring);
     deps.metrics.alertmanagerAlerts.inc({ status: "resolved" }, parsed.alerts.length - firing);
     deps.onStored?.();
     const left = leftOut(parsed, outcome, deps);
-    if (left === undefined) return send(res, 200, "ok");
+    if (left === undefined) return sendText(res, 200, "ok");
     deps.metrics.alertmanagerAlerts.inc(
       { status: "left_out" },
       parsed.overBatch + outcome.overFiring + parsed.refused.length,
@@ -93,7 +82,7 @@ export function createAlertmanagerRoute(deps: AlertmanagerRouteDeps) {
       `Alertmanager batch stored in part: ${left}`,
     );
     // Still 200: a retry would be refused the same way. Alertmanager re-sends what still fires.
-    send(res, 200, `stored in part: ${left}`);
+    sendText(res, 200, `stored in part: ${left}`);
   };
 }
 

@@ -1,12 +1,12 @@
 import type { Logger } from "../log/create-logger.js";
-import { createHttpServer, type HttpServer, type Route } from "./server.js";
+import { createHttpServer, type HttpServer, type RouteHandler } from "./server.js";
 
 /** The HTTP servers of one app: each is closed by close(), even if a later one failed to bind. */
 export function createListeners(logger: Logger) {
   const servers: HttpServer[] = [];
   return {
     /** Resolves with the bound port. */
-    async bind(routes: Record<string, Route>, host: string, port: number): Promise<number> {
+    async bind(routes: Record<string, RouteHandler>, host: string, port: number): Promise<number> {
       const server = createHttpServer(routes, logger);
       servers.push(server);
       const bound = await server.listen(host, port);

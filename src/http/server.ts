@@ -4,7 +4,7 @@ import type { Logger } from "../log/create-logger.js";
 
 const CLOSE_GRACE_MS = 5_000;
 
-export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface HttpServer {
   /** Resolves with the bound port (PORT=0 picks a free one). */
@@ -13,7 +13,7 @@ export interface HttpServer {
 }
 
 /** node:http with a tiny routing table: "METHOD /path" → handler. */
-export function createHttpServer(routes: Record<string, Route>, logger: Logger): HttpServer {
+export function createHttpServer(routes: Record<string, RouteHandler>, logger: Logger): HttpServer {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const route = routes[`${req.method} ${path}`];

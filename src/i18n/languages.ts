@@ -49,6 +49,23 @@ export interface PeopleLanguages {
   choices: LanguageChoices;
   /** A failed read or write: the caller goes on in a fallback language. */
   onError(error: unknown, what: string): void;
+  /** How long a read may take before the fallback answers instead (default READ_PATIENCE_MS). */
+  readPatienceMs?: number;
+}
+
+/**
+ * A hung database (connections accepted, nothing answered) must not hold every answer for
+ * the pool's connect timeout: past this, the fallback language answers.
+ */
+export const READ_PATIENCE_MS = 500;
+
+/** The read, or a rejection once `ms` have passed without it. */
+function withPatience<T>(read: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const impatience = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([read, impatience]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -66,7 +83,9 @@ export function createLanguages(
 
   async function read(userId: number, fallback: () => Translator) {
     try {
-      return { choice: await people?.choices.read(userId) };
+      if (!people) return { choice: undefined };
+      const patience = people.readPatienceMs ?? READ_PATIENCE_MS;
+      return { choice: await withPatience(people.choices.read(userId), patience) };
     } catch (error) {
       people?.onError(error, "read");
       return { failed: fallback() };

@@ -11,6 +11,8 @@ import { severityOf, anyCritical } from "../alerts/severity.js";
 import { silenceFor } from "../alerts/silences.js";
 import type { NotifiedAlert } from "../alerts/types.js";
 import type { Pool } from "../db/pool.js";
+import { withTransaction } from "../db/transaction.js";
+import { eventsOf, recordAlertEvents } from "../incidents/alert-events.js";
 import type { Logger } from "../log/create-logger.js";
 import type { OnCallDesk } from "./oncall-desk.js";
 import type { Escalation, PageResult, Pager } from "./pager.js";
@@ -102,19 +104,35 @@ export function createEscalation(deps: EscalationDeps) {
     } else {
       result = await pager.page(recipient, escalation);
     }
-    await settle(step, result, to, recipient, now);
+    // Only someone who took the shift with /oncall take has a name on record.
+    const override = onCall?.override;
+    const name = override?.userId === recipient ? override?.userName : undefined;
+    await settle(step, result, { to, alerts, recipient, name }, now);
   }
 
   async function settle(
     step: DueStep,
     result: PageResult,
-    to: Destination,
-    recipient: number | undefined,
+    sent: {
+      to: Destination;
+      alerts: NotifiedAlert[];
+      recipient: number | undefined;
+      name: string | undefined;
+    },
     now: Date,
   ): Promise<void> {
+    const { to, recipient } = sent;
     const who = recipient !== undefined ? { recipient } : {};
     if (result.ok) {
-      await markStepSent(pool, step.id, { ...who, ...result }, now);
+      // The record says whom the step paged (none for the group) and which target it was.
+      const actor = recipient !== undefined ? { id: recipient, name: sent.name } : undefined;
+      await withTransaction(pool, async (tx) => {
+        await markStepSent(tx, step.id, { ...who, ...result }, now);
+        await recordAlertEvents(
+          tx,
+          eventsOf(sent.alerts, "escalated", now, { actor, detail: step.target }),
+        );
+      });
       return;
     }
     logger.warn(

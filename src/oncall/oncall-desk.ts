@@ -2,9 +2,10 @@
  * On call as features and the paging loop see it: who is on call now (the rota, or an
  * override taken with /oncall take), taking a shift, and the Ack of a private page.
  */
-import { ackAlerts } from "../alerts/alert-store.js";
 import { currentChatId, findNotification, type OutboxRow } from "../alerts/outbox-store.js";
+import { acknowledge } from "../alerts/silence-actions.js";
 import type { Pool } from "../db/pool.js";
+import type { Person } from "../incidents/alert-events.js";
 import { shiftAt, type ShiftSpec } from "./rota.js";
 import { overrideAt, saveOverride, sentStep, type Override } from "./store.js";
 
@@ -68,7 +69,7 @@ export function createOnCallDesk(pool: Pool, settings: RotaSettings) {
      */
     async ackPage(
       press: { stepId: number; chatId: number; messageId: number },
-      by: string,
+      by: Person,
       now: Date,
       mayAck: (pagedTo: number | null) => boolean,
     ): Promise<
@@ -82,9 +83,9 @@ export function createOnCallDesk(pool: Pool, settings: RotaSettings) {
       const row = await findNotification(pool, step.outboxId);
       if (!row) return undefined;
       const fingerprints = row.alerts.map((a) => a.fingerprint);
-      const acked = await ackAlerts(pool, fingerprints, row.createdAt, by, now);
+      const acked = await acknowledge(pool, fingerprints, row.createdAt, by, now);
       const groupChatId = row.chatId === null ? undefined : await currentChatId(pool, row.chatId);
-      return { row, groupChatId, acked: acked.length };
+      return { row, groupChatId, acked };
     },
   };
 }

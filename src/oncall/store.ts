@@ -1,4 +1,5 @@
 /** opsbot.oncall_overrides, oncall_handovers and escalation_steps (migration 0013). */
+import type { PoolClient } from "pg";
 import type { Pool } from "../db/pool.js";
 import type { EscalationStep, EscalationTarget } from "./specs.js";
 
@@ -151,7 +152,7 @@ export async function claimDueSteps(
 }
 
 export async function markStepSent(
-  pool: Pool,
+  pool: Pool | PoolClient,
   id: number,
   sent: { recipient?: number; chatId?: number; messageId?: number; error?: string },
   now: Date,

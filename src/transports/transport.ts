@@ -2,7 +2,7 @@ import type { Bot } from "grammy";
 import type { BotContext } from "../bot/context.js";
 import type { RetryOptions } from "../bot/telegram-setup.js";
 import type { ComponentCheck } from "../checks/status.js";
-import type { Route } from "../http/server.js";
+import type { RouteHandler } from "../http/server.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Metrics } from "../metrics/metrics.js";
 
@@ -11,7 +11,7 @@ export interface Transport {
   /** false: no HTTP listener at all (the console owns the process). */
   listens: boolean;
   /** Routes it adds to the public listener. */
-  routes: Record<string, Route>;
+  routes: Record<string, RouteHandler>;
   /** /healthz components of its own. */
   health: Record<string, () => Promise<ComponentCheck>>;
   /** Starts taking updates; called once the schema is migrated and the bot knows who it is. */

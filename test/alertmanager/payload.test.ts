@@ -5,7 +5,7 @@ import { fingerprintNo, STARTS_AT, webhookPayload } from "./payloads.js";
 
 const NOW = new Date("2026-12-01T06:00:00Z");
 const parse = (body: unknown, maxAlerts = 2000) =>
-  parseWebhookPayload(JSON.stringify(body), { now: NOW, maxAlerts });
+  parseWebhookPayload(body, { now: NOW, maxAlerts });
 const alertsOf = (body: unknown) => {
   const parsed = parse(body);
   if (!parsed.ok) throw new Error(parsed.error);
@@ -76,13 +76,6 @@ describe("parseWebhookPayload", () => {
 
   it("takes an empty batch", () => {
     expect(alertsOf(webhookPayload([]))).toEqual([]);
-  });
-
-  it("refuses malformed JSON", () => {
-    expect(parseWebhookPayload("{not json", { now: NOW, maxAlerts: 10 })).toEqual({
-      ok: false,
-      error: "malformed JSON",
-    });
   });
 
   it.each([

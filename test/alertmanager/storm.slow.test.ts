@@ -3,7 +3,7 @@
 // then four batches of 25,000. Before the caps, the tick after the first one ran out of
 // heap, and every restart crashed again on the same outbox row.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { MAX_ALERTMANAGER_BYTES } from "../../src/http/alertmanager.js";
 import { freshGroup } from "../kit/actions.js";

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadOpenAlerts, loadSilences, saveSilences } from "../../src/alerts/alert-store.js";
 import { migrate } from "../../src/db/migrate.js";
 import { useMigratedPool } from "../kit/migrated-pool.js";
+import { insertFiringAlert } from "../kit/rows.js";
 
 const HOUR = 3_600_000;
 
@@ -18,11 +19,12 @@ describe("migration 0008", () => {
       "INSERT INTO opsbot.silences (matcher, until, created_by, created_at) VALUES ('job_failed:*', $1, '@olga', $2)",
       [until, created],
     );
-    await pool.query(
-      `INSERT INTO opsbot.alerts (fingerprint, kind, source, summary, firing_since)
-       VALUES ('api_down', 'api_down', 'api', 'API down', $1)`,
-      [created],
-    );
+    await insertFiringAlert(pool, {
+      kind: "api_down",
+      source: "api",
+      summary: "API down",
+      firingSince: created,
+    });
 
     expect((await migrate(pool)).applied).toContain("0008_alert_routing.sql");
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { step, type StepInput } from "../../src/alerts/state.js";
+import { advanceAlertState, type AlertStateInput } from "../../src/alerts/state.js";
 import type { Alert, AlertState, Silence, Source } from "../../src/alerts/types.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
 
@@ -23,8 +23,8 @@ const stuck: Alert = {
 function simulate() {
   const clock = createFakeClock();
   let open: AlertState[] = [];
-  const tick = (observed: Alert[], extra: Partial<StepInput> = {}) => {
-    const result = step({
+  const tick = (observed: Alert[], extra: Partial<AlertStateInput> = {}) => {
+    const result = advanceAlertState({
       open,
       observed,
       evaluated: ALL,

@@ -4,15 +4,15 @@ import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RUNS_USAGE } from "../../src/bot/render/runs.js";
-import { REFUSAL } from "../kit/english.js";
+import { EN, REFUSAL } from "../kit/english.js";
 import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
 import { HOUR } from "../kit/fake-clock.js";
 import { createUpdates, STRANGER, VIEWER } from "../kit/updates.js";
 
 const NOW = new Date("2026-11-28T12:00:00Z");
+const RUNS_USAGE = EN.t("runs-usage");
 const clock: Clock = { now: () => NOW };
 const updates = createUpdates(90_000);
 let t: TestApp;

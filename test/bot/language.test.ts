@@ -5,7 +5,7 @@ import type { User } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/bot/commands.js";
 import { createTranslator } from "../../src/i18n/catalogue.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { buildTestApp, TEST_TOKEN, useTestApp, type TestApp } from "../kit/build-test-app.js";
 import { EN } from "../kit/english.js";
 import { eventually } from "../kit/eventually.js";

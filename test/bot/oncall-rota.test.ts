@@ -15,6 +15,7 @@ import {
   TEAM_GROUP,
   VIEWER,
 } from "../kit/updates.js";
+import { insertFiringAlert } from "../kit/rows.js";
 
 const updates = createUpdates(95_000);
 // 2026-11-28 is a Saturday; daily handovers at 09:00 Moscow time (06:00 UTC).
@@ -121,11 +122,12 @@ describe("handovers", () => {
     expect(first[0]!.text).toContain("is on call until 2026-11-29 09:00 Europe/Moscow");
     expect(first[0]!.text).toContain("Open alerts: none.");
 
-    await a.pool.query(
-      `INSERT INTO opsbot.alerts (fingerprint, kind, source, summary, firing_since)
-       VALUES ('api_down', 'api_down', 'api', 'API down', $1)`,
-      [clock.now()],
-    );
+    await insertFiringAlert(a.pool, {
+      kind: "api_down",
+      source: "api",
+      summary: "API down",
+      firingSince: clock.now(),
+    });
     clock.set(new Date("2026-11-29T06:00:00Z"));
     await runBoth();
     clock.advance(MINUTE);

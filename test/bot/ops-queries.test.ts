@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { EN, REFUSAL } from "../kit/english.js";
 import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import type { Pool } from "../../src/db/pool.js";
 import { buildTestApp, useTestApp, type TestApp } from "../kit/build-test-app.js";
 import type { FakeBotApi } from "../kit/fake-bot-api.js";
@@ -18,6 +18,7 @@ import { eventually } from "../kit/eventually.js";
 import { closedPort, listen } from "../kit/ports.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 import { startTcpProxy, type TcpProxy } from "../kit/tcp-proxy.js";
+import { insertJobs, insertWorkerRuns } from "../kit/rows.js";
 
 const updates = createUpdates(70_000);
 const NOW = new Date("2025-03-10T09:00:00Z");
@@ -127,21 +128,35 @@ const TABLES = "scheduled_jobs, worker_runs, process_runs, connector_sync_state"
  */
 async function loadScenario(pool: Pool): Promise<void> {
   await pool.query(`TRUNCATE ${TABLES} RESTART IDENTITY`);
-  await pool.query(
-    `INSERT INTO scheduled_jobs (job_type, status, last_status, last_run_at, next_run_at, last_error)
-     VALUES ('search_reindex', 'active', 'failed', $1, $2, 'index photos missing'),
-            ('digest_email', 'active', 'ok', $3, $4, NULL),
-            ('cleanup_sessions', 'paused', 'ok', $5, $6, NULL),
-            ('analytics_rollup', 'active', 'ok', $7, $8, NULL)`,
-    [ago(20), ago(-5), ago(105), ago(45), ago(3000), ago(2880), ago(50), ago(-10)],
-  );
-  await pool.query(
-    `INSERT INTO worker_runs (job_type, status, started_at, finished_at, error)
-     VALUES ('embeddings_refresh', 'running', $1, NULL, NULL),
-            ('thumbnail_backfill', 'running', $2, NULL, NULL),
-            ('invoice_export', 'failed', $3, $4, 'exit 1')`,
-    [ago(133), ago(5), ago(4000), ago(3990)],
-  );
+  await insertJobs(pool, [
+    {
+      job: "search_reindex",
+      lastStatus: "failed",
+      lastRunAt: ago(20),
+      nextRunAt: ago(-5),
+      lastError: "index photos missing",
+    },
+    { job: "digest_email", lastStatus: "ok", lastRunAt: ago(105), nextRunAt: ago(45) },
+    {
+      job: "cleanup_sessions",
+      status: "paused",
+      lastStatus: "ok",
+      lastRunAt: ago(3000),
+      nextRunAt: ago(2880),
+    },
+    { job: "analytics_rollup", lastStatus: "ok", lastRunAt: ago(50), nextRunAt: ago(-10) },
+  ]);
+  await insertWorkerRuns(pool, [
+    { job: "embeddings_refresh", status: "running", startedAt: ago(133) },
+    { job: "thumbnail_backfill", status: "running", startedAt: ago(5) },
+    {
+      job: "invoice_export",
+      status: "failed",
+      startedAt: ago(4000),
+      finishedAt: ago(3990),
+      error: "exit 1",
+    },
+  ]);
   await pool.query(
     `INSERT INTO process_runs (process, status, started_at, finished_at)
      VALUES ('kag_recompute', 'running', $1, NULL),
@@ -189,11 +204,15 @@ describe("ops queries through the webhook", () => {
     });
 
     it("escapes a job_type with markup, and Telegram accepts the HTML as sent", async () => {
-      await t.pool.query(
-        `INSERT INTO scheduled_jobs (job_type, status, last_status, last_run_at, next_run_at, last_error)
-         VALUES ('<script>&', 'active', 'failed', $1, $1, '<b>boom</b> & more')`,
-        [ago(3)],
-      );
+      await insertJobs(t.pool, [
+        {
+          job: "<script>&",
+          lastStatus: "failed",
+          lastRunAt: ago(3),
+          nextRunAt: ago(3),
+          lastError: "<b>boom</b> & more",
+        },
+      ]);
 
       const reply = await ask(t, "/jobs");
       expect(reply.parse_mode).toBe("HTML");
@@ -226,10 +245,9 @@ describe("ops queries through the webhook", () => {
     });
 
     it("uses the threshold given: /stuck 5 includes a 10-minute run, /stuck 180 only older ones", async () => {
-      await t.pool.query(
-        `INSERT INTO worker_runs (job_type, status, started_at) VALUES ('ten_minutes', 'running', $1)`,
-        [ago(10)],
-      );
+      await insertWorkerRuns(t.pool, [
+        { job: "ten_minutes", status: "running", startedAt: ago(10) },
+      ]);
 
       const five = await ask(t, "/stuck 5");
       expect(five.text).toContain("3 running longer than 5m");

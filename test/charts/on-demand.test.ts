@@ -13,6 +13,7 @@ const atStart = skiaLoaded();
 const to = new Date();
 const png = await loadChartsOnDemand().render({
   title: "t",
+  labels: { x: "x", seconds: "s", minutes: "m", statuses: {} },
   from: new Date(to.getTime() - 86_400_000),
   to,
   ranges: [{ startedAt: to, status: "ok", shortest: 1, longest: 2 }],

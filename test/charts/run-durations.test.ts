@@ -4,11 +4,14 @@ import {
   timeAxis,
   type RunChartInput,
 } from "../../src/charts/run-durations.js";
+import { runChartLabels } from "../../src/bot/render/runs.js";
+import { createTranslator } from "../../src/i18n/catalogue.js";
 
 const to = new Date("2026-11-28T12:00:00Z");
 const from = new Date(to.getTime() - 7 * 86_400_000);
 const chart = (statuses: string[]): RunChartInput => ({
   title: "digest — run durations, 7 days",
+  labels: runChartLabels(createTranslator("en")),
   from,
   to,
   ranges: statuses.map((status, i) => ({

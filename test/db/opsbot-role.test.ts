@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BLIND_TO_OTHERS, readPgActivity } from "../../src/checks/listings/pg-activity.js";
 import { renderPg } from "../../src/bot/render/pg.js";
-import { observe } from "../../src/alerts/evaluate-tick.js";
+import { takeSnapshot } from "../../src/alerts/evaluate-tick.js";
 import { evaluateRules } from "../../src/alerts/rules.js";
 import { createChecks } from "../../src/checks/create-checks.js";
 import { createShapeSource } from "../../src/checks/shape-source.js";
@@ -17,6 +17,9 @@ import { closedPort } from "../kit/ports.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { migrate } from "../../src/db/migrate.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { createTranslator } from "../../src/i18n/catalogue.js";
+
+const en = createTranslator("en");
 
 // Roles belong to the whole server, which other test runs share: this run's is its own.
 const ROLE = `opsbot_bot_${randomBytes(4).toString("hex")}`;
@@ -145,7 +148,7 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
         idleInTransaction: blind,
         sizes: { ok: true },
       });
-      const text = renderPg(activity);
+      const text = renderPg(activity, en);
       expect(text).toContain("grant pg_read_all_stats");
       expect(text).not.toContain("none running");
 
@@ -169,7 +172,7 @@ describe.skipIf(database.embedded)("sql/opsbot-role.sql", () => {
         projectIds: [],
         botFacts: () => Promise.resolve({ version: "test", startedAt: new Date() }),
       });
-      const snapshot = await observe(checks, logger, new Map());
+      const snapshot = await takeSnapshot(checks, logger, new Map());
       expect(snapshot.blind).toMatchObject({
         pg_queries: BLIND_TO_OTHERS,
         pg_locks: BLIND_TO_OTHERS,

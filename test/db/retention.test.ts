@@ -48,7 +48,7 @@ describe("pruneOldRows", () => {
   const db = useMigratedPool();
   beforeEach(async () => {
     await db.pool.query(
-      "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences, opsbot.am_alerts",
+      "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences, opsbot.am_alerts, opsbot.alert_events, opsbot.incidents CASCADE",
     );
   });
 
@@ -118,6 +118,33 @@ describe("pruneOldRows", () => {
       "am:B:new",
       "am:C:firing",
     ]);
+  });
+
+  it("deletes alert events and incidents closed before the period, never an open incident", async () => {
+    await db.pool.query(
+      `INSERT INTO opsbot.alert_events (at, fingerprint, kind, severity, event) VALUES
+         ($1, 'api_down', 'api_down', 'critical', 'fired'),
+         ($2, 'api_down', 'api_down', 'critical', 'resolved')`,
+      [daysAgo(31), daysAgo(1)],
+    );
+    await db.pool.query(
+      `INSERT INTO opsbot.incidents (id, opened_at, closed_at) VALUES
+         (1, $1, $1), (2, $1, $2), (3, $1, NULL)`,
+      [daysAgo(40), daysAgo(1)],
+    );
+    await db.pool.query(
+      `INSERT INTO opsbot.incident_alerts
+         (incident_id, fingerprint, firing_since, kind, severity, summary, paged_at, resolved_at)
+       VALUES (1, 'api_down', $1, 'api_down', 'critical', 'down', $1, $1)`,
+      [daysAgo(40)],
+    );
+    expect(await pruneOldRows(db.pool, POLICY, NOW)).toMatchObject({
+      alert_events: 1,
+      incidents: 1,
+    });
+    expect(await ids(db.pool, "SELECT event AS id FROM opsbot.alert_events")).toEqual(["resolved"]);
+    expect(await ids(db.pool, "SELECT id FROM opsbot.incidents")).toEqual(["2", "3"]);
+    expect(await ids(db.pool, "SELECT incident_id AS id FROM opsbot.incident_alerts")).toEqual([]);
   });
 });
 

@@ -24,6 +24,7 @@ import {
   sleep,
   type Scenario,
 } from "./scenario.js";
+import { insertJobs } from "../kit/rows.js";
 
 const TOKEN_SECRET = TEST_TOKEN.split(":")[1]!;
 // Enough ticks (one a second) for a duplicate to have shown up if there were one.
@@ -53,10 +54,15 @@ const isDbUnavailable = (reply: string) => reply.startsWith("❌ PostgreSQL unav
 
 /** A job that is neither failed nor overdue: /jobs has a table to show, nothing alerts. */
 async function insertHealthyJob(s: Scenario): Promise<void> {
-  await s.admin.query(
-    `INSERT INTO scheduled_jobs (job_type, status, last_status, last_run_at, next_run_at)
-     VALUES ('digest', 'active', 'ok', now() - interval '1 minute', now() + interval '1 hour')`,
-  );
+  const now = Date.now();
+  await insertJobs(s.admin, [
+    {
+      job: "digest",
+      lastStatus: "ok",
+      lastRunAt: new Date(now - 60_000),
+      nextRunAt: new Date(now + 3_600_000),
+    },
+  ]);
 }
 
 /**

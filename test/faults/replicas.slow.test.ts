@@ -2,7 +2,7 @@
 // bot — every update handled once wherever it lands, one alert per alert, one run per
 // confirmed deploy however many replicas see the Confirm press.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import {
   actionsIn,

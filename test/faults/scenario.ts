@@ -4,7 +4,7 @@
 // Everything is torn down by the test's own finish hook, whatever happened.
 import type { Chat, User } from "grammy/types";
 import { expect } from "vitest";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { freshGroup } from "../kit/actions.js";
 import { startApiStub, type ApiMode, type ApiStub } from "../kit/api-stub.js";

@@ -2,7 +2,7 @@
 // or Redis is down, and /healthz says which one.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { buildTestApp, useTestApp, type TestAppWithoutDatabase } from "../kit/build-test-app.js";
 import { testRedisUrl } from "../kit/redis.js";
 import { createUpdates, STRANGER } from "../kit/updates.js";

@@ -1,5 +1,6 @@
 // Languages over opsbot.language_choices: a sender's language and remembering it, of() for
 // private messages with no update at hand, and the fallbacks when PostgreSQL is gone.
+import { createServer as createTcpServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createCatalogue } from "../../src/i18n/catalogue.js";
 import { createLanguageChoices } from "../../src/db/language-choices.js";
@@ -8,7 +9,7 @@ import type { Locale } from "../../src/i18n/locales.js";
 import { createPool } from "../../src/db/pool.js";
 import { createFakeClock } from "../kit/fake-clock.js";
 import { useMigratedPool } from "../kit/migrated-pool.js";
-import { closedPort } from "../kit/ports.js";
+import { closedPort, listen } from "../kit/ports.js";
 
 const catalogue = createCatalogue();
 const clock = createFakeClock();
@@ -84,6 +85,36 @@ describe("Languages without PostgreSQL", () => {
       await expect(languages.choose(5, "en")).rejects.toThrow();
     } finally {
       await pool.end();
+    }
+  });
+});
+
+describe("Languages while PostgreSQL hangs", () => {
+  it("answers in the language_code's language without waiting for the connect timeout", async () => {
+    // Accepts connections and never answers them: a hung database, not a refusing one.
+    const sockets: Socket[] = [];
+    const server = createTcpServer((socket) => void sockets.push(socket));
+    const pool = createPool({
+      connectionString: `postgres://postgres@127.0.0.1:${await listen(server)}/test`,
+      connectTimeoutMs: 60_000,
+    });
+    try {
+      const errors: string[] = [];
+      const languages = createLanguages(catalogue, "en", {
+        choices: createLanguageChoices(pool, clock),
+        onError: (_error, what) => errors.push(what),
+        readPatienceMs: 50,
+      });
+      const translator = await languages.ofSender(
+        { id: 7, language_code: "ru" },
+        { remember: true },
+      );
+      expect(translator.locale).toBe("ru");
+      expect(errors).toEqual(["read"]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await pool.end().catch(() => undefined);
     }
   });
 });

@@ -305,6 +305,6 @@ export async function auditFaultsLeft(pool: Pool, event: string): Promise<number
   return rows[0]?.left ?? 0;
 }
 
-export { isAlive, liveGroupMembers } from "./processes.js";
+export { isAlive, liveGroupMembers, liveProcessesWith } from "./processes.js";
 
 export { eventually };

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import type { AlertRuleOptions } from "../../src/alerts/rules.js";
 import type { TickOutcome } from "../../src/alerts/watcher.js";
 import type { Shape } from "../../src/checks/schema-shape.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import type { Pool } from "../../src/db/pool.js";
 import { buildTestApp, type TestApp, type TestAppOptions } from "./build-test-app.js";
 import type { FakeBotApi, RecordedCall } from "./fake-bot-api.js";

@@ -2,8 +2,8 @@
 // labpics shape gets projects, process events and real statuses; the reference shape
 // the same facts in its simpler columns.
 import type { Shape } from "../../src/checks/schema-shape.js";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
-import { allowSchedulerStatuses } from "../../src/db/labpics-shape-demo.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
+import { allowSchedulerStatuses } from "../../src/console/demo/labpics-shape-demo.js";
 import type { Pool } from "../../src/db/pool.js";
 
 export const PROJECTS = {

@@ -28,3 +28,20 @@ export async function liveGroupMembers(pgid: number): Promise<number[]> {
   }
   return live;
 }
+
+/**
+ * Live processes whose environment holds all of `vars` (a script's OPSBOT_* marks, which
+ * every process it starts inherits): found even when it was killed before it could say
+ * its pid.
+ */
+export async function liveProcessesWith(vars: Record<string, string>): Promise<number[]> {
+  const wanted = Object.entries(vars).map(([name, value]) => `${name}=${value}`);
+  const live: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = await readFile(`/proc/${entry}/environ`, "utf8").catch(() => "");
+    const set = new Set(environ.split("\0"));
+    if (wanted.every((v) => set.has(v)) && (await isAlive(Number(entry)))) live.push(Number(entry));
+  }
+  return live;
+}

@@ -73,7 +73,7 @@ export function alertsFeature(deps: {
     const now = clock.now();
     const startsAt = new Date(now.getTime() + (delay?.data ?? 0));
     const until = new Date(startsAt.getTime() + ms.data);
-    const inForce = await alerts.silence([key], { startsAt, until }, actorOf(ctx).name, now);
+    const inForce = await alerts.silence([key], { startsAt, until }, actorOf(ctx), now);
     await ctx.reply(silenceAnswer(lang, key, { startsAt, until }, inForce, now), html);
   });
 
@@ -106,7 +106,7 @@ export function alertsFeature(deps: {
     }
     const now = clock.now();
     const until = new Date(now.getTime() + SILENCE_CHOICES[pressed.choice]);
-    const who = actorOf(ctx).name;
+    const who = actorOf(ctx);
     const target = {
       outboxId: pressed.outboxId,
       chatId: ctx.chat.id,
@@ -117,7 +117,7 @@ export function alertsFeature(deps: {
     const hours = SILENCE_CHOICES[pressed.choice] / 3_600_000;
     await ctx.answerCallbackQuery({ text: ctx.lang.t("alerts-silenced-answer", { hours }) });
     const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
-    const note = renderSilencedNote(group, who, silenced.until);
+    const note = renderSilencedNote(group, who.name, silenced.until);
     // Silenced: no more buttons to press, the runbook links stay.
     const text = renderNotification(group, notification.kind, notification.alerts, now, note);
     const keyboard = { lang: group, runbookUrl: deps.runbookUrl, ack: false };
@@ -133,7 +133,7 @@ export function alertsFeature(deps: {
       return unknownMessage(ctx);
     }
     const now = clock.now();
-    const who = actorOf(ctx).name;
+    const who = actorOf(ctx);
     const target = {
       outboxId: pressed.outboxId,
       chatId: ctx.chat.id,
@@ -147,7 +147,7 @@ export function alertsFeature(deps: {
     if (acked.acked === 0) return;
     const notification = { outboxId: acked.row.id, kind: acked.row.kind, alerts: acked.row.alerts };
     // Acked: the Silence buttons and runbook links stay, the Ack button goes.
-    const note = renderAckedNote(group, who, now);
+    const note = renderAckedNote(group, who.name, now);
     const text = renderNotification(group, notification.kind, notification.alerts, now, note);
     const keyboard = { lang: group, runbookUrl: deps.runbookUrl, ack: false };
     await postWithKeyboard(notification, keyboard, (markup) =>

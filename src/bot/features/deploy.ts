@@ -3,17 +3,21 @@ import type { Action } from "../../executor/actions-store.js";
 import type { Executor } from "../../executor/create-executor.js";
 import type { RequestResult } from "../../executor/types.js";
 import type { Clock } from "../../clock.js";
+import type { Languages } from "../../i18n/languages.js";
+import type { Translator } from "../../i18n/translator.js";
 import { ACTION_BUTTON, actionButton, parseActionButton } from "../callback-data.js";
 import { actorOf, topicOf } from "../actor.js";
 import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
-import { escapeHtml, htmlToPlain, truncateText } from "../format/html.js";
+import { code, escapeHtml, htmlToPlain, truncateText } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
 import {
+  kindNoun,
   renderBusy,
   renderExpired,
   renderHistory,
   renderPending,
+  renderRefusedRequest,
   renderRunning,
 } from "../render/actions.js";
 
@@ -22,22 +26,29 @@ export interface DeployDeps {
   clock: Clock;
   approval: "self" | "other";
   defaultRef: string;
+  /**
+   * Replies are in the caller's language (ctx.lang); the action's progress, which the
+   * reporter goes on editing in the group, is in BOT_LOCALE's from its first edit.
+   */
+  languages: Pick<Languages, "group" | "translator">;
 }
 
 const html = { parse_mode: "HTML" } as const;
 
-/** The answer to a request: Confirm/Cancel for a pending action, or why not. */
-export function renderRequest(result: RequestResult, deps: Pick<DeployDeps, "approval" | "clock">) {
+/** The answer to a request, in the requester's language: Confirm/Cancel, or why not. */
+export function renderRequest(
+  result: RequestResult,
+  deps: Pick<DeployDeps, "approval" | "clock">,
+  lang: Translator,
+) {
   if (result.ok) {
     const keyboard = new InlineKeyboard()
-      .text("Confirm", actionButton("confirm", result.action.id))
-      .text("Cancel", actionButton("cancel", result.action.id));
-    return { text: renderPending(result.action, deps.approval), keyboard };
+      .text(lang.t("action-button-confirm"), actionButton("confirm", result.action.id))
+      .text(lang.t("action-button-cancel"), actionButton("cancel", result.action.id));
+    return { text: renderPending(result.action, deps.approval, lang), keyboard };
   }
-  if (result.reason === "busy") return { text: renderBusy(result.busy, deps.clock.now()) };
-  if (result.reason === "bad_ref")
-    return { text: `⛔ Refused: the ref ${escapeHtml(result.detail)}. Nothing was run.` };
-  return { text: `⚙️ ${escapeHtml(result.detail)}. Nothing was stored.` };
+  if (result.reason === "busy") return { text: renderBusy(result.busy, deps.clock.now(), lang) };
+  return { text: renderRefusedRequest(result, lang) };
 }
 
 /** Request, then offer Confirm/Cancel on one message whose id the action keeps. */
@@ -49,18 +60,10 @@ async function offerAction(ctx: BotContext, deps: DeployDeps, kind: Action["kind
     chatId: ctx.chat!.id,
     ...topicOf(ctx),
   });
-  const { text, keyboard } = renderRequest(result, deps);
+  const { text, keyboard } = renderRequest(result, deps, ctx.lang);
   const sent = await ctx.reply(text, { ...html, ...(keyboard ? { reply_markup: keyboard } : {}) });
   if (result.ok) await deps.executor.setMessage(result.action.id, sent.message_id);
 }
-
-const CONFIRM_REFUSAL: Record<string, string> = {
-  unknown: "This action is not known here.",
-  wrong_message: "This button does not belong to this action.",
-  same_operator: "Two-person rule: another operator must confirm.",
-  expired: "This request expired. Send the command again.",
-  not_pending: "This action was already handled.",
-};
 
 export function deployFeature(deps: DeployDeps) {
   const { executor, clock } = deps;
@@ -73,7 +76,7 @@ export function deployFeature(deps: DeployDeps) {
   });
 
   handleCommand(feature, "history", async (ctx) => {
-    await ctx.reply(renderHistory(await deps.executor.history(10), clock.now()), html);
+    await ctx.reply(renderHistory(await deps.executor.history(10), clock.now(), ctx.lang), html);
   });
 
   feature.callbackQuery(ACTION_BUTTON, requireRole("operator"), async (ctx) => {
@@ -86,7 +89,7 @@ export function deployFeature(deps: DeployDeps) {
       const ref = await deps.executor.previousGoodRef(button.id);
       if (!ref)
         return ctx.answerCallbackQuery({
-          text: "No earlier successful deploy to roll back to.",
+          text: ctx.lang.t("action-no-rollback-target"),
           show_alert: true,
         });
       await ctx.answerCallbackQuery();
@@ -95,12 +98,17 @@ export function deployFeature(deps: DeployDeps) {
     if (button.verb === "cancel") {
       const cancelled = await executor.cancel(button.id, actor, at);
       if (!cancelled)
-        return ctx.answerCallbackQuery({ text: CONFIRM_REFUSAL.not_pending!, show_alert: true });
-      await ctx.answerCallbackQuery({ text: "Cancelled." });
-      return ctx.editMessageText(
-        `✖️ Cancelled by ${escapeHtml(actor.name)}: ${cancelled.kind} <code>${escapeHtml(cancelled.ref)}</code>.`,
-        html,
-      );
+        return ctx.answerCallbackQuery({
+          text: ctx.lang.t("action-refusal-not_pending"),
+          show_alert: true,
+        });
+      await ctx.answerCallbackQuery({ text: ctx.lang.t("action-cancelled") });
+      const by = {
+        name: escapeHtml(actor.name),
+        kind: kindNoun(cancelled.kind, ctx.lang),
+        ref: code(cancelled.ref),
+      };
+      return ctx.editMessageText(ctx.lang.t("action-cancelled-by", by), html);
     }
     const result = await executor.confirm(button.id, actor, at);
     if (result.ok) {
@@ -109,23 +117,27 @@ export function deployFeature(deps: DeployDeps) {
       // script runs detached and reports by editing this message.
       try {
         await ctx
-          .answerCallbackQuery({ text: "Confirmed: running." })
+          .answerCallbackQuery({ text: ctx.lang.t("action-confirmed") })
           .catch((error: unknown) =>
             ctx.log.warn({ err: error }, "could not answer the Confirm press"),
           );
-        await ctx.editMessageText(renderRunning(result.action, "", 0), html);
+        await ctx.editMessageText(renderRunning(result.action, "", 0, deps.languages.group), html);
       } finally {
         executor.start(result.action);
       }
       return;
     }
     if (result.reason === "busy") {
-      const text = truncateText(htmlToPlain(renderBusy(result.busy, clock.now())), 200);
+      const text = truncateText(htmlToPlain(renderBusy(result.busy, clock.now(), ctx.lang)), 200);
       return ctx.answerCallbackQuery({ text, show_alert: true });
     }
-    await ctx.answerCallbackQuery({ text: CONFIRM_REFUSAL[result.reason]!, show_alert: true });
+    await ctx.answerCallbackQuery({
+      text: ctx.lang.t(`action-refusal-${result.reason}`),
+      show_alert: true,
+    });
     if (result.reason === "expired" && result.action) {
-      await ctx.editMessageText(renderExpired(result.action), html);
+      // Like the reporter's own "expired" edit: the group's language.
+      await ctx.editMessageText(renderExpired(result.action, deps.languages.group), html);
     }
   });
   return feature;

@@ -13,7 +13,7 @@ import {
   renderRunChartCaption,
   renderRunChartTitle,
   renderRunsSummary,
-  RUNS_USAGE,
+  runChartLabels,
 } from "../render/runs.js";
 
 export interface DiagnosticsDeps {
@@ -37,34 +37,39 @@ export function diagnosticsFeature(deps: DiagnosticsDeps) {
 
   handleCommand(feature, "runs", (ctx) => heavy.run(() => runs(ctx)));
   handleCommand(feature, "pg", async (ctx) =>
-    ctx.reply(renderPg(await heavy.run(checks.pgActivity)), html),
+    ctx.reply(renderPg(await heavy.run(checks.pgActivity), ctx.lang), html),
   );
   handleCommand(feature, "backups", async (ctx) =>
-    ctx.reply(renderBackups(await heavy.run(checks.backups), deps.backupMaxAgeHours), html),
+    ctx.reply(
+      renderBackups(await heavy.run(checks.backups), deps.backupMaxAgeHours, ctx.lang),
+      html,
+    ),
   );
   return feature;
 
   async function runs(ctx: CommandContext<BotContext>) {
     const parsed = runsArgs.safeParse(ctx.match.trim().split(/\s+/).filter(Boolean));
-    if (!parsed.success) return ctx.reply(RUNS_USAGE);
+    const { lang } = ctx;
+    if (!parsed.success) return ctx.reply(lang.t("runs-usage"));
     const [word = ALL_JOBS, project] = parsed.data;
     const job = word === ALL_JOBS ? undefined : word;
     const scope = [job, project].filter((w) => w !== undefined).join(" · ");
     const summary = await checks.runs(job, project);
-    await ctx.reply(renderRunsSummary(summary, clock.now(), scope), html);
+    await ctx.reply(renderRunsSummary(summary, clock.now(), scope, lang), html);
     if (job === undefined) return;
     const history = await checks.jobHistory(job, project);
     if (history.last.length === 0) return;
-    await ctx.reply(renderJobRuns(job, history, clock.now()), html);
+    await ctx.reply(renderJobRuns(job, history, clock.now(), lang), html);
     if (history.week.columns.length === 0) return;
     const png = await deps.charts.render({
-      title: renderRunChartTitle(scope, history),
+      title: renderRunChartTitle(scope, history, lang),
+      labels: runChartLabels(lang),
       ranges: history.week.columns,
       from: history.week.since,
       to: clock.now(),
     });
     await ctx.replyWithPhoto(new InputFile(png, `runs-${job}.png`), {
-      caption: renderRunChartCaption(job, history),
+      caption: renderRunChartCaption(job, history, lang),
       ...html,
     });
   }

@@ -79,7 +79,7 @@ export function oncallRotaFeature(deps: {
     const who = actorOf(ctx);
     const may = (pagedTo: number | null) => pagedTo === who.id || hasRole(ctx.role, "operator");
     const now = clock.now();
-    const acked = await desk.ackPage(press, who.name, now, may);
+    const acked = await desk.ackPage(press, who, now, may);
     if (acked === undefined) return unknownPage(ctx);
     if (acked === "refused")
       return ctx.answerCallbackQuery({ text: ctx.lang.t("auth-refusal"), show_alert: true });

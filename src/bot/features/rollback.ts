@@ -11,6 +11,7 @@ import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { hasRole, roleOf, type AccessLists } from "../roles.js";
 import { actorOf, topicOf } from "../actor.js";
+import { renderRollbackTarget } from "../render/actions.js";
 import { renderRequest, type DeployDeps } from "./deploy.js";
 
 const PICK = /^rbpick:(\d{1,2}|x)$/;
@@ -32,17 +33,21 @@ export function rollbackFeature(deps: RollbackDeps) {
   const { executor } = deps;
 
   async function rollback(conversation: Conversation<BotContext, Context>, ctx: Context) {
+    // The dialogue's context is a plain one (no ctx.lang): the language it began in, held in
+    // the outside context of the update that entered it, which replays do not change.
+    const locale = await conversation.external((outside) => outside.lang.locale);
+    const lang = deps.languages.translator(locale);
     const targets = await conversation.external(() => executor.rollbackTargets(5));
     if (targets.length === 0) {
-      await ctx.reply("No earlier successful deploy to roll back to.");
+      await ctx.reply(lang.t("action-no-rollback-target"));
       return;
     }
     const keyboard = new InlineKeyboard();
-    targets.forEach((target, i) => keyboard.text(target.label, `rbpick:${i}`).row());
-    keyboard.text("Cancel", "rbpick:x");
-    const picker = await ctx.reply("Roll back to which deploy? (newest first; /cancel to stop)", {
-      reply_markup: keyboard,
-    });
+    targets.forEach((target, i) =>
+      keyboard.text(renderRollbackTarget(target, lang), `rbpick:${i}`).row(),
+    );
+    keyboard.text(lang.t("action-button-cancel"), "rbpick:x");
+    const picker = await ctx.reply(lang.t("rollback-picker"), { reply_markup: keyboard });
 
     for (;;) {
       const next = await conversation.wait({ maxMilliseconds: deps.choiceMs });
@@ -51,18 +56,21 @@ export function rollbackFeature(deps: RollbackDeps) {
       if (!pick) await conversation.skip({ next: true });
       // A button of an older picker indexes another list: never read it against this one.
       if (next.callbackQuery?.message?.message_id !== picker.message_id) {
-        await next.answerCallbackQuery({ text: "That list is no longer open.", show_alert: true });
+        await next.answerCallbackQuery({ text: lang.t("rollback-list-closed"), show_alert: true });
         continue;
       }
       // Re-authorised at press time, like every button.
       if (!hasRole(roleOf(deps.access, { from: next.from }), "operator")) {
-        await next.answerCallbackQuery({ text: "Only operators can roll back.", show_alert: true });
+        await next.answerCallbackQuery({
+          text: lang.t("rollback-operators-only"),
+          show_alert: true,
+        });
         continue;
       }
       await next.answerCallbackQuery();
       const ref = pick?.[1] === "x" ? undefined : targets[Number(pick?.[1])]?.ref;
       if (ref === undefined) {
-        await next.editMessageText("Rollback cancelled.");
+        await next.editMessageText(lang.t("rollback-cancelled"));
         return;
       }
       const result = await conversation.external(() =>
@@ -74,8 +82,8 @@ export function rollbackFeature(deps: RollbackDeps) {
           ...topicOf(next),
         }),
       );
-      const { text, keyboard: confirm } = renderRequest(result, deps);
-      await next.editMessageText(`Rolling back to ${code(ref)}.`, html);
+      const { text, keyboard: confirm } = renderRequest(result, deps, lang);
+      await next.editMessageText(lang.t("rollback-to", { ref: code(ref) }), html);
       const sent = await next.reply(text, {
         ...html,
         ...(confirm ? { reply_markup: confirm } : {}),
@@ -96,7 +104,9 @@ export function rollbackFeature(deps: RollbackDeps) {
     conversations<BotContext, Context>({
       storage: {
         type: "key",
-        version: 1,
+        // 2: the dialogue's first step now reads its language. A dialogue stored by an
+        // older version would replay its steps out of order: it is dropped instead.
+        version: 2,
         // One dialogue per person per chat: others in a group are not held up by it.
         getStorageKey: (ctx) =>
           ctx.chat && ctx.from ? `${ctx.chat.id}:${ctx.from.id}` : undefined,
@@ -108,7 +118,7 @@ export function rollbackFeature(deps: RollbackDeps) {
   handleCommand(dialogue, "cancel", async (ctx) => {
     const active = Object.keys(ctx.conversation.active()).length > 0;
     await ctx.conversation.exitAll();
-    await ctx.reply(active ? "Cancelled." : "Nothing to cancel.");
+    await ctx.reply(ctx.lang.t(active ? "rollback-cancel-done" : "rollback-cancel-nothing"));
   });
   dialogue.use(createConversation(rollback, "rollback"));
   handleCommand(dialogue, "rollback", async (ctx) => {

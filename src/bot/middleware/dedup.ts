@@ -9,14 +9,14 @@ import type { BotContext } from "../context.js";
  */
 export function dedup(store: UpdateDedup, metrics: Metrics): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
-    let first = true;
+    let firstDelivery = true;
     try {
-      first = await store.claim(ctx.update.update_id);
+      firstDelivery = await store.claim(ctx.update.update_id);
     } catch (error) {
       metrics.errors.inc({ kind: "dedup_store" });
       ctx.log.warn({ err: error }, "dedup store unavailable; handling update without dedup");
     }
-    if (!first) {
+    if (!firstDelivery) {
       metrics.duplicateUpdates.inc();
       ctx.log.info("duplicate update ignored");
       return;

@@ -1,37 +1,75 @@
-import { describeBackupProblem } from "../../alerts/rules-diagnostics.js";
 import {
   backupProblem,
   type BackupFile,
   type BackupListing,
+  type BackupProblem,
 } from "../../checks/listings/backups.js";
-import { formatAge, formatBytes } from "../format/duration.js";
+import type { Translator } from "../../i18n/translator.js";
 import { bold, code, escapeHtml } from "../format/html.js";
 
-// A dump too large (or too slow) to read is judged by age and size alone: say so.
-const unread = (file: BackupFile) =>
-  file.integrity?.state === "unread" ? `, not read (${escapeHtml(file.integrity.detail)})` : "";
-const fileLine = (label: string, file: BackupFile, now: Date) =>
-  `${label}: ${code(file.name)} — ${escapeHtml(formatAge(file.modifiedAt, now))}, ${formatBytes(file.bytes)}${unread(file)}`;
+function fileLine(label: string, file: BackupFile, now: Date, lang: Translator): string {
+  const args = {
+    label: lang.t(label),
+    name: code(file.name),
+    age: escapeHtml(lang.age(file.modifiedAt, now)),
+    size: lang.bytes(file.bytes),
+  };
+  // A dump too large (or too slow) to read is judged by age and size alone: say so.
+  return file.integrity?.state === "unread"
+    ? lang.t("backups-file-unread", { ...args, detail: escapeHtml(file.integrity.detail) })
+    : lang.t("backups-file", args);
+}
 
-export function renderBackups(listing: BackupListing, maxAgeHours: number): string {
-  if (!listing.configured)
-    return "➖ Backups: not configured (set BACKUP_DIR to the directory backup.sh writes to).";
+/** What backup_stale means here, in words (plain text: escape it). */
+function describeProblem(problem: BackupProblem, dir: string, lang: Translator): string {
+  switch (problem.kind) {
+    case "missing":
+      return lang.t("backups-problem-missing", { dir });
+    case "old":
+      return lang.t("backups-problem-old", {
+        name: problem.file.name,
+        at: lang.dateTime(problem.file.modifiedAt),
+        hours: problem.limitHours,
+      });
+    case "truncated":
+      return lang.t("backups-problem-truncated", {
+        name: problem.file.name,
+        size: lang.bytes(problem.file.bytes),
+        percent: Math.round(problem.ratio * 100),
+        previous: problem.previous.name,
+        previousSize: lang.bytes(problem.previous.bytes),
+      });
+    case "damaged":
+      return lang.t("backups-problem-damaged", {
+        name: problem.file.name,
+        size: lang.bytes(problem.file.bytes),
+        detail: problem.detail,
+      });
+  }
+}
+
+export function renderBackups(listing: BackupListing, maxAgeHours: number, lang: Translator) {
+  if (!listing.configured) return lang.t("backups-not-configured");
   const { files, checkedAt, count, unreadable } = listing;
-  const total = files.reduce((sum, f) => sum + f.bytes, 0);
-  // Past STAT_LIMIT only the newest are measured; the count is of every name.
-  const measured = count > files.length ? ` in the newest ${files.length}` : " in all";
+  const header = {
+    title: bold(lang.t("backups-title")),
+    dir: code(listing.dir),
+    count,
+    size: lang.bytes(files.reduce((sum, f) => sum + f.bytes, 0)),
+  };
   const problem = backupProblem(listing, maxAgeHours);
   const verdict = problem
-    ? `🔴 ${bold("backup_stale")}: ${escapeHtml(describeBackupProblem(problem, listing.dir))}`
-    : `✅ Newest backup within ${maxAgeHours} h and not truncated.`;
+    ? `🔴 ${bold("backup_stale")}: ${escapeHtml(describeProblem(problem, listing.dir, lang))}`
+    : lang.t("backups-ok", { hours: maxAgeHours });
   const [newest, previous] = files;
   return [
-    `💾 ${bold("Backups")} in ${code(listing.dir)} — ${count} kept, ${formatBytes(total)}${measured}`,
-    ...(newest ? [fileLine("Newest", newest, checkedAt)] : []),
-    ...(previous ? [fileLine("Before it", previous, checkedAt)] : []),
-    ...(unreadable > 0
-      ? [`⚠️ ${unreadable} could not be read (gone since listed, or dangling links): skipped.`]
-      : []),
+    // Past STAT_LIMIT only the newest are measured; the count is of every name.
+    count > files.length
+      ? lang.t("backups-header-newest", { ...header, measured: files.length })
+      : lang.t("backups-header-all", header),
+    ...(newest ? [fileLine("backups-newest", newest, checkedAt, lang)] : []),
+    ...(previous ? [fileLine("backups-before", previous, checkedAt, lang)] : []),
+    ...(unreadable > 0 ? [lang.t("backups-unreadable", { n: unreadable })] : []),
     verdict,
   ].join("\n");
 }

@@ -1,59 +1,87 @@
 import type { PgActivity, PgSession, Section } from "../../checks/listings/pg-activity.js";
-import { formatBytes, formatDuration } from "../format/duration.js";
-import { bold, code, escapeHtml, fitLines, italic } from "../format/html.js";
+import type { Translator } from "../../i18n/translator.js";
+import { bold, code, escapeHtml, fitLines, italic, moreNote } from "../format/html.js";
 import { shorten } from "../format/table.js";
 
 const SHOWN = 5;
 
-const unavailable = (error: string) => italic(`unavailable: ${shorten(error, 100)}`);
-
-function part<T>(title: string, section: Section<T>, body: (value: T) => string[]): string[] {
-  if (!section.ok) return [`${bold(title)} ${unavailable(section.error)}`];
-  return [bold(title), ...body(section.value)];
+function part<T>(
+  titleKey: string,
+  section: Section<T>,
+  lang: Translator,
+  body: (value: T) => string[],
+): string[] {
+  const title = bold(lang.t(titleKey));
+  if (!section.ok)
+    return [`${title} ${italic(lang.t("pg-unavailable", { error: shorten(section.error, 100) }))}`];
+  return [title, ...body(section.value)];
 }
-
-const more = (total: number) => (total > SHOWN ? [italic(`+${total - SHOWN} more`)] : []);
 
 function sessionLines<S extends PgSession>(
   sessions: readonly S[],
   none: string,
+  lang: Translator,
   extra: (session: S) => string = () => "",
 ): string[] {
   if (sessions.length === 0) return [none];
+  const hidden = sessions.length - SHOWN;
   return [
     ...sessions.slice(0, SHOWN).map((s) => {
       const who = [s.user, s.application].filter((v) => v !== null && v !== "").join(", ");
-      return `• ${escapeHtml(formatDuration(s.seconds * 1000))} pid ${s.pid}${who ? ` (${escapeHtml(who)})` : ""}${extra(s)}: ${code(shorten(s.query || "—", 140))}`;
+      return `• ${escapeHtml(lang.duration(s.seconds * 1000))} pid ${s.pid}${who ? ` (${escapeHtml(who)})` : ""}${extra(s)}: ${code(shorten(s.query || "—", 140))}`;
     }),
-    ...more(sessions.length),
+    ...(hidden > 0 ? [moreNote(hidden, lang)] : []),
   ];
 }
 
-export function renderPg(activity: PgActivity): string {
+export function renderPg(activity: PgActivity, lang: Translator): string {
   const lines = [
-    ...part("Connections", activity.connections, (c) => {
-      const share = c.max > 0 ? ` (${Math.round((c.total / c.max) * 100)}%)` : "";
+    ...part("pg-connections", activity.connections, lang, (c) => {
       // An embedded server (PGlite) reports no sessions at all.
       const states =
-        c.byState.map((s) => `${s.state} ${s.count}`).join(" · ") || "no sessions reported";
-      return [`${c.total} of max_connections ${c.max}${share}: ${escapeHtml(states)}`];
+        c.byState.map((s) => `${s.state} ${s.count}`).join(" · ") || lang.t("pg-no-sessions");
+      const args = { total: c.total, max: c.max, states: escapeHtml(states) };
+      return [
+        c.max > 0
+          ? lang.t("pg-connections-line", { ...args, share: Math.round((c.total / c.max) * 100) })
+          : lang.t("pg-connections-line-nomax", args),
+      ];
     }),
-    ...part("Longest-running queries", activity.longest, (s) => sessionLines(s, "none running")),
-    ...part("Blocked sessions", activity.blocked, ({ blocked, blockers }) => [
-      ...sessionLines(blocked, "none waiting on a lock", (s) => ` ⛔ by ${s.blockedBy.join(", ")}`),
+    ...part("pg-longest", activity.longest, lang, (s) =>
+      sessionLines(s, lang.t("pg-longest-none"), lang),
+    ),
+    ...part("pg-blocked", activity.blocked, lang, ({ blocked, blockers }) => [
+      ...sessionLines(
+        blocked,
+        lang.t("pg-blocked-none"),
+        lang,
+        (s) => ` ${lang.t("pg-blocked-by", { pids: s.blockedBy.join(", ") })}`,
+      ),
       ...(blockers.length > 0
         ? [
-            bold("Blocking them"),
-            ...sessionLines(blockers, "", (s) => ` ${escapeHtml(s.state ?? "")}`),
+            bold(lang.t("pg-blocking")),
+            ...sessionLines(blockers, "", lang, (s) => ` ${escapeHtml(s.state ?? "")}`),
           ]
         : []),
     ]),
-    ...part("Idle in transaction", activity.idleInTransaction, (s) => sessionLines(s, "none")),
-    ...part("Size", activity.sizes, (sizes) => [
-      `database ${formatBytes(sizes.databaseBytes)}; largest: ${sizes.tables.map((t) => `${escapeHtml(t.name)} ${formatBytes(t.bytes)}`).join(" · ") || "no tables"}`,
-    ]),
+    ...part("pg-idle", activity.idleInTransaction, lang, (s) =>
+      sessionLines(s, lang.t("pg-idle-none"), lang),
+    ),
+    ...part("pg-size", activity.sizes, lang, (sizes) => {
+      const tables = sizes.tables.map((t) => `${escapeHtml(t.name)} ${lang.bytes(t.bytes)}`);
+      return [
+        lang.t("pg-size-line", {
+          size: lang.bytes(sizes.databaseBytes),
+          tables: tables.join(" · ") || lang.t("pg-no-tables"),
+        }),
+      ];
+    }),
   ];
   return fitLines(lines, {
-    header: `🐘 ${bold("PostgreSQL")} ${italic("query text shown without its literals")}`,
+    header: lang.t("pg-header", {
+      title: bold("PostgreSQL"),
+      note: italic(lang.t("pg-literals-note")),
+    }),
+    lang,
   });
 }

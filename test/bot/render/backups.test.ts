@@ -2,6 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { renderBackups } from "../../../src/bot/render/backups.js";
 import type { BackupFile } from "../../../src/checks/listings/backups.js";
+import { createTranslator } from "../../../src/i18n/catalogue.js";
+
+const en = createTranslator("en");
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
@@ -18,13 +21,13 @@ const older = { name: "db-1.sql.gz", bytes: 4 * MB, modifiedAt: minutesAgo(1500)
 
 describe("renderBackups", () => {
   it("says how to configure it when BACKUP_DIR is not set", () => {
-    expect(renderBackups({ configured: false }, 26)).toBe(
+    expect(renderBackups({ configured: false }, 26, en)).toBe(
       "➖ Backups: not configured (set BACKUP_DIR to the directory backup.sh writes to).",
     );
   });
 
   it("pages backup_stale when the directory holds none", () => {
-    expect(renderBackups(listing([]), 26)).toBe(
+    expect(renderBackups(listing([]), 26, en)).toBe(
       [
         "💾 <b>Backups</b> in <code>/backups</code> — 0 kept, 0 B in all",
         "🔴 <b>backup_stale</b>: no backup found in /backups",
@@ -34,7 +37,7 @@ describe("renderBackups", () => {
 
   it("shows the newest two and says all is well", () => {
     const newest = { name: "db-2.sql.gz", bytes: 5 * MB, modifiedAt: minutesAgo(60) };
-    expect(renderBackups(listing([newest, older]), 26)).toBe(
+    expect(renderBackups(listing([newest, older]), 26, en)).toBe(
       [
         "💾 <b>Backups</b> in <code>/backups</code> — 2 kept, 9.0 MB in all",
         "Newest: <code>db-2.sql.gz</code> — 1h 0m ago, 5.0 MB",
@@ -47,11 +50,11 @@ describe("renderBackups", () => {
   it("calls a newest backup far smaller than the one before it truncated", () => {
     const newest = { name: "db-2.sql.gz", bytes: MB, modifiedAt: minutesAgo(60) };
     expect(
-      renderBackups(listing([newest, older]), 26)
+      renderBackups(listing([newest, older]), 26, en)
         .split("\n")
         .at(-1),
     ).toBe(
-      "🔴 <b>backup_stale</b>: newest backup db-2.sql.gz is 1024 KB, 25% of the one before it (db-1.sql.gz, 4096 KB): a truncated dump?",
+      "🔴 <b>backup_stale</b>: newest backup db-2.sql.gz is 1.0 MB, 25% of the one before it (db-1.sql.gz, 4.0 MB): a truncated dump?",
     );
   });
 
@@ -62,7 +65,7 @@ describe("renderBackups", () => {
       modifiedAt: minutesAgo(60),
       integrity: { state: "unread" as const, detail: "too large to read" },
     };
-    expect(renderBackups(listing([newest, older]), 26)).toContain(
+    expect(renderBackups(listing([newest, older]), 26, en)).toContain(
       "Newest: <code>db-2.sql.gz</code> — 1h 0m ago, 5.0 MB, not read (too large to read)",
     );
   });

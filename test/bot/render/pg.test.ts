@@ -3,6 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { renderPg } from "../../../src/bot/render/pg.js";
 import type { PgActivity, PgSession } from "../../../src/checks/listings/pg-activity.js";
+import { createTranslator } from "../../../src/i18n/catalogue.js";
+
+const en = createTranslator("en");
 
 const GB = 1024 ** 3;
 const session = (pid: number, seconds: number, query: string): PgSession => ({
@@ -49,7 +52,7 @@ describe("renderPg", () => {
       },
     };
     const query = "<code>SELECT * FROM t WHERE a &lt; ?</code>";
-    expect(renderPg(activity)).toBe(
+    expect(renderPg(activity, en)).toBe(
       [
         HEADER,
         "<b>Connections</b>",
@@ -80,7 +83,7 @@ describe("renderPg", () => {
       idleInTransaction: { ok: true, value: [] },
       sizes: { ok: true, value: { databaseBytes: 100, tables: [] } },
     };
-    expect(renderPg(activity)).toBe(
+    expect(renderPg(activity, en)).toBe(
       [
         HEADER,
         "<b>Connections</b>",

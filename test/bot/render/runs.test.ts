@@ -8,6 +8,9 @@ import {
   renderRunsSummary,
 } from "../../../src/bot/render/runs.js";
 import type { RunRow } from "../../../src/checks/listings/runs.js";
+import { createTranslator } from "../../../src/i18n/catalogue.js";
+
+const en = createTranslator("en");
 
 const NOW = new Date("2030-01-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
@@ -25,10 +28,10 @@ const run = (over: Partial<RunRow>): RunRow => ({
 
 describe("renderRunsSummary", () => {
   it("says so when there were no runs, naming the scope escaped", () => {
-    expect(renderRunsSummary({ jobs: [], failures: [] }, NOW)).toBe(
+    expect(renderRunsSummary({ jobs: [], failures: [] }, NOW, undefined, en)).toBe(
       "No worker runs in the last 7 days.",
     );
-    expect(renderRunsSummary({ jobs: [], failures: [] }, NOW, "Alpha<1>")).toBe(
+    expect(renderRunsSummary({ jobs: [], failures: [] }, NOW, "Alpha<1>", en)).toBe(
       "No worker runs in the last 7 days for Alpha&lt;1&gt;.",
     );
   });
@@ -61,6 +64,8 @@ describe("renderRunsSummary", () => {
         ],
       },
       NOW,
+      undefined,
+      en,
     );
     expect(text).toBe(
       [
@@ -85,7 +90,9 @@ describe("renderRunsSummary", () => {
           week,
         })),
     );
-    const lines = renderRunsSummary({ jobs, failures: [] }, NOW).split("\n").slice(1, 6);
+    const lines = renderRunsSummary({ jobs, failures: [] }, NOW, undefined, en)
+      .split("\n")
+      .slice(1, 6);
     const cells = lines.map((l) =>
       l
         .replace("<pre>", "")
@@ -106,6 +113,8 @@ describe("renderRunsSummary", () => {
     const text = renderRunsSummary(
       { jobs: [{ jobType: "digest", project: null, day: week, week }], failures: [] },
       NOW,
+      undefined,
+      en,
     );
     expect(text.split("\n").at(-1)).toBe("✅ No failures in 7 days.");
   });
@@ -113,7 +122,7 @@ describe("renderRunsSummary", () => {
 
 describe("renderJobRuns", () => {
   it("says so when the job has no runs, escaping its name", () => {
-    expect(renderJobRuns("embed<x>", { last: [], week: NO_WEEK }, NOW)).toBe(
+    expect(renderJobRuns("embed<x>", { last: [], week: NO_WEEK }, NOW, en)).toBe(
       "No runs of <code>embed&lt;x&gt;</code> found.",
     );
   });
@@ -124,7 +133,7 @@ describe("renderJobRuns", () => {
       run({ id: 2, status: "failed", error: "oom & gone", project: "Beta" }),
       run({ id: 1, status: "weird" }),
     ];
-    expect(renderJobRuns("embed", { last, week: NO_WEEK }, NOW)).toBe(
+    expect(renderJobRuns("embed", { last, week: NO_WEEK }, NOW, en)).toBe(
       [
         "<b>Last 3 runs of</b> <code>embed</code>",
         "<pre>    started  took  id",
@@ -156,13 +165,13 @@ describe("the chart's caption and title", () => {
 
   it("count the week's runs and failures, and draw each half hour's longest finished run as a sparkline", () => {
     const history = { last: [], week: { ...NO_WEEK, columns } };
-    expect(renderRunChartCaption("embed<x>", history)).toBe(
+    expect(renderRunChartCaption("embed<x>", history, en)).toBe(
       [
         "<code>embed&lt;x&gt;</code>: 7 runs in 7 days, 2 failed. Duration by start time; ❌ failures are red triangles.",
         "█▁",
       ].join("\n"),
     );
-    expect(renderRunChartTitle("embed · Beta", history)).toBe(
+    expect(renderRunChartTitle("embed · Beta", history, en)).toBe(
       "embed · Beta — run durations, 7 days",
     );
   });
@@ -170,10 +179,10 @@ describe("the chart's caption and title", () => {
   it("say the chart holds only the newest runs, and since when, when the week has more", () => {
     const newest = [column(0, "ok", 20_150, 10), column(1, "failed", 10, 80)];
     const history = { last: [], week: { columns: newest, since: minutesAgo(90), cut: true } };
-    expect(renderRunChartCaption("embed", history).split("\n")[0]).toBe(
+    expect(renderRunChartCaption("embed", history, en).split("\n")[0]).toBe(
       "<code>embed</code>: the newest 20,160 runs, since 2030-01-01 10:30 UTC (the week has more), 10 failed. Duration by start time; ❌ failures are red triangles.",
     );
-    expect(renderRunChartTitle("embed", history)).toBe(
+    expect(renderRunChartTitle("embed", history, en)).toBe(
       "embed — newest 20,160 runs since 2030-01-01 10:30 UTC",
     );
   });

@@ -8,6 +8,9 @@ import { diagnosticsAlerts } from "../../../src/alerts/rules-diagnostics.js";
 import { renderBackups } from "../../../src/bot/render/backups.js";
 import { backupProblem, listBackups, STAT_LIMIT } from "../../../src/checks/listings/backups.js";
 import { HOUR, MINUTE } from "../../kit/fake-clock.js";
+import { createTranslator } from "../../../src/i18n/catalogue.js";
+
+const en = createTranslator("en");
 
 const NOW = new Date("2026-11-28T12:00:00Z");
 const OPTIONS = { longQueryMinutes: 10, blockedMinutes: 5, backupMaxAgeHours: 26 };
@@ -45,7 +48,7 @@ describe("backups", () => {
       "labpics_20261126_030000.sql.gz",
     ]);
     expect(await alertsFor()).toEqual([]);
-    const text = renderBackups(listing, 26);
+    const text = renderBackups(listing, 26, en);
     expect(text).toContain("3 kept");
     expect(text).toContain("<code>labpics_20261128_030000.sql.gz</code> — 9h 0m ago, 2.1 KB");
     expect(text).toContain("✅");
@@ -53,7 +56,7 @@ describe("backups", () => {
 
   it("says not configured without BACKUP_DIR, and pages nothing", async () => {
     const listing = await listBackups(undefined, NOW);
-    expect(renderBackups(listing, 26)).toContain("not configured");
+    expect(renderBackups(listing, 26, en)).toContain("not configured");
     expect(diagnosticsAlerts({ backups: listing }, OPTIONS)).toEqual({ alerts: [], evaluated: [] });
   });
 
@@ -76,7 +79,7 @@ describe("backups", () => {
     const [alert] = await alertsFor();
     expect(alert!.summary).toContain("40% of the one before it");
     expect(alert!.summary).toContain("truncated");
-    expect(renderBackups(await listBackups(dir, NOW), 26)).toContain("🔴");
+    expect(renderBackups(await listBackups(dir, NOW), 26, en)).toContain("🔴");
     await backup("labpics_20261128_030000.sql.gz", 5_000, 9 * HOUR);
     expect(await alertsFor()).toEqual([]);
   });
@@ -106,7 +109,7 @@ describe("backups", () => {
       "labpics_20261128_030000.sql.gz",
       "labpics_20261127_030000.sql.gz",
     ]);
-    const text = renderBackups(listing, 26);
+    const text = renderBackups(listing, 26, en);
     expect(text).toContain("2 kept");
     expect(text).toContain("2 could not be read");
     expect(text).toContain("✅");
@@ -126,6 +129,8 @@ describe("backups", () => {
     expect(listing).toMatchObject({ count: total, unreadable: 0 });
     expect(listing.configured && listing.files.length).toBe(STAT_LIMIT);
     expect(listing.configured && listing.files[0]!.name).toBe("labpics_20261127_120000.sql.gz");
-    expect(renderBackups(listing, 26)).toContain(`${total} kept, 0 B in the newest ${STAT_LIMIT}`);
+    expect(renderBackups(listing, 26, en)).toContain(
+      `${en.number(total)} kept, 0 B in the newest ${STAT_LIMIT}`,
+    );
   });
 });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAlertApp, startApiHealth, ticks } from "../../kit/alerts.js";
 import type { TestApp } from "../../kit/build-test-app.js";
+import { insertWorkerRuns } from "../../kit/rows.js";
 
 let api: Awaited<ReturnType<typeof startApiHealth>>;
 let t: TestApp;
@@ -17,10 +18,15 @@ afterAll(async () => {
 
 describe("the watcher's run history", () => {
   it("is refreshed by every tick until it reaches now, then has the last runs", async () => {
-    await t.pool.query(
-      `INSERT INTO worker_runs (job_type, status, started_at, finished_at)
-       VALUES ('digest', 'ok', now() - interval '10 minutes', now() - interval '9 minutes')`,
-    );
+    const now = Date.now();
+    await insertWorkerRuns(t.pool, [
+      {
+        job: "digest",
+        status: "ok",
+        startedAt: new Date(now - 10 * 60_000),
+        finishedAt: new Date(now - 9 * 60_000),
+      },
+    ]);
     const refreshedTo = async () =>
       (await t.pool.query<{ at: Date }>("SELECT refreshed_to AS at FROM opsbot.run_history_scan"))
         .rows[0]!.at;

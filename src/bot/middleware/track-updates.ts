@@ -6,7 +6,7 @@ import type { BotContext } from "../context.js";
 import { updateTypeOf } from "../update-type.js";
 
 /** First in the chain: a child logger per update, the update counters, answer tracking. */
-export function observe(logger: Logger, metrics: Metrics): MiddlewareFn<BotContext> {
+export function trackUpdates(logger: Logger, metrics: Metrics): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const type = updateTypeOf(ctx.update);
     ctx.log = logger.child({

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Shape } from "../checks/schema-shape.js";
+import type { Shape } from "../../checks/schema-shape.js";
 import {
   DEMO_CONNECTORS,
   DEMO_JOBS,
@@ -27,7 +27,7 @@ const TABLES = "scheduled_jobs, worker_runs, process_runs, connector_sync_state"
 
 export async function runSqlFile(db: Queryable, name: string): Promise<void> {
   // Relative to this module so it works from src/ (tsx, vitest) and dist/ alike.
-  const sql = await readFile(new URL(`../../sql/${name}`, import.meta.url), "utf8");
+  const sql = await readFile(new URL(`../../../sql/${name}`, import.meta.url), "utf8");
   await db.query(sql);
 }
 

@@ -5,12 +5,12 @@ import {
   applyShape,
   fillLargeTables,
   loadReferenceDemoData,
-} from "../../src/db/labpics-fixtures.js";
+} from "../../src/console/demo/labpics-fixtures.js";
 import {
   DEMO_PROJECTS,
   LABPICS_JOB_CADENCES,
   loadLabpicsDemoData,
-} from "../../src/db/labpics-shape-demo.js";
+} from "../../src/console/demo/labpics-shape-demo.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { checksAt } from "../kit/checks.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";

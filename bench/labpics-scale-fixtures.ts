@@ -1,5 +1,5 @@
-import type { Queryable } from "./labpics-fixtures.js";
-import { LABPICS_JOB_CADENCES } from "./labpics-shape-demo.js";
+import type { Queryable } from "../src/console/demo/labpics-fixtures.js";
+import { LABPICS_JOB_CADENCES } from "../src/console/demo/labpics-shape-demo.js";
 
 /**
  * LabPics at scale, in the labpics shape (sql/shapes/labpics.sql), generated inside

@@ -1,8 +1,8 @@
 // The LabPics-at-scale generator (bench/labpics-scale.ts) on a small scale: what the checks
 // must find is there, and LabPics's constraints and indexes are back after the load.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyShape } from "../../src/db/labpics-fixtures.js";
-import { fillLabpicsScale, SCALE_FACTS } from "../../src/db/labpics-scale-fixtures.js";
+import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
+import { fillLabpicsScale, SCALE_FACTS } from "../../bench/labpics-scale-fixtures.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
 import { checksAt } from "../kit/checks.js";
 import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
