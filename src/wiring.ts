@@ -281,6 +281,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall, incidents
       }),
       alertsFeature({
         alerts,
+        group: deps.languages.group,
         clock,
         maxSilenceDays: config.SILENCE_MAX_DAYS,
         runbookUrl: config.RUNBOOK_URL,
@@ -288,6 +289,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall, incidents
       incidentsFeature({ incidents, clock }),
       oncallRotaFeature({
         desk: onCall,
+        group: deps.languages.group,
         clock,
         alertGroup: alertGroupOf(config),
         runbookUrl: config.RUNBOOK_URL,
@@ -323,6 +325,7 @@ function wireWatcher(
     redis: deps.redis,
     checks,
     notifierFor: createTelegramNotifiers(alertApi, clock, logger, {
+      lang: deps.languages.group,
       runbookUrl: config.RUNBOOK_URL,
     }),
     clock,
@@ -386,9 +389,12 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
     metrics: deps.metrics,
     redact: deps.redact,
   });
+  const { group } = deps.languages;
   const pager = createOnCallPager(api, clock, logger, {
     tz: config.ONCALL_TZ,
     runbookUrl: config.RUNBOOK_URL,
+    group,
+    languageOf: (userId) => deps.languages.of(userId),
   });
   return createPagingLoop({
     pool,

@@ -60,6 +60,11 @@ export async function watchdogAlerts(
       kind: "watchdog_missing",
       source: "alertmanager",
       summary: `Alertmanager's ${options.alertname} alert last arrived ${Math.floor(awayMinutes)} min ago (${formatUtc(lastSeen)}): the Prometheus → Alertmanager path is broken`,
+      facts: {
+        alertname: options.alertname,
+        minutes: Math.floor(awayMinutes),
+        lastAt: lastSeen.toISOString(),
+      },
     },
   ];
 }

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from "pg";
 import type { FailureCounts } from "./rules.js";
 import { severityOf } from "./severity.js";
 import type {
+  AlertFacts,
   AlertKind,
   AlertState,
   NotifiedAlert,
@@ -23,13 +24,14 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     kind: AlertKind;
     source: Source;
     summary: string;
+    facts: AlertFacts | null;
     severity: Severity | null;
     runbook: Runbook | null;
     firing_ms: number;
     notified_ms: number | null;
     queued_ms: number | null;
   }>(
-    `SELECT fingerprint, kind, source, summary, severity, runbook,
+    `SELECT fingerprint, kind, source, summary, facts, severity, runbook,
             (extract(epoch FROM firing_since) * 1000)::float8 AS firing_ms,
             (extract(epoch FROM notified_at) * 1000)::float8 AS notified_ms,
             (extract(epoch FROM queued_at) * 1000)::float8 AS queued_ms
@@ -41,6 +43,7 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     kind: r.kind,
     source: r.source,
     summary: r.summary,
+    ...(r.facts !== null ? { facts: r.facts } : {}),
     ...(r.severity !== null ? { severity: r.severity } : {}),
     ...(r.runbook !== null ? { runbook: r.runbook } : {}),
     firingSince: new Date(r.firing_ms),
@@ -62,9 +65,15 @@ export async function countFiring(db: Db): Promise<Record<Severity, number>> {
   return counts;
 }
 
+/** What an alert says now: its summary and the facts its message is written from. */
+export interface AlertWords {
+  summary: string;
+  facts?: AlertFacts;
+}
+
 /**
  * Of the given alerts, those still firing in the episode announced at `announcedAt` (none
- * started since), acknowledged ones too only with `acked`: their summaries now, by
+ * started since), acknowledged ones too only with `acked`: what they say now, by
  * fingerprint. Only what delivery needs, for a storm's thousands in one small read.
  */
 export async function loadStillFiring(
@@ -72,14 +81,23 @@ export async function loadStillFiring(
   fingerprints: readonly string[],
   announcedAt: Date,
   options: { acked: boolean },
-): Promise<Map<string, string>> {
-  const { rows } = await db.query<{ fingerprint: string; summary: string }>(
-    `SELECT fingerprint, summary FROM opsbot.alerts
+): Promise<Map<string, AlertWords>> {
+  const { rows } = await db.query<{
+    fingerprint: string;
+    summary: string;
+    facts: AlertFacts | null;
+  }>(
+    `SELECT fingerprint, summary, facts FROM opsbot.alerts
       WHERE fingerprint = ANY($1) AND resolved_at IS NULL AND firing_since <= $2
         AND ($3 OR acked_by IS NULL)`,
     [fingerprints, announcedAt, options.acked],
   );
-  return new Map(rows.map((r) => [r.fingerprint, r.summary]));
+  return new Map(
+    rows.map((r) => [
+      r.fingerprint,
+      { summary: r.summary, ...(r.facts !== null ? { facts: r.facts } : {}) },
+    ]),
+  );
 }
 
 /**
@@ -93,15 +111,15 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
   await db.query(
     `INSERT INTO opsbot.alerts AS a
        (fingerprint, kind, source, summary, firing_since, resolved_at, notified_at, queued_at,
-        severity, runbook)
+        severity, runbook, facts)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
                           $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
-                          $9::text[], $10::jsonb[])
+                          $9::text[], $10::jsonb[], $11::jsonb[])
      ON CONFLICT (fingerprint) DO UPDATE SET
        kind = EXCLUDED.kind, source = EXCLUDED.source, summary = EXCLUDED.summary,
        firing_since = EXCLUDED.firing_since, resolved_at = EXCLUDED.resolved_at,
        notified_at = EXCLUDED.notified_at, queued_at = EXCLUDED.queued_at,
-       severity = EXCLUDED.severity, runbook = EXCLUDED.runbook,
+       severity = EXCLUDED.severity, runbook = EXCLUDED.runbook, facts = EXCLUDED.facts,
        acked_by = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_by END,
        acked_at = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_at END`,
     [
@@ -115,6 +133,7 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
       column((a) => a.queuedAt),
       column((a) => a.severity ?? null),
       column((a) => (a.runbook ? JSON.stringify(a.runbook) : null)),
+      column((a) => (a.facts ? JSON.stringify(a.facts) : null)),
     ],
   );
 }
@@ -229,6 +248,7 @@ export const snapshotOf = (a: AlertState): NotifiedAlert => ({
   fingerprint: a.fingerprint,
   kind: a.kind,
   summary: a.summary,
+  ...(a.facts ? { facts: a.facts } : {}),
   firingSince: a.firingSince.toISOString(),
   ...(a.resolvedAt ? { resolvedAt: a.resolvedAt.toISOString() } : {}),
   ...(a.severity ? { severity: a.severity } : {}),

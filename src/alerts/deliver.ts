@@ -157,8 +157,10 @@ async function stillRelevant(pool: Pool, row: OutboxRow, now: Date): Promise<Not
     loadSilences(pool, now),
   ]);
   return row.alerts.flatMap((a) => {
-    const summary = live.get(a.fingerprint);
-    if (summary === undefined || silenceFor(a.fingerprint, silences, now)) return [];
-    return [summary === a.summary ? a : { ...a, summary }];
+    const words = live.get(a.fingerprint);
+    if (words === undefined || silenceFor(a.fingerprint, silences, now)) return [];
+    // What it says now; the facts go with the summary they were written beside.
+    const { facts: _queued, ...queued } = a;
+    return [words.summary === a.summary ? a : { ...queued, ...words }];
   });
 }

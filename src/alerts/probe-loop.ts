@@ -95,6 +95,7 @@ export function createProbeLoop(deps: ProbeLoopDeps) {
           kind,
           source: name,
           summary: `${SUMMARIES[name]}: ${why}`,
+          facts: { error: why },
         });
       }
     }

@@ -5,7 +5,7 @@ import {
 } from "../checks/listings/backups.js";
 import type { PgActivity, PgSession } from "../checks/listings/pg-activity.js";
 import { formatUtc } from "../clock.js";
-import type { Alert, Source } from "./types.js";
+import type { Alert, AlertFacts, Source } from "./types.js";
 
 export interface DiagnosticsRuleOptions {
   /** pg_long_query: an active query running longer than this. */
@@ -49,6 +49,37 @@ export function describeBackupProblem(problem: BackupProblem, dir: string): stri
   }
 }
 
+/** A backup problem as alert facts (AlertFacts): the message `alert-backup_stale` says it. */
+export function backupProblemFacts(problem: BackupProblem, dir: string): AlertFacts {
+  switch (problem.kind) {
+    case "missing":
+      return { case: "missing", dir };
+    case "old":
+      return {
+        case: "old",
+        file: problem.file.name,
+        finishedAt: problem.file.modifiedAt.toISOString(),
+        hours: problem.limitHours,
+      };
+    case "truncated":
+      return {
+        case: "truncated",
+        file: problem.file.name,
+        fileBytes: problem.file.bytes,
+        percent: Math.round(problem.ratio * 100),
+        previous: problem.previous.name,
+        previousBytes: problem.previous.bytes,
+      };
+    case "damaged":
+      return {
+        case: "damaged",
+        file: problem.file.name,
+        fileBytes: problem.file.bytes,
+        error: problem.detail,
+      };
+  }
+}
+
 /**
  * Pure: the database's sessions and the backup directory in, alerts out. A part that could
  * not be read is not evaluated, so its alerts stay as they are.
@@ -69,6 +100,7 @@ export function diagnosticsAlerts(
         kind: "pg_long_query",
         source: "pg_queries",
         summary: `query of ${who(s)} running longer than ${options.longQueryMinutes} min: ${short(s.query)}`,
+        facts: { session: who(s), minutes: options.longQueryMinutes, query: short(s.query) },
       });
     }
   }
@@ -82,6 +114,12 @@ export function diagnosticsAlerts(
         kind: "pg_blocked",
         source: "pg_locks",
         summary: `${who(s)} waiting on a lock longer than ${options.blockedMinutes} min, blocked by pid ${s.blockedBy.join(", ")}: ${short(s.query)}`,
+        facts: {
+          session: who(s),
+          minutes: options.blockedMinutes,
+          blockers: s.blockedBy.join(", "),
+          query: short(s.query),
+        },
       });
     }
   }
@@ -95,6 +133,7 @@ export function diagnosticsAlerts(
         kind: "backup_stale",
         source: "backups",
         summary: describeBackupProblem(problem, backups.dir),
+        facts: backupProblemFacts(problem, backups.dir),
       });
     }
   }

@@ -10,7 +10,7 @@ import {
   type DiagnosticsObservation,
   type DiagnosticsRuleOptions,
 } from "./rules-diagnostics.js";
-import type { Alert, AlertKind, Source } from "./types.js";
+import type { Alert, AlertFacts, AlertKind, Source } from "./types.js";
 
 /** The watcher's checks that read LabPics tables; each is evaluated on its own. */
 export const WATCHED_CHECKS = [
@@ -71,20 +71,31 @@ const utcOrNever = (at: Date | null) => (at === null ? "never" : formatUtc(at));
 export const short = (text: string | null, max = 200) =>
   text === null ? "" : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 const inProject = (project: string | null) => (project === null ? "" : ` [${project}]`);
+/** A time as an alert fact (AlertFacts): ISO, null for never. */
+export const factTime = (at: Date | null | undefined) => at?.toISOString() ?? null;
+const errorFact = (text: string | null) => (text ? short(text) : null);
 
 function stuckAlerts(runs: readonly StuckRun[], source: Source): Alert[] {
   return runs.map((run) => {
     const kind = run.kind === "worker" ? "stuck_worker" : "stuck_process";
+    // LabPics's own cleanup of dead runs fails (uuid = integer): say so, and where the fix is.
+    const unreaped = run.kind === "worker" && run.projectId !== null;
     return {
       fingerprint: `${kind}:${scopedKey(run.projectId, String(run.id))}`,
       kind,
       source,
       summary:
         `${run.kind} run ${run.id} (${run.name})${inProject(run.project)} running since ${utcOrNever(run.startedAt)}` +
-        // LabPics's own cleanup of dead runs fails (uuid = integer): say so, and where the fix is.
-        (run.kind === "worker" && run.projectId !== null
+        (unreaped
           ? "; LabPics's dead-job cleanup has not reaped it: /stuck shows the SQL that marks it failed"
           : ""),
+      facts: {
+        case: unreaped ? "unreaped" : "run",
+        id: String(run.id),
+        name: run.name,
+        project: run.project,
+        startedAt: factTime(run.startedAt),
+      },
     };
   });
 }
@@ -93,49 +104,77 @@ function jobAlerts(jobs: readonly Job[]): Alert[] {
   const alerts: Alert[] = [];
   const fingerprint = (kind: AlertKind, job: Job) =>
     `${kind}:${scopedKey(job.projectId, job.jobType)}`;
-  const add = (kind: AlertKind, job: Job, summary: string, supersedes?: string) =>
+  const add = (
+    kind: AlertKind,
+    job: Job,
+    said: { summary: string; facts: AlertFacts },
+    supersedes?: string,
+  ) =>
     alerts.push({
       fingerprint: fingerprint(kind, job),
       kind,
       source: "jobs",
-      summary: `job ${job.jobType}${inProject(job.project)} ${summary}`,
+      summary: `job ${job.jobType}${inProject(job.project)} ${said.summary}`,
+      facts: { job: job.jobType, project: job.project, ...said.facts },
       ...(supersedes !== undefined ? { supersedes } : {}),
     });
   const error = (job: Job) => (job.lastError ? `: ${short(job.lastError)}` : "");
   for (const job of jobs) {
+    const failure = { error: errorFact(job.lastError) };
     // An escalation of its failures: job_failed ends with it, never announced as resolved.
     if (job.suspended) {
       const failed = fingerprint("job_failed", job);
       add(
         "job_suspended",
         job,
-        `suspended by the scheduler after repeated failures${error(job)}`,
+        {
+          summary: `suspended by the scheduler after repeated failures${error(job)}`,
+          facts: failure,
+        },
         failed,
       );
     }
-    if (job.failed) add("job_failed", job, `failed${error(job)}`);
+    if (job.failed) add("job_failed", job, { summary: `failed${error(job)}`, facts: failure });
     if (job.overdue)
-      add("job_overdue", job, `overdue: next run was due ${utcOrNever(job.nextRunAt)}`);
-    if (job.stuck) add("stuck_worker", job, `running since ${utcOrNever(job.startedAt)}`);
+      add("job_overdue", job, {
+        summary: `overdue: next run was due ${utcOrNever(job.nextRunAt)}`,
+        facts: { dueAt: factTime(job.nextRunAt) },
+      });
+    if (job.stuck)
+      add("stuck_worker", job, {
+        summary: `running since ${utcOrNever(job.startedAt)}`,
+        facts: { case: "job", startedAt: factTime(job.startedAt) },
+      });
   }
   return alerts;
 }
 
 function connectorAlerts(connectors: readonly ConnectorSync[]): Alert[] {
   const alerts: Alert[] = [];
-  const add = (kind: AlertKind, c: ConnectorSync, summary: string) =>
+  const add = (kind: AlertKind, c: ConnectorSync, summary: string, facts: AlertFacts) =>
     alerts.push({
       fingerprint: `${kind}:${scopedKey(c.projectId, c.connector)}`,
       kind,
       source: "sync",
       summary: `connector ${c.connector}${inProject(c.project)} ${summary}`,
+      facts: { connector: c.connector, project: c.project, ...facts },
     });
   for (const c of connectors) {
     const detail = c.lastError ? `: ${short(c.lastError)}` : "";
-    if (c.failed) add("connector_failed", c, `${c.lastStatus ?? "failed"}${detail}`);
-    if (c.stuck) add("connector_failed", c, `running since ${utcOrNever(c.lastAttemptAt)} (stuck)`);
-    if (c.partial) add("connector_partial", c, `synced partially${detail}`);
-    if (c.stale) add("connector_stale", c, `last synced ${utcOrNever(c.lastSyncedAt)}`);
+    const error = errorFact(c.lastError);
+    const status = c.lastStatus ?? "failed";
+    if (c.failed)
+      add("connector_failed", c, `${status}${detail}`, { case: "failed", status, error });
+    if (c.stuck)
+      add("connector_failed", c, `running since ${utcOrNever(c.lastAttemptAt)} (stuck)`, {
+        case: "stuck",
+        startedAt: factTime(c.lastAttemptAt),
+      });
+    if (c.partial) add("connector_partial", c, `synced partially${detail}`, { error });
+    if (c.stale)
+      add("connector_stale", c, `last synced ${utcOrNever(c.lastSyncedAt)}`, {
+        syncedAt: factTime(c.lastSyncedAt),
+      });
   }
   return alerts;
 }
@@ -165,6 +204,7 @@ export function evaluateRules(
         kind: "watcher_degraded",
         source: "watcher",
         summary: `the ${check} check cannot be evaluated: ${short(reason ?? "unknown")}`,
+        facts: { check, error: short(reason ?? "unknown") },
       });
     }
   }
@@ -179,6 +219,7 @@ export function evaluateRules(
       kind: "pg_connections_high",
       source: "postgres",
       summary: `PostgreSQL connections ${connections.used}/${connections.max}`,
+      facts: { used: connections.used, max: connections.max },
     });
   }
 
@@ -210,6 +251,12 @@ export function evaluateRules(
         summary:
           `scheduler stalled: ${s.overdueJobs} active job(s) overdue, last worker run started ${utcOrNever(s.lastRunStartedAt)}` +
           (s.cause !== undefined ? `; why: ${short(s.cause)}` : ""),
+        facts: {
+          case: s.cause !== undefined ? "cause" : "plain",
+          overdue: s.overdueJobs,
+          lastRunAt: factTime(s.lastRunStartedAt),
+          cause: s.cause !== undefined ? short(s.cause) : "",
+        },
       });
     }
   }

@@ -30,29 +30,30 @@ const SPECIFIC_PATTERN = /^[a-z][a-z0-9_]{0,40}:[^\s*]{0,200}\*$/;
  * fingerprint prefix with at least a full kind before "*" (job_failed:*). A bare "*" or
  * a partial kind ("a*", "job_*") would silence whole classes of alerts at once.
  */
-export function checkNewSilenceKey(key: string): { ok: true } | { ok: false; reason: string } {
+export function checkNewSilenceKey(
+  key: string,
+): { ok: true } | { ok: false; problem: "broad-pattern" | "not-a-key" } {
   if (EXACT_KEY.test(key) || SPECIFIC_PATTERN.test(key)) return { ok: true };
-  if (/^[a-z0-9_]*\*$/.test(key)) {
-    return {
-      ok: false,
-      reason: "a pattern needs a full kind and a colon before *, e.g. job_failed:*",
-    };
-  }
-  return { ok: false, reason: "not an alert key" };
+  // A pattern without a full kind and a colon before "*".
+  if (/^[a-z0-9_]*\*$/.test(key)) return { ok: false, problem: "broad-pattern" };
+  return { ok: false, problem: "not-a-key" };
 }
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** The shortest silence. */
+export const SILENCE_MIN_MS = UNIT_MS.m;
 
 /** The shape of a duration or delay: "30m", "4h", "2d". */
 export const DURATION_TEXT = /^\d{1,5}[mhd]$/;
-const toMs = (text: string) =>
+/** A well-formed duration ("30m", "4h", "2d") in milliseconds. */
+export const durationMs = (text: string) =>
   Number(text.slice(0, -1)) * UNIT_MS[text.slice(-1) as keyof typeof UNIT_MS];
 
 /** "in 2h": how long until a maintenance window starts; from 1 minute to 30 days ahead. */
 export const silenceDelay = z
   .string()
   .regex(DURATION_TEXT, "not a delay like 30m, 4h or 2d")
-  .transform(toMs)
+  .transform(durationMs)
   .refine((ms) => ms >= UNIT_MS.m && ms <= 30 * UNIT_MS.d, "must be from 1m to 30d");
 
 /** "30m", "4h", "2d": from one minute to SILENCE_MAX_DAYS. */
@@ -60,7 +61,7 @@ export function silenceDuration(maxDays: number) {
   return z
     .string()
     .regex(DURATION_TEXT, "not a duration like 30m, 4h or 2d")
-    .transform(toMs)
-    .refine((ms) => ms >= UNIT_MS.m, "must be at least 1m")
+    .transform(durationMs)
+    .refine((ms) => ms >= SILENCE_MIN_MS, "must be at least 1m")
     .refine((ms) => ms <= maxDays * UNIT_MS.d, `may be at most ${maxDays}d (SILENCE_MAX_DAYS)`);
 }

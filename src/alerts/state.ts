@@ -60,6 +60,8 @@ export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
     let changed =
       before === undefined ||
       before.summary !== alert.summary ||
+      // A row stored before alerts carried facts gets them once (its summary says the same).
+      (before.facts === undefined && alert.facts !== undefined) ||
       before.severity !== alert.severity ||
       before.runbook?.url !== alert.runbook?.url ||
       before.runbook?.title !== alert.runbook?.title;
@@ -107,10 +109,11 @@ export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
 
 /** The stored episode with what its source says of it now. */
 function refreshed(before: AlertState, alert: Alert): AlertState {
-  const { severity: _severity, runbook: _runbook, ...episode } = before;
+  const { severity: _severity, runbook: _runbook, facts: _facts, ...episode } = before;
   return {
     ...episode,
     summary: alert.summary,
+    ...(alert.facts !== undefined ? { facts: alert.facts } : {}),
     ...(alert.severity !== undefined ? { severity: alert.severity } : {}),
     ...(alert.runbook !== undefined ? { runbook: alert.runbook } : {}),
   };

@@ -10,12 +10,23 @@ export interface Runbook {
   url: string;
 }
 
+/**
+ * What a watcher alert's message says, as data: the bot writes it in the reader's language
+ * (the message `alert-<kind>`). Values are the message's placeables; a key ending in "At"
+ * holds an ISO time (null: never), one ending in "Bytes" a size, `case` picks the message's
+ * variant; `project` and `error` may be missing. Alertmanager's alerts have none: their
+ * summaries are the operator's own words.
+ */
+export type AlertFacts = Readonly<Record<string, string | number | null>>;
+
 /** A condition that holds now, as the rules see it. */
 export interface Alert {
   fingerprint: string;
   kind: AlertKind;
   source: Source;
+  /** In English, for logs, change detection, and messages of alerts without facts. */
   summary: string;
+  facts?: AlertFacts;
   /** Overrides the kind's default severity (Alertmanager's severity label). */
   severity?: Severity;
   /** The alert's own runbook; none: its kind's (RUNBOOK_URL), if its kind has one. */
@@ -54,6 +65,8 @@ export interface NotifiedAlert {
   /** Stored JSON: a kind of another version's, while replicas of two versions run. */
   kind: string;
   summary: string;
+  /** Absent in snapshots written before facts existed: the summary is shown. */
+  facts?: AlertFacts;
   firingSince: string;
   resolvedAt?: string;
   severity?: Severity;

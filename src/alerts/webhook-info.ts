@@ -4,7 +4,7 @@
  * certificate expired, the bot answering errors) it keeps them pending and says why.
  */
 import { formatUtc, type Clock } from "../clock.js";
-import { short } from "./rules.js";
+import { factTime, short } from "./rules.js";
 import type { AlertSource } from "./sources.js";
 import type { Alert } from "./types.js";
 
@@ -27,14 +27,16 @@ const WEBHOOK_INFO_EVERY_MS = 5 * 60_000;
 export function webhookAlerts(info: WebhookInfo, now: Date): Alert[] {
   const reasons: string[] = [];
   const errorAt = info.lastErrorDate;
-  if (errorAt !== undefined && now.getTime() - errorAt.getTime() <= RECENT_ERROR_MS) {
-    const message = info.lastErrorMessage ? `: ${short(info.lastErrorMessage)}` : "";
-    const minutes = Math.floor((now.getTime() - errorAt.getTime()) / 60_000);
-    reasons.push(`last delivery error ${minutes} min ago (${formatUtc(errorAt)})${message}`);
+  const recentError = errorAt !== undefined && now.getTime() - errorAt.getTime() <= RECENT_ERROR_MS;
+  const minutes = errorAt ? Math.floor((now.getTime() - errorAt.getTime()) / 60_000) : 0;
+  const error = info.lastErrorMessage ? short(info.lastErrorMessage) : null;
+  if (recentError) {
+    reasons.push(
+      `last delivery error ${minutes} min ago (${formatUtc(errorAt)})${error ? `: ${error}` : ""}`,
+    );
   }
-  if (info.pendingUpdateCount >= PENDING_LIMIT) {
-    reasons.push(`${info.pendingUpdateCount} updates pending`);
-  }
+  const backlog = info.pendingUpdateCount >= PENDING_LIMIT;
+  if (backlog) reasons.push(`${info.pendingUpdateCount} updates pending`);
   if (reasons.length === 0) return [];
   return [
     {
@@ -42,6 +44,14 @@ export function webhookAlerts(info: WebhookInfo, now: Date): Alert[] {
       kind: "webhook_failing",
       source: "telegram",
       summary: `Telegram cannot deliver updates to ${info.url || "the webhook"}: ${reasons.join("; ")}`,
+      facts: {
+        case: recentError && backlog ? "both" : recentError ? "error" : "pending",
+        url: info.url || "webhook",
+        minutes,
+        errorAt: factTime(errorAt),
+        error,
+        pending: info.pendingUpdateCount,
+      },
     },
   ];
 }

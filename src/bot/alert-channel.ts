@@ -5,6 +5,7 @@ import type { Destination } from "../alerts/routes.js";
 import { anyCritical } from "../alerts/severity.js";
 import type { NotifiedAlert, Runbook } from "../alerts/types.js";
 import type { Clock } from "../clock.js";
+import type { Translator } from "../i18n/translator.js";
 import type { Logger } from "../log/create-logger.js";
 import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
 import { oneLine, truncateText } from "./format/html.js";
@@ -15,6 +16,8 @@ const MAX_RUNBOOK_BUTTONS = 3;
 const BUTTON_TITLE_MAX = 40;
 
 export interface AlertKeyboardOptions {
+  /** The language of the message the buttons sit on. */
+  lang: Translator;
   /** RUNBOOK_URL: a template with {kind}. */
   runbookUrl?: string | undefined;
   /** false once acknowledged: the Ack button goes, Silence and runbooks stay. */
@@ -35,9 +38,14 @@ export function alertKeyboard(
   let empty = true;
   if (notification.kind !== "resolved" && notification.outboxId > 0) {
     for (const choice of Object.keys(SILENCE_CHOICES) as SilenceChoice[]) {
-      keyboard.text(`Silence ${choice}`, silenceButton(notification.outboxId, choice));
+      keyboard.text(
+        options.lang.t("alerts-button-silence", { hours: SILENCE_CHOICES[choice] / 3_600_000 }),
+        silenceButton(notification.outboxId, choice),
+      );
     }
-    if (options.ack) keyboard.text("Ack", ackButton(notification.outboxId));
+    if (options.ack) {
+      keyboard.text(options.lang.t("alerts-button-ack"), ackButton(notification.outboxId));
+    }
     empty = false;
   }
   const links =
@@ -97,19 +105,21 @@ function linkOf(alert: NotifiedAlert, template: string | undefined): Runbook | u
 }
 
 /**
- * The Telegram notifier: one per destination (a chat, and a forum topic in it). A message
- * of warnings only is sent quietly; one with a critical alert makes a sound. The Api given
- * here must not retry by itself: the outbox decides when to try again.
+ * The Telegram notifier: one per destination (a chat, and a forum topic in it), written in
+ * `lang` (BOT_LOCALE's: alerts go to groups). A message of warnings only is sent quietly;
+ * one with a critical alert makes a sound. The Api given here must not retry by itself:
+ * the outbox decides when to try again.
  */
 export function createTelegramNotifiers(
   api: Api,
   clock: Clock,
   logger: Logger,
-  options: { runbookUrl?: string | undefined } = {},
+  options: { lang: Translator; runbookUrl?: string | undefined },
 ): NotifierFor {
+  const { lang } = options;
   return (destination: Destination) => ({
     async send(notification): Promise<SendResult> {
-      const text = renderNotification(notification.kind, notification.alerts, clock.now());
+      const text = renderNotification(lang, notification.kind, notification.alerts, clock.now());
       if (destination.chatId === undefined) {
         logger.info(
           { kind: notification.kind, alerts: notification.alerts.length, text },
@@ -118,7 +128,7 @@ export function createTelegramNotifiers(
         return { ok: true };
       }
       const { chatId } = destination;
-      const keyboardOptions = { runbookUrl: options.runbookUrl, ack: true };
+      const keyboardOptions = { lang, runbookUrl: options.runbookUrl, ack: true };
       try {
         const message = await postWithKeyboard(
           notification,

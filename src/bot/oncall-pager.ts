@@ -2,6 +2,7 @@
 import { GrammyError, InlineKeyboard, type Api } from "grammy";
 import type { Destination } from "../alerts/routes.js";
 import type { Clock } from "../clock.js";
+import type { Translator } from "../i18n/translator.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Escalation, PageResult, Pager } from "../oncall/pager.js";
 import { alertKeyboard } from "./alert-channel.js";
@@ -11,23 +12,34 @@ import { renderGroupPage, renderHandover, renderPage, renderRefusedPage } from "
 export interface OnCallPagerOptions {
   tz: string;
   runbookUrl?: string | undefined;
+  /** BOT_LOCALE's: handovers, group escalations and refusals are posted in groups. */
+  group: Translator;
+  /** A person's language, for their private pages; never rejects (Languages.of). */
+  languageOf: (userId: number) => Promise<Translator>;
 }
 
 /** The runbook buttons of a page's alerts (no Silence nor Ack: those sit on the group's). */
 export function runbookKeyboard(
+  lang: Translator,
   alerts: Escalation["alerts"],
   runbookUrl: string | undefined,
   links = true,
 ): InlineKeyboard | undefined {
   if (!links) return undefined;
-  return alertKeyboard({ outboxId: 0, kind: "firing", alerts }, { runbookUrl, ack: false });
+  return alertKeyboard({ outboxId: 0, kind: "firing", alerts }, { lang, runbookUrl, ack: false });
 }
 
 /** The Ack button first, then the runbook buttons. */
-function pageKeyboard(escalation: Escalation, runbookUrl: string | undefined, links: boolean) {
-  const runbooks = runbookKeyboard(escalation.alerts, runbookUrl, links)?.inline_keyboard ?? [];
+function pageKeyboard(
+  lang: Translator,
+  escalation: Escalation,
+  runbookUrl: string | undefined,
+  links: boolean,
+) {
+  const runbooks =
+    runbookKeyboard(lang, escalation.alerts, runbookUrl, links)?.inline_keyboard ?? [];
   return InlineKeyboard.from([
-    [InlineKeyboard.text("Ack", pageAckButton(escalation.stepId))],
+    [InlineKeyboard.text(lang.t("alerts-button-ack"), pageAckButton(escalation.stepId))],
     ...runbooks,
   ]);
 }
@@ -39,6 +51,7 @@ export function createOnCallPager(
   options: OnCallPagerOptions,
 ): Pager {
   const html = { parse_mode: "HTML", link_preview_options: { is_disabled: true } } as const;
+  const { group } = options;
 
   /** Sends, or only logs without a chat; Telegram's answer as a PageResult. */
   async function post(
@@ -83,19 +96,21 @@ export function createOnCallPager(
 
   return {
     handover: (to, handover) =>
-      post(to, renderHandover(handover, options.tz), { disable_notification: true }),
-    page: (userId, escalation) =>
-      postWithLinks({ chatId: userId }, renderPage(escalation, clock.now()), (links) =>
-        pageKeyboard(escalation, options.runbookUrl, links),
-      ),
+      post(to, renderHandover(group, handover, options.tz), { disable_notification: true }),
+    async page(userId, escalation) {
+      const lang = await options.languageOf(userId);
+      return postWithLinks({ chatId: userId }, renderPage(lang, escalation, clock.now()), (links) =>
+        pageKeyboard(lang, escalation, options.runbookUrl, links),
+      );
+    },
     pageGroup: (to, escalation, mentions) =>
       postWithLinks(
         to,
-        renderGroupPage(escalation, mentions, clock.now()),
-        (links) => runbookKeyboard(escalation.alerts, options.runbookUrl, links),
+        renderGroupPage(group, escalation, mentions, clock.now()),
+        (links) => runbookKeyboard(group, escalation.alerts, options.runbookUrl, links),
         { disable_notification: false },
       ),
-    refused: (to, userId, error) => post(to, renderRefusedPage(userId, error)),
+    refused: (to, userId, error) => post(to, renderRefusedPage(group, userId, error)),
   };
 }
 

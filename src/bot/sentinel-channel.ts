@@ -1,5 +1,6 @@
 import { Api } from "grammy";
 import type { SendResult } from "../alerts/notifier.js";
+import type { Translator } from "../i18n/translator.js";
 import type { Delivery } from "../sentinel/watch.js";
 import { failureOf } from "./alert-channel.js";
 import { renderSentinelMessage } from "./render/sentinel.js";
@@ -13,6 +14,8 @@ export interface SentinelSender {
  * sentinel keeps each message until Telegram took it and schedules the retries.
  */
 export function createSentinelSender(options: {
+  /** BOT_LOCALE's: what the sentinel posts is read in the alert group. */
+  lang: Translator;
   token: string;
   apiRoot: string;
   timeoutSeconds?: number;
@@ -29,7 +32,7 @@ export function createSentinelSender(options: {
       try {
         const sent = await api.sendMessage(
           delivery.chatId,
-          renderSentinelMessage(delivery.message),
+          renderSentinelMessage(options.lang, delivery.message),
           {
             parse_mode: "HTML",
             link_preview_options: { is_disabled: true },

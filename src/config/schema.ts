@@ -230,6 +230,7 @@ export const sentinelEnvSchema = z.object({
   ONCALL_SHIFT: envSchema.shape.ONCALL_SHIFT,
   ONCALL_TZ: envSchema.shape.ONCALL_TZ,
   LOG_LEVEL: envSchema.shape.LOG_LEVEL,
+  BOT_LOCALE: envSchema.shape.BOT_LOCALE,
 });
 
 export type SentinelEnv = z.infer<typeof sentinelEnvSchema>;

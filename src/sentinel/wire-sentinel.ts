@@ -1,6 +1,7 @@
 /** The sentinel's composition root: its parts from its configuration. */
 import { createSentinelSender } from "../bot/sentinel-channel.js";
 import type { Clock } from "../clock.js";
+import { createCatalogue } from "../i18n/catalogue.js";
 import type { SentinelConfig } from "../config/parse-sentinel-config.js";
 import type { Logger } from "../log/create-logger.js";
 import { shiftAt } from "../oncall/rota.js";
@@ -12,6 +13,7 @@ export function wireSentinel(config: SentinelConfig, deps: { logger: Logger; clo
     ...deps,
     stateFile: createStateFile(config.SENTINEL_STATE_FILE),
     sender: createSentinelSender({
+      lang: createCatalogue().translator(config.BOT_LOCALE),
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
     }),

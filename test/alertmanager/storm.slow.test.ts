@@ -92,7 +92,7 @@ describe("an Alertmanager storm, the bot with a 96 MB heap", () => {
       "stored in part: 89704 of 91704 over ALERTMANAGER_MAX_ALERTS=2000 a batch; not stored",
     );
     await eventually(() => digests().length === 1, 60_000, "the storm's digest");
-    expect(digests()[0]).toMatch(/^🔥 <b>2000 alerts firing<\/b>/);
+    expect(digests()[0]).toMatch(/^🔥 <b>2,000 alerts firing<\/b>/);
     expect(bot.logs().some((l) => l.msg.startsWith("Alertmanager batch stored in part"))).toBe(
       true,
     );

@@ -2,13 +2,14 @@
 // in /alerts, never shortening nor dropping another silence on the key; bad input changes
 // nothing. Real webhook, fake clock.
 import { describe, expect, it } from "vitest";
-import { SILENCE_USAGE } from "../../src/bot/features/alerts.js";
+import { EN } from "../kit/english.js";
 import { formatUtc } from "../../src/clock.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import { insertStuckWorkers, messagesTo, tick, useAlertApps } from "../kit/alerts.js";
 import { createFakeClock, HOUR, MINUTE } from "../kit/fake-clock.js";
 import { createUpdates, OPERATOR, privateChat } from "../kit/updates.js";
 
+const SILENCE_USAGE = EN.t("silence-usage");
 const updates = createUpdates(80_000);
 
 const apps = useAlertApps();

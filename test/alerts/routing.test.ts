@@ -76,7 +76,7 @@ describe("ALERT_ROUTES end to end", () => {
     expect(t.fake.callsTo("sendMessage")).toHaveLength(4);
 
     expect(stuck[0]!.text).toContain("stuck_worker ×1500");
-    expect(stuck[0]!.text).toMatch(/\+\d+ more/);
+    expect(stuck[0]!.text).toMatch(/\+[\d,]+ more/);
     expect(stuck[0]!.text.length).toBeLessThanOrEqual(4096);
     expect(failed[0]!.message_thread_id).toBe(JOBS_TOPIC);
     expect(failed[0]!.text).toContain("job_failed ×2");

@@ -18,6 +18,7 @@ import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { createFakeClock, HOUR } from "../kit/fake-clock.js";
 import { captureLogs } from "../kit/log-capture.js";
 import { closedPort, listen } from "../kit/ports.js";
+import { EN } from "../kit/english.js";
 
 const TOKEN = "sentinel-token-0123456789abcdef";
 const SENTINEL_GROUP = -100_999;
@@ -50,7 +51,11 @@ describe("heartbeats to the sentinel", () => {
       }),
       clock: systemClock,
       stateFile: createStateFile(join(dir, "state.json")),
-      sender: createSentinelSender({ token: TEST_TOKEN, apiRoot: sentinelApi.apiRoot }),
+      sender: createSentinelSender({
+        lang: EN,
+        token: TEST_TOKEN,
+        apiRoot: sentinelApi.apiRoot,
+      }),
       token: TOKEN,
       group: { chatId: SENTINEL_GROUP },
       whoIsOnCall: () => null,

@@ -2,8 +2,7 @@
 // at press time, bound to the very message they were sent with), /silence, /unsilence and
 // /alerts. Time is a fake clock, so silences end without sleeping.
 import { describe, expect, it } from "vitest";
-import { REFUSAL } from "../kit/english.js";
-import { SILENCE_USAGE, UNSILENCE_USAGE } from "../../src/bot/features/alerts.js";
+import { EN, REFUSAL } from "../kit/english.js";
 import { formatUtc } from "../../src/clock.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import {
@@ -30,6 +29,8 @@ import {
   VIEWER,
 } from "../kit/updates.js";
 
+const SILENCE_USAGE = EN.t("silence-usage");
+const UNSILENCE_USAGE = EN.t("unsilence-usage");
 const updates = createUpdates(90_000);
 
 const apps = useAlertApps();

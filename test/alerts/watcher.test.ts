@@ -129,11 +129,12 @@ describe("grouping", () => {
     expect(sent[0]!.message_thread_id).toBeUndefined(); // no ALERT_THREAD_ID: the group itself
     const text = sent[0]!.text;
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-    expect(text).toContain("5000 alerts firing");
+    expect(text).toContain("5,000 alerts firing");
     expect(text).toContain("stuck_worker ×4990");
     expect(text).toContain("stuck_process ×10");
     const shown = text.split("\n").filter((line) => line.startsWith("• ")).length;
-    const more = Number(/\+(\d+) more/.exec(text)?.[1]);
+    // In the locale's digits: "+4,744 more".
+    const more = Number(/\+([\d,]+) more/.exec(text)?.[1]?.replace(/,/g, ""));
     expect(shown).toBeGreaterThan(0);
     expect(shown + more).toBe(5000);
     // Nothing silently dropped: the one notification carries every alert.
@@ -148,8 +149,8 @@ describe("grouping", () => {
     const after = messagesTo(t.fake);
     expect(after).toHaveLength(2);
     expect(after[1]!.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-    expect(after[1]!.text).toContain("Resolved: 5000 alerts");
-    expect(after[1]!.text).toMatch(/\+\d+ more/);
+    expect(after[1]!.text).toContain("Resolved: 5,000 alerts");
+    expect(after[1]!.text).toMatch(/\+[\d,]+ more/);
   });
 });
 

@@ -11,7 +11,9 @@ import {
   renderOpenAlerts,
   type OpenAlertView,
 } from "../../src/bot/render/alerts.js";
+import { EN } from "../kit/english.js";
 
+const en = EN;
 const NOW = new Date("2026-12-01T06:00:00Z");
 const SINCE = "2026-12-01T05:45:00Z";
 
@@ -46,7 +48,7 @@ const alertOf = (fingerprint: string, summary: string, extra: Partial<NotifiedAl
 describe("alert messages, per kind", () => {
   it.each(KINDS)("%s: names its kind, says %s… and shows its severity", (fp, summary, severity) => {
     const alert = alertOf(fp, summary);
-    const text = renderNotification("firing", [alert], NOW);
+    const text = renderNotification(en, "firing", [alert], NOW);
     expect(text).toContain("1 alert firing");
     expect(text).toContain(`${alert.kind} ×1`);
     expect(text).toContain(`<code>${fp}</code>`);
@@ -65,7 +67,7 @@ describe("alert messages, per kind", () => {
     const alert = alertOf("am:High5xxRate:0f1e2d", "High5xxRate: 5xx above 5 % for 5 min", {
       ...(label ? { severity: label } : {}),
     });
-    const text = renderNotification("firing", [alert], NOW);
+    const text = renderNotification(en, "firing", [alert], NOW);
     expect(text).toContain("am ×1");
     expect(text).toContain("<code>am:High5xxRate:0f1e2d</code>");
     expect(text).toContain(expected === "critical" ? "🔴 critical ×1" : "🟡 warning");
@@ -83,7 +85,7 @@ describe("alert messages, per kind", () => {
       alertOf("api_down", "API down"),
       alertOf("job_failed:p1:b", "failed"),
     ];
-    const text = renderNotification("firing", alerts, NOW);
+    const text = renderNotification(en, "firing", alerts, NOW);
     expect(text).toContain("🔴 critical ×1 · 🟡 warning ×2");
     expect(text.indexOf("api_down</code>")).toBeLessThan(text.indexOf("job_failed:p1:a"));
     expect(anyCritical(alerts)).toBe(true);
@@ -91,18 +93,21 @@ describe("alert messages, per kind", () => {
 
   it("resolved and repeat messages say so, with how long it lasted", () => {
     const resolved = alertOf("api_down", "API down", { resolvedAt: "2026-12-01T05:55:00Z" });
-    expect(renderNotification("resolved", [resolved], NOW)).toMatch(
+    expect(renderNotification(en, "resolved", [resolved], NOW)).toMatch(
       /Resolved: 1 alert[\s\S]*lasted 10m/,
     );
-    expect(renderNotification("repeat", [alertOf("api_down", "x")], NOW)).toContain("Still firing");
+    expect(renderNotification(en, "repeat", [alertOf("api_down", "x")], NOW)).toContain(
+      "Still firing",
+    );
   });
 
   it("an acked message says who acked it, after the list", () => {
     const text = renderNotification(
+      en,
       "firing",
       [alertOf("api_down", "x")],
       NOW,
-      renderAckedNote("@olga", NOW),
+      renderAckedNote(en, "@olga", NOW),
     );
     expect(
       text
@@ -115,10 +120,10 @@ describe("alert messages, per kind", () => {
     const storm = Array.from({ length: 10_000 }, (_, i) =>
       alertOf(`stuck_worker:p1:${i}`, `run ${i}`),
     );
-    const text = renderNotification("firing", storm, NOW);
+    const text = renderNotification(en, "firing", storm, NOW);
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).toContain("stuck_worker ×10000");
-    expect(text).toMatch(/\+\d+ more/);
+    expect(text).toMatch(/\+[\d,]+ more/);
   });
 });
 
@@ -129,7 +134,7 @@ describe("names shown within one line", () => {
 
   it("a newline or a control character in an alert's name or summary adds no line", () => {
     for (const kind of ["firing", "repeat", "resolved"] as const) {
-      const text = renderNotification(kind, [injected], NOW);
+      const text = renderNotification(en, kind, [injected], NOW);
       expect(text).toContain(
         "<code>am:Disk Full:0f1e2d</code> line one ✅ Resolved: everything ok",
       );
@@ -142,7 +147,7 @@ describe("names shown within one line", () => {
       until: new Date("2026-12-01T08:00:00Z"),
       createdBy: "@olga",
     };
-    const text = renderOpenAlerts([view], [silence], NOW);
+    const text = renderOpenAlerts(en, [view], [silence], NOW);
     expect(text).toContain("<code>am:Disk Full:0f1e2d</code> line one ✅ Resolved");
     expect(text).toContain("<code>am:Disk Full:*</code> until");
     expect(text.split("\n")).toHaveLength(4);
@@ -171,18 +176,18 @@ describe("/alerts at scale", () => {
 
   it("the only critical alert among 61 comes first, not inside +N more", () => {
     const firing = [...Array.from({ length: 60 }, (_, i) => warning(i)), stalled];
-    const text = renderOpenAlerts(firing, [], NOW);
+    const text = renderOpenAlerts(en, firing, [], NOW);
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).toMatch(
       /^🔥 <b>61 firing<\/b> · 🔴 critical ×1\n• 🔴 <code>scheduler_stalled<\/code>/,
     );
-    expect(text).toMatch(/\+\d+ more/);
+    expect(text).toMatch(/\+[\d,]+ more/);
   });
 
   it("105 silences: the firing alerts come first, the silences are capped and counted", () => {
     const firing = [...Array.from({ length: 60 }, (_, i) => warning(i)), stalled];
     const silences = Array.from({ length: 105 }, (_, i) => silence(i));
-    const text = renderOpenAlerts(firing, silences, NOW);
+    const text = renderOpenAlerts(en, firing, silences, NOW);
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(text).toContain("<code>scheduler_stalled</code>");
     // Most of the message lists firing alerts; the silences keep to their share.
@@ -201,7 +206,7 @@ describe("/alerts at scale", () => {
       reason: `<timeout> & ${"y".repeat(300)}`,
     }));
     for (const firing of [[], [stalled]]) {
-      const text = renderOpenAlerts(firing, silences, NOW, blind);
+      const text = renderOpenAlerts(en, firing, silences, NOW, blind);
       expect(text.length).toBeLessThanOrEqual(4096);
       const tags = text.match(/<[^>]*>?/g) ?? [];
       for (const tag of tags) expect(tag).toMatch(/^<\/?(b|i|code)>$/);
@@ -223,7 +228,7 @@ describe("alert message buttons", () => {
   const rows = (k: ReturnType<typeof alertKeyboard>) => k?.inline_keyboard ?? [];
 
   it("Silence 1h / 24h and Ack carry short, parseable data", () => {
-    const [buttons] = rows(alertKeyboard(firing, { ack: true }));
+    const [buttons] = rows(alertKeyboard(firing, { lang: en, ack: true }));
     const data = buttons!.map((b) => ("callback_data" in b ? b.callback_data : ""));
     expect(data).toEqual(["sil:12:1h", "sil:12:24h", "ack:12"]);
     expect(data.map(parseAlertButton)).toEqual([
@@ -243,6 +248,7 @@ describe("alert message buttons", () => {
 
   it("a runbook link per kind, at most 3, the kind put into RUNBOOK_URL", () => {
     const keyboard = alertKeyboard(firing, {
+      lang: en,
       ack: false,
       runbookUrl: "https://wiki.example/rb/{kind}",
     });
@@ -262,8 +268,9 @@ describe("alert message buttons", () => {
       });
     const titles = [named("Disk\nFull"), named("A".repeat(3_000))].map(
       (a) =>
-        rows(alertKeyboard({ outboxId: 0, kind: "resolved", alerts: [a] }, { ack: false }))[0]![0]!
-          .text,
+        rows(
+          alertKeyboard({ outboxId: 0, kind: "resolved", alerts: [a] }, { lang: en, ack: false }),
+        )[0]![0]!.text,
     );
     expect(titles).toEqual(["📖 Disk Full", `📖 ${"A".repeat(39)}…`]);
   });
@@ -279,7 +286,7 @@ describe("alert message buttons", () => {
       rows(
         alertKeyboard(
           { outboxId: 0, kind: "firing", alerts },
-          { ack: false, runbookUrl: template },
+          { lang: en, ack: false, runbookUrl: template },
         ),
       )
         .flat()
@@ -313,7 +320,7 @@ describe("alert message buttons", () => {
     it("without RUNBOOK_URL too", () => {
       const keyboard = alertKeyboard(
         { outboxId: 0, kind: "resolved", alerts: [am("High5xxRate", "https://wiki.example/5xx")] },
-        { ack: false },
+        { lang: en, ack: false },
       );
       expect(rows(keyboard).flat()).toEqual([
         { text: "📖 High5xxRate", url: "https://wiki.example/5xx" },
@@ -323,9 +330,13 @@ describe("alert message buttons", () => {
 
   it("resolved messages and pages sent outside the outbox have links only", () => {
     const resolved = { ...firing, kind: "resolved" as const };
-    expect(alertKeyboard(resolved, { ack: true })).toBeUndefined();
+    expect(alertKeyboard(resolved, { lang: en, ack: true })).toBeUndefined();
     const page = { ...firing, outboxId: 0 };
-    const keyboard = alertKeyboard(page, { ack: true, runbookUrl: "https://wiki.example/{kind}" });
+    const keyboard = alertKeyboard(page, {
+      lang: en,
+      ack: true,
+      runbookUrl: "https://wiki.example/{kind}",
+    });
     expect(
       rows(keyboard)
         .flat()

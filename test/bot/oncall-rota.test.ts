@@ -62,7 +62,7 @@ describe("/oncall", () => {
     const t = await build({ clock, database, fake });
     const [now] = await ask(t, "/oncall", VIEWER);
     expect(now).toMatch(/On call<\/b>: <a href="tg:\/\/user\?id=(1001|2002)">/);
-    expect(now).toContain("until Sun 29 Nov 09:00 Europe/Moscow");
+    expect(now).toContain("until 2026-11-29 09:00 Europe/Moscow");
     expect(now).toMatch(/Next: <a href="tg:\/\/user\?id=(1001|2002)">/);
 
     // A viewer may ask but not take; a bad DURATION is refused; nothing is stored.
@@ -81,7 +81,7 @@ describe("/oncall", () => {
     expect(taken!.text).toContain(
       `<a href="tg://user?id=${SECOND_OPERATOR.id}">Omar (1002)</a> took`,
     );
-    expect(taken!.text).toContain("until Sat 28 Nov 17:00 Europe/Moscow");
+    expect(taken!.text).toContain("until 2026-11-28 17:00 Europe/Moscow");
     // (The paging loop may announce the shift's handover meanwhile: not this test's concern.)
     const announced = messagesTo(t.fake).filter((m) => !m.text.includes("Handover"));
     expect(announced.map((m) => m.text)).toEqual([taken!.text]);
@@ -89,13 +89,13 @@ describe("/oncall", () => {
     // A second replica (or a restart) agrees.
     const other = await build({ clock, database, fake });
     const [seen] = await ask(other, "/oncall", VIEWER);
-    expect(seen).toContain(`id=${SECOND_OPERATOR.id}">Omar (1002)</a> until Sat 28 Nov 17:00`);
+    expect(seen).toContain(`id=${SECOND_OPERATOR.id}">Omar (1002)</a> until 2026-11-28 17:00`);
     expect(seen).toContain("Override: taken with /oncall take");
 
     // Without DURATION: until the next handover; after it, the rota again.
     clock.advance(3 * HOUR);
     await t.post(updates.message("/oncall take", { from: OPERATOR }));
-    expect((await ask(t, "/oncall"))[0]).toContain("@olga_ops</a> until Sun 29 Nov 09:00");
+    expect((await ask(t, "/oncall"))[0]).toContain("@olga_ops</a> until 2026-11-29 09:00");
     clock.set(new Date("2026-11-29T06:00:00Z"));
     expect((await ask(t, "/oncall"))[0]).not.toContain("Override");
   });
@@ -119,7 +119,7 @@ describe("handovers", () => {
     await runBoth();
     const first = messagesTo(fake).filter((m) => m.text.includes("Handover"));
     expect(first).toHaveLength(1);
-    expect(first[0]!.text).toContain("is on call until Sun 29 Nov 09:00 Europe/Moscow");
+    expect(first[0]!.text).toContain("is on call until 2026-11-29 09:00 Europe/Moscow");
     expect(first[0]!.text).toContain("Open alerts: none.");
 
     await insertFiringAlert(a.pool, {
@@ -134,7 +134,7 @@ describe("handovers", () => {
     await runBoth();
     const both = messagesTo(fake).filter((m) => m.text.includes("Handover"));
     expect(both).toHaveLength(2);
-    expect(both[1]!.text).toContain("until Mon 30 Nov 09:00 Europe/Moscow");
+    expect(both[1]!.text).toContain("until 2026-11-30 09:00 Europe/Moscow");
     expect(both[1]!.text).toContain("Open alerts: 1.");
     // Each names the other person of the rota of two.
     const person = (text: string) => /id=(\d+)/.exec(text)?.[1];

@@ -14,6 +14,7 @@ import { TEST_TOKEN } from "../kit/build-test-app.js";
 import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
 import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
 import { captureLogs } from "../kit/log-capture.js";
+import { EN } from "../kit/english.js";
 
 const TOKEN = "sentinel-token-0123456789abcdef";
 const GROUP = -100_777;
@@ -57,7 +58,11 @@ describe("the sentinel", () => {
       logger: createLogger({ level: "info", secrets: [TOKEN], destination: logs.destination }),
       clock,
       stateFile: createStateFile(path),
-      sender: createSentinelSender({ token: TEST_TOKEN, apiRoot: fake.apiRoot }),
+      sender: createSentinelSender({
+        lang: EN,
+        token: TEST_TOKEN,
+        apiRoot: fake.apiRoot,
+      }),
       token: TOKEN,
       group: { chatId: GROUP, threadId: 12 },
       whoIsOnCall: () => ON_CALL,

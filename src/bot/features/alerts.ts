@@ -3,11 +3,14 @@ import type { AlertsDesk } from "../../alerts/alerts-desk.js";
 import {
   checkNewSilenceKey,
   DURATION_TEXT,
+  durationMs,
+  SILENCE_MIN_MS,
   silenceDelay,
   silenceDuration,
   silenceMatcher,
 } from "../../alerts/silences.js";
-import { formatUtc, type Clock } from "../../clock.js";
+import type { Clock } from "../../clock.js";
+import type { Translator } from "../../i18n/translator.js";
 import { postWithKeyboard } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
 import { ACK_BUTTON, SILENCE_BUTTON, SILENCE_CHOICES, parseAlertButton } from "../callback-data.js";
@@ -22,18 +25,18 @@ import {
   renderSilencedNote,
 } from "../render/alerts.js";
 
-export const SILENCE_USAGE =
-  "Usage: /silence KEY DURATION [in DELAY] — e.g. /silence stuck_worker:42 4h, or /silence api_down 2h in 30m for a maintenance window (30m, 4h, 2d; KEY is a kind, a key, or KIND:prefix*)";
-export const UNSILENCE_USAGE =
-  "Usage: /unsilence KEY — the key exactly as /alerts shows it; /unsilence PREFIX* lifts every silence whose key starts with PREFIX (e.g. am:*), /unsilence all every silence";
-
+/**
+ * /alerts, /silence, /unsilence and the alert buttons. Replies are in the sender's language;
+ * an alert message a button edits is the group's, in `group` (BOT_LOCALE's).
+ */
 export function alertsFeature(deps: {
   alerts: AlertsDesk;
+  group: Translator;
   clock: Clock;
   maxSilenceDays: number;
   runbookUrl?: string | undefined;
 }) {
-  const { alerts, clock } = deps;
+  const { alerts, clock, group } = deps;
   const duration = silenceDuration(deps.maxSilenceDays);
   const html = { parse_mode: "HTML" } as const;
   const feature = new Composer<BotContext>();
@@ -41,36 +44,37 @@ export function alertsFeature(deps: {
   handleCommand(feature, "alerts", async (ctx) => {
     const now = clock.now();
     const [view, blind] = await Promise.all([alerts.view(now), alerts.blindChecks()]);
-    await ctx.reply(renderOpenAlerts(view.alerts, view.silences, now, blind), html);
+    await ctx.reply(renderOpenAlerts(ctx.lang, view.alerts, view.silences, now, blind), html);
   });
 
   handleCommand(feature, "silence", async (ctx) => {
+    const { lang } = ctx;
+    const usage = () => ctx.reply(lang.t("silence-usage"));
+    const refuse = (key: string, args: Record<string, string | number> = {}) =>
+      ctx.reply(`⛔ ${lang.t(key, args)}`, html);
     const [key = "", wanted = "", word, delayText, ...rest] = ctx.match.trim().split(/\s+/);
     const delayed = word !== undefined;
-    if (key === "" || wanted === "" || rest.length > 0) return ctx.reply(SILENCE_USAGE);
-    if (delayed && (word !== "in" || delayText === undefined)) return ctx.reply(SILENCE_USAGE);
+    if (key === "" || wanted === "" || rest.length > 0) return usage();
+    if (delayed && (word !== "in" || delayText === undefined)) return usage();
     const checked = checkNewSilenceKey(key);
-    if (!checked.ok) return ctx.reply(`⛔ ${code(key)}: ${checked.reason}.`, html);
+    if (!checked.ok) return refuse(`silence-${checked.problem}`, { key: code(key) });
     const ms = duration.safeParse(wanted);
     if (!ms.success) {
       // A well-formed duration out of bounds gets the bound; anything else the usage line.
-      return ctx.reply(
-        DURATION_TEXT.test(wanted) ? `⛔ A silence ${ms.error.issues[0]?.message}.` : SILENCE_USAGE,
-      );
+      if (!DURATION_TEXT.test(wanted)) return usage();
+      return durationMs(wanted) < SILENCE_MIN_MS
+        ? refuse("silence-too-short")
+        : refuse("silence-too-long", { days: String(deps.maxSilenceDays) });
     }
     const delay = delayed ? silenceDelay.safeParse(delayText) : undefined;
     if (delay && !delay.success) {
-      return ctx.reply(
-        DURATION_TEXT.test(delayText ?? "")
-          ? `⛔ A delay ${delay.error.issues[0]?.message}.`
-          : SILENCE_USAGE,
-      );
+      return DURATION_TEXT.test(delayText ?? "") ? refuse("silence-delay-bounds") : usage();
     }
     const now = clock.now();
     const startsAt = new Date(now.getTime() + (delay?.data ?? 0));
     const until = new Date(startsAt.getTime() + ms.data);
     const inForce = await alerts.silence([key], { startsAt, until }, actorOf(ctx), now);
-    await ctx.reply(silenceAnswer(key, { startsAt, until }, inForce, now), html);
+    await ctx.reply(silenceAnswer(lang, key, { startsAt, until }, inForce, now), html);
   });
 
   handleCommand(feature, "unsilence", async (ctx) => {
@@ -78,7 +82,7 @@ export function alertsFeature(deps: {
     const arg = parts[0] ?? "";
     const matcher = silenceMatcher.safeParse(arg);
     if (parts.length !== 1 || (arg !== "all" && !matcher.success)) {
-      return ctx.reply(UNSILENCE_USAGE);
+      return ctx.reply(ctx.lang.t("unsilence-usage"));
     }
     // A key ending in * lifts every silence under it, the pattern's own included.
     const selector =
@@ -88,16 +92,17 @@ export function alertsFeature(deps: {
           ? { prefix: arg.slice(0, -1) }
           : { key: arg };
     const lifted = await alerts.unsilence(selector, clock.now());
-    await ctx.reply(unsilenceAnswer(arg, "key" in selector, lifted), html);
+    await ctx.reply(unsilenceAnswer(ctx.lang, arg, "key" in selector, lifted), html);
   });
 
-  const unknownMessage = { text: "That alert message is not known here.", show_alert: true };
+  const unknownMessage = (ctx: BotContext) =>
+    ctx.answerCallbackQuery({ text: ctx.lang.t("alerts-unknown-message"), show_alert: true });
 
   feature.callbackQuery(SILENCE_BUTTON, requireRole("operator"), async (ctx) => {
     const pressed = parseAlertButton(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
     if (pressed?.action !== "silence" || !message || !ctx.chat) {
-      return ctx.answerCallbackQuery(unknownMessage);
+      return unknownMessage(ctx);
     }
     const now = clock.now();
     const until = new Date(now.getTime() + SILENCE_CHOICES[pressed.choice]);
@@ -108,13 +113,15 @@ export function alertsFeature(deps: {
       messageId: message.message_id,
     };
     const silenced = await alerts.silenceNotification(target, until, who, now);
-    if (!silenced) return ctx.answerCallbackQuery(unknownMessage);
-    await ctx.answerCallbackQuery({ text: `Silenced for ${pressed.choice}.` });
+    if (!silenced) return unknownMessage(ctx);
+    const hours = SILENCE_CHOICES[pressed.choice] / 3_600_000;
+    await ctx.answerCallbackQuery({ text: ctx.lang.t("alerts-silenced-answer", { hours }) });
     const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
-    const note = renderSilencedNote(who.name, silenced.until);
+    const note = renderSilencedNote(group, who.name, silenced.until);
     // Silenced: no more buttons to press, the runbook links stay.
-    const text = renderNotification(notification.kind, notification.alerts, now, note);
-    await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
+    const text = renderNotification(group, notification.kind, notification.alerts, now, note);
+    const keyboard = { lang: group, runbookUrl: deps.runbookUrl, ack: false };
+    await postWithKeyboard(notification, keyboard, (markup) =>
       ctx.editMessageText(text, { ...html, ...markup }),
     );
   });
@@ -123,7 +130,7 @@ export function alertsFeature(deps: {
     const pressed = parseAlertButton(ctx.callbackQuery.data);
     const message = ctx.callbackQuery.message;
     if (pressed?.action !== "ack" || !message || !ctx.chat) {
-      return ctx.answerCallbackQuery(unknownMessage);
+      return unknownMessage(ctx);
     }
     const now = clock.now();
     const who = actorOf(ctx);
@@ -133,23 +140,17 @@ export function alertsFeature(deps: {
       messageId: message.message_id,
     };
     const acked = await alerts.ack(target, who, now);
-    if (!acked) return ctx.answerCallbackQuery(unknownMessage);
+    if (!acked) return unknownMessage(ctx);
     await ctx.answerCallbackQuery({
-      text:
-        acked.acked > 0
-          ? "Acknowledged: no repeats until resolved."
-          : "Already acknowledged or resolved.",
+      text: ctx.lang.t(acked.acked > 0 ? "alerts-acked-answer" : "alerts-already-acked"),
     });
     if (acked.acked === 0) return;
     const notification = { outboxId: acked.row.id, kind: acked.row.kind, alerts: acked.row.alerts };
     // Acked: the Silence buttons and runbook links stay, the Ack button goes.
-    const text = renderNotification(
-      notification.kind,
-      notification.alerts,
-      now,
-      renderAckedNote(who.name, now),
-    );
-    await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
+    const note = renderAckedNote(group, who.name, now);
+    const text = renderNotification(group, notification.kind, notification.alerts, now, note);
+    const keyboard = { lang: group, runbookUrl: deps.runbookUrl, ack: false };
+    await postWithKeyboard(notification, keyboard, (markup) =>
       ctx.editMessageText(text, { ...html, ...markup }),
     );
   });
@@ -157,31 +158,34 @@ export function alertsFeature(deps: {
 }
 
 function silenceAnswer(
+  lang: Translator,
   key: string,
   wanted: { startsAt: Date; until: Date },
   inForce: { startsAt: Date; until: Date },
   now: Date,
 ): string {
   const longer = inForce.until > wanted.until;
+  const until = lang.dateTime(inForce.until);
   const window =
     inForce.startsAt > now
-      ? `from ${formatUtc(inForce.startsAt)} until ${formatUtc(inForce.until)}`
-      : `until ${formatUtc(inForce.until)}`;
+      ? lang.t("silence-window-from", { from: lang.dateTime(inForce.startsAt), until })
+      : lang.t("silence-window-until", { until });
+  const args = { key: code(key), window };
   return longer
-    ? `🔕 ${code(key)} stays silenced ${window}: a new silence never shortens a longer one.`
+    ? `🔕 ${lang.t("silence-stays", args)}`
     : inForce.startsAt > now
-      ? `🗓 ${code(key)} will be silenced ${window} (maintenance window).`
-      : `🔕 ${code(key)} silenced ${window}.`;
+      ? `🗓 ${lang.t("silence-scheduled", args)}`
+      : `🔕 ${lang.t("silence-set", args)}`;
 }
 
-function unsilenceAnswer(arg: string, exact: boolean, lifted: number): string {
+function unsilenceAnswer(lang: Translator, arg: string, exact: boolean, lifted: number): string {
   if (exact) {
     return lifted > 0
-      ? `🔔 ${code(arg)} is no longer silenced.`
-      : `No silence in force or scheduled for ${code(arg)}.`;
+      ? `🔔 ${lang.t("unsilence-key-lifted", { key: code(arg) })}`
+      : lang.t("unsilence-key-none", { key: code(arg) });
   }
-  const under = arg === "all" ? "" : ` under ${code(arg)}`;
+  const under = arg === "all" ? "" : lang.t("unsilence-under", { key: code(arg) });
   return lifted > 0
-    ? `🔔 ${lifted} silence${lifted === 1 ? "" : "s"} lifted${under}.`
-    : `No silence in force or scheduled${under}.`;
+    ? `🔔 ${lang.t("unsilence-lifted", { n: lifted, under })}`
+    : lang.t("unsilence-none", { under });
 }

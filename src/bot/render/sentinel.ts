@@ -1,66 +1,86 @@
+import type { Translator } from "../../i18n/translator.js";
 import type { Heartbeat } from "../../sentinel/heartbeat.js";
 import type { SentinelMessage } from "../../sentinel/watch.js";
-import { formatDuration } from "../format/duration.js";
-import { bold, escapeHtml } from "../format/html.js";
-import { formatUtc } from "../../clock.js";
+import { bold, escapeHtml, italic } from "../format/html.js";
 
 type Page = Extract<SentinelMessage, { kind: "page" }>;
 type Recovery = Extract<SentinelMessage, { kind: "recovered" }>;
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const firing = (lang: Translator, h: Heartbeat) =>
+  lang.t("sentinel-firing", { critical: h.firing.critical, warning: h.firing.warning });
 
-const firing = (h: Heartbeat) =>
-  `${h.firing.critical} critical and ${plural(h.firing.warning, "warning")} firing`;
-
-const waiting = (h: Heartbeat) =>
+const waiting = (lang: Translator, h: Heartbeat) =>
   h.undeliveredAlerts === 0
-    ? "no alert message waiting"
-    : `${plural(h.undeliveredAlerts, "alert message")} waiting` +
+    ? lang.t("sentinel-waiting-none")
+    : lang.t("sentinel-waiting", { n: h.undeliveredAlerts }) +
       (h.oldestUndeliveredSeconds === null
         ? ""
-        : `, the oldest for ${formatDuration(h.oldestUndeliveredSeconds * 1000)}`);
+        : lang.t("sentinel-waiting-oldest", {
+            duration: lang.duration(h.oldestUndeliveredSeconds * 1000),
+          }));
 
-const SIGNATURE = "<i>— the sentinel, from another host</i>";
+const signature = (lang: Translator) => italic(lang.t("sentinel-signature"));
 
 /** The page: what broke, since when, and what the bot last said. */
-function renderPage(page: Page): string {
-  const since = new Date(page.since);
-  const gap = formatDuration(Date.parse(page.detectedAt) - since.getTime());
+function renderPage(lang: Translator, page: Page): string {
+  const since = lang.dateTime(new Date(page.since));
+  const gap = lang.duration(Date.parse(page.detectedAt) - Date.parse(page.since));
   const last = page.lastHeartbeat;
   const lines =
     page.reason === "silent"
       ? [
-          `🚨 ${bold("opsbot is silent")}: no heartbeat for ${gap} (since ${formatUtc(since)}).`,
-          "Its host, its network or the bot itself may be down: its alerts are not reaching you.",
+          `🚨 ${bold(lang.t("sentinel-silent"))}: ${lang.t("sentinel-silent-detail", { gap, since })}`,
+          lang.t("sentinel-silent-why"),
           last === null
-            ? "It has not been heard from since the sentinel started."
-            : `Its last word: ${firing(last)}; ${waiting(last)} (version ${escapeHtml(last.version)}).`,
+            ? lang.t("sentinel-never-heard")
+            : lang.t("sentinel-last-word", {
+                firing: firing(lang, last),
+                waiting: waiting(lang, last),
+                version: escapeHtml(last.version),
+              }),
         ]
       : [
           page.reason === "telegram"
-            ? `🚨 ${bold("opsbot cannot reach Telegram")}: its last alert delivery failed (since ${formatUtc(since)}).`
-            : `🚨 ${bold("opsbot's alerts are stuck")}: an alert message has waited undelivered for over 5 minutes.`,
-          ...(last === null ? [] : [`Now ${firing(last)}; ${waiting(last)}.`]),
+            ? `🚨 ${bold(lang.t("sentinel-telegram"))}: ${lang.t("sentinel-telegram-detail", { since })}`
+            : `🚨 ${bold(lang.t("sentinel-stuck"))}: ${lang.t("sentinel-stuck-detail")}`,
+          ...(last === null
+            ? []
+            : [
+                lang.t("sentinel-now", {
+                  firing: firing(lang, last),
+                  waiting: waiting(lang, last),
+                }),
+              ]),
         ];
-  return [...lines, SIGNATURE].join("\n");
+  return [...lines, signature(lang)].join("\n");
 }
 
 /** The recovery: how long the path was broken and how many alerts waited. */
-function renderRecovery(recovery: Recovery): string {
+function renderRecovery(lang: Translator, recovery: Recovery): string {
   const since = new Date(recovery.since);
   const until = new Date(recovery.until);
-  const what = recovery.reason === "silent" ? "silent" : "broken";
   const waited =
     recovery.waited === 0
-      ? "No alert message waited undelivered."
-      : `${plural(recovery.waited, "alert message")} waited undelivered.`;
+      ? lang.t("sentinel-waited-none")
+      : lang.t("sentinel-waited", { n: recovery.waited });
+  const now = lang.t("sentinel-now", {
+    firing: firing(lang, recovery.heartbeat),
+    waiting: waiting(lang, recovery.heartbeat),
+  });
+  const detail = lang.t("sentinel-whole-detail", {
+    reason: recovery.reason === "silent" ? "silent" : "broken",
+    duration: lang.duration(until.getTime() - since.getTime()),
+    since: lang.dateTime(since),
+    until: lang.dateTime(until),
+  });
   return [
-    `✅ ${bold("opsbot's paging path is whole again")} after ${formatDuration(until.getTime() - since.getTime())} ${what} (${formatUtc(since)} – ${formatUtc(until)}).`,
-    `${waited} Now ${firing(recovery.heartbeat)}; ${waiting(recovery.heartbeat)}.`,
-    SIGNATURE,
+    `✅ ${bold(lang.t("sentinel-whole"))} ${detail}`,
+    `${waited} ${now}`,
+    signature(lang),
   ].join("\n");
 }
 
-export function renderSentinelMessage(message: SentinelMessage): string {
-  return message.kind === "page" ? renderPage(message) : renderRecovery(message);
+/** In `lang`: the sentinel posts in the alert group, in BOT_LOCALE. */
+export function renderSentinelMessage(lang: Translator, message: SentinelMessage): string {
+  return message.kind === "page" ? renderPage(lang, message) : renderRecovery(lang, message);
 }
