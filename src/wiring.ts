@@ -324,6 +324,7 @@ function wireWatcher(
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
     },
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
+    flapChanges: config.FLAP_CHANGES,
     // Alertmanager's firing alerts, as received by POST /alertmanager, and its watchdog's
     // absence: one source, so either failing to read leaves both as they are.
     sources: [

@@ -8,6 +8,7 @@ import type { Logger } from "../log/create-logger.js";
 import {
   loadAcks,
   loadFailures,
+  loadLastEpisodes,
   loadOpenAlerts,
   loadSilences,
   saveAlerts,
@@ -24,7 +25,7 @@ import {
   type WatchedCheck,
 } from "./rules.js";
 import { step, type StepResult } from "./state.js";
-import type { AlertState, Silence, Source } from "./types.js";
+import type { Alert, AlertState, Silence, Source } from "./types.js";
 
 // Enough for any storm; past it the stuck list is incomplete and resolves nothing.
 const STUCK_ALERT_LIMIT = 50_000;
@@ -34,6 +35,8 @@ export interface EvaluateDeps {
   rules: AlertRuleOptions;
   repeatMs: number;
   routing: Routing;
+  /** FLAP_CHANGES (flapping.ts); 0 or none: off. */
+  flapChanges?: number;
 }
 
 /** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
@@ -111,6 +114,12 @@ const outOfScope =
     return project !== undefined && !projects.has(project);
   };
 
+/** Observed alerts that did not fire before this tick. */
+function firingAnew(observed: readonly Alert[], open: readonly AlertState[]): string[] {
+  const firing = new Set(open.map((a) => a.fingerprint));
+  return observed.filter((a) => !firing.has(a.fingerprint)).map((a) => a.fingerprint);
+}
+
 export interface TickState {
   /** Firing alerts; thousands in a storm, hence cached between quiet ticks. */
   open: AlertState[];
@@ -155,9 +164,15 @@ export async function evaluateAndQueue(
   const evaluation = snapshot
     ? evaluateRules(snapshot, state.failures, deps.rules)
     : { alerts: [], evaluated: new Set<Source>(), failures: state.failures, reasons: {} };
+  const observed = [...evaluation.alerts, ...sources.alerts];
+  const flapChanges = deps.flapChanges ?? 0;
   const result = step({
     open: state.open,
-    observed: [...evaluation.alerts, ...sources.alerts],
+    observed,
+    flapChanges,
+    ...(flapChanges > 0
+      ? { lastEpisodes: await loadLastEpisodes(deps.pool, firingAnew(observed, state.open)) }
+      : {}),
     evaluated: new Set([...evaluation.evaluated, ...sources.evaluated]),
     silences: state.silences,
     acked: state.acked,
@@ -181,6 +196,8 @@ export async function evaluateAndQueue(
       ["firing", result.firing],
       ["repeat", result.repeat],
       ["resolved", resolved],
+      ["flapping", result.flapping],
+      ["settled", result.settled],
     ] as const) {
       for (const group of groupByDestination(alerts, deps.routing)) {
         await enqueue(client, kind, group.alerts, group.destination, now);

@@ -185,12 +185,15 @@ describe("parseConfig", () => {
     expect(secretsOf(config)).toContain("qu3ry-pw");
   });
 
-  it("defaults the silence cap and the retention periods", () => {
+  it("defaults the silence cap, the retention periods and FLAP_CHANGES, and refuses a FLAP_CHANGES of 1", () => {
     expect(parseConfig({})).toMatchObject({
       SILENCE_MAX_DAYS: 7,
       RETENTION_DAYS: 30,
       AUDIT_RETENTION_DAYS: 365,
+      FLAP_CHANGES: 4,
     });
+    expect(parseConfig({ FLAP_CHANGES: "0" }).FLAP_CHANGES).toBe(0);
+    expect(() => parseConfig({ FLAP_CHANGES: "1" })).toThrow(/FLAP_CHANGES.*0 \(off\) or 2-100/);
     expect(parseConfig({ METRICS_PORT: "9464" }).METRICS_PORT).toBe(9464);
   });
 });

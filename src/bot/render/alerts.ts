@@ -8,6 +8,9 @@ const TITLE: Record<NotificationKind, (n: number) => string> = {
   firing: (n) => `🔥 ${bold(`${n} alert${n === 1 ? "" : "s"} firing`)}`,
   repeat: (n) => `🔁 ${bold(`Still firing: ${n} alert${n === 1 ? "" : "s"}`)}`,
   resolved: (n) => `✅ ${bold(`Resolved: ${n} alert${n === 1 ? "" : "s"}`)}`,
+  flapping: (n) =>
+    `〰️ ${bold(`Flapping: ${n} alert${n === 1 ? "" : "s"}`)} · messages held until each keeps one state for 1h`,
+  settled: (n) => `🔚 ${bold(`No longer flapping: ${n} alert${n === 1 ? "" : "s"}`)}`,
 };
 
 const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
@@ -48,7 +51,7 @@ export function renderNotification(
   const lines = criticalFirst(alerts).map((a) => {
     const since = new Date(a.firingSince);
     const when =
-      kind === "resolved" && a.resolvedAt
+      kind !== "firing" && kind !== "repeat" && a.resolvedAt
         ? `lasted ${formatDuration(new Date(a.resolvedAt).getTime() - since.getTime())}`
         : `since ${formatDuration(now.getTime() - since.getTime())}`;
     return `• ${SEVERITY_MARK[severityOf(a)]} ${alertName(a)} (${when})`;
