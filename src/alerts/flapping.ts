@@ -30,7 +30,7 @@ export function recordChange(
 ): { flap: FlapState; started: boolean } {
   if (flapChanges <= 0) return { flap: flap ?? CALM, started: false };
   const windowStart = now.getTime() - FLAP_WINDOW_MS;
-  const recent = (flap?.stateChanges ?? []).filter((at) => at.getTime() > windowStart);
+  const recent = (flap?.stateChanges ?? []).filter((at) => at.getTime() >= windowStart);
   const stateChanges = [...recent, now].slice(-flapChanges);
   const already = isFlapping(flap);
   const started = !already && stateChanges.length >= flapChanges;
