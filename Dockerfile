@@ -40,6 +40,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # Resolved at runtime as new URL("../migrations/", import.meta.url) from dist/*.js.
 COPY migrations ./migrations
+COPY locales ./locales
 COPY sql ./sql
 COPY --from=build /app/dist ./dist
 # The sentinel's state (OPSBOT_MODE=sentinel, docker-compose.sentinel.yml): a named volume

@@ -44,6 +44,8 @@ import { createExecutor, type Executor } from "./executor/create-executor.js";
 import { ORIGIN_DEFAULT_BRANCH } from "./executor/ref.js";
 import { lateBound } from "./late-bound.js";
 import type { Logger } from "./log/create-logger.js";
+import { createCatalogue } from "./i18n/catalogue.js";
+import { createLanguages, type Languages } from "./i18n/languages.js";
 import { createRedactor, type Redactor } from "./log/redact.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { createEscalation } from "./oncall/escalation.js";
@@ -88,11 +90,12 @@ type WiringDeps = AppDeps & {
   redact: Redactor;
   /** Whether the last Bot API call (replies and alerts alike) got through. */
   telegramCalls: CallRecorder;
+  languages: Languages;
 };
 
 /** The parts of the app; each is built from the ones before it. */
 export function wire(
-  appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact" | "telegramCalls">,
+  appDeps: Omit<WiringDeps, "startedAt" | "metrics" | "redact" | "telegramCalls" | "languages">,
 ) {
   const deps: WiringDeps = {
     ...appDeps,
@@ -100,6 +103,7 @@ export function wire(
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
     telegramCalls: createCallRecorder(),
+    languages: createLanguages(createCatalogue(), appDeps.config.BOT_LOCALE),
   };
   // The watcher's and the executor's connections (the same pool when there is one only).
   const reserved = deps.reservedPool ?? deps.pool;
@@ -233,6 +237,7 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
   return createBot({
     ...telegramOf(deps),
     access: config,
+    languages: deps.languages,
     logger: deps.logger,
     metrics: deps.metrics,
     dedup: deps.redis ? createLayeredDedup(createRedisDedup(deps.redis), dedup) : dedup,

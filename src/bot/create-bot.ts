@@ -1,16 +1,18 @@
 /**
  * The bot and its middleware, in this order (after per-chat sequencing, when given):
  *   1. observe     child logger per update, update/command counters, duration
- *   2. hygiene     channel posts, edits, bots, forwards…: dropped, no answer
- *   3. dedup       a redelivered update_id runs once
- *   4. auth        the caller's role by user id; whether this chat is served
- *   5. boundary    a feature's error is logged and answered, never escapes
- *   6. features    chat migrations and /whoami everywhere; the rest only in served chats
- *   7. unhandled   a hint for commands nobody handled; every button press answered
+ *   2. language    ctx.lang: the sender's language, which every answer is written in
+ *   3. hygiene     channel posts, edits, bots, forwards…: dropped, no answer
+ *   4. dedup       a redelivered update_id runs once
+ *   5. auth        the caller's role by user id; whether this chat is served
+ *   6. boundary    a feature's error is logged and answered, never escapes
+ *   7. features    chat migrations and /whoami everywhere; the rest only in served chats
+ *   8. unhandled   a hint for commands nobody handled; every button press answered
  */
 import { Api, Bot, type BotError, type Composer, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { UpdateDedup } from "../db/update-dedup.js";
+import type { Languages } from "../i18n/languages.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Redactor } from "../log/redact.js";
@@ -27,6 +29,7 @@ import { whoamiFeature } from "./features/whoami.js";
 import { authenticate } from "./middleware/auth.js";
 import { dedup } from "./middleware/dedup.js";
 import { hygiene } from "./middleware/hygiene.js";
+import { language } from "./middleware/language.js";
 import { observe } from "./middleware/observe.js";
 import type { AccessLists } from "./roles.js";
 
@@ -34,6 +37,7 @@ export interface BotDeps {
   token: string;
   apiRoot: string;
   access: AccessLists;
+  languages: Languages;
   logger: Logger;
   metrics: Metrics;
   dedup: UpdateDedup;
@@ -82,6 +86,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
 
   if (deps.first) bot.use(deps.first);
   bot.use(observe(deps.logger, deps.metrics));
+  bot.use(language(deps.languages));
   bot.use(hygiene());
   bot.use(dedup(deps.dedup, deps.metrics));
   bot.use(authenticate(deps.access, deps.chatMigrations));

@@ -1,6 +1,7 @@
 import { validate } from "node-cron";
 import { z } from "zod";
 import { validateRef } from "../executor/ref.js";
+import { LOCALES } from "../i18n/locales.js";
 import { alertRoutes, runbookUrl } from "./alert-routes.js";
 import { escalation, onCallShift, onCallTimeZone } from "./oncall.js";
 
@@ -168,6 +169,8 @@ export const envSchema = z.object({
     "is not a valid deploy ref (see /deploy's rules)",
   ),
   APPROVAL: z.enum(["self", "other"]).default("self"),
+  // What the bot posts in groups; a person's replies follow their own language (src/i18n/).
+  BOT_LOCALE: z.enum(LOCALES).default("en"),
   CONFIRM_TTL_SECONDS: positiveInt(120),
   ACTION_TIMEOUT_SECONDS: positiveInt(900),
   VERIFY_SECONDS: positiveInt(120),
