@@ -270,12 +270,14 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall }: Domains
         clock,
         maxSilenceDays: config.SILENCE_MAX_DAYS,
         runbookUrl: config.RUNBOOK_URL,
+        groupLanguage: deps.languages.group,
       }),
       oncallRotaFeature({
         desk: onCall,
         clock,
         alertGroup: alertGroupOf(config),
         runbookUrl: config.RUNBOOK_URL,
+        groupLanguage: deps.languages.group,
       }),
       deployFeature(deployDeps),
     ],
@@ -309,6 +311,7 @@ function wireWatcher(
     checks,
     notifierFor: createTelegramNotifiers(alertApi, clock, logger, {
       runbookUrl: config.RUNBOOK_URL,
+      groupLanguage: deps.languages.group,
     }),
     clock,
     logger,

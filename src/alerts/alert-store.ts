@@ -312,6 +312,7 @@ export const snapshotOf = (a: AlertState): NotifiedAlert => ({
   ...(a.resolvedAt ? { resolvedAt: a.resolvedAt.toISOString() } : {}),
   ...(a.severity ? { severity: a.severity } : {}),
   ...(a.runbook ? { runbook: a.runbook } : {}),
+  ...(a.flap?.flappingSince ? { stateChanges: a.flap.stateChanges.length } : {}),
 });
 
 /**

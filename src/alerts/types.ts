@@ -65,4 +65,6 @@ export interface NotifiedAlert {
   resolvedAt?: string;
   severity?: Severity;
   runbook?: Runbook;
+  /** A flapping message's: its state changes within the hour. */
+  stateChanges?: number;
 }

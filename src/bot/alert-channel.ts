@@ -5,10 +5,11 @@ import type { Destination } from "../alerts/routes.js";
 import { anyCritical } from "../alerts/severity.js";
 import type { NotifiedAlert, Runbook } from "../alerts/types.js";
 import type { Clock } from "../clock.js";
+import type { Translator } from "../i18n/translator.js";
 import type { Logger } from "../log/create-logger.js";
 import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
 import { oneLine, truncateText } from "./format/html.js";
-import { renderNotification } from "./render/alerts.js";
+import { renderOutboxMessage } from "./render/flapping.js";
 
 const MAX_RUNBOOK_BUTTONS = 3;
 /** A runbook button is titled with its alert's name, which may be any length. */
@@ -105,11 +106,16 @@ export function createTelegramNotifiers(
   api: Api,
   clock: Clock,
   logger: Logger,
-  options: { runbookUrl?: string | undefined } = {},
+  options: { runbookUrl?: string | undefined; groupLanguage: Translator },
 ): NotifierFor {
   return (destination: Destination) => ({
     async send(notification): Promise<SendResult> {
-      const text = renderNotification(notification.kind, notification.alerts, clock.now());
+      const text = renderOutboxMessage(
+        notification.kind,
+        notification.alerts,
+        clock.now(),
+        options.groupLanguage,
+      );
       if (destination.chatId === undefined) {
         logger.info(
           { kind: notification.kind, alerts: notification.alerts.length, text },

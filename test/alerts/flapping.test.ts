@@ -59,6 +59,7 @@ describe("flapping (FLAP_CHANGES, default 4)", () => {
     expect(texts()[1]).toContain("Resolved: 1 alert");
     expect(texts()[2]).toContain("1 alert firing");
     expect(texts()[3]).toContain("Flapping: 1 alert");
+    expect(texts()[3]).toContain("4 changes within an hour, now resolved");
     for (const text of texts()) expect(text).toContain(`stuck_worker:${id}`);
 
     // A restart forgets nothing: still held until an hour after the last change.
@@ -72,7 +73,7 @@ describe("flapping (FLAP_CHANGES, default 4)", () => {
     await tick(after);
     expect(texts()).toHaveLength(5);
     expect(texts()[4]).toContain("No longer flapping: 1 alert");
-    expect(texts()[4]).toContain("lasted");
+    expect(texts()[4]).toContain("resolved for 1h 1m");
     expect((await outbox(after.pool)).map((r) => r.kind)).toEqual([
       "firing",
       "resolved",
@@ -107,12 +108,28 @@ describe("flapping (FLAP_CHANGES, default 4)", () => {
     await tick(t);
     expect(texts()).toHaveLength(4);
     expect(texts()[3]).toContain("No longer flapping: 1 alert");
-    expect(texts()[3]).toContain("since");
+    expect(texts()[3]).toMatch(/firing for 1h \dm/);
 
     await finishWorkers(t.pool, [id!]);
     await tick(t);
     expect(texts()).toHaveLength(5);
     expect(texts()[4]).toContain("Resolved: 1 alert");
+  });
+
+  it("says it in BOT_LOCALE", async () => {
+    const clock = createFakeClock(new Date());
+    const t = await build({ clock, env: { FLAP_CHANGES: "2", BOT_LOCALE: "ru" } });
+    const [id] = await insertStuckWorkers(t.pool, clock.now());
+    await tick(t);
+    await finishWorkers(t.pool, [id!]);
+    await tick(t);
+    clock.advance(HOUR);
+    await tick(t);
+    const [, flapping, settled] = messagesTo(t.fake).map((m) => m.text);
+    expect(flapping).toContain("Флапает 1 алерт");
+    expect(flapping).toContain("2 смены состояния за час, сейчас в норме");
+    expect(settled).toContain("Перестал флапать 1 алерт");
+    expect(settled).toContain("в норме уже 1 ч 0 мин");
   });
 
   it("marks nothing flapping with FLAP_CHANGES=0: every change is told", async () => {

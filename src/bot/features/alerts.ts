@@ -8,6 +8,7 @@ import {
   silenceMatcher,
 } from "../../alerts/silences.js";
 import { formatUtc, type Clock } from "../../clock.js";
+import type { Translator } from "../../i18n/translator.js";
 import { postWithKeyboard } from "../alert-channel.js";
 import { actorOf } from "../actor.js";
 import { ACK_BUTTON, SILENCE_BUTTON, SILENCE_CHOICES, parseAlertButton } from "../callback-data.js";
@@ -15,12 +16,8 @@ import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
-import {
-  renderAckedNote,
-  renderNotification,
-  renderOpenAlerts,
-  renderSilencedNote,
-} from "../render/alerts.js";
+import { renderAckedNote, renderOpenAlerts, renderSilencedNote } from "../render/alerts.js";
+import { renderOutboxMessage } from "../render/flapping.js";
 
 export const SILENCE_USAGE =
   "Usage: /silence KEY DURATION [in DELAY] — e.g. /silence stuck_worker:42 4h, or /silence api_down 2h in 30m for a maintenance window (30m, 4h, 2d; KEY is a kind, a key, or KIND:prefix*)";
@@ -32,6 +29,8 @@ export function alertsFeature(deps: {
   clock: Clock;
   maxSilenceDays: number;
   runbookUrl?: string | undefined;
+  /** BOT_LOCALE's: an alert message edited in the group stays in its language. */
+  groupLanguage: Translator;
 }) {
   const { alerts, clock } = deps;
   const duration = silenceDuration(deps.maxSilenceDays);
@@ -113,7 +112,13 @@ export function alertsFeature(deps: {
     const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
     const note = renderSilencedNote(who, silenced.until);
     // Silenced: no more buttons to press, the runbook links stay.
-    const text = renderNotification(notification.kind, notification.alerts, now, note);
+    const text = renderOutboxMessage(
+      notification.kind,
+      notification.alerts,
+      now,
+      deps.groupLanguage,
+      note,
+    );
     await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
       ctx.editMessageText(text, { ...html, ...markup }),
     );
@@ -143,10 +148,11 @@ export function alertsFeature(deps: {
     if (acked.acked === 0) return;
     const notification = { outboxId: acked.row.id, kind: acked.row.kind, alerts: acked.row.alerts };
     // Acked: the Silence buttons and runbook links stay, the Ack button goes.
-    const text = renderNotification(
+    const text = renderOutboxMessage(
       notification.kind,
       notification.alerts,
       now,
+      deps.groupLanguage,
       renderAckedNote(who, now),
     );
     await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>

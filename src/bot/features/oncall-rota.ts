@@ -6,6 +6,7 @@
 import { Composer } from "grammy";
 import type { Destination } from "../../alerts/routes.js";
 import type { Clock } from "../../clock.js";
+import type { Translator } from "../../i18n/translator.js";
 import type { OnCallDesk } from "../../oncall/oncall-desk.js";
 import { parseDuration } from "../../oncall/specs.js";
 import { postWithKeyboard } from "../alert-channel.js";
@@ -14,7 +15,8 @@ import { PAGE_ACK_BUTTON } from "../callback-data.js";
 import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { REFUSAL, requireRole } from "../middleware/auth.js";
-import { renderAckedNote, renderNotification } from "../render/alerts.js";
+import { renderAckedNote } from "../render/alerts.js";
+import { renderOutboxMessage } from "../render/flapping.js";
 import { NO_ROTA, renderOnCall, renderTaken } from "../render/oncall.js";
 import { hasRole } from "../roles.js";
 import { runbookKeyboard } from "../oncall-pager.js";
@@ -29,6 +31,8 @@ export function oncallRotaFeature(deps: {
   clock: Clock;
   alertGroup: Destination;
   runbookUrl?: string | undefined;
+  /** BOT_LOCALE's: the group's alert message, edited, stays in its language. */
+  groupLanguage: Translator;
 }) {
   const { desk, clock } = deps;
   const { tz } = desk.rotaSettings;
@@ -98,7 +102,13 @@ export function oncallRotaFeature(deps: {
     const groupChatId = acked.groupChatId;
     const messageId = row.messageId!;
     const notification = { outboxId: row.id, kind: row.kind, alerts: row.alerts };
-    const text = renderNotification(row.kind, row.alerts, now, renderAckedNote(who.name, now));
+    const text = renderOutboxMessage(
+      row.kind,
+      row.alerts,
+      now,
+      deps.groupLanguage,
+      renderAckedNote(who.name, now),
+    );
     await postWithKeyboard(notification, { runbookUrl: deps.runbookUrl, ack: false }, (markup) =>
       ctx.api.editMessageText(groupChatId, messageId, text, { ...html, ...markup }),
     ).catch((error: unknown) =>

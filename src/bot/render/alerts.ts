@@ -1,26 +1,26 @@
 import { severityOf } from "../../alerts/severity.js";
 import { formatUtc } from "../../clock.js";
 import type { NotificationKind, NotifiedAlert, Severity, Silence } from "../../alerts/types.js";
+
+/** The kinds rendered here; flapping ones are render/flapping.ts's. */
+export type AlertNotificationKind = Exclude<NotificationKind, "flapping" | "settled">;
 import { formatDuration } from "../format/duration.js";
 import { bold, code, escapeHtml, fitLines, oneLine } from "../format/html.js";
 
-const TITLE: Record<NotificationKind, (n: number) => string> = {
+const TITLE: Record<AlertNotificationKind, (n: number) => string> = {
   firing: (n) => `🔥 ${bold(`${n} alert${n === 1 ? "" : "s"} firing`)}`,
   repeat: (n) => `🔁 ${bold(`Still firing: ${n} alert${n === 1 ? "" : "s"}`)}`,
   resolved: (n) => `✅ ${bold(`Resolved: ${n} alert${n === 1 ? "" : "s"}`)}`,
-  flapping: (n) =>
-    `〰️ ${bold(`Flapping: ${n} alert${n === 1 ? "" : "s"}`)} · messages held until each keeps one state for 1h`,
-  settled: (n) => `🔚 ${bold(`No longer flapping: ${n} alert${n === 1 ? "" : "s"}`)}`,
 };
 
-const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
+export const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
 
 /** An alert's key and summary as shown: each within one line, whatever it was sent with. */
-const alertName = (a: { fingerprint: string; summary: string }) =>
+export const alertName = (a: { fingerprint: string; summary: string }) =>
   `${code(oneLine(a.fingerprint))} ${escapeHtml(oneLine(a.summary))}`;
 
 /** Critical alerts first, each group in its given order: a cut list never hides one. */
-const criticalFirst = <T extends { kind: string; severity?: Severity | undefined }>(
+export const criticalFirst = <T extends { kind: string; severity?: Severity | undefined }>(
   alerts: readonly T[],
 ): T[] => [
   ...alerts.filter((a) => severityOf(a) === "critical"),
@@ -32,7 +32,7 @@ const criticalFirst = <T extends { kind: string; severity?: Severity | undefined
  * alerts as fit (critical ones first), "+N more", and the note (who silenced or acked it).
  */
 export function renderNotification(
-  kind: NotificationKind,
+  kind: AlertNotificationKind,
   alerts: readonly NotifiedAlert[],
   now: Date,
   note?: string,
@@ -51,7 +51,7 @@ export function renderNotification(
   const lines = criticalFirst(alerts).map((a) => {
     const since = new Date(a.firingSince);
     const when =
-      kind !== "firing" && kind !== "repeat" && a.resolvedAt
+      kind === "resolved" && a.resolvedAt
         ? `lasted ${formatDuration(new Date(a.resolvedAt).getTime() - since.getTime())}`
         : `since ${formatDuration(now.getTime() - since.getTime())}`;
     return `• ${SEVERITY_MARK[severityOf(a)]} ${alertName(a)} (${when})`;
