@@ -33,11 +33,12 @@ export function createApp(deps: AppDeps) {
   const { config, logger, pool, clock } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let schema: SchemaState | undefined;
-  const { bot, metrics, watcher, executor, shapes, checks, startedAt, paging } = wire({
-    ...deps,
-    sleep,
-    schemaReady: () => schema?.isReady() ?? false,
-  });
+  const { bot, metrics, watcher, executor, shapes, checks, startedAt, paging, reportSchedule } =
+    wire({
+      ...deps,
+      sleep,
+      schemaReady: () => schema?.isReady() ?? false,
+    });
 
   // starting: /healthz 503 "starting", webhook 503; ready: serving; stopping: 503 again.
   let phase: Phase = "starting";
@@ -152,6 +153,8 @@ export function createApp(deps: AppDeps) {
     executor,
     /** Handovers and escalation steps; none without ONCALL_ROTA. */
     paging,
+    /** The weekly report; none without REPORT_CRON and ALERT_CHAT_ID. */
+    reportSchedule,
     /** Settles once the opsbot schema is migrated (tests wait on it). */
     schemaReady: () => schema?.ready ?? Promise.resolve(),
     /** Settles once updates are taken (or start-up was stopped); tests wait on it. */
@@ -172,6 +175,7 @@ export function createApp(deps: AppDeps) {
       schema = migrated;
       watcher.start();
       paging?.start();
+      reportSchedule?.start();
       starting = becomeReady(migrated).catch((error: unknown) => {
         logger.error({ err: error }, "start-up failed");
       });
@@ -190,6 +194,7 @@ export function createApp(deps: AppDeps) {
           executor.stop(ACTION_SHUTDOWN_GRACE_MS),
           watcher.stop(),
           paging?.stop(),
+          reportSchedule?.stop(),
         ]);
         await listeners.close();
         await schema?.ready;

@@ -43,6 +43,12 @@ export const COMMANDS = [
   { command: "backups", description: "The newest backup and how many are kept", role: "viewer" },
   { command: "alerts", description: "Alerts firing now, and silences", role: "viewer" },
   {
+    command: "report",
+    description: "On-call report: pages, MTTA/MTTR, noisiest and flapping alerts",
+    role: "viewer",
+    args: "[7d|30d]",
+  },
+  {
     command: "oncall",
     description: "Who is on call and who is next; take: take the shift (operators)",
     role: "viewer",

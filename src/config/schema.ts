@@ -199,6 +199,16 @@ export const envSchema = z.object({
   ONCALL_SHIFT: onCallShift,
   ONCALL_TZ: onCallTimeZone,
   ESCALATION: escalation,
+  // The weekly report to ALERT_CHAT_ID, read in ONCALL_TZ; empty: none.
+  REPORT_CRON: z
+    .string()
+    .trim()
+    .default("0 10 * * 1")
+    .refine(
+      (text) => text === "" || validate(text),
+      "is not a valid cron expression (5 fields, or 6 with seconds), nor empty",
+    )
+    .transform((text) => (text === "" ? undefined : text)),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

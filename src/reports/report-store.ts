@@ -139,3 +139,13 @@ export async function readLongestSilences(
     createdBy: r.created_by,
   }));
 }
+
+/** Claims a REPORT_CRON slot: true for the one replica that posts it. */
+export async function claimReportSlot(pool: Pool, slot: Date, now: Date): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `INSERT INTO opsbot.report_posts (slot_at, claimed_at) VALUES ($1, $2)
+     ON CONFLICT (slot_at) DO NOTHING`,
+    [slot, now],
+  );
+  return rowCount === 1;
+}

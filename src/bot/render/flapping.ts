@@ -30,7 +30,7 @@ export function renderFlapNotification(
     return `• ${SEVERITY_MARK[severityOf(a)]} ${alertName(a)} — ${escapeHtml(state)}`;
   });
   return fitLines(lines, {
-    header: `${MARK[kind]} ${bold(escapeHtml(t.t(`${kind}-title`, { count: alerts.length })))}\n${escapeHtml(t.t(`${kind}-explain`))}`,
+    header: `${MARK[kind]} ${bold(t.t(`${kind}-title`, { count: alerts.length }))}\n${escapeHtml(t.t(`${kind}-explain`))}`,
     ...(note !== undefined ? { footer: `\n${note}` } : {}),
   });
 }

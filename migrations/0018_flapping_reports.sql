@@ -1,5 +1,6 @@
--- Flapping (FLAP_CHANGES): each alert's recent state changes and whether it flaps, kept with
--- its state so restarts and replicas agree; and the two messages it adds to the outbox.
+-- Flapping (FLAP_CHANGES) and the scheduled report (REPORT_CRON).
+-- Flapping: each alert's recent state changes and whether it flaps, kept with its state so
+-- restarts and replicas agree; and the two messages it adds to the outbox.
 
 -- Its latest fire/resolve times within the hour (at most FLAP_CHANGES), oldest first.
 ALTER TABLE opsbot.alerts ADD COLUMN IF NOT EXISTS state_changes timestamptz[] NOT NULL DEFAULT '{}';
@@ -18,3 +19,9 @@ ALTER TABLE opsbot.outbox ADD CONSTRAINT outbox_kind_check
 DROP INDEX IF EXISTS opsbot.outbox_sent_firing;
 CREATE INDEX IF NOT EXISTS outbox_sent_pages ON opsbot.outbox (sent_at)
   WHERE kind IN ('firing', 'settled');
+
+-- One row per REPORT_CRON slot claimed by a replica: N replicas, one weekly report.
+CREATE TABLE IF NOT EXISTS opsbot.report_posts (
+  slot_at     timestamptz PRIMARY KEY,
+  claimed_at  timestamptz NOT NULL
+);
