@@ -54,6 +54,7 @@ import { createEscalation } from "./oncall/escalation.js";
 import { createOnCallDesk, type OnCallDesk } from "./oncall/oncall-desk.js";
 import { createPagingLoop } from "./oncall/paging-loop.js";
 import { buildReport, type ReportDeps } from "./reports/build-report.js";
+import { refreshEpisodes } from "./reports/episodes.js";
 import { createReportSchedule, type ReportSchedule } from "./reports/report-schedule.js";
 
 export interface AppDeps {
@@ -375,6 +376,8 @@ function wireWatcher(
     onTick: async () => {
       await executor.reap();
       await retention.pruneIfDue();
+      // /report reads the rollup: kept current here, so a report has little left to do.
+      await refreshEpisodes(pool, clock.now());
     },
     afterTick: wireSentinelHeartbeat(deps),
   });
@@ -417,7 +420,6 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
 const reportDeps = (deps: WiringDeps): ReportDeps => ({
   pool: deps.pool,
   tz: deps.config.ONCALL_TZ,
-  flapChanges: deps.config.FLAP_CHANGES,
 });
 
 /** REPORT_CRON posts the week's report to ALERT_CHAT_ID in BOT_LOCALE; none without either. */

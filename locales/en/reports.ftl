@@ -20,7 +20,10 @@ report-none = —
 report-noisiest-kinds = Noisiest kinds (times fired)
 report-noisiest-alerts = Noisiest alerts
 report-flapping = Flapping
-report-flapping-line = { $changes } changes within an hour
+report-flapping-line = { $times ->
+    [one] marked flapping once
+   *[other] marked flapping { $times } times
+}
 report-silences = Longest silences in force
 report-silence-line = until { $until } ({ $length }), by { $who }
 report-nothing = nothing

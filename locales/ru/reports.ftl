@@ -22,10 +22,10 @@ report-none = —
 report-noisiest-kinds = Самые шумные типы (сколько раз срабатывали)
 report-noisiest-alerts = Самые шумные алерты
 report-flapping = Флапали
-report-flapping-line = { $changes ->
-    [one] { $changes } смена состояния за час
-    [few] { $changes } смены состояния за час
-   *[many] { $changes } смен состояния за час
+report-flapping-line = { $times ->
+    [one] флапал { $times } раз
+    [few] флапал { $times } раза
+   *[many] флапал { $times } раз
 }
 report-silences = Самые долгие действующие сайленсы
 report-silence-line = до { $until } ({ $length }), поставил { $who }

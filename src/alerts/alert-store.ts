@@ -198,6 +198,16 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
   );
 }
 
+/** Alerts just marked flapping: /report lists them. */
+export async function saveFlapMarks(db: Db, alerts: readonly AlertState[], now: Date) {
+  if (alerts.length === 0) return;
+  await db.query(
+    `INSERT INTO opsbot.flap_marks (at, fingerprint, kind)
+     SELECT $1, * FROM unnest($2::text[], $3::text[])`,
+    [now, alerts.map((a) => a.fingerprint), alerts.map((a) => a.kind)],
+  );
+}
+
 export async function loadFailures(db: Db): Promise<FailureCounts> {
   const { rows } = await db.query<{ component: string; consecutive: number }>(
     "SELECT component, consecutive FROM opsbot.component_failures",

@@ -13,6 +13,7 @@ import {
   loadSilences,
   saveAlerts,
   saveFailures,
+  saveFlapMarks,
 } from "./alert-store.js";
 import { enqueue } from "./outbox-store.js";
 import { groupByDestination, type Routing } from "./routes.js";
@@ -192,6 +193,7 @@ export async function evaluateAndQueue(
   await withTransaction(deps.pool, async (client) => {
     await saveAlerts(client, result.changed);
     if (failuresChanged) await saveFailures(client, evaluation.failures, evaluation.reasons);
+    await saveFlapMarks(client, result.flapping, now);
     for (const [kind, alerts] of [
       ["firing", result.firing],
       ["repeat", result.repeat],

@@ -1,4 +1,5 @@
 import type { Pool } from "../db/pool.js";
+import { refreshEpisodes } from "./episodes.js";
 import {
   readEventFigures,
   readLongestSilences,
@@ -20,8 +21,6 @@ export interface ReportDeps {
   pool: Pool;
   /** ONCALL_TZ. */
   tz: string;
-  /** FLAP_CHANGES; 0: no flapping alerts listed. */
-  flapChanges: number;
   /** Incidents opened in a window: the incident record's answer. None: not counted. */
   countIncidents?: (window: ReportWindow) => Promise<number>;
   /** How many of each list to give (noisiest, flapping, silences). */
@@ -37,8 +36,10 @@ export async function buildReport(
 ): Promise<Report> {
   const window = windowEndingAt(period, now);
   const top = deps.top ?? TOP;
+  // What the watcher's ticks have not rolled up yet: little, unless no tick ran for long.
+  await refreshEpisodes(deps.pool, now);
   const [figures, longestSilences, incidents] = await Promise.all([
-    readEventFigures(deps.pool, { window, tz: deps.tz, flapChanges: deps.flapChanges, top }),
+    readEventFigures(deps.pool, { window, tz: deps.tz, top }),
     readLongestSilences(deps.pool, now, top),
     deps.countIncidents ? deps.countIncidents(window) : null,
   ]);

@@ -2,9 +2,10 @@ import type { Pool } from "../db/pool.js";
 import type { ReportWindow } from "./report-window.js";
 
 /**
- * What /report reads from opsbot.alert_events in one statement, so the window's events are
- * read and sorted once (by fingerprint and time, for the episodes and the hourly changes):
- * /report 30d over 100,000 state changes stays within 50 ms (docs/benchmarks.md).
+ * What /report reads of a window: its pages (episodes that paged) and fires from
+ * opsbot.alert_episodes (episodes.ts), its flapping alerts from opsbot.flap_marks, in one
+ * statement over opsbot's indexes: /report 30d over 100,000 state changes stays within 50 ms
+ * (docs/benchmarks.md).
  */
 export interface EventFigures {
   pages: number;
@@ -16,8 +17,8 @@ export interface EventFigures {
   mttr: Percentiles;
   noisiestKinds: { kind: string; fired: number }[];
   noisiestAlerts: { fingerprint: string; kind: string; fired: number }[];
-  /** Alerts whose fire/resolve changes within an hour reached `flapChanges`, most first. */
-  flapping: { fingerprint: string; kind: string; changesInHour: number }[];
+  /** Alerts marked flapping in the window, how many times, most first. */
+  flapping: { fingerprint: string; kind: string; times: number }[];
 }
 
 export interface Percentiles {
@@ -30,7 +31,6 @@ export interface EventQuery {
   window: ReportWindow;
   /** ONCALL_TZ: working hours and days are read in it. */
   tz: string;
-  flapChanges: number;
   /** How many kinds, alerts and flapping alerts to list. */
   top: number;
 }
@@ -40,46 +40,27 @@ export async function readEventFigures(pool: Pool, query: EventQuery): Promise<E
     query.window.from,
     query.window.to,
     query.tz,
-    query.flapChanges,
     query.top,
   ]);
   return rows[0]!.figures;
 }
 
 /**
- * An episode is a fingerprint's events from one `fired` to the next. Of the episodes that
- * paged (and started in the window), MTTA is the first page to the first ack after it, MTTR
- * the fire to the resolution: on call's figures, not those of warnings nobody was woken for. Working hours: 09:00-19:00, Monday to Friday, local time.
+ * Of the episodes that paged in the window: MTTA is the page to the first ack after it, MTTR
+ * the fire to the resolution (on call's figures, not those of warnings nobody was woken
+ * for). Working hours: 09:00-19:00, Monday to Friday, local time.
  */
-const EVENT_FIGURES_SQL = `
-WITH ev AS MATERIALIZED (
-  SELECT fingerprint, kind, event, at, (at AT TIME ZONE $3) AS local_at,
-         count(*) FILTER (WHERE event = 'fired') OVER episode AS episode,
-         count(*) FILTER (WHERE event IN ('fired', 'resolved')) OVER last_hour AS changes_in_hour
-    FROM opsbot.alert_events
-   WHERE at > $1 AND at <= $2 AND event IN ('fired', 'resolved', 'paged', 'acked')
-  WINDOW episode AS (PARTITION BY fingerprint ORDER BY at, id ROWS UNBOUNDED PRECEDING),
-         last_hour AS (PARTITION BY fingerprint ORDER BY at
-                       RANGE BETWEEN interval '1 hour' PRECEDING AND CURRENT ROW)
+export const EVENT_FIGURES_SQL = `
+WITH pages AS MATERIALIZED (
+  SELECT paged_at AT TIME ZONE $3 AS local_at,
+         CASE WHEN acked_at >= paged_at THEN extract(epoch FROM acked_at - paged_at) * 1000 END AS to_ack,
+         extract(epoch FROM resolved_at - fired_at) * 1000 AS to_resolve
+    FROM opsbot.alert_episodes WHERE paged_at > $1 AND paged_at <= $2
 ),
-episodes AS (
-  SELECT min(at) FILTER (WHERE event = 'fired') AS fired_at,
-         min(at) FILTER (WHERE event = 'paged') AS paged_at,
-         min(at) FILTER (WHERE event = 'resolved') AS resolved_at,
-         array_agg(at ORDER BY at) FILTER (WHERE event = 'acked') AS acks
-    FROM ev WHERE episode > 0 GROUP BY fingerprint, episode
-),
-durations AS (
-  SELECT (SELECT min(a) FROM unnest(acks) a WHERE a >= paged_at) - paged_at AS to_ack,
-         CASE WHEN paged_at IS NOT NULL THEN resolved_at - fired_at END AS to_resolve
-    FROM episodes
-),
-pages AS (
-  SELECT local_at FROM ev WHERE event = 'paged'
-),
-ms AS (
-  SELECT extract(epoch FROM to_ack) * 1000 AS to_ack, extract(epoch FROM to_resolve) * 1000 AS to_resolve
-    FROM durations
+-- One pass over the window's fires, per alert; the kinds are summed from that (few rows).
+fired AS MATERIALIZED (
+  SELECT fingerprint, min(kind) AS kind, count(*) AS n FROM opsbot.alert_episodes
+   WHERE fired_at > $1 AND fired_at <= $2 GROUP BY fingerprint
 )
 SELECT json_build_object(
   'pages', (SELECT count(*) FROM pages),
@@ -89,23 +70,19 @@ SELECT json_build_object(
      FROM (SELECT to_char(local_at, 'YYYY-MM-DD') AS day, count(*) AS n FROM pages GROUP BY 1) d),
   'mtta', (SELECT json_build_object('count', count(to_ack),
      'p50', percentile_cont(0.5) WITHIN GROUP (ORDER BY to_ack),
-     'p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY to_ack)) FROM ms WHERE to_ack IS NOT NULL),
+     'p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY to_ack)) FROM pages WHERE to_ack IS NOT NULL),
   'mttr', (SELECT json_build_object('count', count(to_resolve),
      'p50', percentile_cont(0.5) WITHIN GROUP (ORDER BY to_resolve),
-     'p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY to_resolve)) FROM ms WHERE to_resolve IS NOT NULL),
+     'p90', percentile_cont(0.9) WITHIN GROUP (ORDER BY to_resolve)) FROM pages WHERE to_resolve IS NOT NULL),
   'noisiestKinds', (SELECT coalesce(json_agg(json_build_object('kind', kind, 'fired', n) ORDER BY n DESC, kind), '[]')
-     FROM (SELECT kind, count(*) AS n FROM ev WHERE event = 'fired'
-            GROUP BY kind ORDER BY n DESC, kind LIMIT $5) k),
+     FROM (SELECT kind, sum(n) AS n FROM fired GROUP BY kind ORDER BY n DESC, kind LIMIT $4) k),
   'noisiestAlerts', (SELECT coalesce(json_agg(json_build_object('fingerprint', fingerprint, 'kind', kind, 'fired', n)
        ORDER BY n DESC, fingerprint), '[]')
-     FROM (SELECT fingerprint, min(kind) AS kind, count(*) AS n FROM ev WHERE event = 'fired'
-            GROUP BY fingerprint ORDER BY n DESC, fingerprint LIMIT $5) f),
-  'flapping', (SELECT coalesce(json_agg(json_build_object('fingerprint', fingerprint, 'kind', kind,
-       'changesInHour', n) ORDER BY n DESC, fingerprint), '[]')
-     FROM (SELECT fingerprint, min(kind) AS kind, max(changes_in_hour) AS n FROM ev
-            WHERE $4::int > 0 AND event IN ('fired', 'resolved')
-            GROUP BY fingerprint HAVING max(changes_in_hour) >= $4::int
-            ORDER BY n DESC, fingerprint LIMIT $5) fl)
+     FROM (SELECT * FROM fired ORDER BY n DESC, fingerprint LIMIT $4) f),
+  'flapping', (SELECT coalesce(json_agg(json_build_object('fingerprint', fingerprint, 'kind', kind, 'times', n)
+       ORDER BY n DESC, fingerprint), '[]')
+     FROM (SELECT fingerprint, min(kind) AS kind, count(*) AS n FROM opsbot.flap_marks
+            WHERE at > $1 AND at <= $2 GROUP BY fingerprint ORDER BY n DESC, fingerprint LIMIT $4) fl)
 ) AS figures`;
 
 export interface SilenceInForce {

@@ -61,6 +61,9 @@ describe("flapping (FLAP_CHANGES, default 4)", () => {
     expect(texts()[3]).toContain("Flapping: 1 alert");
     expect(texts()[3]).toContain("4 changes within an hour, now resolved");
     for (const text of texts()) expect(text).toContain(`stuck_worker:${id}`);
+    // Marked once, for /report's flapping alerts.
+    const marks = await replicas[0]!.pool.query("SELECT fingerprint, kind FROM opsbot.flap_marks");
+    expect(marks.rows).toEqual([{ fingerprint: `stuck_worker:${id}`, kind: "stuck_worker" }]);
 
     // A restart forgets nothing: still held until an hour after the last change.
     for (const replica of replicas) await replica.close();

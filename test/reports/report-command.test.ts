@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
 import { createUpdates, STRANGER, TEAM_GROUP, VIEWER } from "../kit/updates.js";
 import {
   insertEvents,
+  insertFlapMarks,
   insertSilences,
   REPORT_NOW,
   REPORT_TZ,
@@ -37,6 +38,7 @@ beforeAll(async () => {
   fake = await startFakeBotApi();
   t = await buildTestApp({ clock, database, fake, env: ENV });
   await insertEvents(t.pool, SCRIPTED_WEEK);
+  await insertFlapMarks(t.pool);
   await insertSilences(t.pool);
 });
 afterAll(async () => {
@@ -70,7 +72,7 @@ describe("/report", () => {
     expect(text).toContain("MTTA (page → ack): p50 5m, p90 8m · 4 acked");
     expect(text).toContain("MTTR (fire → resolve): p50 45m, p90 1h 42m · 4 resolved");
     expect(text).toContain("• <code>job_failed</code> ×5\n• <code>api_down</code> ×3");
-    expect(text).toContain("• <code>job_failed:p:sync</code> — 10 changes within an hour");
+    expect(text).toContain("• <code>job_failed:p:sync</code> — marked flapping 2 times");
     expect(text).toContain(
       "• <code>connector_stale:*</code> until 2030-06-16 13:00 Europe/Moscow (7d 0h), by Ann",
     );
@@ -110,11 +112,7 @@ describe("/report", () => {
   });
 
   it("keeps within 4096 characters whatever the alerts are called", async () => {
-    const report = await buildReport(
-      { pool: t.pool, tz: REPORT_TZ, flapChanges: 4 },
-      "7d",
-      REPORT_NOW,
-    );
+    const report = await buildReport({ pool: t.pool, tz: REPORT_TZ }, "7d", REPORT_NOW);
     const long = (s: string) => `${s}:${"x".repeat(3000)}`;
     const huge = {
       ...report,

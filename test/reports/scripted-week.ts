@@ -96,6 +96,20 @@ export async function insertEvents(pool: Pool, events: readonly ScriptedEvent[])
   );
 }
 
+/**
+ * The flapping pipeline's marks (src/alerts/flapping.ts): F's alert was marked flapping at its
+ * 4th change (15:15 MSK) and again the next morning; pg_down once, before the week.
+ */
+export async function insertFlapMarks(pool: Pool): Promise<void> {
+  await pool.query(
+    `INSERT INTO opsbot.flap_marks (at, fingerprint, kind) VALUES
+       ('2030-06-09T12:15:00Z', 'job_failed:p:sync', 'job_failed'),
+       ('2030-06-10T06:00:00Z', 'job_failed:p:sync', 'job_failed'),
+       ('2030-06-07T03:00:00Z', 'stuck_worker:p:7', 'stuck_worker'),
+       ('2030-05-20T00:00:00Z', 'pg_down', 'pg_down')`,
+  );
+}
+
 /** Silences: two in force (7 days, 1 hour), one ended, one not started yet. */
 export async function insertSilences(pool: Pool): Promise<void> {
   await pool.query(

@@ -38,8 +38,7 @@ export function renderReport(report: Report, t: Translator): string {
     ...section(
       t.t("report-flapping"),
       report.flapping.map(
-        (f) =>
-          `${name(f.fingerprint)} — ${text("report-flapping-line", { changes: f.changesInHour })}`,
+        (f) => `${name(f.fingerprint)} — ${text("report-flapping-line", { times: f.times })}`,
       ),
       t,
     ),
