@@ -10,6 +10,13 @@ import { withTransaction } from "../db/transaction.js";
  */
 export async function refreshEpisodes(pool: Pool, now: Date): Promise<void> {
   const settledBefore = new Date(now.getTime() - LAG_MS);
+  // Nothing new to roll up (the ticks keep it current): one read by id, no transaction.
+  const { rows: next } = await pool.query<{ at: Date }>(
+    `SELECT at FROM opsbot.alert_events
+      WHERE id > (SELECT last_event_id FROM opsbot.alert_episodes_scan WHERE id = 1)
+      ORDER BY id LIMIT 1`,
+  );
+  if (next[0] === undefined || next[0].at > settledBefore) return;
   for (;;) {
     const more = await withTransaction(pool, async (client) => {
       const { rows } = await client.query<{ from_id: string; to_id: string | null; full: boolean }>(
