@@ -33,7 +33,18 @@ export function createApp(deps: AppDeps) {
   const { config, logger, pool, clock } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let schema: SchemaState | undefined;
-  const { bot, metrics, watcher, executor, shapes, checks, startedAt, paging, languages } = wire({
+  const {
+    bot,
+    metrics,
+    watcher,
+    executor,
+    shapes,
+    checks,
+    startedAt,
+    paging,
+    languages,
+    reportSchedule,
+  } = wire({
     ...deps,
     sleep,
     schemaReady: () => schema?.isReady() ?? false,
@@ -157,6 +168,8 @@ export function createApp(deps: AppDeps) {
     executor,
     /** Handovers and escalation steps; none without ONCALL_ROTA. */
     paging,
+    /** The weekly report; none without REPORT_CRON and ALERT_CHAT_ID. */
+    reportSchedule,
     /** Settles once the opsbot schema is migrated (tests wait on it). */
     schemaReady: () => schema?.ready ?? Promise.resolve(),
     /** Settles once updates are taken (or start-up was stopped); tests wait on it. */
@@ -177,6 +190,7 @@ export function createApp(deps: AppDeps) {
       schema = migrated;
       watcher.start();
       paging?.start();
+      reportSchedule?.start();
       starting = becomeReady(migrated).catch((error: unknown) => {
         logger.error({ err: error }, "start-up failed");
       });
@@ -195,6 +209,7 @@ export function createApp(deps: AppDeps) {
           executor.stop(ACTION_SHUTDOWN_GRACE_MS),
           watcher.stop(),
           paging?.stop(),
+          reportSchedule?.stop(),
         ]);
         await listeners.close();
         await schema?.ready;

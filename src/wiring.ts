@@ -27,8 +27,10 @@ import { incidentsFeature } from "./bot/features/incidents.js";
 import { oncallRotaFeature } from "./bot/features/oncall-rota.js";
 import { opsQueriesFeature } from "./bot/features/ops-queries.js";
 import { createOnCallPager } from "./bot/oncall-pager.js";
+import { reportsFeature } from "./bot/features/reports.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
-import { loadChartsOnDemand } from "./charts/on-demand.js";
+import { sendReport } from "./bot/report-sender.js";
+import { loadChartsOnDemand, type Charts } from "./charts/on-demand.js";
 import { createChecks, type Checks } from "./checks/create-checks.js";
 import { createHeavyQueries } from "./checks/heavy-queries.js";
 import { createIntegrityReader, type IntegrityReader } from "./checks/listings/backup-integrity.js";
@@ -54,6 +56,9 @@ import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { createEscalation } from "./oncall/escalation.js";
 import { createOnCallDesk, type OnCallDesk } from "./oncall/oncall-desk.js";
 import { createPagingLoop } from "./oncall/paging-loop.js";
+import { buildReport, type ReportDeps } from "./reports/build-report.js";
+import { refreshEpisodes } from "./reports/episodes.js";
+import { createReportSchedule, type ReportSchedule } from "./reports/report-schedule.js";
 
 export interface AppDeps {
   config: Config;
@@ -137,11 +142,14 @@ export function wire(
     : checks;
   const executor = wireExecutor({ ...deps, pool: reserved }, watchChecks, reportApi.get);
   const incidents = createIncidentsDesk(deps.pool);
-  const bot = wireBot(deps, { checks, alerts, executor, onCall, incidents });
+  // One chart library (loaded with the first chart) for /runs, /report and the weekly post.
+  const charts = loadChartsOnDemand();
+  const bot = wireBot(deps, { checks, alerts, executor, onCall, incidents }, charts);
   reportApi.bind(bot.api);
   const watcher = wireWatcher({ ...deps, pool: reserved }, watchChecks, executor, deps.pool);
   tickFacts.bind(watcher);
   const paging = wirePaging({ ...deps, pool: reserved }, onCall);
+  const reportSchedule = wireReportSchedule(deps, bot.api, charts, incidents);
   return {
     startedAt: deps.startedAt,
     metrics: deps.metrics,
@@ -152,6 +160,7 @@ export function wire(
     bot,
     watcher,
     paging,
+    reportSchedule,
   };
 }
 
@@ -238,8 +247,13 @@ const alertGroupOf = (config: WiringDeps["config"]) => ({
   threadId: config.ALERT_THREAD_ID,
 });
 
-function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall, incidents }: Domains) {
+function wireBot(
+  deps: WiringDeps,
+  { checks, alerts, executor, onCall, incidents }: Domains,
+  charts: Charts,
+) {
   const { config, pool, clock } = deps;
+  const heavy = createHeavyQueries();
   const deployDeps = {
     executor,
     clock,
@@ -276,8 +290,14 @@ function wireBot(deps: WiringDeps, { checks, alerts, executor, onCall, incidents
         checks,
         clock,
         backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
-        charts: loadChartsOnDemand(),
-        heavy: createHeavyQueries(),
+        charts,
+        heavy,
+      }),
+      reportsFeature({
+        report: (period, now) => buildReport(reportDeps(deps, incidents), period, now),
+        charts,
+        clock,
+        heavy,
       }),
       alertsFeature({
         alerts,
@@ -347,6 +367,7 @@ function wireWatcher(
       backupMaxAgeHours: config.BACKUP_MAX_AGE_HOURS,
     },
     repeatMinutes: config.ALERT_REPEAT_MINUTES,
+    flapChanges: config.FLAP_CHANGES,
     // Alertmanager's firing alerts, as received by POST /alertmanager, and its watchdog's
     // absence: one source, so either failing to read leaves both as they are.
     sources: [
@@ -374,6 +395,8 @@ function wireWatcher(
     onTick: async () => {
       await executor.reap();
       await retention.pruneIfDue();
+      // /report reads the rollup: kept current here, so a report has little left to do.
+      await refreshEpisodes(pool, clock.now());
     },
     afterTick: wireSentinelHeartbeat(deps),
   });
@@ -412,6 +435,46 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
     }),
     alertGroup: alertGroupOf(config),
     schemaReady: deps.schemaReady,
+  });
+}
+
+/** The report's sources: alert events, silences and the incident record. */
+const reportDeps = (deps: WiringDeps, incidents: IncidentsDesk): ReportDeps => ({
+  pool: deps.pool,
+  tz: deps.config.ONCALL_TZ,
+  countIncidents: (window) => incidents.countOpened(window),
+});
+
+/** REPORT_CRON posts the week's report to ALERT_CHAT_ID in BOT_LOCALE; none without either. */
+function wireReportSchedule(
+  deps: WiringDeps,
+  api: Api,
+  charts: Charts,
+  incidents: IncidentsDesk,
+): ReportSchedule | undefined {
+  const { config, logger } = deps;
+  const chatId = config.ALERT_CHAT_ID;
+  if (config.REPORT_CRON === undefined || chatId === undefined) return undefined;
+  const html = { parse_mode: "HTML", message_thread_id: config.ALERT_THREAD_ID } as const;
+  return createReportSchedule({
+    pool: deps.pool,
+    clock: deps.clock,
+    logger,
+    cron: config.REPORT_CRON,
+    tz: config.ONCALL_TZ,
+    sleep: deps.sleep,
+    build: (period, now) => buildReport(reportDeps(deps, incidents), period, now),
+    post: (report) =>
+      sendReport(
+        {
+          text: (text) =>
+            api.sendMessage(chatId, text, { ...html, link_preview_options: { is_disabled: true } }),
+          photo: (png, caption) => api.sendPhoto(chatId, png, { ...html, caption }),
+        },
+        report,
+        deps.languages.group,
+        charts,
+      ),
   });
 }
 

@@ -12,6 +12,7 @@ command-pg = PostgreSQL: connections, long queries, locks, size
 command-backups = The newest backup and how many are kept
 command-alerts = Alerts firing now, and silences
 command-incident = The open incident or number N with its timeline; md: its postmortem
+command-report = On-call report: pages, MTTA/MTTR, noisiest and flapping alerts
 command-oncall = Who is on call and who is next; take: take the shift (operators)
 command-silence = Silence an alert (KEY may end in *)
 command-unsilence = End a silence (KEY* or all: many at once)

@@ -12,6 +12,7 @@ command-pg = PostgreSQL: подключения, долгие запросы, б
 command-backups = Последний бэкап и сколько их хранится
 command-alerts = Активные алерты и заглушки
 command-incident = Открытый инцидент или инцидент N с хронологией; md — постмортем
+command-report = Отчёт дежурств: вызовы, MTTA/MTTR, самые шумные и мигающие алерты
 command-oncall = Кто дежурит и кто следующий; take — взять смену (операторы)
 command-silence = Заглушить алерт (KEY может кончаться на *)
 command-unsilence = Снять заглушку (KEY* или all — сразу несколько)

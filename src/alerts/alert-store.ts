@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from "pg";
+import type { FlapState } from "./flapping.js";
 import type { FailureCounts } from "./rules.js";
 import { severityOf } from "./severity.js";
 import type {
@@ -30,11 +31,14 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     firing_ms: number;
     notified_ms: number | null;
     queued_ms: number | null;
+    changes_ms: number[] | null;
+    flapping_ms: number | null;
   }>(
     `SELECT fingerprint, kind, source, summary, facts, severity, runbook,
             (extract(epoch FROM firing_since) * 1000)::float8 AS firing_ms,
             (extract(epoch FROM notified_at) * 1000)::float8 AS notified_ms,
-            (extract(epoch FROM queued_at) * 1000)::float8 AS queued_ms
+            (extract(epoch FROM queued_at) * 1000)::float8 AS queued_ms,
+            ${FLAP_COLUMNS}
        FROM opsbot.alerts WHERE resolved_at IS NULL ORDER BY firing_since, fingerprint`,
   );
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -50,7 +54,78 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
     resolvedAt: null,
     notifiedAt: date(r.notified_ms),
     queuedAt: date(r.queued_ms),
+    ...flapOf(r),
   }));
+}
+
+// An empty history travels as null: nothing to parse for a storm's thousands of calm alerts.
+const FLAP_COLUMNS = `
+  CASE WHEN cardinality(state_changes) > 0 THEN
+    ARRAY(SELECT (extract(epoch FROM c) * 1000)::float8 FROM unnest(state_changes) c) END
+    AS changes_ms,
+  (extract(epoch FROM flapping_since) * 1000)::float8 AS flapping_ms`;
+
+const flapOf = (r: {
+  changes_ms: number[] | null;
+  flapping_ms: number | null;
+}): { flap?: FlapState } =>
+  r.changes_ms === null && r.flapping_ms === null
+    ? {}
+    : {
+        flap: {
+          stateChanges: (r.changes_ms ?? []).map((ms) => new Date(ms)),
+          flappingSince: r.flapping_ms === null ? null : new Date(r.flapping_ms),
+        },
+      };
+
+/**
+ * The last episode of alerts that do not fire now (FLAP_CHANGES counts across episodes):
+ * of the given fingerprints (firing anew) and of every flapping one (it may have settled).
+ */
+export async function loadLastEpisodes(
+  db: Db,
+  fingerprints: readonly string[],
+): Promise<Map<string, AlertState>> {
+  const { rows } = await db.query<{
+    fingerprint: string;
+    kind: AlertKind;
+    source: Source;
+    summary: string;
+    facts: AlertFacts | null;
+    severity: Severity | null;
+    runbook: Runbook | null;
+    firing_since: Date;
+    resolved_at: Date;
+    notified_at: Date | null;
+    changes_ms: number[] | null;
+    flapping_ms: number | null;
+  }>(
+    `SELECT fingerprint, kind, source, summary, facts, severity, runbook, firing_since, resolved_at,
+            notified_at, ${FLAP_COLUMNS}
+       FROM opsbot.alerts
+      WHERE resolved_at IS NOT NULL
+        AND (fingerprint = ANY($1) OR flapping_since IS NOT NULL)`,
+    [fingerprints],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.fingerprint,
+      {
+        fingerprint: r.fingerprint,
+        kind: r.kind,
+        source: r.source,
+        summary: r.summary,
+        ...(r.facts !== null ? { facts: r.facts } : {}),
+        ...(r.severity !== null ? { severity: r.severity } : {}),
+        ...(r.runbook !== null ? { runbook: r.runbook } : {}),
+        firingSince: r.firing_since,
+        resolvedAt: r.resolved_at,
+        notifiedAt: r.notified_at,
+        queuedAt: null,
+        ...flapOf(r),
+      },
+    ]),
+  );
 }
 
 /** How many alerts fire now, by severity (counted per kind, not read one by one). */
@@ -108,18 +183,22 @@ export async function loadStillFiring(
 export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise<void> {
   if (alerts.length === 0) return;
   const column = <T>(pick: (a: AlertState) => T) => alerts.map(pick);
+  // A row's state changes travel as one array literal each: unnest would flatten arrays.
   await db.query(
     `INSERT INTO opsbot.alerts AS a
        (fingerprint, kind, source, summary, firing_since, resolved_at, notified_at, queued_at,
-        severity, runbook, facts)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-                          $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
-                          $9::text[], $10::jsonb[], $11::jsonb[])
+        severity, runbook, facts, state_changes, flapping_since)
+     SELECT f, k, s, m, fs, ra, na, qa, sv, rb, fa, sc::timestamptz[], fl
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+                   $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[],
+                   $9::text[], $10::jsonb[], $11::jsonb[], $12::text[], $13::timestamptz[])
+         AS u(f, k, s, m, fs, ra, na, qa, sv, rb, fa, sc, fl)
      ON CONFLICT (fingerprint) DO UPDATE SET
        kind = EXCLUDED.kind, source = EXCLUDED.source, summary = EXCLUDED.summary,
        firing_since = EXCLUDED.firing_since, resolved_at = EXCLUDED.resolved_at,
        notified_at = EXCLUDED.notified_at, queued_at = EXCLUDED.queued_at,
        severity = EXCLUDED.severity, runbook = EXCLUDED.runbook, facts = EXCLUDED.facts,
+       state_changes = EXCLUDED.state_changes, flapping_since = EXCLUDED.flapping_since,
        acked_by = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_by END,
        acked_at = CASE WHEN a.firing_since = EXCLUDED.firing_since THEN a.acked_at END`,
     [
@@ -134,7 +213,19 @@ export async function saveAlerts(db: Db, alerts: readonly AlertState[]): Promise
       column((a) => a.severity ?? null),
       column((a) => (a.runbook ? JSON.stringify(a.runbook) : null)),
       column((a) => (a.facts ? JSON.stringify(a.facts) : null)),
+      column((a) => `{${(a.flap?.stateChanges ?? []).map((at) => at.toISOString()).join(",")}}`),
+      column((a) => a.flap?.flappingSince ?? null),
     ],
+  );
+}
+
+/** Alerts just marked flapping: /report lists them. */
+export async function saveFlapMarks(db: Db, alerts: readonly AlertState[], now: Date) {
+  if (alerts.length === 0) return;
+  await db.query(
+    `INSERT INTO opsbot.flap_marks (at, fingerprint, kind)
+     SELECT $1, * FROM unnest($2::text[], $3::text[])`,
+    [now, alerts.map((a) => a.fingerprint), alerts.map((a) => a.kind)],
   );
 }
 
@@ -253,6 +344,7 @@ export const snapshotOf = (a: AlertState): NotifiedAlert => ({
   ...(a.resolvedAt ? { resolvedAt: a.resolvedAt.toISOString() } : {}),
   ...(a.severity ? { severity: a.severity } : {}),
   ...(a.runbook ? { runbook: a.runbook } : {}),
+  ...(a.flap?.flappingSince ? { stateChanges: a.flap.stateChanges.length } : {}),
 });
 
 /**

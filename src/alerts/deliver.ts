@@ -6,6 +6,7 @@ import type { Logger } from "../log/create-logger.js";
 import { loadSilences, loadStillFiring } from "./alert-store.js";
 import type { NotifierFor } from "./notifier.js";
 import {
+  announcesFiring,
   cancel,
   currentChatId,
   markSent,
@@ -91,15 +92,18 @@ async function deliverToOne(deps: DeliverDeps, rows: OutboxRow[]): Promise<Deliv
       const notifier = deps.notifierFor({ ...destinationOfRow(row), chatId });
       const result = await notifier.send({ outboxId: row.id, kind: row.kind, alerts });
       if (result.ok) {
-        const announced = alerts.map((a) => a.fingerprint);
+        // A settled alert told as resolved is no announcement of its next episode.
+        const firing = alerts.filter((a) => !a.resolvedAt);
+        const announced = firing.map((a) => a.fingerprint);
         await withTransaction(pool, async (tx) => {
           const now = clock.now();
           await markSent(tx, row, announced, result.messageId, now);
-          // An episode's first message is its page; a repeat or resolution is none.
-          if (row.kind === "firing") await recordPage(tx, alerts, now);
+          // An episode's first message is its page (a flapping one's, once it settled firing);
+          // a repeat or resolution is none.
+          if (row.kind === "firing" || row.kind === "settled") await recordPage(tx, firing, now);
         });
         report.sent.push({ kind: row.kind });
-        report.alertsChanged ||= row.kind !== "resolved";
+        report.alertsChanged ||= announcesFiring(row.kind);
         break;
       }
       report.failed++;
@@ -142,21 +146,23 @@ async function deliverToOne(deps: DeliverDeps, rows: OutboxRow[]): Promise<Deliv
 }
 
 /**
- * Firing and repeat rows announce only what still fires in that episode, unsilenced;
- * a repeat also leaves out what someone acknowledged meanwhile.
+ * Firing, repeat and settled rows announce only what still fires in that episode,
+ * unsilenced (a settled alert that stayed resolved is told as it was); a repeat also
+ * leaves out what someone acknowledged meanwhile. Resolved and flapping rows say what happened.
  */
 async function stillRelevant(pool: Pool, row: OutboxRow, now: Date): Promise<NotifiedAlert[]> {
-  if (row.kind === "resolved") return row.alerts;
+  if (row.kind === "resolved" || row.kind === "flapping") return row.alerts;
   const [live, silences] = await Promise.all([
     loadStillFiring(
       pool,
-      row.alerts.map((a) => a.fingerprint),
+      row.alerts.filter((a) => a.resolvedAt === undefined).map((a) => a.fingerprint),
       row.createdAt,
       { acked: row.kind !== "repeat" },
     ),
     loadSilences(pool, now),
   ]);
   return row.alerts.flatMap((a) => {
+    if (a.resolvedAt !== undefined) return [a];
     const words = live.get(a.fingerprint);
     if (words === undefined || silenceFor(a.fingerprint, silences, now)) return [];
     // What it says now; the facts go with the summary they were written beside.

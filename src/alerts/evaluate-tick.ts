@@ -9,10 +9,12 @@ import type { Logger } from "../log/create-logger.js";
 import {
   loadAcks,
   loadFailures,
+  loadLastEpisodes,
   loadOpenAlerts,
   loadSilences,
   saveAlerts,
   saveFailures,
+  saveFlapMarks,
 } from "./alert-store.js";
 import { enqueue } from "./outbox-store.js";
 import { groupByDestination, type Routing } from "./routes.js";
@@ -25,7 +27,7 @@ import {
   type WatchedCheck,
 } from "./rules.js";
 import { advanceAlertState, type AlertStateChanges } from "./state.js";
-import type { AlertState, Silence, Source } from "./types.js";
+import type { Alert, AlertState, Silence, Source } from "./types.js";
 
 // Enough for any storm; past it the stuck list is incomplete and resolves nothing.
 const STUCK_ALERT_LIMIT = 50_000;
@@ -35,6 +37,8 @@ export interface EvaluateDeps {
   rules: AlertRuleOptions;
   repeatMs: number;
   routing: Routing;
+  /** FLAP_CHANGES (flapping.ts); 0 or none: off. */
+  flapChanges?: number;
 }
 
 /** Remembers each source's last failure, so a lasting one is logged once, not every tick. */
@@ -112,6 +116,12 @@ const outOfScope =
     return project !== undefined && !projects.has(project);
   };
 
+/** Observed alerts that did not fire before this tick. */
+function firingAnew(observed: readonly Alert[], open: readonly AlertState[]): string[] {
+  const firing = new Set(open.map((a) => a.fingerprint));
+  return observed.filter((a) => !firing.has(a.fingerprint)).map((a) => a.fingerprint);
+}
+
 export interface TickState {
   /** Firing alerts; thousands in a storm, hence cached between quiet ticks. */
   open: AlertState[];
@@ -156,9 +166,15 @@ export async function evaluateAndQueue(
   const evaluation = snapshot
     ? evaluateRules(snapshot, state.failures, deps.rules)
     : { alerts: [], evaluated: new Set<Source>(), failures: state.failures, reasons: {} };
+  const observed = [...evaluation.alerts, ...sources.alerts];
+  const flapChanges = deps.flapChanges ?? 0;
   const result = advanceAlertState({
     open: state.open,
-    observed: [...evaluation.alerts, ...sources.alerts],
+    observed,
+    flapChanges,
+    ...(flapChanges > 0
+      ? { lastEpisodes: await loadLastEpisodes(deps.pool, firingAnew(observed, state.open)) }
+      : {}),
     evaluated: new Set([...evaluation.evaluated, ...sources.evaluated]),
     silences: state.silences,
     acked: state.acked,
@@ -187,10 +203,13 @@ export async function evaluateAndQueue(
       now,
     );
     if (failuresChanged) await saveFailures(client, evaluation.failures, evaluation.reasons);
+    await saveFlapMarks(client, result.flapping, now);
     for (const [kind, alerts] of [
       ["firing", result.firing],
       ["repeat", result.repeat],
       ["resolved", resolved],
+      ["flapping", result.flapping],
+      ["settled", result.settled],
     ] as const) {
       for (const group of groupByDestination(alerts, deps.routing)) {
         await enqueue(client, kind, group.alerts, group.destination, now);

@@ -127,7 +127,7 @@ export async function markSent(
     "UPDATE opsbot.outbox SET sent_at = $2, message_id = $3, attempts = attempts + 1 WHERE id = $1",
     [row.id, now, messageId ?? null],
   );
-  if (row.kind === "resolved") return;
+  if (!announcesFiring(row.kind)) return;
   await db.query(
     `UPDATE opsbot.alerts SET queued_at = NULL,
        notified_at = CASE WHEN fingerprint = ANY($2) THEN $3 ELSE notified_at END
@@ -135,6 +135,10 @@ export async function markSent(
     [row.alerts.map((a) => a.fingerprint), announced, now],
   );
 }
+
+/** Messages that tell alerts as firing: once sent, those alerts count as notified. */
+export const announcesFiring = (kind: NotificationKind): boolean =>
+  kind === "firing" || kind === "repeat" || kind === "settled";
 
 export async function cancel(db: Db, row: OutboxRow, now: Date): Promise<void> {
   await db.query("UPDATE opsbot.outbox SET cancelled_at = $2 WHERE id = $1", [row.id, now]);

@@ -1,3 +1,4 @@
+import { CALM, hasSettled, isFlapping, recordChange } from "./flapping.js";
 import { silenceFor } from "./silences.js";
 import type { Alert, AlertState, Silence, Source } from "./types.js";
 
@@ -16,6 +17,13 @@ export interface AlertStateInput {
    * quietly, since a change of scope resolves nothing.
    */
   outOfScope?: (alert: AlertState) => boolean;
+  /** FLAP_CHANGES: state changes within an hour that mark an alert flapping; 0 or none: off. */
+  flapChanges?: number;
+  /**
+   * The last, resolved, episode of alerts not firing before this tick, by fingerprint: of
+   * those observed again (their state changes go on counting) and of those flapping.
+   */
+  lastEpisodes?: ReadonlyMap<string, AlertState>;
 }
 
 export interface AlertStateChanges {
@@ -29,17 +37,23 @@ export interface AlertStateChanges {
   started: AlertState[];
   /** Episodes that ended this tick, announced or not: the record's "resolved". */
   ended: AlertState[];
+  /** Just marked flapping: one message says so, instead of this change's own. */
+  flapping: AlertState[];
+  /** Flapping alerts that kept one state for an hour: one message gives it. */
+  settled: AlertState[];
 }
 
 /**
  * Pure: previous state and this tick's observations → new state and notifications, with
  * Alertmanager's rules: announce once, repeat after the interval, resolve only what was
  * announced, leave alone what could not be evaluated, announce nothing new about a
- * silenced alert and repeat no acknowledged one (their resolution is still told).
+ * silenced alert and repeat no acknowledged one (their resolution is still told). A
+ * flapping alert's fire/resolve messages are held until it settles (flapping.ts).
  */
 export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
   const { now } = input;
   const previous = new Map(input.open.map((a) => [a.fingerprint, a]));
+  const flapChanges = input.flapChanges ?? 0;
   const result: AlertStateChanges = {
     changed: [],
     firing: [],
@@ -47,6 +61,8 @@ export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
     resolved: [],
     started: [],
     ended: [],
+    flapping: [],
+    settled: [],
   };
 
   const seen = new Set<string>();
@@ -67,15 +83,23 @@ export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
       before.runbook?.title !== alert.runbook?.title;
     // A storm keeps thousands of alerts firing: an unchanged one is not copied every tick.
     let state: AlertState = !before
-      ? { ...alert, firingSince: now, resolvedAt: null, notifiedAt: null, queuedAt: null }
+      ? fired(alert, input.lastEpisodes?.get(alert.fingerprint), now, flapChanges, result)
       : changed
         ? refreshed(before, alert)
         : before;
+    const silenced = silenceFor(state.fingerprint, input.silences, now) !== undefined;
 
-    if (
-      state.queuedAt === null &&
-      silenceFor(state.fingerprint, input.silences, now) === undefined
-    ) {
+    if (isFlapping(state.flap)) {
+      // Held; once it has fired for the whole window, it is told as firing.
+      if (hasSettled(state.flap, now)) {
+        state = { ...state, flap: CALM };
+        changed = true;
+        if (!silenced && state.queuedAt === null) {
+          state = { ...state, queuedAt: now };
+          result.settled.push(state);
+        }
+      }
+    } else if (state.queuedAt === null && !silenced) {
       if (state.notifiedAt === null) {
         state = { ...state, queuedAt: now };
         result.firing.push(state);
@@ -99,12 +123,51 @@ export function advanceAlertState(input: AlertStateInput): AlertStateChanges {
     const quiet = superseded.has(gone.fingerprint) || input.outOfScope?.(gone);
     // Unknown is not ok: a source that was not evaluated resolves nothing.
     if (!quiet && !input.evaluated.has(gone.source)) continue;
-    const state = { ...gone, resolvedAt: now };
+    if (quiet) {
+      const state = { ...gone, resolvedAt: now };
+      result.changed.push(state);
+      result.ended.push(state);
+      continue;
+    }
+    const change = recordChange(gone.flap, now, flapChanges);
+    const state = { ...gone, resolvedAt: now, flap: change.flap };
     result.changed.push(state);
     result.ended.push(state);
-    if (gone.notifiedAt !== null && !quiet) result.resolved.push(state);
+    if (change.started) result.flapping.push(state);
+    else if (gone.notifiedAt !== null && !isFlapping(gone.flap)) result.resolved.push(state);
+  }
+
+  // Flapping alerts that stayed resolved for the whole window: told as resolved.
+  for (const last of input.lastEpisodes?.values() ?? []) {
+    if (seen.has(last.fingerprint) || !hasSettled(last.flap, now)) continue;
+    const state = { ...last, flap: CALM };
+    result.changed.push(state);
+    if (silenceFor(state.fingerprint, input.silences, now) === undefined) {
+      result.settled.push(state);
+    }
   }
   return result;
+}
+
+/** A new episode: one more state change of its fingerprint, which may make it flapping. */
+function fired(
+  alert: Alert,
+  last: AlertState | undefined,
+  now: Date,
+  flapChanges: number,
+  result: AlertStateChanges,
+): AlertState {
+  const change = recordChange(last?.flap, now, flapChanges);
+  const state = {
+    ...alert,
+    firingSince: now,
+    resolvedAt: null,
+    notifiedAt: null,
+    queuedAt: null,
+    flap: change.flap,
+  };
+  if (change.started) result.flapping.push(state);
+  return state;
 }
 
 /** The stored episode with what its source says of it now. */

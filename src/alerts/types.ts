@@ -1,3 +1,4 @@
+import type { FlapState } from "./flapping.js";
 import type { AlertKind, Severity, Source } from "./kinds.js";
 
 export type { AlertKind, Severity, Source };
@@ -44,8 +45,10 @@ export interface AlertState extends Alert {
   resolvedAt: Date | null;
   /** Last delivered firing/repeat notification of this episode; null: never announced. */
   notifiedAt: Date | null;
-  /** A firing/repeat notification waits in the outbox. */
+  /** A firing/repeat/settled notification waits in the outbox. */
   queuedAt: Date | null;
+  /** Its recent state changes and whether it flaps (absent: none counted). */
+  flap?: FlapState;
 }
 
 export interface Silence {
@@ -57,7 +60,11 @@ export interface Silence {
   createdBy: string;
 }
 
-export type NotificationKind = "firing" | "repeat" | "resolved";
+/**
+ * flapping: alerts just marked flapping (their messages held from now on); settled: once
+ * flapping, they kept one state for an hour, given here.
+ */
+export type NotificationKind = "firing" | "repeat" | "resolved" | "flapping" | "settled";
 
 /** What a notification carries: a snapshot of its alerts when it was queued. */
 export interface NotifiedAlert {
@@ -71,4 +78,6 @@ export interface NotifiedAlert {
   resolvedAt?: string;
   severity?: Severity;
   runbook?: Runbook;
+  /** A flapping message's: its state changes within the hour. */
+  stateChanges?: number;
 }

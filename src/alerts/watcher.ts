@@ -50,6 +50,8 @@ export interface WatcherDeps {
   /** Tests run probe rounds by hand (`probe()`); the loop runs them on its own otherwise. */
   probeByHand?: boolean;
   repeatMinutes: number;
+  /** FLAP_CHANGES: state changes within an hour that mark an alert flapping; 0: off. */
+  flapChanges?: number;
   routing: Routing;
   /** Alerts from beyond the watcher's checks (Alertmanager), read every tick. */
   sources?: readonly AlertSource[];

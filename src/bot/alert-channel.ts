@@ -9,7 +9,7 @@ import type { Translator } from "../i18n/translator.js";
 import type { Logger } from "../log/create-logger.js";
 import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
 import { oneLine, truncateText } from "./format/html.js";
-import { renderNotification } from "./render/alerts.js";
+import { renderOutboxMessage } from "./render/flapping.js";
 
 const MAX_RUNBOOK_BUTTONS = 3;
 /** A runbook button is titled with its alert's name, which may be any length. */
@@ -119,7 +119,7 @@ export function createTelegramNotifiers(
   const { lang } = options;
   return (destination: Destination) => ({
     async send(notification): Promise<SendResult> {
-      const text = renderNotification(lang, notification.kind, notification.alerts, clock.now());
+      const text = renderOutboxMessage(notification.kind, notification.alerts, clock.now(), lang);
       if (destination.chatId === undefined) {
         logger.info(
           { kind: notification.kind, alerts: notification.alerts.length, text },

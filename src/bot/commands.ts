@@ -30,6 +30,7 @@ export const COMMANDS = [
   { command: "backups", role: "viewer" },
   { command: "alerts", role: "viewer" },
   { command: "incident", role: "viewer", args: "[N] [md]" },
+  { command: "report", role: "viewer", args: "[7d|30d]" },
   { command: "oncall", role: "viewer", args: "[take [DURATION]]" },
   { command: "silence", role: "operator", args: "KEY DURATION [in DELAY]" },
   { command: "unsilence", role: "operator", args: "KEY | PREFIX* | all" },

@@ -1,8 +1,10 @@
+import type { PagesChartInput, PagesChartRenderer } from "./pages-per-day.js";
 import type { RunChartInput, RunChartRenderer } from "./run-durations.js";
 
-/** How the bot draws a /runs chart. */
-export interface RunCharts {
+/** How the bot draws its charts: /runs's run durations, /report's pages per day. */
+export interface Charts {
   render(input: RunChartInput): Promise<Buffer>;
+  pagesPerDay(input: PagesChartInput): Promise<Buffer>;
 }
 
 /**
@@ -10,12 +12,17 @@ export interface RunCharts {
  * first chart: a bot never asked for one — a watcher through an alert storm — never
  * carries it.
  */
-export function loadChartsOnDemand(): RunCharts {
-  let renderer: Promise<RunChartRenderer> | undefined;
+export function loadChartsOnDemand(): Charts {
+  let runs: Promise<RunChartRenderer> | undefined;
+  let pages: Promise<PagesChartRenderer> | undefined;
   return {
     async render(input) {
-      renderer ??= import("./run-durations.js").then((m) => m.createRunChartRenderer());
-      return (await renderer).render(input);
+      runs ??= import("./run-durations.js").then((m) => m.createRunChartRenderer());
+      return (await runs).render(input);
+    },
+    async pagesPerDay(input) {
+      pages ??= import("./pages-per-day.js").then((m) => m.createPagesChartRenderer());
+      return (await pages).render(input);
     },
   };
 }

@@ -154,6 +154,13 @@ export const envSchema = z.object({
   JOB_OVERDUE_MINUTES: positiveInt(10),
   SYNC_STALE_MINUTES: positiveInt(120),
   ALERT_REPEAT_MINUTES: positiveInt(240),
+  // State changes within an hour that mark an alert flapping (src/alerts/flapping.ts); 0: off.
+  // One would mark every alert flapping at its first page.
+  FLAP_CHANGES: z.coerce
+    .number()
+    .int()
+    .default(4)
+    .refine((n) => n === 0 || (n >= 2 && n <= 100), "must be 0 (off) or 2-100"),
   DEPLOY_SCRIPT: optionalText,
   ROLLBACK_SCRIPT: optionalText,
   // Unset: a bare /deploy asks for HEAD, origin's default branch (LabPics has no `main`).
@@ -192,6 +199,16 @@ export const envSchema = z.object({
   ONCALL_SHIFT: onCallShift,
   ONCALL_TZ: onCallTimeZone,
   ESCALATION: escalation,
+  // The weekly report to ALERT_CHAT_ID, read in ONCALL_TZ; empty: none.
+  REPORT_CRON: z
+    .string()
+    .trim()
+    .default("0 10 * * 1")
+    .refine(
+      (text) => text === "" || validate(text),
+      "is not a valid cron expression (5 fields, or 6 with seconds), nor empty",
+    )
+    .transform((text) => (text === "" ? undefined : text)),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -27,6 +27,10 @@ export async function pruneOldRows(
 ): Promise<Record<string, number>> {
   const cutoff = new Date(now.getTime() - policy.days * DAY_MS);
   const auditCutoff = new Date(now.getTime() - policy.auditDays * DAY_MS);
+  // /report 30d reads a month of episodes and flapping marks, whatever RETENTION_DAYS says.
+  const reportCutoff = new Date(
+    Math.min(cutoff.getTime(), now.getTime() - REPORT_KEEP_DAYS * DAY_MS),
+  );
   const run = async (sql: string, params: unknown[]) =>
     (await pool.query(sql, params)).rowCount ?? 0;
   const oldActions = "SELECT id FROM opsbot.actions WHERE state = ANY($2) AND created_at < $1";
@@ -45,6 +49,11 @@ export async function pruneOldRows(
     alert_events: await run("DELETE FROM opsbot.alert_events WHERE at < $1", [cutoff]),
     // Their timelines are those events: an incident closed before them goes with them.
     incidents: await run("DELETE FROM opsbot.incidents WHERE closed_at < $1", [cutoff]),
+    alert_episodes: await run("DELETE FROM opsbot.alert_episodes WHERE fired_at < $1", [
+      reportCutoff,
+    ]),
+    flap_marks: await run("DELETE FROM opsbot.flap_marks WHERE at < $1", [reportCutoff]),
+    report_posts: await run("DELETE FROM opsbot.report_posts WHERE slot_at < $1", [cutoff]),
     audit: await run(`DELETE FROM opsbot.audit WHERE action_id IN (${oldActions})`, [
       auditCutoff,
       FINISHED,
@@ -57,6 +66,7 @@ export async function pruneOldRows(
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
+const REPORT_KEEP_DAYS = 31;
 
 /** Prunes at most once an hour, from the watcher tick (so only the lease holder does it). */
 export function createRetention(deps: {

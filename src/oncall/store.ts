@@ -58,7 +58,10 @@ export async function countOpenAlerts(pool: Pool): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-/** A firing message delivered since `since` that has no escalation chain yet. */
+/**
+ * A page delivered since `since` that has no escalation chain yet: a firing message, or the
+ * settled one of an alert that flapped (its firing messages were held).
+ */
 export interface PageWithoutChain {
   outboxId: number;
   alerts: { kind: string; severity?: "critical" | "warning" }[];
@@ -72,7 +75,7 @@ export async function pagesWithoutChain(pool: Pool, since: Date): Promise<PageWi
     sent_at: Date;
   }>(
     `SELECT o.id, o.alerts, o.sent_at FROM opsbot.outbox o
-      WHERE o.kind = 'firing' AND o.sent_at > $1
+      WHERE o.kind IN ('firing', 'settled') AND o.sent_at > $1
         AND NOT EXISTS (SELECT 1 FROM opsbot.escalation_steps e WHERE e.outbox_id = o.id)
       ORDER BY o.id`,
     [since],

@@ -23,7 +23,13 @@ const S = 1000;
 const PROBE = 10 * S;
 const DOWN_AFTER = 30 * S;
 const UP_AFTER = 30 * S;
-const ENV = { PROBE_SECONDS: "10", DOWN_AFTER_SECONDS: "30", UP_AFTER_SECONDS: "30" };
+// Outages minutes apart would mark api_down flapping (FLAP_CHANGES): timing is tested here.
+const ENV = {
+  PROBE_SECONDS: "10",
+  DOWN_AFTER_SECONDS: "30",
+  UP_AFTER_SECONDS: "30",
+  FLAP_CHANGES: "0",
+};
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -185,12 +185,22 @@ describe("parseConfig", () => {
     expect(secretsOf(config)).toContain("qu3ry-pw");
   });
 
-  it("defaults the silence cap and the retention periods", () => {
+  it("defaults the silence cap, the retention periods and FLAP_CHANGES, and refuses a FLAP_CHANGES of 1", () => {
     expect(parseConfig({})).toMatchObject({
       SILENCE_MAX_DAYS: 7,
       RETENTION_DAYS: 30,
       AUDIT_RETENTION_DAYS: 365,
+      FLAP_CHANGES: 4,
     });
+    expect(parseConfig({ FLAP_CHANGES: "0" }).FLAP_CHANGES).toBe(0);
+    expect(() => parseConfig({ FLAP_CHANGES: "1" })).toThrow(/FLAP_CHANGES.*0 \(off\) or 2-100/);
+  });
+
+  it("schedules the weekly report on Mondays at 10:00 by default; empty turns it off; a bad cron is refused", () => {
+    expect(parseConfig({}).REPORT_CRON).toBe("0 10 * * 1");
+    expect(parseConfig({ REPORT_CRON: "" }).REPORT_CRON).toBeUndefined();
+    expect(parseConfig({ REPORT_CRON: "30 9 * * 5" }).REPORT_CRON).toBe("30 9 * * 5");
+    expect(() => parseConfig({ REPORT_CRON: "every monday" })).toThrow(/REPORT_CRON/);
     expect(parseConfig({ METRICS_PORT: "9464" }).METRICS_PORT).toBe(9464);
   });
 });

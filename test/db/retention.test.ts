@@ -48,7 +48,7 @@ describe("pruneOldRows", () => {
   const db = useMigratedPool();
   beforeEach(async () => {
     await db.pool.query(
-      "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences, opsbot.am_alerts, opsbot.alert_events, opsbot.incidents CASCADE",
+      "TRUNCATE opsbot.audit, opsbot.actions, opsbot.outbox, opsbot.conversations, opsbot.seen_updates, opsbot.silences, opsbot.am_alerts, opsbot.alert_events, opsbot.incidents, opsbot.alert_episodes, opsbot.flap_marks, opsbot.report_posts CASCADE",
     );
   });
 
@@ -104,6 +104,34 @@ describe("pruneOldRows", () => {
     expect(matchers.rows).toEqual([{ matcher: "pg_down" }]);
     expect(await ids(db.pool, "SELECT update_id AS id FROM opsbot.seen_updates")).toEqual(["2"]);
   });
+  it("keeps /report's episodes and flapping marks a month even with a shorter period, and its posted slots the period", async () => {
+    await db.pool.query(
+      `INSERT INTO opsbot.alert_episodes (fingerprint, kind, severity, fired_at) VALUES
+         ('old', 'api_down', 'critical', $1), ('month', 'api_down', 'critical', $2)`,
+      [daysAgo(32), daysAgo(30)],
+    );
+    await db.pool.query(
+      `INSERT INTO opsbot.flap_marks (at, fingerprint, kind) VALUES
+         ($1, 'old', 'api_down'), ($2, 'month', 'api_down')`,
+      [daysAgo(32), daysAgo(30)],
+    );
+    await db.pool.query(
+      "INSERT INTO opsbot.report_posts (slot_at, claimed_at) VALUES ($1, $1), ($2, $2)",
+      [daysAgo(8), daysAgo(1)],
+    );
+    expect(await pruneOldRows(db.pool, { ...POLICY, days: 7 }, NOW)).toMatchObject({
+      alert_episodes: 1,
+      flap_marks: 1,
+      report_posts: 1,
+    });
+    expect(await ids(db.pool, "SELECT fingerprint AS id FROM opsbot.alert_episodes")).toEqual([
+      "month",
+    ]);
+    expect(await ids(db.pool, "SELECT fingerprint AS id FROM opsbot.flap_marks")).toEqual([
+      "month",
+    ]);
+  });
+
   it("deletes Alertmanager alerts resolved before the period, never a firing one", async () => {
     await db.pool.query(
       `INSERT INTO opsbot.am_alerts

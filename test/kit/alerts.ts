@@ -111,6 +111,7 @@ export async function buildAlertApp(
     env: {
       ALERT_CHAT_ID: String(TEAM_GROUP.id),
       WATCH_CRON: NEVER_CRON,
+      REPORT_CRON: NEVER_CRON,
       API_HEALTH_URL: apiUrl,
       DOWN_AFTER_CHECKS: "2",
       ...options.env,

@@ -18,12 +18,8 @@ import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
-import {
-  renderAckedNote,
-  renderNotification,
-  renderOpenAlerts,
-  renderSilencedNote,
-} from "../render/alerts.js";
+import { renderAckedNote, renderOpenAlerts, renderSilencedNote } from "../render/alerts.js";
+import { renderOutboxMessage } from "../render/flapping.js";
 
 /**
  * /alerts, /silence, /unsilence and the alert buttons. Replies are in the sender's language;
@@ -119,7 +115,7 @@ export function alertsFeature(deps: {
     const notification = { outboxId: 0, kind: silenced.row.kind, alerts: silenced.row.alerts };
     const note = renderSilencedNote(group, who.name, silenced.until);
     // Silenced: no more buttons to press, the runbook links stay.
-    const text = renderNotification(group, notification.kind, notification.alerts, now, note);
+    const text = renderOutboxMessage(notification.kind, notification.alerts, now, group, note);
     const keyboard = { lang: group, runbookUrl: deps.runbookUrl, ack: false };
     await postWithKeyboard(notification, keyboard, (markup) =>
       ctx.editMessageText(text, { ...html, ...markup }),
@@ -148,7 +144,7 @@ export function alertsFeature(deps: {
     const notification = { outboxId: acked.row.id, kind: acked.row.kind, alerts: acked.row.alerts };
     // Acked: the Silence buttons and runbook links stay, the Ack button goes.
     const note = renderAckedNote(group, who.name, now);
-    const text = renderNotification(group, notification.kind, notification.alerts, now, note);
+    const text = renderOutboxMessage(notification.kind, notification.alerts, now, group, note);
     const keyboard = { lang: group, runbookUrl: deps.runbookUrl, ack: false };
     await postWithKeyboard(notification, keyboard, (markup) =>
       ctx.editMessageText(text, { ...html, ...markup }),

@@ -1,6 +1,6 @@
 import { Composer, InputFile, type CommandContext } from "grammy";
 import { z } from "zod";
-import type { RunCharts } from "../../charts/on-demand.js";
+import type { Charts } from "../../charts/on-demand.js";
 import type { Checks } from "../../checks/create-checks.js";
 import type { HeavyQueries } from "../../checks/heavy-queries.js";
 import type { Clock } from "../../clock.js";
@@ -20,7 +20,7 @@ export interface DiagnosticsDeps {
   checks: Checks;
   clock: Clock;
   backupMaxAgeHours: number;
-  charts: RunCharts;
+  charts: Charts;
   /** /runs, /pg and /backups each take a turn here (BusyError past the queue). */
   heavy: HeavyQueries;
 }

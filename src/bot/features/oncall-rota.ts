@@ -15,7 +15,8 @@ import { PAGE_ACK_BUTTON } from "../callback-data.js";
 import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { requireRole } from "../middleware/auth.js";
-import { renderAckedNote, renderNotification } from "../render/alerts.js";
+import { renderAckedNote } from "../render/alerts.js";
+import { renderOutboxMessage } from "../render/flapping.js";
 import { renderOnCall, renderTaken } from "../render/oncall.js";
 import { hasRole } from "../roles.js";
 import { runbookKeyboard } from "../oncall-pager.js";
@@ -99,7 +100,7 @@ export function oncallRotaFeature(deps: {
     const messageId = row.messageId!;
     const notification = { outboxId: row.id, kind: row.kind, alerts: row.alerts };
     const note = renderAckedNote(group, who.name, now);
-    const text = renderNotification(group, row.kind, row.alerts, now, note);
+    const text = renderOutboxMessage(row.kind, row.alerts, now, group, note);
     const keyboard = { lang: group, runbookUrl: deps.runbookUrl, ack: false };
     await postWithKeyboard(notification, keyboard, (markup) =>
       ctx.api.editMessageText(groupChatId, messageId, text, { ...html, ...markup }),

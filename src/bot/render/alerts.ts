@@ -10,22 +10,25 @@ import type { Translator } from "../../i18n/translator.js";
 import { bold, code, escapeHtml, fitLines, MESSAGE_LIMIT, oneLine } from "../format/html.js";
 import { alertText } from "./alert-text.js";
 
-const TITLE: Record<NotificationKind, { mark: string; key: string }> = {
+/** The kinds rendered here; flapping ones are render/flapping.ts's. */
+export type AlertNotificationKind = Exclude<NotificationKind, "flapping" | "settled">;
+
+const TITLE: Record<AlertNotificationKind, { mark: string; key: string }> = {
   firing: { mark: "🔥", key: "alerts-firing" },
   repeat: { mark: "🔁", key: "alerts-repeat" },
   resolved: { mark: "✅", key: "alerts-resolved" },
 };
 
-const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
+export const SEVERITY_MARK: Record<Severity, string> = { critical: "🔴", warning: "🟡" };
 
 /** An alert's key and text as shown: each within one line, whatever it was sent with. */
-const alertName = (
+export const alertName = (
   lang: Translator,
   a: { fingerprint: string; kind: string; summary: string; facts?: AlertFacts | undefined },
 ) => `${code(oneLine(a.fingerprint))} ${alertText(lang, a)}`;
 
 /** Critical alerts first, each group in its given order: a cut list never hides one. */
-const criticalFirst = <T extends { kind: string; severity?: Severity | undefined }>(
+export const criticalFirst = <T extends { kind: string; severity?: Severity | undefined }>(
   alerts: readonly T[],
 ): T[] => [
   ...alerts.filter((a) => severityOf(a) === "critical"),
@@ -48,7 +51,7 @@ const fitting = <T>(alerts: readonly T[]) => ({
  */
 export function renderNotification(
   lang: Translator,
-  kind: NotificationKind,
+  kind: AlertNotificationKind,
   alerts: readonly NotifiedAlert[],
   now: Date,
   note?: string,
