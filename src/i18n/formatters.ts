@@ -39,16 +39,27 @@ export function createFormatters(locale: Locale, t: Translate): Formatters {
       : t("age-in", { duration: duration(-delta) });
   };
 
+  // Building a DateTimeFormat costs about a millisecond: a digest of hundreds of times reuses one.
+  const dateFormats = new Map<string, Intl.DateTimeFormat>();
+  const dateFormatIn = (timeZone: string) => {
+    let format = dateFormats.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat("en-GB", {
+        timeZone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      });
+      dateFormats.set(timeZone, format);
+    }
+    return format;
+  };
+
   const dateTime = (at: Date, timeZone = "UTC") => {
-    const parts = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    }).formatToParts(at);
+    const parts = dateFormatIn(timeZone).formatToParts(at);
     const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
     return t("date-time", {
       year: part("year"),

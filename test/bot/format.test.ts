@@ -1,9 +1,9 @@
 // The formatting every reply goes through: escaping, the 4096 cut with "+N more",
 // monospace tables that stay aligned with emoji, and durations as people read them.
 import { describe, expect, it } from "vitest";
-import { formatAge, formatDuration } from "../../src/bot/format/duration.js";
 import { escapeHtml, fitLines, MESSAGE_LIMIT } from "../../src/bot/format/html.js";
 import { alignColumns, displayWidth, renderTable } from "../../src/bot/format/table.js";
+import { EN } from "../kit/english.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -41,12 +41,12 @@ describe("escapeHtml", () => {
 
 describe("fitLines", () => {
   it("joins header, lines and footer unchanged when they fit", () => {
-    expect(fitLines(["a", "b"], { header: "H", footer: "F" })).toBe("H\na\nb\nF");
+    expect(fitLines(["a", "b"], { lang: EN, header: "H", footer: "F" })).toBe("H\na\nb\nF");
   });
 
   it("cuts a long list to the 4096 limit and counts the cut lines as +N more", () => {
     const lines = Array.from({ length: 1000 }, (_, i) => `line ${String(i).padStart(4, "0")}`);
-    const text = fitLines(lines, { header: "<b>Runs</b>", footer: "legend" });
+    const text = fitLines(lines, { lang: EN, header: "<b>Runs</b>", footer: "legend" });
 
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     const body = text.split("\n").slice(1, -2);
@@ -60,7 +60,7 @@ describe("fitLines", () => {
 
   it("keeps as many lines as fit: one more would go over the limit", () => {
     const lines = Array.from({ length: 50 }, (_, i) => `row-${i}`.padEnd(20, "."));
-    const text = fitLines(lines, { limit: 200 });
+    const text = fitLines(lines, { lang: EN, limit: 200 });
     const kept = text.split("\n").length - 1;
 
     expect(text.length).toBeLessThanOrEqual(200);
@@ -69,12 +69,12 @@ describe("fitLines", () => {
   });
 
   it("adds rows a bounded query left out (hidden) to +N more, even when all lines fit", () => {
-    expect(fitLines(["a", "b"], { hidden: 5 })).toBe("a\nb\n<i>+5 more</i>");
+    expect(fitLines(["a", "b"], { lang: EN, hidden: 5 })).toBe("a\nb\n<i>+5 more</i>");
   });
 
   it("counts both the cut lines and the hidden ones", () => {
     const lines = Array.from({ length: 40 }, (_, i) => `item ${i}`.padEnd(30, " "));
-    const text = fitLines(lines, { limit: 300, hidden: 450 });
+    const text = fitLines(lines, { lang: EN, limit: 300, hidden: 450 });
     const kept = text.split("\n").length - 1;
 
     expect(kept).toBeLessThan(40);
@@ -83,7 +83,7 @@ describe("fitLines", () => {
 
   it("keeps the wrapping tag closed when it cuts, so the HTML stays valid", () => {
     const lines = Array.from({ length: 1000 }, (_, i) => `run ${i}`);
-    const text = fitLines(lines, { wrap: (body) => `<pre>${body}</pre>` });
+    const text = fitLines(lines, { lang: EN, wrap: (body) => `<pre>${body}</pre>` });
 
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(text.match(/<pre>/g)).toHaveLength(1);
@@ -113,7 +113,7 @@ describe("renderTable", () => {
         ["job", "error"],
         ["<script>&", "a < b"],
       ],
-      { header: "<b>Jobs</b>" },
+      { header: "<b>Jobs</b>", lang: EN },
     );
 
     expect(text).toBe("<b>Jobs</b>\n<pre>job        error\n&lt;script&gt;&amp;  a &lt; b</pre>");
@@ -132,7 +132,7 @@ describe("renderTable", () => {
       ["age", "name"],
       ...Array.from({ length: 400 }, (_, i) => [`${i}m`, `worker_${i}`.padEnd(40, "_")]),
     ];
-    const text = renderTable(rows, { header: "<b>Stuck</b>", hidden: 7 });
+    const text = renderTable(rows, { header: "<b>Stuck</b>", hidden: 7, lang: EN });
     const shown = text.slice(text.indexOf("<pre>"), text.indexOf("</pre>")).split("\n").length - 1;
 
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
@@ -140,7 +140,7 @@ describe("renderTable", () => {
   });
 });
 
-describe("formatDuration", () => {
+describe("durations (the English translator)", () => {
   it.each([
     [0, "0s"],
     [45_000, "45s"],
@@ -153,23 +153,23 @@ describe("formatDuration", () => {
     [3 * DAY + 4 * HOUR, "3d 4h"],
     [3 * DAY + 4 * HOUR + 59 * MINUTE, "3d 4h"],
   ])("shows %i ms as %s", (ms, expected) => {
-    expect(formatDuration(ms)).toBe(expected);
+    expect(EN.duration(ms)).toBe(expected);
   });
 
   it("never shows a negative duration", () => {
-    expect(formatDuration(-5_000)).toBe("0s");
+    expect(EN.duration(-5_000)).toBe("0s");
   });
 });
 
-describe("formatAge", () => {
+describe("ages (the English translator)", () => {
   const now = new Date("2025-06-01T12:00:00Z");
 
   it("says how long ago a past time was, and how soon a future one is", () => {
-    expect(formatAge(new Date(now.getTime() - 2 * HOUR - 13 * MINUTE), now)).toBe("2h 13m ago");
-    expect(formatAge(new Date(now.getTime() + 5 * MINUTE), now)).toBe("in 5m");
+    expect(EN.age(new Date(now.getTime() - 2 * HOUR - 13 * MINUTE), now)).toBe("2h 13m ago");
+    expect(EN.age(new Date(now.getTime() + 5 * MINUTE), now)).toBe("in 5m");
   });
 
   it("says never for a missing time", () => {
-    expect(formatAge(null, now)).toBe("never");
+    expect(EN.age(null, now)).toBe("never");
   });
 });

@@ -124,10 +124,12 @@ describe("/report", () => {
       })),
       flapping: report.flapping.map((f) => ({ ...f, fingerprint: long(f.fingerprint) })),
     };
+    // What was cut is counted in the reader's language.
+    const more = { en: /<i>\+\d+ more<\/i>$/, ru: /<i>и ещё \d+<\/i>$/ };
     for (const locale of ["en", "ru"] as const) {
       const text = renderReport(huge, createTranslator(locale));
       expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-      expect(text).toMatch(/\+\d+ more/);
+      expect(text).toMatch(more[locale]);
     }
   });
 });

@@ -29,23 +29,20 @@ export interface FitOptions {
   wrap?: (body: string) => string;
   /** Items already left out before formatting (a bounded query); added to "+N more". */
   hidden?: number;
-  /**
-   * The reader's language, for "+N more". Optional only while some areas' renderers do not
-   * pass it yet (they get English); it becomes required when every caller does.
-   */
-  lang?: Pick<Translator, "t">;
+  /** The reader's language, for "+N more". */
+  lang: Pick<Translator, "t">;
 }
 
 /** "+N more" / "и ещё N": what a cut message says of the items it left out. */
-export function moreNote(n: number, lang?: Pick<Translator, "t">): string {
-  return italic(lang ? lang.t("format-more", { n }) : `+${n} more`);
+export function moreNote(n: number, lang: Pick<Translator, "t">): string {
+  return italic(lang.t("format-more", { n }));
 }
 
 /**
  * Joins already-formatted lines into one message that never exceeds the limit: lines
  * that do not fit are cut and counted as "+N more".
  */
-export function fitLines(lines: readonly string[], options: FitOptions = {}): string {
+export function fitLines(lines: readonly string[], options: FitOptions): string {
   const limit = options.limit ?? MESSAGE_LIMIT;
   const wrap = options.wrap ?? ((body: string) => body);
   const hidden = options.hidden ?? 0;

@@ -65,7 +65,7 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
 /** A monospace table inside <pre>, escaped, cut with "+N more" to fit one message. */
 export function renderTable(
   rows: readonly (readonly string[])[],
-  options: Omit<FitOptions, "wrap"> = {},
+  options: Omit<FitOptions, "wrap">,
 ): string {
   const lines = alignColumns(rows).map(escapeHtml);
   return fitLines(lines, { ...options, wrap: (body) => `<pre>${body}</pre>` });

@@ -53,7 +53,7 @@ export function renderReport(report: Report, t: Translator): string {
       t,
     ),
   ];
-  return fitLines(lines, { header });
+  return fitLines(lines, { header, lang: t });
 }
 
 /** An identifier as it is, on one line, whatever its length (fitLines keeps the total). */
