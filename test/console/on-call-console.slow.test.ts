@@ -27,7 +27,7 @@ describe("console demo: /runs with its chart, /pg, /backups", () => {
     // The demo's backup directory: the newest dump cut short.
     expect(out).toMatch(/Backups in \S+opsbot-demo-backups-\S+ — 5 kept/);
     expect(out).toMatch(
-      /🔴 backup_stale: backup labpics_\S+ \(45 KB\) is not a whole dump: the gzip stream ends early/,
+      /🔴 backup_stale: backup labpics_\S+ \(45\.0 KB\) is not a whole dump: the gzip stream ends early/,
     );
   }, 90_000);
 });

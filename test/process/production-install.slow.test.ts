@@ -32,7 +32,7 @@ let database: TestDatabase | undefined;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "opsbot-production-"));
-  for (const entry of ["src", "migrations", "sql", "package.json", "tsconfig.json"]) {
+  for (const entry of ["src", "migrations", "sql", "locales", "package.json", "tsconfig.json"]) {
     await cp(join(ROOT, entry), join(dir, entry), { recursive: true });
   }
   const lock = JSON.parse(await readFile(join(ROOT, "package-lock.json"), "utf8")) as {
