@@ -76,7 +76,3 @@ backups-file = {$label}: {$name} — {$age}, {$size}
 backups-file-unread = {$label}: {$name} — {$age}, {$size}, not read ({$detail})
 backups-unreadable = ⚠️ {$n} could not be read (gone since listed, or dangling links): skipped.
 backups-ok = ✅ Newest backup within {$hours} h and not truncated.
-backups-problem-missing = no backup found in {$dir}
-backups-problem-old = newest backup {$name} finished {$at}, more than {$hours} h ago
-backups-problem-truncated = newest backup {$name} is {$size}, {$percent}% of the one before it ({$previous}, {$previousSize}): a truncated dump?
-backups-problem-damaged = backup {$name} ({$size}) is not a whole dump: {$detail}

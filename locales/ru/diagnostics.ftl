@@ -80,7 +80,3 @@ backups-file = {$label}: {$name} — {$age}, {$size}
 backups-file-unread = {$label}: {$name} — {$age}, {$size}, не прочитан ({$detail})
 backups-unreadable = ⚠️ Не удалось прочитать: {$n} (удалены после листинга или битые ссылки), пропущены.
 backups-ok = ✅ Последний бэкап моложе {$hours} ч и не обрезан.
-backups-problem-missing = в {$dir} нет ни одного бэкапа
-backups-problem-old = последний бэкап {$name} закончен {$at}, больше {$hours} ч назад
-backups-problem-truncated = последний бэкап {$name} весит {$size}, это {$percent}% от предыдущего ({$previous}, {$previousSize}): дамп обрезан?
-backups-problem-damaged = бэкап {$name} ({$size}) — не целый дамп: {$detail}

@@ -105,7 +105,7 @@ describe("diagnostics through the webhook, for a Russian-speaking viewer", () =>
         `💾 <b>Бэкапы</b> в <code>${backupDir}</code>: хранится 1, всего 4,0 КБ`,
         "Последний: <code>labpics_20261128_030000.sql.gz</code> — 9 ч 0 мин назад, 4,0 КБ",
         // Zeros are no gzip: judged damaged (the checker's own detail stays as it reports it).
-        "🔴 <b>backup_stale</b>: бэкап labpics_20261128_030000.sql.gz (4,0 КБ) — не целый дамп: not a valid gzip file (incorrect header check)",
+        "🔴 <b>backup_stale</b>: бэкап labpics_20261128_030000.sql.gz (4,0 КБ) — неполный дамп: not a valid gzip file (incorrect header check)",
       ].join("\n"),
     );
   });

@@ -4,8 +4,18 @@ import {
   type BackupListing,
   type BackupProblem,
 } from "../../checks/listings/backups.js";
+import { backupProblemFacts, describeBackupProblem } from "../../alerts/rules-diagnostics.js";
 import type { Translator } from "../../i18n/translator.js";
 import { bold, code, escapeHtml } from "../format/html.js";
+import { alertText } from "./alert-text.js";
+
+/** What backup_stale means here: the alert's own message, so /backups and the alert agree. */
+const backupStaleText = (problem: BackupProblem, dir: string, lang: Translator) =>
+  alertText(lang, {
+    kind: "backup_stale",
+    summary: describeBackupProblem(problem, dir),
+    facts: backupProblemFacts(problem, dir),
+  });
 
 function fileLine(label: string, file: BackupFile, now: Date, lang: Translator): string {
   const args = {
@@ -20,34 +30,6 @@ function fileLine(label: string, file: BackupFile, now: Date, lang: Translator):
     : lang.t("backups-file", args);
 }
 
-/** What backup_stale means here, in words (plain text: escape it). */
-function describeProblem(problem: BackupProblem, dir: string, lang: Translator): string {
-  switch (problem.kind) {
-    case "missing":
-      return lang.t("backups-problem-missing", { dir });
-    case "old":
-      return lang.t("backups-problem-old", {
-        name: problem.file.name,
-        at: lang.dateTime(problem.file.modifiedAt),
-        hours: problem.limitHours,
-      });
-    case "truncated":
-      return lang.t("backups-problem-truncated", {
-        name: problem.file.name,
-        size: lang.bytes(problem.file.bytes),
-        percent: Math.round(problem.ratio * 100),
-        previous: problem.previous.name,
-        previousSize: lang.bytes(problem.previous.bytes),
-      });
-    case "damaged":
-      return lang.t("backups-problem-damaged", {
-        name: problem.file.name,
-        size: lang.bytes(problem.file.bytes),
-        detail: problem.detail,
-      });
-  }
-}
-
 export function renderBackups(listing: BackupListing, maxAgeHours: number, lang: Translator) {
   if (!listing.configured) return lang.t("backups-not-configured");
   const { files, checkedAt, count, unreadable } = listing;
@@ -59,7 +41,7 @@ export function renderBackups(listing: BackupListing, maxAgeHours: number, lang:
   };
   const problem = backupProblem(listing, maxAgeHours);
   const verdict = problem
-    ? `🔴 ${bold("backup_stale")}: ${escapeHtml(describeProblem(problem, listing.dir, lang))}`
+    ? `🔴 ${bold("backup_stale")}: ${backupStaleText(problem, listing.dir, lang)}`
     : lang.t("backups-ok", { hours: maxAgeHours });
   const [newest, previous] = files;
   return [
