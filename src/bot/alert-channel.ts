@@ -9,7 +9,7 @@ import type { Translator } from "../i18n/translator.js";
 import type { Logger } from "../log/create-logger.js";
 import { ackButton, SILENCE_CHOICES, silenceButton, type SilenceChoice } from "./callback-data.js";
 import { oneLine, truncateText } from "./format/html.js";
-import { renderOutboxMessage } from "./render/flapping.js";
+import { renderOutboxMessage } from "./render/outbox-message.js";
 
 const MAX_RUNBOOK_BUTTONS = 3;
 /** A runbook button is titled with its alert's name, which may be any length. */

@@ -19,7 +19,7 @@ import type { BotContext } from "../context.js";
 import { code } from "../format/html.js";
 import { requireRole } from "../middleware/auth.js";
 import { renderAckedNote, renderOpenAlerts, renderSilencedNote } from "../render/alerts.js";
-import { renderOutboxMessage } from "../render/flapping.js";
+import { renderOutboxMessage } from "../render/outbox-message.js";
 
 /**
  * /alerts, /silence, /unsilence and the alert buttons. Replies are in the sender's language;

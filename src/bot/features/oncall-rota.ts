@@ -16,7 +16,7 @@ import { handleCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { requireRole } from "../middleware/auth.js";
 import { renderAckedNote } from "../render/alerts.js";
-import { renderOutboxMessage } from "../render/flapping.js";
+import { renderOutboxMessage } from "../render/outbox-message.js";
 import { renderOnCall, renderTaken } from "../render/oncall.js";
 import { hasRole } from "../roles.js";
 import { runbookKeyboard } from "../oncall-pager.js";

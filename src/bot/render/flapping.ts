@@ -2,7 +2,7 @@ import { severityOf } from "../../alerts/severity.js";
 import type { NotificationKind, NotifiedAlert } from "../../alerts/types.js";
 import type { Translator } from "../../i18n/translator.js";
 import { bold, escapeHtml, fitLines } from "../format/html.js";
-import { alertName, criticalFirst, renderNotification, SEVERITY_MARK } from "./alerts.js";
+import { alertName, criticalFirst, SEVERITY_MARK } from "./alerts.js";
 
 type FlapKind = Extract<NotificationKind, "flapping" | "settled">;
 const MARK: Record<FlapKind, string> = { flapping: "〰️", settled: "🔚" };
@@ -34,17 +34,4 @@ export function renderFlapNotification(
     header: `${MARK[kind]} ${bold(t.t(`${kind}-title`, { count: alerts.length }))}\n${escapeHtml(t.t(`${kind}-explain`))}`,
     ...(note !== undefined ? { footer: `\n${note}` } : {}),
   });
-}
-
-/** Any outbox message as sent, or as edited later (silenced, acked): `t` is the group's. */
-export function renderOutboxMessage(
-  kind: NotificationKind,
-  alerts: readonly NotifiedAlert[],
-  now: Date,
-  t: Translator,
-  note?: string,
-): string {
-  return kind === "flapping" || kind === "settled"
-    ? renderFlapNotification(kind, alerts, now, t, note)
-    : renderNotification(t, kind, alerts, now, note);
 }
