@@ -2,21 +2,13 @@
 // through the real pipeline: probes, ticks, the outbox, escalation, the Ack and Silence
 // buttons, /silence and Alertmanager's receiver. Each event once, with the fake clock's
 // time, also with two replicas on one database.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { shiftAt } from "../../src/oncall/rota.js";
 import { parseShiftSpec } from "../../src/oncall/specs.js";
-import {
-  buildAlertApp,
-  finishWorkers,
-  insertStuckWorkers,
-  outbox,
-  tick,
-  useApiHealth,
-} from "../kit/alerts.js";
-import type { TestApp } from "../kit/build-test-app.js";
-import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
+import { finishWorkers, insertStuckWorkers, outbox, tick, useApiHealth } from "../kit/alerts.js";
+import { startFakeBotApi } from "../kit/fake-bot-api.js";
 import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
-import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { createTestDatabase } from "../kit/postgres.js";
 import {
   createUpdates,
   OPERATOR,
@@ -27,34 +19,18 @@ import {
 import {
   events,
   incidents,
-  PAGING_ENV,
   pageApiDown,
   postAlerts,
   resolveApiDown,
+  ROTA,
+  usePagingApps,
 } from "./helpers.js";
 
 const updates = createUpdates(260_000);
 const api = useApiHealth();
-const ROTA = [OPERATOR.id, SECOND_OPERATOR.id];
 type Clock = ReturnType<typeof createFakeClock>;
-
-const open: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  while (open.length > 0) await open.pop()!.close();
-});
-
-async function build(
-  clock: Clock,
-  options: { database?: TestDatabase; fake?: FakeBotApi } = {},
-): Promise<TestApp> {
-  const t = await buildAlertApp(api.url, {
-    clock,
-    ...options,
-    env: { ...PAGING_ENV, ONCALL_ROTA: ROTA.join(",") },
-  });
-  open.push(t);
-  return t;
-}
+const apps = usePagingApps(api);
+const { build } = apps;
 
 const onCallNow = (clock: Clock) =>
   shiftAt(ROTA, parseShiftSpec("daily 09:00")!, "UTC", clock.now()).person;
@@ -205,7 +181,7 @@ describe("the alert event record", () => {
     const clock = createFakeClock();
     const database = await createTestDatabase({ migrated: true });
     const fake = await startFakeBotApi();
-    open.push({ close: () => fake.close() }, { close: () => database.drop() });
+    apps.closeAfter({ close: () => fake.close() }, { close: () => database.drop() });
     const a = await build(clock, { database, fake });
     const b = await build(clock, { database, fake });
     const person = onCallNow(clock);

@@ -1,11 +1,14 @@
 // What the incident tests share: Alertmanager alerts posted to the app, api_down paged by the
 // probes, and reads of the record.
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import type { Pool } from "../../src/db/pool.js";
 import { webhookPayload, type AlertSpec } from "../alertmanager/payloads.js";
-import { eventually, outbox, probeFor } from "../kit/alerts.js";
+import { buildAlertApp, eventually, outbox, probeFor } from "../kit/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
+import type { FakeBotApi } from "../kit/fake-bot-api.js";
 import type { createFakeClock } from "../kit/fake-clock.js";
+import type { TestDatabase } from "../kit/postgres.js";
+import { OPERATOR, SECOND_OPERATOR } from "../kit/updates.js";
 
 export const AM_TOKEN = "am-token-0123456789abcdef";
 export const SECOND = 1_000;
@@ -22,6 +25,40 @@ export const PAGING_ENV = {
 };
 
 type Clock = ReturnType<typeof createFakeClock>;
+
+/** Who is on call, in turn (ONCALL_ROTA of the apps usePagingApps builds). */
+export const ROTA = [OPERATOR.id, SECOND_OPERATOR.id];
+
+/**
+ * Alert apps with PAGING_ENV and ROTA on call; they, and what closeAfter is handed (fake Bot
+ * APIs, databases), are closed after each test, newest first.
+ */
+export function usePagingApps(api: { readonly url: string }) {
+  const open: { close(): Promise<unknown> }[] = [];
+  afterEach(async () => {
+    while (open.length > 0) await open.pop()!.close();
+  });
+  const build = async (
+    clock: Clock,
+    options: { database?: TestDatabase; fake?: FakeBotApi } = {},
+  ): Promise<TestApp> => {
+    const t = await buildAlertApp(api.url, {
+      clock,
+      ...options,
+      env: { ...PAGING_ENV, ONCALL_ROTA: ROTA.join(",") },
+    });
+    open.push(t);
+    return t;
+  };
+  const closeAfter = (...closables: { close(): Promise<unknown> }[]) => {
+    open.push(...closables);
+  };
+  /** Stops the last thing opened (a restart's first half). */
+  const closeNewest = async () => {
+    await open.pop()?.close();
+  };
+  return { build, closeAfter, closeNewest };
+}
 
 const sentCount = async (t: TestApp) => (await outbox(t.pool)).filter((r) => r.sent_at).length;
 

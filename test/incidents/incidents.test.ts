@@ -2,15 +2,14 @@
 // 10 minutes while open, closed when all their alerts resolve; one incident across two
 // replicas; the timeline (alert events and the actions run meanwhile) in time order, kept
 // across a restart since all of it is in PostgreSQL.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createIncidentsDesk } from "../../src/incidents/incidents-desk.js";
-import { buildAlertApp, useApiHealth } from "../kit/alerts.js";
-import type { TestApp } from "../kit/build-test-app.js";
-import { startFakeBotApi, type FakeBotApi } from "../kit/fake-bot-api.js";
+import { useApiHealth } from "../kit/alerts.js";
+import { startFakeBotApi } from "../kit/fake-bot-api.js";
 import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
-import { createTestDatabase, type TestDatabase } from "../kit/postgres.js";
+import { createTestDatabase } from "../kit/postgres.js";
 import { createUpdates, OPERATOR, SECOND_OPERATOR } from "../kit/updates.js";
-import { incidents, PAGING_ENV, postAlerts, SECOND } from "./helpers.js";
+import { incidents, postAlerts, SECOND, usePagingApps } from "./helpers.js";
 import {
   LAG_FINGERPRINT,
   playScriptedIncident,
@@ -20,26 +19,8 @@ import {
 
 const updates = createUpdates(270_000);
 const api = useApiHealth();
-const ROTA = [OPERATOR.id, SECOND_OPERATOR.id];
-type Clock = ReturnType<typeof createFakeClock>;
-
-const open: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  while (open.length > 0) await open.pop()!.close();
-});
-
-async function build(
-  clock: Clock,
-  options: { database?: TestDatabase; fake?: FakeBotApi } = {},
-): Promise<TestApp> {
-  const t = await buildAlertApp(api.url, {
-    clock,
-    ...options,
-    env: { ...PAGING_ENV, ONCALL_ROTA: ROTA.join(",") },
-  });
-  open.push(t);
-  return t;
-}
+const apps = usePagingApps(api);
+const { build } = apps;
 
 const critical = (n: number) => ({
   alertname: `Critical${n}`,
@@ -121,7 +102,7 @@ describe("incidents", () => {
     const clock = createFakeClock();
     const database = await createTestDatabase({ migrated: true });
     const fake = await startFakeBotApi();
-    open.push({ close: () => fake.close() }, { close: () => database.drop() });
+    apps.closeAfter({ close: () => fake.close() }, { close: () => database.drop() });
     const a = await build(clock, { database, fake });
     const b = await build(clock, { database, fake });
     await postAlerts(a, clock, [critical(1)]);
@@ -141,7 +122,7 @@ describe("incidents", () => {
     const clock = scriptClock();
     const database = await createTestDatabase({ migrated: true });
     const fake = await startFakeBotApi();
-    open.push({ close: () => fake.close() }, { close: () => database.drop() });
+    apps.closeAfter({ close: () => fake.close() }, { close: () => database.drop() });
     const t = await build(clock, { database, fake });
     await playScriptedIncident(t, clock, api, updates);
     const record = await createIncidentsDesk(t.pool).incident(1, clock.now());
@@ -187,7 +168,7 @@ describe("incidents", () => {
     });
 
     // A new process on the same database tells the same story.
-    await open.pop()!.close();
+    await apps.closeNewest();
     const restarted = await build(clock, { database, fake });
     expect(await createIncidentsDesk(restarted.pool).incident(1, clock.now())).toEqual(record);
   });
