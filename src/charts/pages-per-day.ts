@@ -1,7 +1,8 @@
 // Pages per day as a PNG bar chart, drawn like the /runs chart (run-durations.ts): Chart.js
 // on @napi-rs/canvas, loaded on demand (on-demand.ts). Labels and titles come translated.
-import { createCanvas, type Canvas } from "@napi-rs/canvas";
+import type { SKRSContext2D } from "@napi-rs/canvas";
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Title } from "chart.js";
+import { canvasRenderer, type ChartRenderer } from "./canvas.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Title);
 
@@ -13,15 +14,10 @@ export interface PagesChartInput {
   unit: string;
 }
 
-const WIDTH = 800;
-const HEIGHT = 400;
 const BAR = "#c62828";
 
-function draw(canvas: Canvas, input: PagesChartInput): Buffer {
-  const context = canvas.getContext("2d");
-  context.fillStyle = "#ffffff";
-  context.fillRect(0, 0, WIDTH, HEIGHT);
-  const chart = new Chart(context, {
+function chartOf(context: SKRSContext2D, input: PagesChartInput) {
+  return new Chart(context, {
     type: "bar",
     data: {
       labels: input.days.map((d) => d.label),
@@ -42,24 +38,8 @@ function draw(canvas: Canvas, input: PagesChartInput): Buffer {
       },
     },
   });
-  try {
-    return canvas.toBuffer("image/png");
-  } finally {
-    chart.destroy();
-  }
 }
 
-export interface PagesChartRenderer {
-  render(input: PagesChartInput): Buffer;
-}
+export type PagesChartRenderer = ChartRenderer<PagesChartInput>;
 
-/** One canvas drawn over for each chart, as the /runs chart does (see why there). */
-export function createPagesChartRenderer(): PagesChartRenderer {
-  let canvas: Canvas | undefined;
-  return {
-    render(input) {
-      canvas ??= createCanvas(WIDTH, HEIGHT);
-      return draw(canvas, input);
-    },
-  };
-}
+export const createPagesChartRenderer = (): PagesChartRenderer => canvasRenderer(chartOf);

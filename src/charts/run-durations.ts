@@ -1,6 +1,6 @@
 // Run durations as a PNG: Chart.js drawing on @napi-rs/canvas (Skia, prebuilt binaries from
 // the npm registry; no browser, no native build). docs/diagnostics.md says why these two.
-import { createCanvas, type Canvas } from "@napi-rs/canvas";
+import type { SKRSContext2D } from "@napi-rs/canvas";
 import {
   Chart,
   Legend,
@@ -10,6 +10,7 @@ import {
   Title,
   type ChartDataset,
 } from "chart.js";
+import { canvasRenderer, type ChartRenderer } from "./canvas.js";
 
 // Chart.js keeps a registry per process; registering what a scatter chart needs is idempotent.
 Chart.register(ScatterController, LinearScale, PointElement, Legend, Title);
@@ -42,8 +43,6 @@ export interface RunChartInput {
   to: Date;
 }
 
-const WIDTH = 800;
-const HEIGHT = 400;
 // Colour by status; failures are also a bigger, different marker (readable without colour).
 const STYLE: Record<string, { colour: string; shape: "circle" | "triangle" | "rect"; r: number }> =
   {
@@ -88,7 +87,7 @@ const pointsOf = (r: DurationRange, divisor: number) => {
   return r.shortest === r.longest ? [longest] : [{ x, y: r.shortest / divisor }, longest];
 };
 
-function draw(canvas: Canvas, input: RunChartInput): Buffer {
+function chartOf(context: SKRSContext2D, input: RunChartInput) {
   const unit = unitFor(input.ranges, input.labels);
   const axis = timeAxis(input.from, input.to);
   const statuses = [...new Set(input.ranges.map((r) => r.status))].sort();
@@ -105,10 +104,7 @@ function draw(canvas: Canvas, input: RunChartInput): Buffer {
       pointRadius: style.r,
     };
   });
-  const context = canvas.getContext("2d");
-  context.fillStyle = "#ffffff";
-  context.fillRect(0, 0, WIDTH, HEIGHT);
-  const chart = new Chart(context, {
+  return new Chart(context, {
     type: "scatter",
     data: { datasets },
     options: {
@@ -132,28 +128,8 @@ function draw(canvas: Canvas, input: RunChartInput): Buffer {
       },
     },
   });
-  try {
-    return canvas.toBuffer("image/png");
-  } finally {
-    chart.destroy();
-  }
 }
 
-export interface RunChartRenderer {
-  render(input: RunChartInput): Buffer;
-}
+export type RunChartRenderer = ChartRenderer<RunChartInput>;
 
-/**
- * One canvas, made on the first chart and drawn over for each next one: a new canvas per
- * chart holds native memory until V8 happens to collect it, which more than doubled peak
- * RSS in measurement. Rendering is synchronous, so two charts never share it at once.
- */
-export function createRunChartRenderer(): RunChartRenderer {
-  let canvas: Canvas | undefined;
-  return {
-    render(input) {
-      canvas ??= createCanvas(WIDTH, HEIGHT);
-      return draw(canvas, input);
-    },
-  };
-}
+export const createRunChartRenderer = (): RunChartRenderer => canvasRenderer(chartOf);
