@@ -3,6 +3,7 @@ import type { FlapState } from "./flapping.js";
 import type { FailureCounts } from "./rules.js";
 import { severityOf } from "./severity.js";
 import type {
+  Alert,
   AlertFacts,
   AlertKind,
   AlertState,
@@ -15,25 +16,41 @@ import type {
 
 type Db = Pool | PoolClient;
 
+/** What an opsbot.alerts row says of its alert, whichever episode columns are read beside. */
+interface AlertRow {
+  fingerprint: string;
+  kind: AlertKind;
+  source: Source;
+  summary: string;
+  facts: AlertFacts | null;
+  severity: Severity | null;
+  runbook: Runbook | null;
+}
+
+const alertOf = (r: AlertRow): Alert => ({
+  fingerprint: r.fingerprint,
+  kind: r.kind,
+  source: r.source,
+  summary: r.summary,
+  ...(r.facts !== null ? { facts: r.facts } : {}),
+  ...(r.severity !== null ? { severity: r.severity } : {}),
+  ...(r.runbook !== null ? { runbook: r.runbook } : {}),
+});
+
 /**
  * Every tick reads all firing alerts (thousands in a storm): times travel as epoch
  * milliseconds, which parse several times faster than timestamptz text.
  */
 export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
-  const { rows } = await db.query<{
-    fingerprint: string;
-    kind: AlertKind;
-    source: Source;
-    summary: string;
-    facts: AlertFacts | null;
-    severity: Severity | null;
-    runbook: Runbook | null;
-    firing_ms: number;
-    notified_ms: number | null;
-    queued_ms: number | null;
-    changes_ms: number[] | null;
-    flapping_ms: number | null;
-  }>(
+  const { rows } = await db.query<
+    AlertRow & {
+      firing_ms: number;
+      notified_ms: number | null;
+      queued_ms: number | null;
+      changes_ms: number[] | null;
+      flapping_ms: number | null;
+    }
+  >(
     `SELECT fingerprint, kind, source, summary, facts, severity, runbook,
             (extract(epoch FROM firing_since) * 1000)::float8 AS firing_ms,
             (extract(epoch FROM notified_at) * 1000)::float8 AS notified_ms,
@@ -43,13 +60,7 @@ export async function loadOpenAlerts(db: Db): Promise<AlertState[]> {
   );
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   return rows.map((r) => ({
-    fingerprint: r.fingerprint,
-    kind: r.kind,
-    source: r.source,
-    summary: r.summary,
-    ...(r.facts !== null ? { facts: r.facts } : {}),
-    ...(r.severity !== null ? { severity: r.severity } : {}),
-    ...(r.runbook !== null ? { runbook: r.runbook } : {}),
+    ...alertOf(r),
     firingSince: new Date(r.firing_ms),
     resolvedAt: null,
     notifiedAt: date(r.notified_ms),
@@ -86,20 +97,15 @@ export async function loadLastEpisodes(
   db: Db,
   fingerprints: readonly string[],
 ): Promise<Map<string, AlertState>> {
-  const { rows } = await db.query<{
-    fingerprint: string;
-    kind: AlertKind;
-    source: Source;
-    summary: string;
-    facts: AlertFacts | null;
-    severity: Severity | null;
-    runbook: Runbook | null;
-    firing_since: Date;
-    resolved_at: Date;
-    notified_at: Date | null;
-    changes_ms: number[] | null;
-    flapping_ms: number | null;
-  }>(
+  const { rows } = await db.query<
+    AlertRow & {
+      firing_since: Date;
+      resolved_at: Date;
+      notified_at: Date | null;
+      changes_ms: number[] | null;
+      flapping_ms: number | null;
+    }
+  >(
     `SELECT fingerprint, kind, source, summary, facts, severity, runbook, firing_since, resolved_at,
             notified_at, ${FLAP_COLUMNS}
        FROM opsbot.alerts
@@ -111,13 +117,7 @@ export async function loadLastEpisodes(
     rows.map((r) => [
       r.fingerprint,
       {
-        fingerprint: r.fingerprint,
-        kind: r.kind,
-        source: r.source,
-        summary: r.summary,
-        ...(r.facts !== null ? { facts: r.facts } : {}),
-        ...(r.severity !== null ? { severity: r.severity } : {}),
-        ...(r.runbook !== null ? { runbook: r.runbook } : {}),
+        ...alertOf(r),
         firingSince: r.firing_since,
         resolvedAt: r.resolved_at,
         notifiedAt: r.notified_at,
