@@ -19,7 +19,7 @@ import { migrate } from "../src/db/migrate.js";
 import { createPool } from "../src/db/pool.js";
 import { startFakeBotApi, type RecordedCall } from "../test/kit/fake-bot-api.js";
 import { createTestDatabase } from "../test/kit/postgres.js";
-import { buildBot, median, startBot, timedCommand, type Proc } from "./lib.js";
+import { buildBot, median, startBot, timedCommand, timedMedian, type Proc } from "./lib.js";
 
 const ROWS = Number(process.env.BENCH_RUNS_ROWS ?? 10_000_000);
 const DAYS = 365;
@@ -37,18 +37,7 @@ const pool = createPool({
 });
 const now = new Date();
 
-async function timed(what: string, fn: () => unknown): Promise<number> {
-  await fn(); // warm: plans cached, pages in memory, code compiled
-  const times: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    const started = performance.now();
-    await fn();
-    times.push(performance.now() - started);
-  }
-  const result = median(times);
-  console.log(`  ${what}: ${result.toFixed(1)} ms median of ${REPEAT}`);
-  return result;
-}
+const timed = (what: string, fn: () => unknown) => timedMedian(what, REPEAT, fn);
 
 const peakRssMb = () =>
   Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) / 1024;

@@ -173,6 +173,24 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]) => percentile(values, 50);
 
+/** The median of `repeat` in-process calls of `fn` after one warm-up call, logged and returned (ms). */
+export async function timedMedian(
+  what: string,
+  repeat: number,
+  fn: () => unknown,
+): Promise<number> {
+  await fn(); // warm: plans cached, pages in memory, code compiled
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const started = performance.now();
+    await fn();
+    times.push(performance.now() - started);
+  }
+  const result = median(times);
+  console.log(`  ${what}: ${result.toFixed(1)} ms median of ${repeat}`);
+  return result;
+}
+
 /** A private-chat command from `user`, as Telegram would post it. */
 export function webhookUpdate(updateId: number, user: number, text: string) {
   return {

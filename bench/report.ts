@@ -17,7 +17,7 @@ import { refreshEpisodes } from "../src/reports/episodes.js";
 import { EVENT_FIGURES_SQL, readEventFigures } from "../src/reports/report-store.js";
 import { windowEndingAt } from "../src/reports/report-window.js";
 import { createTestDatabase } from "../test/kit/postgres.js";
-import { median } from "./lib.js";
+import { timedMedian } from "./lib.js";
 
 const CHANGES = Number(process.env.BENCH_REPORT_CHANGES ?? 100_000);
 const REPEAT = 30;
@@ -37,18 +37,7 @@ const pool = createPool({
 const now = new Date();
 const tz = "Europe/Moscow";
 
-async function timed(what: string, fn: () => unknown): Promise<number> {
-  await fn(); // warm: plans cached, pages in memory, code compiled
-  const times: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    const started = performance.now();
-    await fn();
-    times.push(performance.now() - started);
-  }
-  const result = median(times);
-  console.log(`  ${what}: ${result.toFixed(1)} ms median of ${REPEAT}`);
-  return result;
-}
+const timed = (what: string, fn: () => unknown) => timedMedian(what, REPEAT, fn);
 
 try {
   await migrate(pool);
