@@ -368,7 +368,8 @@ describe.concurrent("the bot as a process, with what it depends on failing", () 
         { kind: "reset" },
         { kind: "500" },
       ];
-      const { from } = await alertsThroughFaults(s, faults, 40_000);
+      // Five failures back off 1 + 2 + 4 + 8 + 16 s at worst, the 429s waited out besides.
+      const { from } = await alertsThroughFaults(s, faults, 60_000);
 
       // After each 429 the next attempt waited at least retry_after.
       const sends = s.fake.calls
@@ -387,17 +388,17 @@ describe.concurrent("the bot as a process, with what it depends on failing", () 
         10_000,
       );
       expectNoSecretsIn(s);
-    }, 90_000);
+    }, 120_000);
 
     it("sendMessage hanging a few times: every alert still delivered exactly once in the end, no crash, no token in the logs", async ({
       onTestFinished,
       expect,
     }) => {
       const s = await setUpScenario({ firstUpdateId: 60_000 }, cleanupStack(onTestFinished));
-      // A hung request must be given up and retried: 45 s covers two hangs under any sane
-      // client timeout plus the outbox's backoff.
+      // A hung request must be given up and retried: 70 s covers two hangs under any sane
+      // client timeout plus the outbox's backoff, on a loaded machine too.
       await expect
-        .soft(alertsThroughFaults(s, [{ kind: "hang" }, { kind: "hang" }], 45_000))
+        .soft(alertsThroughFaults(s, [{ kind: "hang" }, { kind: "hang" }], 70_000))
         .resolves.toBeDefined();
       await expectAlive(s);
       expectNoSecretsIn(s);

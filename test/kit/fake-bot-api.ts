@@ -226,7 +226,9 @@ export async function startFakeBotApi(opts: { botInfo?: BotInfo } = {}): Promise
       const key = method.toLowerCase();
       faults.set(key, [...(faults.get(key) ?? []), ...Array<Fault>(times).fill(fault)]);
     },
-    waitForCall(method, predicate = () => true, timeoutMs = 2000) {
+    // Only bounds how long a failing test waits: a child process or the cron may be slow to
+    // act on a loaded CI machine.
+    waitForCall(method, predicate = () => true, timeoutMs = 10_000) {
       const matches = (c: RecordedCall) =>
         (method === "*" || sameMethod(c.method, method)) && predicate(c);
       const done = calls.find(matches);

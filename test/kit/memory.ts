@@ -1,22 +1,27 @@
-// How much this process's memory grows while `work` runs, collecting garbage as it goes.
-// V8 frees external memory (pipe chunks already read) late, and later still in a warm test
-// worker whose heap earlier files grew: sampled RSS alone measures that laziness, not what
-// the code under test keeps.
+// How much memory this process keeps while `work` runs: the JavaScript heap and the
+// buffers outside it, each sample taken right after a full garbage collection. RSS would
+// also count pipe chunks already read but not yet collected (hundreds of MB a second when
+// a script floods its output), which says how lazy V8 is, not what the code under test keeps.
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 setFlagsFromString("--expose-gc");
 const collectGarbage = runInNewContext("gc") as () => void;
 
-export async function peakRssGrowth(work: () => Promise<void>, everyMs = 250): Promise<number> {
+function retained(): number {
   collectGarbage();
-  const before = process.memoryUsage().rss;
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
+
+export async function peakRetainedGrowth(
+  work: () => Promise<void>,
+  everyMs = 100,
+): Promise<number> {
+  const before = retained();
   let peak = before;
-  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
-  const sampler = setInterval(() => {
-    collectGarbage();
-    sample();
-  }, everyMs);
+  const sample = () => (peak = Math.max(peak, retained()));
+  const sampler = setInterval(sample, everyMs);
   try {
     await work();
   } finally {
