@@ -432,6 +432,7 @@ function wirePaging(deps: WiringDeps, desk: OnCallDesk) {
       desk,
       steps: config.ESCALATION,
       operators: config.OPERATOR_IDS,
+      onStep: (target, outcome) => deps.metrics.escalationSteps.inc({ target, outcome }),
     }),
     alertGroup: alertGroupOf(config),
     schemaReady: deps.schemaReady,

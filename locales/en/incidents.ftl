@@ -25,6 +25,7 @@ incident-event-fired = {$alert} fired
 incident-event-paged = {$alert} paged
 incident-event-escalated = {$alert} escalated to {$who} ({$target})
 incident-event-escalated-group = {$alert} escalated to the group
+incident-event-page-refused = {$alert}: could not page {$who} privately ({$error})
 incident-event-acked = {$alert} acked by {$who}
 incident-event-silenced = {$alert} silenced by {$who} until {$until}
 incident-event-resolved = {$alert} resolved

@@ -26,6 +26,7 @@ incident-event-fired = {$alert} сработал
 incident-event-paged = {$alert}: дежурный оповещён
 incident-event-escalated = {$alert}: эскалация на {$who} ({$target})
 incident-event-escalated-group = {$alert}: эскалация в группу
+incident-event-page-refused = {$alert}: не удалось написать {$who} в личку ({$error})
 incident-event-acked = {$alert}: взял в работу {$who}
 incident-event-silenced = {$alert} заглушил {$who} до {$until}
 incident-event-resolved = {$alert} закрылся

@@ -1,11 +1,11 @@
 /** The on-call pager over the Bot API: handovers, private pages, group escalations. */
-import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { InlineKeyboard, type Api } from "grammy";
 import type { Destination } from "../alerts/routes.js";
 import type { Clock } from "../clock.js";
 import type { Translator } from "../i18n/translator.js";
 import type { Logger } from "../log/create-logger.js";
 import type { Escalation, PageResult, Pager } from "../oncall/pager.js";
-import { alertKeyboard } from "./alert-channel.js";
+import { alertKeyboard, failureOf as sendFailureOf } from "./alert-channel.js";
 import { pageAckButton } from "./callback-data.js";
 import { renderGroupPage, renderHandover, renderPage, renderRefusedPage } from "./render/oncall.js";
 
@@ -114,19 +114,18 @@ export function createOnCallPager(
   };
 }
 
-/** 4xx but 429: Telegram will not take it as it is; anything else may pass later. */
+/**
+ * Telegram's answer as the alert senders read it; refused when it will not take the message
+ * as it is (a 4xx but 429: no retry_after, not transient), else tried again later.
+ */
 function failureOf(error: unknown): PageResult {
-  if (error instanceof GrammyError) {
-    const refused = error.error_code >= 400 && error.error_code < 500 && error.error_code !== 429;
-    return {
-      ok: false,
-      refused,
-      error: `${error.error_code} ${error.description}`,
-    };
-  }
+  const failure = sendFailureOf(error);
+  if (failure.ok) return failure;
+  const { retryAfterSeconds } = failure;
   return {
     ok: false,
-    refused: false,
-    error: error instanceof Error ? error.message : String(error),
+    refused: !failure.transient && retryAfterSeconds === undefined,
+    error: failure.error,
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The record of what happened to each alert (opsbot.alert_events): fired, resolved, paged,
- * escalated, acked, silenced. Each is written by the code that makes it happen, in its
+ * escalated (or the private page refused), acked, silenced. Each is written by the code that makes it happen, in its
  * transaction, so N replicas record it once; incidents' timelines and /report read it.
  */
 import type { PoolClient } from "pg";
@@ -15,6 +15,7 @@ export const ALERT_EVENTS = [
   "resolved",
   "paged",
   "escalated",
+  "page_refused",
   "acked",
   "silenced",
 ] as const;
@@ -46,7 +47,7 @@ export interface AlertEvent {
   severity: Severity;
   event: AlertEventKind;
   actor?: EventActor | undefined;
-  /** The silence's end (ISO 8601), the escalation step's target. */
+  /** The silence's end (ISO 8601), the escalation step's target, why a page was refused. */
   detail?: string | undefined;
 }
 

@@ -29,9 +29,12 @@ export interface AlertEntry {
   event: AlertEventKind;
   fingerprint: string;
   kind: string;
-  /** escalated: whom it paged; acked, silenced: by whom. */
+  /** escalated, page_refused: whom it paged; acked, silenced: by whom. */
   actor?: { id?: number; name?: string };
-  /** silenced: until (ISO 8601); escalated: the step's target (oncall, next, group). */
+  /**
+   * silenced: until (ISO 8601); escalated: the step's target (oncall, next, group);
+   * page_refused: Telegram's error.
+   */
   detail?: string;
 }
 

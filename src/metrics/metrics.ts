@@ -69,6 +69,12 @@ export function createMetrics() {
       help: "Alert messages waiting in the outbox after the last tick",
       registers,
     }),
+    escalationSteps: new Counter({
+      name: "opsbot_escalation_steps_total",
+      help: "Escalation steps due, by target (oncall, next, group) and outcome: sent, refused (Telegram will not take it; the chain goes on), retried (failed for now), cancelled (acked, resolved or silenced first)",
+      labelNames: ["target", "outcome"] as const,
+      registers,
+    }),
     actions: new Counter({
       name: "opsbot_action_outcomes_total",
       help: "Deploys and rollbacks that ended, by kind and outcome",

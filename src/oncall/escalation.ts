@@ -16,16 +16,19 @@ import { eventsOf, recordAlertEvents } from "../incidents/alert-events.js";
 import type { Logger } from "../log/create-logger.js";
 import type { OnCallDesk } from "./oncall-desk.js";
 import type { Escalation, PageResult, Pager } from "./pager.js";
-import type { EscalationStep } from "./specs.js";
+import type { EscalationStep, EscalationTarget } from "./specs.js";
 import {
   cancelChain,
   claimDueSteps,
+  deferStep,
   markStepSent,
   pagesWithoutChain,
-  releaseStep,
   startChain,
   type DueStep,
 } from "./store.js";
+
+/** What became of a due step (opsbot_escalation_steps_total's outcome). */
+export type StepOutcome = "sent" | "refused" | "retried" | "cancelled";
 
 export interface EscalationDeps {
   pool: Pool;
@@ -35,15 +38,26 @@ export interface EscalationDeps {
   steps: readonly EscalationStep[];
   /** OPERATOR_IDS: mentioned by a group step. */
   operators: readonly number[];
+  /** Told of each due step's outcome (the metrics). */
+  onStep?: (target: EscalationTarget, outcome: StepOutcome) => void;
 }
 
 // A replica that claimed a step and died frees it after this long.
 const CLAIM_MS = 30_000;
 // Pages this much older than the last step still get their chain (a restart after an outage).
 const LATE_CHAIN_MS = 60 * 60_000;
+// A send that failed for now is late by this much at most, and Telegram is not asked every second.
+const MAX_RETRY_MS = 30_000;
+
+/** Telegram's retry_after when it gave one, else 1 s, 2 s, 4 s… up to MAX_RETRY_MS. */
+export function retryDelayMs(attempts: number, retryAfterSeconds?: number): number {
+  if (retryAfterSeconds !== undefined) return retryAfterSeconds * 1000;
+  return Math.min(MAX_RETRY_MS, 1_000 * 2 ** attempts);
+}
 
 export function createEscalation(deps: EscalationDeps) {
   const { pool, logger, pager, steps } = deps;
+  const told = (step: DueStep, outcome: StepOutcome) => deps.onStep?.(step.target, outcome);
   const lastDelay = Math.max(0, ...steps.map((s) => s.delayMs));
 
   /** Chains for pages of critical alerts delivered since the last pass. */
@@ -74,7 +88,10 @@ export function createEscalation(deps: EscalationDeps) {
   async function send(step: DueStep, now: Date): Promise<void> {
     const row = await findNotification(pool, step.outboxId);
     const alerts = row ? await stillPaging(row, now) : [];
-    if (!row || alerts.length === 0) return cancelChain(pool, step.outboxId, now);
+    if (!row || alerts.length === 0) {
+      await cancelChain(pool, step.outboxId, now);
+      return told(step, "cancelled");
+    }
     const to: Destination = {
       chatId: row.chatId === null ? undefined : await currentChatId(pool, row.chatId),
       ...(row.threadId !== null ? { threadId: row.threadId } : {}),
@@ -123,9 +140,9 @@ export function createEscalation(deps: EscalationDeps) {
   ): Promise<void> {
     const { to, recipient } = sent;
     const who = recipient !== undefined ? { recipient } : {};
+    // The record says whom the step paged (none for the group) and which target it was.
+    const actor = recipient !== undefined ? { id: recipient, name: sent.name } : undefined;
     if (result.ok) {
-      // The record says whom the step paged (none for the group) and which target it was.
-      const actor = recipient !== undefined ? { id: recipient, name: sent.name } : undefined;
       await withTransaction(pool, async (tx) => {
         await markStepSent(tx, step.id, { ...who, ...result }, now);
         await recordAlertEvents(
@@ -133,15 +150,33 @@ export function createEscalation(deps: EscalationDeps) {
           eventsOf(sent.alerts, "escalated", now, { actor, detail: step.target }),
         );
       });
-      return;
+      return told(step, "sent");
     }
+    if (!result.refused) {
+      const retryInMs = retryDelayMs(step.attempts, result.retryAfterSeconds);
+      logger.warn(
+        { step: step.id, target: step.target, recipient, error: result.error, retryInMs },
+        "escalation step not delivered; it will be retried",
+      );
+      await deferStep(pool, step.id, new Date(now.getTime() + retryInMs), result.error);
+      return told(step, "retried");
+    }
+    // Refused for good: recorded, said in the group at once, and the chain goes on.
     logger.warn(
       { step: step.id, target: step.target, recipient, error: result.error },
-      "escalation step not delivered",
+      "escalation step refused",
     );
-    if (!result.refused) return releaseStep(pool, step.id);
-    // Refused for good: said in the group at once, and the chain goes on.
-    await markStepSent(pool, step.id, { ...who, error: result.error }, now);
+    await withTransaction(pool, async (tx) => {
+      await markStepSent(tx, step.id, { ...who, error: result.error }, now);
+      // "No rota" names nobody: only a person's refused page is an event of the alerts.
+      if (actor) {
+        await recordAlertEvents(
+          tx,
+          eventsOf(sent.alerts, "page_refused", now, { actor, detail: result.error }),
+        );
+      }
+    });
+    told(step, "refused");
     if (recipient !== undefined) {
       const said = await pager.refused(to, recipient, result.error);
       if (!said.ok)
@@ -158,8 +193,16 @@ export function createEscalation(deps: EscalationDeps) {
         try {
           await send(step, now);
         } catch (error) {
-          logger.warn({ err: error, step: step.id }, "escalation step failed; it will be retried");
-          await releaseStep(pool, step.id).catch(() => undefined);
+          const retryInMs = retryDelayMs(step.attempts);
+          logger.warn(
+            { err: error, step: step.id, retryInMs },
+            "escalation step failed; it will be retried",
+          );
+          // A database that fails this too leaves the claim to lapse (CLAIM_MS).
+          await deferStep(pool, step.id, new Date(now.getTime() + retryInMs), String(error)).catch(
+            () => undefined,
+          );
+          told(step, "retried");
         }
       }
     },

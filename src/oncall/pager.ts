@@ -8,8 +8,11 @@ import type { NotifiedAlert } from "../alerts/types.js";
 export type PageResult =
   /** chatId and messageId: none when only logged (no chat to send to). */
   | { ok: true; chatId?: number; messageId?: number }
-  /** refused: Telegram will not take it (403: never started the bot); else try again. */
-  | { ok: false; refused: boolean; error: string };
+  /**
+   * refused: Telegram will not take it (403: never started the bot); else try again, after
+   * retryAfterSeconds when Telegram said so (429).
+   */
+  | { ok: false; refused: boolean; error: string; retryAfterSeconds?: number };
 
 export interface Handover {
   person: number;

@@ -112,6 +112,8 @@ export interface DueStep {
   dueAt: Date;
   /** When the page that started the chain was delivered. */
   firstPageAt: Date;
+  /** Sends that failed for now before this one. */
+  attempts: number;
 }
 
 /**
@@ -131,6 +133,7 @@ export async function claimDueSteps(
     target: EscalationTarget;
     due_at: Date;
     first_page_at: Date;
+    attempts: number;
   }>(
     `UPDATE opsbot.escalation_steps SET claimed_until = $2
       WHERE id IN (
@@ -138,7 +141,7 @@ export async function claimDueSteps(
          WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
            AND (claimed_until IS NULL OR claimed_until <= $1)
          ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-      RETURNING id, outbox_id, step, target, due_at,
+      RETURNING id, outbox_id, step, target, due_at, attempts,
         (SELECT sent_at FROM opsbot.outbox o WHERE o.id = escalation_steps.outbox_id) AS first_page_at`,
     [now, new Date(now.getTime() + leaseMs), limit],
   );
@@ -150,6 +153,7 @@ export async function claimDueSteps(
       target: r.target,
       dueAt: r.due_at,
       firstPageAt: r.first_page_at,
+      attempts: r.attempts,
     }))
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
 }
@@ -175,9 +179,19 @@ export async function markStepSent(
   );
 }
 
-/** A send that failed for now (network, 5xx, 429): the next pass tries again. */
-export async function releaseStep(pool: Pool, id: number): Promise<void> {
-  await pool.query("UPDATE opsbot.escalation_steps SET claimed_until = NULL WHERE id = $1", [id]);
+/** A send that failed for now (network, 5xx, 429): no replica tries again before `retryAt`. */
+export async function deferStep(
+  pool: Pool,
+  id: number,
+  retryAt: Date,
+  error: string,
+): Promise<void> {
+  await pool.query(
+    `UPDATE opsbot.escalation_steps
+        SET claimed_until = $2, attempts = attempts + 1, last_error = $3
+      WHERE id = $1`,
+    [id, retryAt, error],
+  );
 }
 
 /** The chain is over (acked, resolved or silenced): its steps not yet sent never will be. */

@@ -380,7 +380,53 @@ describe("escalation", () => {
     const [refused] = await steps(t);
     expect(refused!.recipient).toBe(person);
     expect(refused!.error).toContain("403");
+    // The incident's record says whom the page could not reach, and why.
+    const { rows: events } = await t.pool.query<{ actor_id: number; detail: string }>(
+      "SELECT actor_id, detail FROM opsbot.alert_events WHERE event = 'page_refused'",
+    );
+    expect(events.map((e) => e.actor_id)).toEqual([person]);
+    expect(events[0]!.detail).toContain("403");
     await at(t, clock, pagedAt, 10 * MINUTE);
     expect(pagesTo(fake, next).filter((m) => m.text.includes("You are paged"))).toHaveLength(1);
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('opsbot_escalation_steps_total{target="oncall",outcome="refused"} 1');
+    expect(metrics).toContain('opsbot_escalation_steps_total{target="next",outcome="sent"} 1');
+  });
+
+  it("a page Telegram fails for now waits out its retry_after (429), else 1 s, 2 s, 4 s (5xx), and goes out once", async () => {
+    api.state.healthy = true;
+    const clock = createFakeClock();
+    const { person, next } = rotaNow(clock);
+    const t = await build(clock);
+    await pageApiDown(t, clock);
+    const pagedAt = clock.now();
+    const triesTo = (userId: number) =>
+      t.fake.callsTo("sendMessage").filter((c) => Number(c.params.chat_id) === userId).length;
+    // The shift's handover goes out on the first pass: the faults below are the pages'.
+    await at(t, clock, pagedAt, 4 * MINUTE);
+
+    t.fake.failNext("sendMessage", { kind: "429", retryAfter: 7 });
+    for (const second of [0, 1, 6]) await at(t, clock, pagedAt, 5 * MINUTE + second * SECOND);
+    expect(triesTo(person)).toBe(1);
+    await at(t, clock, pagedAt, 5 * MINUTE + 7 * SECOND);
+    expect(triesTo(person)).toBe(2);
+    expect(pagesTo(t.fake, person)).toHaveLength(2);
+
+    t.fake.failNext("sendMessage", { kind: "500" }, 3);
+    // Tried at 0 s, then 1 s, 3 s and 7 s after it: never in between.
+    const tries: number[] = [];
+    for (let second = 0; second <= 8; second++) {
+      await at(t, clock, pagedAt, 10 * MINUTE + second * SECOND);
+      if (triesTo(next) > tries.length) tries.push(second);
+    }
+    expect(tries).toEqual([0, 1, 3, 7]);
+    const sent = (await steps(t)).find((s) => s.target === "next")!;
+    expect(sent.sent_at).not.toBeNull();
+    expect(sent.error).toBeNull();
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('opsbot_escalation_steps_total{target="oncall",outcome="retried"} 1');
+    expect(metrics).toContain('opsbot_escalation_steps_total{target="oncall",outcome="sent"} 1');
+    expect(metrics).toContain('opsbot_escalation_steps_total{target="next",outcome="retried"} 3');
+    expect(metrics).toContain('opsbot_escalation_steps_total{target="next",outcome="sent"} 1');
   });
 });

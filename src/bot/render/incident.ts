@@ -67,6 +67,12 @@ export function describeEntry(entry: TimelineEntry, t: Translator, marks: Marks)
             who: who(entry.actor, t, marks),
             target: t.t(`incident-target-${entry.detail === "next" ? "next" : "oncall"}`),
           });
+    case "page_refused":
+      return t.t("incident-event-page-refused", {
+        alert,
+        who: who(entry.actor, t, marks),
+        error: marks.text(entry.detail ?? ""),
+      });
     case "acked":
       return t.t("incident-event-acked", { alert, who: who(entry.actor, t, marks) });
     case "silenced":

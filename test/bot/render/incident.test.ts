@@ -52,6 +52,36 @@ describe("renderIncident", () => {
   });
 });
 
+describe("a refused page in the timeline", () => {
+  const refused = (): IncidentRecord => {
+    const record = longIncident();
+    record.timeline = [
+      {
+        type: "alert",
+        at: OPENED,
+        event: "page_refused",
+        fingerprint: "api_down",
+        kind: "api_down",
+        actor: { id: 1002, name: "Ann <on call>" },
+        detail: "403 Forbidden: bot was blocked by the user",
+      },
+    ];
+    return record;
+  };
+
+  it("names whom the page could not reach and Telegram's reason, in both languages", () => {
+    expect(renderIncident(refused(), createTranslator("en"))).toContain(
+      "07:00 <code>api_down</code>: could not page Ann &lt;on call&gt; privately (403 Forbidden: bot was blocked by the user)",
+    );
+    expect(renderIncident(refused(), createTranslator("ru"))).toContain(
+      "<code>api_down</code>: не удалось написать Ann &lt;on call&gt; в личку (403 Forbidden",
+    );
+    expect(renderPostmortem(refused(), createTranslator("en"))).toContain(
+      "`api_down`: could not page Ann \\<on call\\> privately (403 Forbidden",
+    );
+  });
+});
+
 describe("renderPostmortem", () => {
   it("escapes what Markdown would read as syntax in dynamic values", () => {
     const record = longIncident();
