@@ -306,7 +306,7 @@ function wireBot(
         maxSilenceDays: config.SILENCE_MAX_DAYS,
         runbookUrl: config.RUNBOOK_URL,
       }),
-      incidentsFeature({ incidents, clock }),
+      incidentsFeature({ incidents, clock, timeZone: config.ONCALL_TZ }),
       oncallRotaFeature({
         desk: onCall,
         group: deps.languages.group,

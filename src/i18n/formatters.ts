@@ -58,9 +58,18 @@ export function createFormatters(locale: Locale, t: Translate): Formatters {
     return format;
   };
 
-  const dateTime = (at: Date, timeZone = "UTC") => {
+  const partsIn = (at: Date, timeZone: string) => {
     const parts = dateFormatIn(timeZone).formatToParts(at);
-    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+    return (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  };
+
+  const time = (at: Date, timeZone = "UTC") => {
+    const part = partsIn(at, timeZone);
+    return `${part("hour")}:${part("minute")}`;
+  };
+
+  const dateTime = (at: Date, timeZone = "UTC") => {
+    const part = partsIn(at, timeZone);
     return t("date-time", {
       year: part("year"),
       month: part("month"),
@@ -81,5 +90,5 @@ export function createFormatters(locale: Locale, t: Translate): Formatters {
     return t(BYTE_UNITS[unit]!, { n: number(value, 1) });
   };
 
-  return { duration, age, number, dateTime, bytes };
+  return { duration, age, number, time, dateTime, bytes };
 }

@@ -14,6 +14,8 @@ export interface Translator {
   age(at: Date | null | undefined, now: Date): string;
   /** The locale's separators: "1,234.5" / "1 234,5". */
   number(n: number, fractionDigits?: number): string;
+  /** The time of day, "07:05", in UTC or another zone by its name. */
+  time(at: Date, timeZone?: string): string;
   /** To the minute: "2030-06-01 07:05 UTC" / "01.06.2030 07:05 UTC"; another zone by its name. */
   dateTime(at: Date, timeZone?: string): string;
   /** "512 B", "1.5 MB" / "512 Б", "1,5 МБ". */

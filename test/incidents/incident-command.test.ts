@@ -134,6 +134,32 @@ describe("/incident", () => {
     expect(shown!.text).toContain("Инцидент #2");
   });
 
+  it("shows times in ONCALL_TZ, the team's clock, in /incident and its postmortem", async () => {
+    const moscow = await buildAlertApp(api.url, {
+      clock,
+      database: t.database,
+      env: { ...PAGING_ENV, ONCALL_TZ: "Europe/Moscow" },
+    });
+    try {
+      await moscow.post(updates.message("/incident 2", { from: VIEWER }));
+      const [shown] = messagesTo(moscow.fake, privateChat(VIEWER).id);
+      expect(shown!.text).toContain(
+        "Opened 2026-12-01 06:10 Europe/Moscow · closed 2026-12-01 06:30 Europe/Moscow",
+      );
+      expect(shown!.text).toContain(
+        "<b>Timeline (Europe/Moscow)</b>\n06:10 <code>api_down</code> fired",
+      );
+      expect(shown!.text).toContain("until 2026-12-01 07:19 Europe/Moscow");
+      await moscow.post(updates.message("/incident 2 md", { from: VIEWER }));
+      const { text } = documentOf(moscow.fake.callsTo("sendDocument")[0]!);
+      expect(text).toContain("| Time (Europe/Moscow) | Event |\n|---|---|\n| 06:10 |");
+      expect(text).toContain("succeeded (06:18–06:20 Europe/Moscow)");
+      expect(text).not.toContain("UTC");
+    } finally {
+      await moscow.close();
+    }
+  });
+
   it.each(["abc", "0", "2 pdf", "-1", "1 2"])(
     "answers /incident %s with the usage line",
     async (arg) => {

@@ -25,12 +25,17 @@ export function parseIncidentArgs(
   };
 }
 
-export function incidentsFeature(deps: { incidents: IncidentsDesk; clock: Clock }) {
-  const { incidents, clock } = deps;
+export function incidentsFeature(deps: {
+  incidents: IncidentsDesk;
+  clock: Clock;
+  /** ONCALL_TZ: the times incidents are shown in. */
+  timeZone: string;
+}) {
+  const { incidents, clock, timeZone } = deps;
   const feature = new Composer<BotContext>();
 
   const show = (ctx: BotContext, record: IncidentRecord) =>
-    ctx.reply(renderIncident(record, ctx.lang), {
+    ctx.reply(renderIncident(record, ctx.lang, timeZone), {
       parse_mode: "HTML",
       reply_markup: InlineKeyboard.from([
         [
@@ -44,7 +49,7 @@ export function incidentsFeature(deps: { incidents: IncidentsDesk; clock: Clock 
 
   const sendPostmortem = (ctx: BotContext, record: IncidentRecord) => {
     const { number } = record.incident;
-    const markdown = Buffer.from(renderPostmortem(record, ctx.lang), "utf8");
+    const markdown = Buffer.from(renderPostmortem(record, ctx.lang, timeZone), "utf8");
     return ctx.replyWithDocument(new InputFile(markdown, postmortemFileName(number)), {
       caption: ctx.lang.t("incident-postmortem-caption", { number: String(number) }),
     });
@@ -56,7 +61,7 @@ export function incidentsFeature(deps: { incidents: IncidentsDesk; clock: Clock 
     const now = clock.now();
     if (args.number === undefined) {
       const current = await incidents.current(now);
-      if (!current.open) return ctx.reply(renderCurrentIncident(current, ctx.lang));
+      if (!current.open) return ctx.reply(renderCurrentIncident(current, ctx.lang, timeZone));
       return args.markdown ? sendPostmortem(ctx, current.open) : show(ctx, current.open);
     }
     const record = await incidents.incident(args.number, now);

@@ -5,13 +5,14 @@
 import type { IncidentAction, IncidentRecord } from "../../incidents/types.js";
 import type { Translator } from "../../i18n/translator.js";
 import { escapeMarkdown, inlineCode } from "../format/markdown.js";
-import { describeEntry, incidentTitle, timeOfDay, type Marks } from "./incident.js";
+import { describeEntry, incidentTitle, type Marks } from "./incident.js";
 
 const MARKDOWN_MARKS: Marks = { id: inlineCode, text: escapeMarkdown };
 
 export const postmortemFileName = (number: number) => `incident-${number}.md`;
 
-export function renderPostmortem(record: IncidentRecord, t: Translator): string {
+/** Times in `timeZone` (ONCALL_TZ), as /incident shows them. */
+export function renderPostmortem(record: IncidentRecord, t: Translator, timeZone: string): string {
   const { incident, impact } = record;
   const duration = (ms: number | null, otherwise: string) =>
     ms === null ? t.t(otherwise) : t.duration(ms);
@@ -20,10 +21,10 @@ export function renderPostmortem(record: IncidentRecord, t: Translator): string 
     [
       `## ${t.t("incident-md-summary")}`,
       "",
-      `- ${t.t("incident-md-opened", { at: t.dateTime(incident.openedAt) })}`,
+      `- ${t.t("incident-md-opened", { at: t.dateTime(incident.openedAt, timeZone) })}`,
       `- ${
         incident.closedAt
-          ? t.t("incident-md-closed", { at: t.dateTime(incident.closedAt) })
+          ? t.t("incident-md-closed", { at: t.dateTime(incident.closedAt, timeZone) })
           : t.t("incident-md-still-open")
       }`,
       `- ${t.t("incident-alerts", { count: incident.alerts.length })}`,
@@ -41,17 +42,17 @@ export function renderPostmortem(record: IncidentRecord, t: Translator): string 
     [
       `## ${t.t("incident-md-timeline")}`,
       "",
-      `| ${t.t("incident-md-time")} | ${t.t("incident-md-event")} |`,
+      `| ${t.t("incident-md-time", { zone: timeZone })} | ${t.t("incident-md-event")} |`,
       "|---|---|",
       ...record.timeline.map(
-        (e) => `| ${timeOfDay(e.at)} | ${describeEntry(e, t, MARKDOWN_MARKS)} |`,
+        (e) => `| ${t.time(e.at, timeZone)} | ${describeEntry(e, t, MARKDOWN_MARKS, timeZone)} |`,
       ),
     ],
     [
       `## ${t.t("incident-md-actions")}`,
       "",
       ...(record.actions.length > 0
-        ? record.actions.map((a) => `- ${actionLine(a, t)}`)
+        ? record.actions.map((a) => `- ${actionLine(a, t, timeZone)}`)
         : [t.t("incident-md-no-actions")]),
     ],
     [
@@ -65,14 +66,15 @@ export function renderPostmortem(record: IncidentRecord, t: Translator): string 
   return `${sections.map((lines) => lines.join("\n")).join("\n\n")}\n`;
 }
 
-function actionLine(action: IncidentAction, t: Translator): string {
+function actionLine(action: IncidentAction, t: Translator, timeZone: string): string {
   return t.t("incident-md-action", {
     kind: t.t(`incident-action-${action.kind}`),
     ref: inlineCode(action.ref),
     requestedBy: escapeMarkdown(action.requestedBy),
     confirmedBy: escapeMarkdown(action.confirmedBy ?? "—"),
     state: t.t(`incident-outcome-${action.state}`),
-    started: action.startedAt ? timeOfDay(action.startedAt) : "—",
-    finished: action.finishedAt ? timeOfDay(action.finishedAt) : "—",
+    started: action.startedAt ? t.time(action.startedAt, timeZone) : "—",
+    finished: action.finishedAt ? t.time(action.finishedAt, timeZone) : "—",
+    zone: timeZone,
   });
 }

@@ -13,9 +13,6 @@ export interface Marks {
 const HTML_MARKS: Marks = { id: code, text: escapeHtml };
 const MAX_ALERTS = 10;
 
-/** "14:05": a time of day in UTC, as timelines list them. */
-export const timeOfDay = (at: Date) => at.toISOString().slice(11, 16);
-
 /** The incident's title: its first alert's summary, and how many more alerts it has. */
 export function incidentTitle(record: IncidentRecord, t: Translator, marks: Marks): string {
   const [first, ...rest] = record.incident.alerts;
@@ -34,7 +31,12 @@ function who(actor: { id?: number; name?: string } | undefined, t: Translator, m
 }
 
 /** One timeline entry as a sentence, without its time. */
-export function describeEntry(entry: TimelineEntry, t: Translator, marks: Marks): string {
+export function describeEntry(
+  entry: TimelineEntry,
+  t: Translator,
+  marks: Marks,
+  timeZone: string,
+): string {
   if (entry.type === "action") {
     const action = {
       kind: t.t(`incident-action-${entry.action.kind}`),
@@ -79,7 +81,7 @@ export function describeEntry(entry: TimelineEntry, t: Translator, marks: Marks)
       return t.t("incident-event-silenced", {
         alert,
         who: who(entry.actor, t, marks),
-        until: entry.detail ? t.dateTime(new Date(entry.detail)) : "",
+        until: entry.detail ? t.dateTime(new Date(entry.detail), timeZone) : "",
       });
     default:
       return t.t(`incident-event-${entry.event}`, { alert });
@@ -87,19 +89,20 @@ export function describeEntry(entry: TimelineEntry, t: Translator, marks: Marks)
 }
 
 /** Opened at …, open for … / closed at …, after …. */
-export function incidentSpan(record: IncidentRecord, t: Translator): string {
+export function incidentSpan(record: IncidentRecord, t: Translator, timeZone: string): string {
   const { incident, impact } = record;
-  const opened = t.t("incident-opened", { at: t.dateTime(incident.openedAt) });
+  const opened = t.t("incident-opened", { at: t.dateTime(incident.openedAt, timeZone) });
   const span = incident.closedAt
     ? t.t("incident-closed", {
-        at: t.dateTime(incident.closedAt),
+        at: t.dateTime(incident.closedAt, timeZone),
         duration: t.duration(impact.openMs),
       })
     : t.t("incident-open-for", { duration: t.duration(impact.openMs) });
   return `${opened} · ${span}`;
 }
 
-export function renderIncident(record: IncidentRecord, t: Translator): string {
+/** Times in `timeZone` (ONCALL_TZ): the team's clock, as the report's working hours. */
+export function renderIncident(record: IncidentRecord, t: Translator, timeZone: string): string {
   const { incident } = record;
   const alerts = incident.alerts.slice(0, MAX_ALERTS).map((a) =>
     t.t(a.resolvedAt ? "incident-alert-resolved" : "incident-alert-firing", {
@@ -112,20 +115,26 @@ export function renderIncident(record: IncidentRecord, t: Translator): string {
   }
   const header = [
     `🚨 <b>${incidentTitle(record, t, HTML_MARKS)}</b>`,
-    incidentSpan(record, t),
+    incidentSpan(record, t, timeZone),
     "",
     `<b>${t.t("incident-alerts", { count: incident.alerts.length })}</b>`,
     ...alerts,
     "",
-    `<b>${t.t("incident-timeline")}</b>`,
+    `<b>${t.t("incident-timeline", { zone: timeZone })}</b>`,
   ].join("\n");
-  const lines = record.timeline.map((e) => `${timeOfDay(e.at)} ${describeEntry(e, t, HTML_MARKS)}`);
+  const lines = record.timeline.map(
+    (e) => `${t.time(e.at, timeZone)} ${describeEntry(e, t, HTML_MARKS, timeZone)}`,
+  );
   return fitLines(lines, { header, lang: t });
 }
 
 /** /incident without a number: the open incident, else where to look. */
-export function renderCurrentIncident(current: CurrentIncident, t: Translator): string {
-  if (current.open) return renderIncident(current.open, t);
+export function renderCurrentIncident(
+  current: CurrentIncident,
+  t: Translator,
+  timeZone: string,
+): string {
+  if (current.open) return renderIncident(current.open, t, timeZone);
   return current.lastClosed === undefined
     ? t.t("incident-none-ever")
     : t.t("incident-none", { number: String(current.lastClosed) });

@@ -38,7 +38,7 @@ function longIncident(): IncidentRecord {
 describe("renderIncident", () => {
   it.each(LOCALES)("cuts a long timeline to 4096 characters with +N more (%s)", (locale) => {
     const t = createTranslator(locale);
-    const text = renderIncident(longIncident(), t);
+    const text = renderIncident(longIncident(), t, "UTC");
     expect(text.length).toBeLessThanOrEqual(4096);
     // A number is an identifier: no thousands separator in any language.
     expect(text).toContain("#1234:");
@@ -70,13 +70,13 @@ describe("a refused page in the timeline", () => {
   };
 
   it("names whom the page could not reach and Telegram's reason, in both languages", () => {
-    expect(renderIncident(refused(), createTranslator("en"))).toContain(
+    expect(renderIncident(refused(), createTranslator("en"), "UTC")).toContain(
       "07:00 <code>api_down</code>: could not page Ann &lt;on call&gt; privately (403 Forbidden: bot was blocked by the user)",
     );
-    expect(renderIncident(refused(), createTranslator("ru"))).toContain(
+    expect(renderIncident(refused(), createTranslator("ru"), "UTC")).toContain(
       "<code>api_down</code>: не удалось написать Ann &lt;on call&gt; в личку (403 Forbidden",
     );
-    expect(renderPostmortem(refused(), createTranslator("en"))).toContain(
+    expect(renderPostmortem(refused(), createTranslator("en"), "UTC")).toContain(
       "`api_down`: could not page Ann \\<on call\\> privately (403 Forbidden",
     );
   });
@@ -86,7 +86,7 @@ describe("renderPostmortem", () => {
   it("escapes what Markdown would read as syntax in dynamic values", () => {
     const record = longIncident();
     record.incident.alerts[0]!.summary = "rate *high* | p99 [slow](x) <b>";
-    const text = renderPostmortem(record, createTranslator("en"));
+    const text = renderPostmortem(record, createTranslator("en"), "UTC");
     expect(text).toContain("rate \\*high\\* \\| p99 \\[slow\\](x) \\<b\\>");
     expect(text).toContain("- Still open");
     expect(text).toContain("Time to first ack (page → Ack): not acknowledged");
