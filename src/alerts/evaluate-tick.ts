@@ -17,6 +17,7 @@ import {
   saveFlapMarks,
 } from "./alert-store.js";
 import { enqueue } from "./outbox-store.js";
+import { outagePage } from "./pg-outage.js";
 import { groupByDestination, type Routing } from "./routes.js";
 import type { SourcesObservation } from "./sources.js";
 import {
@@ -198,6 +199,7 @@ export async function evaluateAndQueue(
       client,
       {
         fired: [...result.started, ...extraResolved],
+        paged: extraResolved.map(outagePage),
         resolved: [...result.ended, ...extraResolved],
       },
       now,

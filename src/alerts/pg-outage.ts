@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../log/create-logger.js";
 import type { NotifierFor } from "./notifier.js";
 import { destinationOf, type Routing } from "./routes.js";
-import type { AlertState } from "./types.js";
+import type { AlertState, NotifiedAlert } from "./types.js";
 
 export interface PgOutageDeps {
   notifierFor: NotifierFor;
@@ -13,6 +13,24 @@ export interface PgOutageDeps {
 }
 
 const FINGERPRINT = "pg_down";
+
+/**
+ * The page of an outage that has ended, for the record, which could not be written while it
+ * lasted: it opens (or joins) the incident of its time, and its resolution closes it.
+ */
+export function outagePage(resolved: AlertState): { alerts: NotifiedAlert[]; at: Date } {
+  return {
+    alerts: [
+      {
+        fingerprint: resolved.fingerprint,
+        kind: resolved.kind,
+        summary: "PostgreSQL unreachable",
+        firingSince: resolved.firingSince.toISOString(),
+      },
+    ],
+    at: resolved.notifiedAt ?? resolved.firingSince,
+  };
+}
 // Holds when the paged outage began; whichever replica ticks first afterwards resolves it.
 const PAGE_KEY = "opsbot:alert:pg_down";
 const PAGE_TTL_SECONDS = 7 * 24 * 3600;

@@ -9,16 +9,29 @@ import type { AlertState, NotifiedAlert } from "../alerts/types.js";
 import { eventsOf, recordAlertEvents } from "./alert-events.js";
 import { joinIncident, resolveIncidentAlerts } from "./incident-store.js";
 
-/** Episodes that began and ended in one tick: each began at its firingSince, ended at its resolvedAt. */
+/**
+ * Episodes that began and ended in one tick: each began at its firingSince, ended at its
+ * resolvedAt. `paged`: pages delivered while the record could not be written (PostgreSQL's
+ * own outage), recorded between the two so their incident opens before it closes.
+ */
 export async function recordTransitions(
   tx: PoolClient,
-  changes: { fired: readonly AlertState[]; resolved: readonly AlertState[] },
+  changes: {
+    fired: readonly AlertState[];
+    resolved: readonly AlertState[];
+    paged?: readonly { alerts: NotifiedAlert[]; at: Date }[];
+  },
   now: Date,
 ): Promise<void> {
-  await recordAlertEvents(tx, [
-    ...changes.fired.flatMap((a) => eventsOf([a], "fired", a.firingSince)),
-    ...changes.resolved.flatMap((a) => eventsOf([a], "resolved", a.resolvedAt ?? now)),
-  ]);
+  await recordAlertEvents(
+    tx,
+    changes.fired.flatMap((a) => eventsOf([a], "fired", a.firingSince)),
+  );
+  for (const page of changes.paged ?? []) await recordPage(tx, page.alerts, page.at);
+  await recordAlertEvents(
+    tx,
+    changes.resolved.flatMap((a) => eventsOf([a], "resolved", a.resolvedAt ?? now)),
+  );
   await resolveIncidentAlerts(
     tx,
     changes.resolved.map((a) => a.fingerprint),

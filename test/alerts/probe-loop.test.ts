@@ -17,6 +17,7 @@ import { startFakeBotApi } from "../kit/fake-bot-api.js";
 import { createFakeClock } from "../kit/fake-clock.js";
 import { createTestDatabase } from "../kit/postgres.js";
 import { testRedisUrl } from "../kit/redis.js";
+import { events, incidents } from "../incidents/helpers.js";
 
 const api = useApiHealth();
 const S = 1000;
@@ -212,6 +213,15 @@ describe("PostgreSQL down", () => {
     expect(back[3]!.text).toContain("pg_down");
     await probeFor(t, clock, 2 * PROBE, PROBE);
     expect(messagesTo(t.fake)).toHaveLength(4);
+
+    // The database could not hold the outage's record while it lasted; it holds it now: an
+    // incident opened when pg_down paged, closed when it resolved.
+    const record = (await events(t.pool)).filter((e) => e.fingerprint === "pg_down");
+    expect(record.map((e) => e.event)).toEqual(["fired", "paged", "resolved"]);
+    const outage = (await incidents(t.pool)).find((i) => i.fingerprints.includes("pg_down"));
+    expect(outage?.fingerprints).toEqual(["pg_down"]);
+    expect(outage?.opened_at).toEqual(record[1]!.at);
+    expect(outage?.closed_at).toEqual(record[2]!.at);
   });
 
   it("still pages the next PostgreSQL outage after the replica that paged the last one restarted (Redis dedup)", async (ctx) => {
