@@ -299,11 +299,13 @@ export async function saveSilences(
        DELETE FROM opsbot.silences s USING unnest($1::text[]) AS w(matcher)
         WHERE s.matcher = w.matcher AND s.until > $5 AND s.starts_at <= $3 AND s.until >= $2
        RETURNING s.matcher, s.starts_at, s.until, s.created_by)
-     INSERT INTO opsbot.silences (matcher, starts_at, until, created_by, created_at)
+     INSERT INTO opsbot.silences (matcher, starts_at, until, created_by, created_at, start_recorded)
      SELECT w.matcher, LEAST($2, min(m.starts_at)), GREATEST($3, max(m.until)),
             CASE WHEN min(m.starts_at) <= $2 AND max(m.until) >= $3
                  THEN (array_agg(m.created_by ORDER BY m.until DESC))[1] ELSE $4 END,
-            $5
+            $5,
+            -- In force already: its creator records it; a later start is the tick's to record.
+            LEAST($2, min(m.starts_at)) <= $5
        FROM unnest($1::text[]) AS w(matcher) LEFT JOIN merged m ON m.matcher = w.matcher
       GROUP BY w.matcher
      RETURNING starts_at, until`,
@@ -313,6 +315,40 @@ export async function saveSilences(
     startsAt: new Date(Math.min(...rows.map((r) => r.starts_at.getTime()))),
     until: new Date(Math.max(...rows.map((r) => r.until.getTime()))),
   };
+}
+
+/** A maintenance window that has started since the last tick, still in force. */
+export interface StartedWindow {
+  matcher: string;
+  startsAt: Date;
+  until: Date;
+  createdBy: string;
+}
+
+/**
+ * Windows that started by `now` and were not yet recorded, claimed by this caller alone
+ * (the update marks them); those that also ended meanwhile are marked but not returned.
+ */
+export async function claimStartedWindows(db: Db, now: Date): Promise<StartedWindow[]> {
+  const { rows } = await db.query<{
+    matcher: string;
+    starts_at: Date;
+    until: Date;
+    created_by: string;
+  }>(
+    `UPDATE opsbot.silences SET start_recorded = true
+      WHERE NOT start_recorded AND starts_at <= $1
+      RETURNING matcher, starts_at, until, created_by`,
+    [now],
+  );
+  return rows
+    .filter((r) => r.until > now)
+    .map((r) => ({
+      matcher: r.matcher,
+      startsAt: r.starts_at,
+      until: r.until,
+      createdBy: r.created_by,
+    }));
 }
 
 /** Which silences /unsilence lifts: one key exactly, or every key starting with a prefix. */

@@ -6,7 +6,15 @@ import {
   recordSilenced,
   type Person,
 } from "../incidents/alert-events.js";
-import { ackAlerts, loadAcks, loadOpenAlerts, loadSilences, saveSilences } from "./alert-store.js";
+import {
+  ackAlerts,
+  claimStartedWindows,
+  loadAcks,
+  loadOpenAlerts,
+  loadSilences,
+  saveSilences,
+  type StartedWindow,
+} from "./alert-store.js";
 import { currentChatId, findNotification, type OutboxRow } from "./outbox-store.js";
 import { silenceFor } from "./silences.js";
 import type { AlertState, Silence } from "./types.js";
@@ -53,6 +61,26 @@ export async function silenceKeys(
       await recordSilenced(tx, keys, { by, until: inForce.until }, now);
     }
     return inForce;
+  });
+}
+
+/**
+ * Maintenance windows that started since the last tick: each recorded as silenced, by whom
+ * set it, at its start, for the alerts it covers that fire now. Once across replicas.
+ */
+export async function recordStartedWindows(pool: Pool, now: Date): Promise<void> {
+  await withTransaction(pool, async (tx) => {
+    // One record per window set together (same start, end and author): its keys at once.
+    const sets = new Map<string, StartedWindow[]>();
+    for (const w of await claimStartedWindows(tx, now)) {
+      const key = `${w.startsAt.getTime()} ${w.until.getTime()} ${w.createdBy}`;
+      sets.set(key, [...(sets.get(key) ?? []), w]);
+    }
+    for (const set of sets.values()) {
+      const { startsAt, until, createdBy } = set[0]!;
+      const matchers = set.map((w) => w.matcher);
+      await recordSilenced(tx, matchers, { by: { name: createdBy }, until }, startsAt);
+    }
   });
 }
 

@@ -18,6 +18,7 @@ import { countUndelivered } from "./outbox-store.js";
 import { createHeartbeat, readPathStatus, type PathStatus } from "./paging-path.js";
 import { createPgOutage } from "./pg-outage.js";
 import { createProbeLoop, type ProbeObservation } from "./probe-loop.js";
+import { recordStartedWindows } from "./silence-actions.js";
 import type { Routing } from "./routes.js";
 import type { AlertRuleOptions } from "./rules.js";
 import { observeSources, type AlertSource, type SourcesObservation } from "./sources.js";
@@ -166,6 +167,7 @@ export function createWatcher(deps: WatcherDeps) {
         probed.postgresUp ? await outage.recovered(now) : [],
         withProbes(fromSources, probed),
       );
+      await recordStartedWindows(pool, now);
       const delivery = await deliverPending(deps);
       for (const { kind } of delivery.sent) metrics.alertsSent.inc({ kind });
       metrics.alertsFailed.inc(delivery.failed);

@@ -156,6 +156,36 @@ describe("the alert event record", () => {
     expect(await incidents(t.pool)).toEqual([]);
   });
 
+  it("records a maintenance window set to start later as silenced when it starts, by whom set it, once", async () => {
+    const clock = createFakeClock();
+    const t = await build(clock);
+    const [id] = await insertStuckWorkers(t.pool, clock.now(), 1);
+    await tick(t);
+    const fingerprint = `stuck_worker:${id}`;
+    await t.post(updates.message(`/silence ${fingerprint} 2h in 30m`, { chat: TEAM_GROUP }));
+    const startsAt = new Date(clock.now().getTime() + 30 * MINUTE);
+    clock.advance(29 * MINUTE);
+    await tick(t);
+    expect(summary(await events(t.pool))).toEqual([["fired", fingerprint, null, null, null]]);
+
+    clock.advance(2 * MINUTE);
+    await tick(t);
+    clock.advance(MINUTE);
+    await tick(t);
+    const recorded = await events(t.pool);
+    expect(summary(recorded)).toEqual([
+      ["fired", fingerprint, null, null, null],
+      [
+        "silenced",
+        fingerprint,
+        null,
+        "@olga_ops",
+        new Date(startsAt.getTime() + 120 * MINUTE).toISOString(),
+      ],
+    ]);
+    expect(recorded[1]!.at).toEqual(startsAt);
+  });
+
   it("records Alertmanager's alerts (am:) like the watcher's: fired, paged when critical, resolved", async () => {
     const clock = createFakeClock();
     const t = await build(clock);
