@@ -16,7 +16,7 @@ function retained(): number {
 
 export async function peakRetainedGrowth(
   work: () => Promise<void>,
-  everyMs = 100,
+  everyMs = 500,
 ): Promise<number> {
   const before = retained();
   let peak = before;
