@@ -239,6 +239,26 @@ describe("/rollback", () => {
     }
   });
 
+  it("a dialogue stored by the previous version is dropped: its pick is answered and creates nothing", async () => {
+    const chat = freshGroup();
+    const { messageId } = await openPicker(t, chat);
+    // As an older opsbot left it: the same dialogue under version 1 (the plugin's [0, 1]).
+    const { rowCount } = await t.pool.query(
+      `UPDATE opsbot.conversations SET value = jsonb_set(value, '{version}', '[0, 1]')
+        WHERE key = $1`,
+      [`${chat.id}:${OPERATOR.id}`],
+    );
+    expect(rowCount).toBe(1);
+
+    const answer = await press(t, "rbpick:0", chat, messageId);
+
+    expect(answer, "the press must be answered: no spinner left turning").toBeDefined();
+    expect(await rollbacksIn(chat)).toEqual([]);
+    // A new /rollback starts afresh.
+    const { buttons } = await openPicker(t, chat);
+    expect(buttons.length).toBeGreaterThan(0);
+  });
+
   it("/cancel leaves the dialogue; an old pick is then answered and creates nothing", async () => {
     const chat = freshGroup();
     const { messageId } = await openPicker(t, chat);
