@@ -16,7 +16,10 @@ afterEach(async () => {
   while (cleanup.length > 0) await cleanup.pop()!();
 });
 
-/** An app whose schedule is stopped at once: its ticks are run by hand. */
+/**
+ * An app whose schedule is stopped at once: its ticks are run by hand. A test that builds
+ * one on a fresh database gets 60 s: seconds on a busy machine.
+ */
 async function build(options: Parameters<typeof buildAlertApp>[1]): Promise<TestApp> {
   const t = await buildAlertApp(api.url, options);
   cleanup.push(() => t.close());
@@ -54,7 +57,7 @@ describe("/healthz and the last tick", () => {
     expect(await healthz(t)).toMatchObject({ code: 200, body: { tick: "ok" } });
     clock.advance(3 * MINUTE + 1_000);
     expect((await healthz(t)).body.tick).toBe("stale");
-  });
+  }, 60_000);
 });
 
 describe("the watcher lease", () => {
@@ -65,7 +68,9 @@ describe("the watcher lease", () => {
     cleanup.push(() => fake.close());
     // Every 2 s: the lease is 2 s, far shorter than the tick held up below.
     const env = { WATCH_CRON: "*/2 * * * * *" };
-    const a = await build({ database, fake, env });
+    // a's tick waits on the lock below until the ROLLBACK, however long b's loop takes on a
+    // busy machine: with the 5 s statement timeout it could end (and free the lease) mid-loop.
+    const a = await build({ database, fake, env, statementTimeoutMs: 60_000 });
     const b = await build({ database, fake, env });
 
     const blocker = new pg.Client({ connectionString: database.connectionString });
@@ -82,9 +87,9 @@ describe("the watcher lease", () => {
         )
       ).rows[0]!.ms;
 
-    // a's tick waits on the lock (up to the 5 s statement timeout): longer than its lease.
+    // a's tick waits on the lock: longer than its lease.
     const long = a.app.watcher.tick("lease-test:a");
-    await eventually(async () => (await leaseLeft()) > 0, 5_000, "a holding the lease");
+    await eventually(async () => (await leaseLeft()) > 0, 10_000, "a holding the lease");
     const started = Date.now();
     const outcomes: string[] = [];
     while (Date.now() - started < 3_500) {
@@ -98,5 +103,5 @@ describe("the watcher lease", () => {
     await blocker.query("ROLLBACK");
     await long;
     expect(await b.app.watcher.tick("lease-test:b:after")).toBe("ok");
-  });
+  }, 60_000);
 });

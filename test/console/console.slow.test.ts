@@ -15,7 +15,8 @@ describe("console transport (a spawned process fed by a pipe)", () => {
     // The embedded demo database: what a newcomer's `npm start` runs.
     bot = spawnBot({ API_HEALTH_URL: "http://127.0.0.1:9/health" });
     bot.child.stdin!.write("/help\n/whoami\n/start\n");
-    await bot.waitFor(/\[1\] Health/, 60_000);
+    // The embedded database starts and migrates first: 25 s on a loaded machine.
+    await bot.waitFor(/\[1\] Health/, 90_000);
     bot.child.stdin!.write("2\n");
     await bot.waitFor(
       /Scheduled jobs — 1 suspended, 1 failed, 0 stuck, 1 overdue, 45 total in 3 projects/,
@@ -32,7 +33,7 @@ describe("console transport (a spawned process fed by a pipe)", () => {
     expect(out).not.toMatch(/<\/?(b|code|pre|i)>/);
     expect(out).toContain("connectors_sync_cycle");
     expect(out).toContain("Northwind Clinic");
-  }, 90_000);
+  }, 120_000);
 
   it("uses DATABASE_URL when given and does not claim demo data", async () => {
     database = await createTestDatabase();

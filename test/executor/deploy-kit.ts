@@ -166,7 +166,8 @@ export async function settle(t: TestApp, id: string, timeoutMs = 15_000): Promis
       textsIn(t.fake, row.chat_id).some(
         (m) => isEdit(m) && m.message_id === row.message_id && FINAL_MARK.test(m.text),
       ),
-    5_000,
+    // After the state: the log read back (up to 5 MB) and the edit sent.
+    10_000,
     "the final edit",
   );
   if (row.kind === "deploy" && row.state === "succeeded") {

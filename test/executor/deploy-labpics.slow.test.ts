@@ -175,6 +175,7 @@ describe.skipIf(missing.length > 0)("LabPics deploy scripts with real parts", ()
       expect(rows.rows.map((r) => r.name)).toEqual(["LabPics", "written after v2"]);
     });
 
+    // Its waits (compose up, then a whole deploy) add up past vitest's 20 s default.
     it("a /deploy while another deploy holds the host lock runs nothing: never two at once", async () => {
       const operator = createDeployChat(t, chat, 962_000);
       // A deploy the bot does not know of (started before a restart, say), held in compose up.
@@ -204,7 +205,7 @@ describe.skipIf(missing.length > 0)("LabPics deploy scripts with real parts", ()
       const marks = (await host.upMarks()).slice(upsBefore);
       expect(marks.map((m) => m.split(" ")[0])).toEqual(["start", "end"]);
       expect(host.head()).toBe(host.sha.v2);
-    });
+    }, 60_000);
 
     it("refuses a lock directory that is someone else's or open to others, and changes nothing", async () => {
       const operator = createDeployChat(t, chat, 962_500);

@@ -21,7 +21,7 @@ describe("deploy: 200 MB of output", () => {
     const offer = await requestDeploy(t, "main", chat);
     const growth = await peakRetainedGrowth(async () => {
       await press(t, offer.confirm, { chat, messageId: offer.messageId });
-      const row = await settle(t, offer.id, 30_000);
+      const row = await settle(t, offer.id, 60_000);
       expect(row.state).toBe("succeeded");
     });
 
@@ -44,5 +44,5 @@ describe("deploy: 200 MB of output", () => {
     for (const edit of textsIn(t.fake, chat.id).filter(isEdit)) {
       expect(edit.text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     }
-  }, 40_000);
+  }, 90_000);
 });

@@ -234,7 +234,8 @@ describe.concurrent("the bot as a process, with what it depends on failing", () 
       expect(await s.ask("/jobs")).toContain("Scheduled jobs");
 
       await s.pgProxy.cut("hold");
-      // Telegram gives a webhook about 10 s before it redelivers.
+      // Telegram gives a webhook about 10 s before it redelivers. A command waits out two
+      // 3 s connection timeouts: the dedup claim, then its reads (side by side).
       const timed = async (command: string) => {
         const started = Date.now();
         const reply = await s.ask(command);
@@ -498,7 +499,7 @@ describe.concurrent("the bot as a process, with what it depends on failing", () 
           pid = rows[0]?.pid ?? 0;
           return pid > 0;
         },
-        5_000,
+        10_000,
         "the started audit row",
       );
 

@@ -83,6 +83,7 @@ async function expectOneReplyEach(chatIds: number[]): Promise<void> {
   for (const id of chatIds) expect(repliesIn(id), `replies in chat ${id}`).toHaveLength(1);
 }
 
+// A test whose waits (ticks, a run, SETTLE_MS) add up past vitest's 20 s default gets 60 s.
 describe("three replicas on one PostgreSQL and Redis", () => {
   it("updates spread round-robin over the replicas are each answered exactly once", async () => {
     const commands = ["/whoami", "/jobs", "/health", "/sync", "/stuck", "/alerts"];
@@ -123,7 +124,7 @@ describe("three replicas on one PostgreSQL and Redis", () => {
     await sleep(SETTLE_MS);
     expect(alertsOf("resolved")).toHaveLength(1);
     expect(alertsOf("firing")).toHaveLength(1);
-  });
+  }, 60_000);
 
   it("a /deploy requested on A and confirmed on B and C at the same moment (three times over) runs its script once", async () => {
     const chat = freshGroup("deploy");
@@ -181,7 +182,7 @@ describe("three replicas on one PostgreSQL and Redis", () => {
     expect(rows).toHaveLength(1);
     await sleep(SETTLE_MS);
     expect(await linesOf(counter)).toHaveLength(1);
-  });
+  }, 60_000);
 
   it("every replica exits 0 on SIGTERM", async () => {
     const exits = await Promise.all(bots.map((bot) => bot.terminate(30_000)));

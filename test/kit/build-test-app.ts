@@ -37,6 +37,8 @@ export interface TestAppOptions {
   waitReady?: boolean;
   /** "loop": the probe loop runs on its own timer; by default rounds are run by hand. */
   probes?: "by-hand" | "loop";
+  /** The main pool's statement timeout (default: the product's 5 s). */
+  statementTimeoutMs?: number;
 }
 
 export interface TestApp {
@@ -94,6 +96,9 @@ export async function buildTestApp(
     max: database?.embedded ? 1 : 5,
     // Without a test database the URL may lead nowhere: fail each attempt fast.
     ...(database ? {} : { connectTimeoutMs: 1_000 }),
+    ...(options.statementTimeoutMs !== undefined
+      ? { statementTimeoutMs: options.statementTimeoutMs }
+      : {}),
   });
   // As in production: the watcher and the executor on connections of their own.
   const reservedPool = database?.embedded

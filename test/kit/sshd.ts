@@ -104,7 +104,8 @@ export async function startSshd(options: {
       if (server.exitCode !== null) throw new Error(`sshd exited: ${errors}`);
       return listening(port);
     },
-    5_000,
+    // A process start: seconds on a busy machine.
+    20_000,
     "sshd listening",
   );
   return {

@@ -53,10 +53,12 @@ describe("a deploy whose bot was SIGKILLed", () => {
   it("is killed, group and all, before its slot is freed; its log goes too; no secret was in the bot's environment", async () => {
     const pids = scripts.file("pids");
     const environ = scripts.file("environ");
-    // It records its group and what it can read of its parent (the bot), then runs on.
+    // It records its group and what it can read of its parent (the bot), then runs on. It
+    // says its last word to the bot before its pids: a write to the killed bot's pipe would
+    // kill it (SIGPIPE) and leave its group one short.
     const script = await scripts.write(
       scripts.file("deploy"),
-      `#!/bin/bash\ntr '\\0' '\\n' < /proc/$PPID/environ > '${environ}'\nsleep 3600 &\necho "$$ $!" > '${pids}'\necho deploying\nwait\n`,
+      `#!/bin/bash\ntr '\\0' '\\n' < /proc/$PPID/environ > '${environ}'\necho deploying\nsleep 3600 &\necho "$$ $!" > '${pids}'\nwait\n`,
     );
     const env = webhookEnv(fake, {
       TELEGRAM_BOT_TOKEN_FILE: await scripts.write(scripts.file("token"), `${TEST_TOKEN}\n`, 0o600),
@@ -84,17 +86,21 @@ describe("a deploy whose bot was SIGKILLed", () => {
     );
     const confirm = buttonsOf(offer.params).find((b) => b.text === "Confirm")!.callback_data;
     let messageId = 0;
-    await eventually(async () => {
-      messageId = Number((await actionsIn(admin, chat.id))[0]?.message_id ?? 0);
-      return messageId > 0;
-    });
+    await eventually(
+      async () => {
+        messageId = Number((await actionsIn(admin, chat.id))[0]?.message_id ?? 0);
+        return messageId > 0;
+      },
+      10_000,
+      "the offer's message id stored",
+    );
     expect((await bot.post(updates.callback(confirm, { chat, messageId }))).status).toBe(200);
     await eventually(async () => (await linesOf(pids)).length === 1, 10_000, "script started");
     leader = Number((await linesOf(pids))[0]!.split(" ")[0]);
     const [action] = await actionsIn(admin, chat.id);
     await eventually(
       async () => (await actionsIn(admin, chat.id))[0]?.script_pgid === leader,
-      5_000,
+      10_000,
       "the script's group recorded",
     );
     const logDirs = async () =>
@@ -113,15 +119,17 @@ describe("a deploy whose bot was SIGKILLed", () => {
 
     const restarted = await startBotProcess(env);
     const row = await waitForState(admin, action!.id, ["interrupted"], 20_000);
-    expect(await liveGroupMembers(leader)).toEqual([]);
-    expect(row.finished_at).not.toBeNull();
-    expect(await logDirs()).toEqual([]);
-    expect(restarted.stdout()).toContain("killed the script of an interrupted action");
+    // The chat is told last: by then the log directory, removed just after the state is
+    // written, is gone too.
     await fake.waitForCall(
       "sendMessage",
       (c) => Number(c.params.chat_id) === chat.id && /was interrupted/.test(String(c.params.text)),
       10_000,
     );
+    expect(await liveGroupMembers(leader)).toEqual([]);
+    expect(row.finished_at).not.toBeNull();
+    expect(await logDirs()).toEqual([]);
+    expect(restarted.stdout()).toContain("killed the script of an interrupted action");
 
     // What the script could read of the bot's environment held no secret.
     const parentEnv = await readFile(environ, "utf8");

@@ -132,7 +132,8 @@ describe("the sentinel beside a bot that is killed and comes back", () => {
     await admin.query("UPDATE opsbot.watcher_lease SET holder = NULL, expires_at = '-infinity'");
     const restarted = await startBotProcess(env);
 
-    const recovery = await sentinelApi.waitForCall("sendMessage", toGroup(/whole again/), 45_000);
+    // The outbox backs off 1 + 2 + 4 + 8 s before the fifth try: 19 s on a loaded machine.
+    const recovery = await sentinelApi.waitForCall("sendMessage", toGroup(/whole again/), 60_000);
     expect(String(recovery.params.text)).toMatch(/after \d+s silent/);
     expect(String(recovery.params.text)).toContain("1 alert message waited undelivered");
     // The checks are blind without LabPics's tables here: watcher_degraded.
