@@ -31,7 +31,8 @@ import { reportsFeature } from "./bot/features/reports.js";
 import { rollbackFeature } from "./bot/features/rollback.js";
 import { sendReport } from "./bot/report-sender.js";
 import { loadChartsOnDemand, type Charts } from "./charts/on-demand.js";
-import { createChecks, type BotFacts, type Checks } from "./checks/create-checks.js";
+import { readBotFacts } from "./checks/bot-facts.js";
+import { createChecks, type Checks } from "./checks/create-checks.js";
 import { createHeavyQueries } from "./checks/heavy-queries.js";
 import { createIntegrityReader, type IntegrityReader } from "./checks/listings/backup-integrity.js";
 import { createShapeSource, type ShapeSource } from "./checks/shape-source.js";
@@ -164,28 +165,6 @@ export function wire(
   };
 }
 
-/**
- * What /health says of the bot itself. Its reads go side by side: with PostgreSQL behind a
- * dead link each waits out a connection timeout, and /health must still answer well before
- * Telegram gives up on the webhook.
- */
-export async function botFacts(
-  self: { version: string; startedAt: Date },
-  watcher: Pick<Watcher, "isRunning" | "lastTickAt">,
-  alerts: Pick<AlertsDesk, "blindChecks">,
-): Promise<BotFacts> {
-  const [lastTickAt, blindChecks] = await Promise.all([
-    watcher.isRunning() ? watcher.lastTickAt() : undefined,
-    alerts.blindChecks().catch(() => []),
-  ]);
-  return {
-    version: self.version,
-    startedAt: self.startedAt,
-    ...(lastTickAt !== undefined ? { lastTickAt } : {}),
-    blindChecks,
-  };
-}
-
 function wireChecks(
   deps: WiringDeps,
   shared: { shapes: ShapeSource; backupIntegrity: IntegrityReader },
@@ -206,7 +185,7 @@ function wireChecks(
     schedulerStallMinutes: config.SCHEDULER_STALL_MINUTES,
     projectIds: config.PROJECT_IDS,
     backupDir: config.BACKUP_DIR,
-    botFacts: () => botFacts(deps, watcher(), alerts),
+    botFacts: () => readBotFacts(deps, watcher(), alerts),
     fetch: deps.apiFetch,
     ...(deps.apiTimeoutMs !== undefined ? { apiTimeoutMs: deps.apiTimeoutMs } : {}),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { botFacts } from "../src/wiring.js";
+import { readBotFacts } from "../../src/checks/bot-facts.js";
 
 const self = { version: "1.2.3", startedAt: new Date("2026-03-02T10:00:00Z") };
 const lastTick = new Date("2026-03-02T10:05:00Z");
@@ -17,7 +17,7 @@ describe("botFacts (what /health says of the bot)", () => {
       await both;
       return value;
     };
-    const facts = botFacts(
+    const facts = readBotFacts(
       self,
       { isRunning: () => true, lastTickAt: () => read(lastTick) },
       { blindChecks: () => read(blind) },
@@ -32,7 +32,7 @@ describe("botFacts (what /health says of the bot)", () => {
   });
 
   it("has no last tick while the watcher is stopped, and no blind checks when they cannot be read", async () => {
-    const facts = await botFacts(
+    const facts = await readBotFacts(
       self,
       { isRunning: () => false, lastTickAt: () => Promise.resolve(lastTick) },
       { blindChecks: () => Promise.reject(new Error("connection timeout")) },
