@@ -82,6 +82,8 @@ export interface AppDeps {
   actionLeaseMs?: number;
   /** Tests run the probe loop's rounds by hand (the watcher's probe()). */
   probeByHand?: boolean;
+  /** How long after an Alertmanager batch its tick starts (500 ms; tests wait less). */
+  alertmanagerTickDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** Where the bot runs, to warn when API_HEALTH_URL points back at it. */
   self?: Omit<SelfFacts, "port">;

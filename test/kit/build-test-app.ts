@@ -117,6 +117,9 @@ export async function buildTestApp(
     ...(options.self ? { self: options.self } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     probeByHand: options.probes !== "loop",
+    // Tests wait for the tick an Alertmanager batch starts; the delay that lets batches
+    // share one is test/alertmanager/tick-kicker.test.ts's.
+    alertmanagerTickDelayMs: 10,
   });
   const { port, metricsPort } = await app.start();
   if (options.waitReady !== false) await app.ready();
