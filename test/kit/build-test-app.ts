@@ -37,6 +37,10 @@ export interface TestAppOptions {
   waitReady?: boolean;
   /** "loop": the probe loop runs on its own timer; by default rounds are run by hand. */
   probes?: "by-hand" | "loop";
+  /** The API health check's timeout (3 s by default), for a test waiting it out. */
+  apiTimeoutMs?: number;
+  /** The pools' statement_timeout (5 s by default), for a test waiting it out. */
+  statementTimeoutMs?: number;
 }
 
 export interface TestApp {
@@ -92,6 +96,7 @@ export async function buildTestApp(
   const pool = createPool({
     connectionString: config.DATABASE_URL,
     max: database?.embedded ? 1 : 5,
+    statementTimeoutMs: options.statementTimeoutMs,
     // Without a test database the URL may lead nowhere: fail each attempt fast.
     ...(database ? {} : { connectTimeoutMs: 1_000 }),
   });
@@ -102,6 +107,7 @@ export async function buildTestApp(
         connectionString: config.DATABASE_URL,
         max: 3,
         applicationName: "opsbot-watcher",
+        statementTimeoutMs: options.statementTimeoutMs,
         ...(database ? {} : { connectTimeoutMs: 1_000 }),
       });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
@@ -117,6 +123,7 @@ export async function buildTestApp(
     ...(options.self ? { self: options.self } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     probeByHand: options.probes !== "loop",
+    apiTimeoutMs: options.apiTimeoutMs,
     // Tests wait for the tick an Alertmanager batch starts; the delay that lets batches
     // share one is test/alertmanager/tick-kicker.test.ts's.
     alertmanagerTickDelayMs: 10,
