@@ -277,6 +277,7 @@ function wireBot(
     },
     botInfo: deps.botInfo,
     redact: deps.redact,
+    sleep: deps.sleep,
     recorder: deps.telegramCalls,
     sequencer: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [
