@@ -161,13 +161,13 @@ describe("startScript: timeout and stop", () => {
     const path = await bash(`trap '' TERM\nsleep 3600 &\necho "bg:$!"\nsleep 3600`);
     const started = Date.now();
 
-    const running = run(path, { timeoutMs: 2_000, graceMs: 1_000 });
+    const running = run(path, { timeoutMs: 1_000, graceMs: 500 });
     await waitFor(() => running.tail().includes("bg:"));
     const result = await running.done;
 
-    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect(result).toMatchObject({ outcome: "timed_out", exitCode: null, signal: "SIGKILL" });
-    expect(result.tail).toContain("[timed out after 2000 ms");
+    expect(result.tail).toContain("[timed out after 1000 ms");
     const bgPid = Number(/bg:(\d+)/.exec(result.tail)?.[1]);
     expect(bgPid).toBeGreaterThan(0);
     await waitFor(async () => (await liveGroupMembers(running.pid)).length === 0, 1_000);
