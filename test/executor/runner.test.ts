@@ -205,7 +205,13 @@ describe("startScript: output", () => {
     const logFile = join(dir, "big.log");
     let result!: RunResult;
     const growth = await peakRetainedGrowth(async () => {
-      const running = run(path, { logFile, logCapBytes: 1024 * 1024, tailBytes: 4096 });
+      // 200 MB through a pipe takes seconds on a busy machine: a timeout far from that.
+      const running = run(path, {
+        logFile,
+        logCapBytes: 1024 * 1024,
+        tailBytes: 4096,
+        timeoutMs: 25_000,
+      });
       result = await running.done;
     });
 
