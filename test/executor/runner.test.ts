@@ -204,16 +204,24 @@ describe("startScript: output", () => {
     const path = await bash(`head -c 200000000 /dev/zero | tr '\\0' 'x'\necho; echo "the end"`);
     const logFile = join(dir, "big.log");
     let result!: RunResult;
-    const growth = await peakRetainedGrowth(async () => {
+    // Sampled every 20 MB of output (ten times), however fast the machine pumps it.
+    const growth = await peakRetainedGrowth(async (sample) => {
+      let unsampled = 0;
       // 200 MB through a pipe takes seconds on a busy machine: a timeout far from that.
       const running = run(path, {
         logFile,
         logCapBytes: 1024 * 1024,
         tailBytes: 4096,
         timeoutMs: 25_000,
+        onOutput: (chunk) => {
+          unsampled += chunk.length;
+          if (unsampled < 20_000_000) return;
+          unsampled = 0;
+          sample();
+        },
       });
       result = await running.done;
-    });
+    }, null);
 
     expect(result.outcome).toBe("succeeded");
     expect(result.totalBytes).toBe(200_000_000 + "\nthe end\n".length);
