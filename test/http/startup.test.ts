@@ -101,17 +101,24 @@ describe("while Telegram is unreachable at start", () => {
 
 describe("while shutting down", () => {
   let t: TestApp;
+  let asked = false;
   let releaseApi: () => void = () => undefined;
   let stopApi: () => void = () => undefined;
   beforeAll(async () => {
-    // An API /health that answers only when told: it holds a watcher tick in flight.
+    // An API /health that answers only when told: it holds the probe loop's round in
+    // flight (the app waits no less for it), which the app's stop waits for.
     const api = createServer((_req, res) => {
+      asked = true;
       releaseApi = () => {
         if (!res.headersSent) res.writeHead(200).end('{"status":"ok"}');
       };
     });
     const port = await listen(api);
-    t = await buildTestApp({ env: { API_HEALTH_URL: `http://127.0.0.1:${port}/health` } });
+    t = await buildTestApp({
+      env: { API_HEALTH_URL: `http://127.0.0.1:${port}/health` },
+      probes: "loop",
+      apiTimeoutMs: 60_000,
+    });
     stopApi = () => {
       releaseApi();
       api.closeAllConnections();
@@ -125,7 +132,7 @@ describe("while shutting down", () => {
 
   it("answers /healthz 503 stopping, and updates 503, until the listener closes", async () => {
     expect((await healthz(t.baseUrl)).status).toBe(200);
-    const tick = t.app.watcher.tick();
+    await eventually(() => asked, 5_000, "a probe round asking the API");
     const stopped = t.app.stop();
     const { status, body } = await healthz(t.baseUrl);
     expect(status).toBe(503);
@@ -134,7 +141,7 @@ describe("while shutting down", () => {
     expect(res.status).toBe(503);
     expect(await res.text()).toBe("shutting down");
     releaseApi();
-    await Promise.all([tick, stopped]);
+    await stopped;
   });
 });
 
