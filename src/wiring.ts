@@ -80,6 +80,8 @@ export interface AppDeps {
   apiFetch?: typeof fetch;
   apiTimeoutMs?: number;
   actionLeaseMs?: number;
+  /** Between SIGTERM and SIGKILL to a deploy script's group (5 s; tests wait less). */
+  actionGraceMs?: number;
   /** Tests run the probe loop's rounds by hand (the watcher's probe()). */
   probeByHand?: boolean;
   /** How long after an Alertmanager batch its tick starts (500 ms; tests wait less). */
@@ -222,6 +224,7 @@ function wireExecutor(deps: WiringDeps, checks: Checks, botApi: () => Api): Exec
     },
     onOutcome: (kind, outcome) => deps.metrics.actions.inc({ kind, outcome }),
     ...(deps.actionLeaseMs !== undefined ? { leaseMs: deps.actionLeaseMs } : {}),
+    graceMs: deps.actionGraceMs,
   });
 }
 

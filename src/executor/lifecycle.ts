@@ -75,7 +75,10 @@ export function createLifecycle(deps: ExecutorDeps, leaseMs: number) {
     const log = { action_id: lapsed.id, pgid: lapsed.script?.pgid };
     if (lapsed.script) {
       const marks = { kind: lapsed.kind, ref: lapsed.ref };
-      const left = await killLeftovers(lapsed.script, marks, { graceMs: GRACE_MS, sleep });
+      const left = await killLeftovers(lapsed.script, marks, {
+        graceMs: deps.graceMs ?? GRACE_MS,
+        sleep,
+      });
       if (left === "survived") {
         logger.error(log, "the interrupted action's script survived SIGKILL: its slot stays taken");
         return undefined;

@@ -41,6 +41,8 @@ export interface TestAppOptions {
   apiTimeoutMs?: number;
   /** The pools' statement_timeout (5 s by default), for a test waiting it out. */
   statementTimeoutMs?: number;
+  /** Between SIGTERM and SIGKILL to a deploy script's group (5 s by default). */
+  actionGraceMs?: number;
 }
 
 export interface TestApp {
@@ -124,6 +126,7 @@ export async function buildTestApp(
     ...(options.sleep ? { sleep: options.sleep } : {}),
     probeByHand: options.probes !== "loop",
     apiTimeoutMs: options.apiTimeoutMs,
+    actionGraceMs: options.actionGraceMs,
     // Tests wait for the tick an Alertmanager batch starts; the delay that lets batches
     // share one is test/alertmanager/tick-kicker.test.ts's.
     alertmanagerTickDelayMs: 10,
