@@ -49,7 +49,7 @@ import { ORIGIN_DEFAULT_BRANCH } from "./executor/ref.js";
 import { createIncidentsDesk, type IncidentsDesk } from "./incidents/incidents-desk.js";
 import { lateBound } from "./late-bound.js";
 import type { Logger } from "./log/create-logger.js";
-import { createCatalogue } from "./i18n/catalogue.js";
+import type { Catalogue } from "./i18n/catalogue.js";
 import { createLanguages, type Languages } from "./i18n/languages.js";
 import { createRedactor, type Redactor } from "./log/redact.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
@@ -73,6 +73,8 @@ export interface AppDeps {
   redis?: Redis;
   clock: Clock;
   version: string;
+  /** Both languages' messages, parsed once by the caller (main.ts, the console's too). */
+  catalogue: Catalogue;
   /** Console mode answers Bot API calls itself. */
   botInfo?: UserFromGetMe;
   fetch?: typeof fetch;
@@ -115,7 +117,7 @@ export function wire(
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
     telegramCalls: createCallRecorder(),
-    languages: createLanguages(createCatalogue(), appDeps.config.BOT_LOCALE, {
+    languages: createLanguages(appDeps.catalogue, appDeps.config.BOT_LOCALE, {
       choices: createLanguageChoices(appDeps.pool, appDeps.clock),
       onError: (error, what) =>
         appDeps.logger.warn(

@@ -6,6 +6,7 @@ import { createApp, type App, type AppDeps } from "../../src/app.js";
 import { systemClock, type Clock } from "../../src/clock.js";
 import { parseConfig, secretsOf, type Config } from "../../src/config/parse-config.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
+import { createCatalogue, type Catalogue } from "../../src/i18n/catalogue.js";
 import { createRedis } from "../../src/db/redis.js";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { createLogger } from "../../src/log/create-logger.js";
@@ -19,6 +20,9 @@ export const TEST_SECRET = "webhook_Secret-0123456789";
 
 /** What main.ts hands deploy scripts: the test process's own PATH and HOME. */
 export const SCRIPT_ENV = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/" };
+
+// Parsed once per worker, not per app (what it holds never changes).
+let catalogue: Catalogue | undefined;
 
 export interface TestAppOptions {
   /** Overrides of the environment (the documented variable names). */
@@ -121,6 +125,7 @@ export async function buildTestApp(
     redis,
     clock: options.clock ?? systemClock,
     version: "test",
+    catalogue: (catalogue ??= createCatalogue()),
     scriptEnv: SCRIPT_ENV,
     ...(options.self ? { self: options.self } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
