@@ -98,7 +98,7 @@ export function createLifecycle(deps: ExecutorDeps, leaseMs: number) {
   }
 
   /** Shutdown: let running actions finish within the deadline, else stop and mark them. */
-  async function stop(deadlineMs: number): Promise<void> {
+  async function stop(deadlineMs: number, recordGraceMs = RECORD_GRACE_MS): Promise<void> {
     stopped = true;
     /** Whether `work` settles within `ms` (no work: at once). */
     const within = async (work: Promise<void> | undefined, ms: number) =>
@@ -112,7 +112,7 @@ export function createLifecycle(deps: ExecutorDeps, leaseMs: number) {
         entry.stopping = true;
         await entry.script?.stop("shutdown");
         // Its result may still be waiting for the database: a little longer, then let go.
-        if (await within(entry.finished, RECORD_GRACE_MS)) return;
+        if (await within(entry.finished, recordGraceMs)) return;
         entry.abandon.abort();
         await entry.finished;
       }),
