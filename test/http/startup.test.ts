@@ -11,7 +11,6 @@ import { startTcpProxy, type TcpProxy } from "../kit/tcp-proxy.js";
 import { createUpdates, STRANGER } from "../kit/updates.js";
 
 const updates = createUpdates(9_100);
-const noWait = () => Promise.resolve();
 
 async function healthz(baseUrl: string) {
   const res = await fetch(`${baseUrl}/healthz`);
@@ -77,11 +76,14 @@ describe("while PostgreSQL cannot be migrated yet", () => {
 
 describe("while Telegram is unreachable at start", () => {
   let t: TestApp;
+  // The app's waits (between retries) all end once the test has seen it starting.
+  let seenStarting!: () => void;
+  const held = new Promise<void>((resolve) => (seenStarting = resolve));
   beforeAll(async () => {
     const fake = await startFakeBotApi();
     // Each start-up attempt is one call and the client's one retry of a 5xx: three attempts fail.
     fake.failNext("getMe", { kind: "500" }, 6);
-    t = await buildTestApp({ fake, sleep: noWait, waitReady: false });
+    t = await buildTestApp({ fake, sleep: () => held, waitReady: false });
   });
   afterAll(async () => {
     await t.close();
@@ -91,6 +93,7 @@ describe("while Telegram is unreachable at start", () => {
   it("answers /healthz 503 starting at once, logs each getMe retry, then becomes ready", async () => {
     const first = await healthz(t.baseUrl);
     expect(first).toMatchObject({ status: 503, body: { status: "starting" } });
+    seenStarting();
     await t.app.ready();
     const retries = t.logs.entries().filter((e) => e.msg === "getMe failed; retrying");
     expect(retries.map((e) => e.attempt)).toEqual([1, 2, 3]);
