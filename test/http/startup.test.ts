@@ -129,8 +129,9 @@ describe("while shutting down", () => {
     };
   });
   afterAll(async () => {
-    await t.close();
+    // Released first: a test that failed before releasing it would hold the stop.
     stopApi();
+    await t.close();
   });
 
   it("answers /healthz 503 stopping, and updates 503, until the listener closes", async () => {
