@@ -86,7 +86,11 @@ export function createApp(deps: AppDeps) {
     "GET /metrics": createMetricsRoute(metrics),
   };
   // Alertmanager's alerts are delivered by a tick started at once, not the next scheduled one.
-  const kicker = createTickKicker({ tick: (key) => watcher.tick(key, "sources"), logger });
+  const kicker = createTickKicker({
+    tick: (key) => watcher.tick(key, "sources"),
+    logger,
+    delayMs: deps.alertmanagerTickDelayMs,
+  });
   const alertmanagerRoutes: Record<string, RouteHandler> =
     config.ALERTMANAGER_TOKEN !== undefined
       ? {

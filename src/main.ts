@@ -9,7 +9,7 @@ import { systemClock } from "./clock.js";
 import { ConfigError, parseConfig, secretsOf } from "./config/parse-config.js";
 import { opsbotModeOf, parseSentinelConfig } from "./config/parse-sentinel-config.js";
 import type { EmbeddedPostgres } from "./db/embedded-postgres.js";
-import { createTranslator } from "./i18n/catalogue.js";
+import { createCatalogue } from "./i18n/catalogue.js";
 import { createLogger, type Logger } from "./log/create-logger.js";
 import { createRedactor } from "./log/redact.js";
 
@@ -91,11 +91,12 @@ async function runBot(): Promise<void> {
   const redis = config.REDIS_URL
     ? (await import("./db/redis.js")).createRedis(config.REDIS_URL, logger)
     : undefined;
+  const catalogue = createCatalogue();
   const terminal = consoleMode ? await import("./console/run-console.js") : undefined;
   const session = terminal?.createConsoleSession(
     { input: process.stdin, output: process.stdout },
     systemClock,
-    createTranslator(config.BOT_LOCALE),
+    catalogue.translator(config.BOT_LOCALE),
   );
   const app = createApp({
     config: session ? session.config(config) : config,
@@ -105,6 +106,7 @@ async function runBot(): Promise<void> {
     redis,
     clock: systemClock,
     version,
+    catalogue,
     // Docker and Podman leave these marker files in every container.
     self: {
       inContainer: existsSync("/.dockerenv") || existsSync("/run/.containerenv"),

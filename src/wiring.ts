@@ -50,7 +50,7 @@ import { ORIGIN_DEFAULT_BRANCH } from "./executor/ref.js";
 import { createIncidentsDesk, type IncidentsDesk } from "./incidents/incidents-desk.js";
 import { lateBound } from "./late-bound.js";
 import type { Logger } from "./log/create-logger.js";
-import { createCatalogue } from "./i18n/catalogue.js";
+import type { Catalogue } from "./i18n/catalogue.js";
 import { createLanguages, type Languages } from "./i18n/languages.js";
 import { createRedactor, type Redactor } from "./log/redact.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
@@ -74,6 +74,8 @@ export interface AppDeps {
   redis?: Redis;
   clock: Clock;
   version: string;
+  /** Both languages' messages, parsed once by the caller (main.ts, the console's too). */
+  catalogue: Catalogue;
   /** Console mode answers Bot API calls itself. */
   botInfo?: UserFromGetMe;
   fetch?: typeof fetch;
@@ -81,8 +83,12 @@ export interface AppDeps {
   apiFetch?: typeof fetch;
   apiTimeoutMs?: number;
   actionLeaseMs?: number;
+  /** Between SIGTERM and SIGKILL to a deploy script's group (5 s; tests wait less). */
+  actionGraceMs?: number;
   /** Tests run the probe loop's rounds by hand (the watcher's probe()). */
   probeByHand?: boolean;
+  /** How long after an Alertmanager batch its tick starts (500 ms; tests wait less). */
+  alertmanagerTickDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** Where the bot runs, to warn when API_HEALTH_URL points back at it. */
   self?: Omit<SelfFacts, "port">;
@@ -112,7 +118,7 @@ export function wire(
     metrics: createMetrics(),
     redact: createRedactor(secretsOf(appDeps.config)),
     telegramCalls: createCallRecorder(),
-    languages: createLanguages(createCatalogue(), appDeps.config.BOT_LOCALE, {
+    languages: createLanguages(appDeps.catalogue, appDeps.config.BOT_LOCALE, {
       choices: createLanguageChoices(appDeps.pool, appDeps.clock),
       onError: (error, what) =>
         appDeps.logger.warn(
@@ -216,6 +222,7 @@ function wireExecutor(deps: WiringDeps, checks: Checks, botApi: () => Api): Exec
     },
     onOutcome: (kind, outcome) => deps.metrics.actions.inc({ kind, outcome }),
     ...(deps.actionLeaseMs !== undefined ? { leaseMs: deps.actionLeaseMs } : {}),
+    graceMs: deps.actionGraceMs,
   });
 }
 
@@ -271,6 +278,7 @@ function wireBot(
     },
     botInfo: deps.botInfo,
     redact: deps.redact,
+    sleep: deps.sleep,
     recorder: deps.telegramCalls,
     sequencer: sequentialize((ctx) => ctx.chat?.id.toString()),
     features: [

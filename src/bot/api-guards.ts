@@ -63,11 +63,14 @@ function redactOutgoing(redact: Redactor): Transformer<RawApi> {
  * Telegram's 5xx: one retry after a second. (auto-retry's own 5xx backoff starts at 3 s
  * and also sleeps after its last attempt: too long inside a webhook request.)
  */
-function retryServerErrorOnce(delayMs: number): Transformer<RawApi> {
+function retryServerErrorOnce(
+  delayMs: number,
+  sleep: (ms: number) => Promise<void>,
+): Transformer<RawApi> {
   return async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     if (result.ok || result.error_code < 500) return result;
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await sleep(delayMs);
     return prev(method, payload, signal);
   };
 }
@@ -117,10 +120,11 @@ export interface ApiGuardOptions {
   metrics: Metrics;
   logger: Logger;
   /**
-   * Longest 429 wait worth doing inline (a webhook must answer within seconds); 0 for a
-   * caller that schedules its own retries (the alert outbox).
+   * Retries inside the call (a webhook's replies); none for a caller that schedules its own
+   * (the alert outbox). maxDelaySeconds: the longest 429 wait worth doing inline (a webhook
+   * must answer within seconds); sleep: the app's, for the wait before a 5xx's retry.
    */
-  maxRetryDelaySeconds: number;
+  inlineRetry?: { maxDelaySeconds: number; sleep: (ms: number) => Promise<void> };
   redact: Redactor;
   recorder?: CallRecorder;
 }
@@ -128,7 +132,7 @@ export interface ApiGuardOptions {
 export function installApiGuards(api: Api, options: ApiGuardOptions): void {
   // Installed inner to outer: each wraps the ones before it.
   api.config.use(countErrors(options.metrics));
-  if (options.maxRetryDelaySeconds > 0) {
+  if (options.inlineRetry) {
     api.config.use(
       autoRetry({
         // Replies are sent inside a webhook request, which Telegram gives about 10 s: one
@@ -136,13 +140,13 @@ export function installApiGuards(api: Api, options: ApiGuardOptions): void {
         // last 5xx attempt (3 s, 6 s, ...), so 5xx is not retried inline; durable sends
         // (alerts) retry on the next tick instead.
         maxRetryAttempts: 1,
-        maxDelaySeconds: options.maxRetryDelaySeconds,
+        maxDelaySeconds: options.inlineRetry.maxDelaySeconds,
         rethrowInternalServerErrors: true,
         // A network error may hide a message that did arrive: do not send it twice.
         rethrowHttpErrors: true,
       }),
     );
-    api.config.use(retryServerErrorOnce(1_000));
+    api.config.use(retryServerErrorOnce(1_000, options.inlineRetry.sleep));
   }
   api.config.use(toleratePresentation(options.logger));
   api.config.use(redactOutgoing(options.redact));

@@ -48,6 +48,8 @@ export interface BotDeps {
   /** Groups that became supergroups: the new chat is served as the old one was. */
   chatMigrations: ChatMigrations;
   redact: Redactor;
+  /** The app's waits (before retrying a reply after Telegram's 5xx). */
+  sleep: (ms: number) => Promise<void>;
   /** Told whether each Bot API call got through (the paging path's health). */
   recorder?: CallRecorder;
   /** Preset to skip getMe (console mode, tests); otherwise init() fetches it. */
@@ -83,7 +85,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   installApiGuards(bot.api, {
     metrics: deps.metrics,
     logger: deps.logger,
-    maxRetryDelaySeconds: 5,
+    inlineRetry: { maxDelaySeconds: 5, sleep: deps.sleep },
     redact: deps.redact,
     ...(deps.recorder ? { recorder: deps.recorder } : {}),
   });
@@ -145,7 +147,7 @@ export function createOutboxApi(deps: {
   recorder?: CallRecorder;
 }): Api {
   const api = new Api(deps.token, clientOptions(deps));
-  installApiGuards(api, { ...deps, maxRetryDelaySeconds: 0 });
+  installApiGuards(api, deps);
   return api;
 }
 

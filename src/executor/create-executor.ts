@@ -17,8 +17,11 @@ export interface Executor {
   cancel: (id: string, actor: Actor, at: ActionMessage) => Promise<Action | undefined>;
   /** Actions whose process is gone (lease lapsed): interrupted and reported, never re-run. */
   reap: () => Promise<Action[]>;
-  /** Shutdown: let running actions finish within the deadline, else stop and mark them. */
-  stop: (deadlineMs: number) => Promise<void>;
+  /**
+   * Shutdown: let running actions finish within the deadline, else stop and mark them; a
+   * stopped one's result then gets recordGraceMs (3 s) to reach the database.
+   */
+  stop: (deadlineMs: number, recordGraceMs?: number) => Promise<void>;
   /** Any replica's deploy or rollback running, or a deploy still being verified. */
   inProgress: () => Promise<boolean>;
   /** Remembers the message that shows a pending action's buttons. */

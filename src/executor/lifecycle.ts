@@ -75,7 +75,10 @@ export function createLifecycle(deps: ExecutorDeps, leaseMs: number) {
     const log = { action_id: lapsed.id, pgid: lapsed.script?.pgid };
     if (lapsed.script) {
       const marks = { kind: lapsed.kind, ref: lapsed.ref };
-      const left = await killLeftovers(lapsed.script, marks, { graceMs: GRACE_MS, sleep });
+      const left = await killLeftovers(lapsed.script, marks, {
+        graceMs: deps.graceMs ?? GRACE_MS,
+        sleep,
+      });
       if (left === "survived") {
         logger.error(log, "the interrupted action's script survived SIGKILL: its slot stays taken");
         return undefined;
@@ -95,7 +98,7 @@ export function createLifecycle(deps: ExecutorDeps, leaseMs: number) {
   }
 
   /** Shutdown: let running actions finish within the deadline, else stop and mark them. */
-  async function stop(deadlineMs: number): Promise<void> {
+  async function stop(deadlineMs: number, recordGraceMs = RECORD_GRACE_MS): Promise<void> {
     stopped = true;
     /** Whether `work` settles within `ms` (no work: at once). */
     const within = async (work: Promise<void> | undefined, ms: number) =>
@@ -109,7 +112,7 @@ export function createLifecycle(deps: ExecutorDeps, leaseMs: number) {
         entry.stopping = true;
         await entry.script?.stop("shutdown");
         // Its result may still be waiting for the database: a little longer, then let go.
-        if (await within(entry.finished, RECORD_GRACE_MS)) return;
+        if (await within(entry.finished, recordGraceMs)) return;
         entry.abandon.abort();
         await entry.finished;
       }),

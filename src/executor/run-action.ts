@@ -59,6 +59,7 @@ export async function runAction(
       OPSBOT_NONCE: nonce,
     },
     timeoutMs: config.actionTimeoutMs,
+    graceMs: deps.graceMs,
     ...(logFile !== undefined ? { logFile } : {}),
     onOutput: protocol.push,
   });

@@ -33,6 +33,8 @@ export interface ExecutorDeps {
   onOutcome?: (kind: ActionKind, outcome: string) => void;
   /** Lease of a running action; renewed at a third of it. */
   leaseMs?: number;
+  /** Between SIGTERM and SIGKILL to a script's group (GRACE_MS). */
+  graceMs?: number;
 }
 
 export type RequestResult =

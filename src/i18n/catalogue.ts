@@ -35,7 +35,7 @@ export function createCatalogue(directory = CATALOGUE_DIR): Catalogue {
   return { translator: (locale) => translators.get(locale)! };
 }
 
-/** One locale's translator from the shipped catalogues (tests, the console). */
+/** One locale's translator from the shipped catalogues (tests). */
 export function createTranslator(locale: Locale): Translator {
   return createCatalogue().translator(locale);
 }

@@ -10,6 +10,7 @@ import {
   insertStuckWorkers,
   linkButtons,
   messagesTo,
+  okTicks,
   outbox,
   tick,
   useApiHealth,
@@ -48,9 +49,6 @@ const post = (
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-
-const okTicks = async (t: TestApp) =>
-  (await t.app.metrics.ticks.get()).values.find((v) => v.labels.result === "ok")?.value ?? 0;
 
 /** Posts a batch (expecting 200) and waits for the tick it starts to finish. */
 async function deliver(t: TestApp, alerts: AlertSpec[]): Promise<void> {

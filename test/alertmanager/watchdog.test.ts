@@ -2,7 +2,14 @@
 // /alertmanager are recorded, never shown as alerts; once seen, its absence for
 // WATCHDOG_MINUTES pages watchdog_missing, and its return resolves it. A fake clock.
 import { afterEach, describe, expect, it } from "vitest";
-import { buildAlertApp, messagesTo, tick, useApiHealth } from "../kit/alerts.js";
+import {
+  buildAlertApp,
+  eventually,
+  messagesTo,
+  okTicks,
+  tick,
+  useApiHealth,
+} from "../kit/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import { createFakeClock, MINUTE } from "../kit/fake-clock.js";
 import { webhookPayload } from "./payloads.js";
@@ -27,13 +34,16 @@ async function build(clock: ReturnType<typeof createFakeClock>): Promise<TestApp
   return t;
 }
 
+/** The watchdog posted; returns once the tick the batch starts is over (no tick by hand meets it). */
 async function watchdogArrives(t: TestApp): Promise<void> {
+  const before = await okTicks(t);
   const res = await fetch(`${t.baseUrl}/alertmanager`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
     body: JSON.stringify(webhookPayload([{ alertname: "DeadMansSwitch", fingerprint: "d0" }])),
   });
   expect(res.status).toBe(200);
+  await eventually(async () => (await okTicks(t)) > before, 5_000, "the tick after the batch");
 }
 
 const stored = async (t: TestApp) =>

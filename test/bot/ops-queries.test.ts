@@ -407,16 +407,26 @@ describe("ops queries through the webhook", () => {
       );
     });
 
-    it("shows the API down when it does not answer within the app's 3 s timeout", async () => {
-      apiMode = "hang";
-      const started = performance.now();
-      const reply = await ask(t, "/health");
+    // The API timeout (3 s by default) shortened: its own app.
+    describe("past the API timeout", () => {
+      const short = useTestApp(() => ({
+        env: { API_HEALTH_URL: apiUrl },
+        clock,
+        apiTimeoutMs: 500,
+      }));
+      beforeAll(() => applyShape(short.pool, "reference"));
 
-      expect(performance.now() - started).toBeLessThan(6_000);
-      const api = apiLine(reply.text);
-      expect(api.startsWith("❌ <b>API</b> down")).toBe(true);
-      expect(api).toContain("no answer within 3000 ms");
-      expect(lineOf(reply.text, "PostgreSQL")?.startsWith("✅")).toBe(true);
+      it("shows the API down when it does not answer within the app's timeout", async () => {
+        apiMode = "hang";
+        const started = performance.now();
+        const reply = await ask(short, "/health");
+
+        expect(performance.now() - started).toBeLessThan(3_500);
+        const api = apiLine(reply.text);
+        expect(api.startsWith("❌ <b>API</b> down")).toBe(true);
+        expect(api).toContain("no answer within 500 ms");
+        expect(lineOf(reply.text, "PostgreSQL")?.startsWith("✅")).toBe(true);
+      });
     });
   });
 
@@ -499,17 +509,28 @@ describe("ops queries through the webhook", () => {
     );
   });
 
+  // The pools' statement_timeout (5 s by default) shortened: its own app.
   describe("a statement timeout", () => {
-    it("answers /jobs with one line while scheduled_jobs is locked past the pool's 5 s statement_timeout", async () => {
-      const locker = new pg.Client({ connectionString: t.database.connectionString });
+    const short = useTestApp(() => ({
+      env: { API_HEALTH_URL: apiUrl },
+      clock,
+      statementTimeoutMs: 1_000,
+    }));
+    beforeAll(async () => {
+      await applyShape(short.pool, "reference");
+      await loadScenario(short.pool);
+    });
+
+    it("answers /jobs with one line while scheduled_jobs is locked past the pool's statement_timeout", async () => {
+      const locker = new pg.Client({ connectionString: short.database.connectionString });
       await locker.connect();
       try {
         await locker.query("BEGIN");
         await locker.query("LOCK TABLE scheduled_jobs IN ACCESS EXCLUSIVE MODE");
 
         const started = performance.now();
-        const reply = await ask(t, "/jobs");
-        expect(performance.now() - started).toBeLessThan(8_000);
+        const reply = await ask(short, "/jobs");
+        expect(performance.now() - started).toBeLessThan(4_000);
         expect(reply.text).toBe(
           "❌ PostgreSQL unavailable: it did not answer in time. Try /health.",
         );
@@ -518,7 +539,7 @@ describe("ops queries through the webhook", () => {
         await locker.end();
       }
       // The lock gone, the same command works again.
-      expect((await ask(t, "/jobs")).text).toContain("search_reindex");
+      expect((await ask(short, "/jobs")).text).toContain("search_reindex");
     });
   });
 });

@@ -90,8 +90,8 @@ describe("deploy: bookkeeping that fails around the script", () => {
       await press(replica, offer.confirm, { chat, messageId: offer.messageId });
       await eventually(async () => (await auditFaultsLeft(t.pool, "finished")) <= 998);
 
-      // Without a bound this would wait for the database forever.
-      await replica.app.executor.stop(100);
+      // Without a bound this would wait for the database forever (0.3 s for the result here).
+      await replica.app.executor.stop(100, 300);
       const left = await auditFaultsLeft(t.pool, "finished");
       await runOver(offer.id);
 

@@ -14,7 +14,11 @@ import { isEdit, settle, useDeployFixtures, createOperator } from "./deploy-kit.
 
 describe("deploy: timeout", () => {
   const deploy = useDeployFixtures();
-  const t = useTestApp(() => ({ env: deploy.env({ ACTION_TIMEOUT_SECONDS: "2" }) }));
+  // The shortest timeout, and half a second of grace before SIGKILL instead of 5 s.
+  const t = useTestApp(() => ({
+    env: deploy.env({ ACTION_TIMEOUT_SECONDS: "1" }),
+    actionGraceMs: 500,
+  }));
   const { requestDeploy, press } = createOperator();
 
   it("after ACTION_TIMEOUT_SECONDS marks it timed_out and leaves no process of its group alive", async () => {

@@ -21,7 +21,10 @@ describe("deploy: verification after a deploy", () => {
   beforeAll(() => {
     deploy.health.state.healthy = false;
   });
-  const t = useTestApp(() => ({ env: deploy.env({ ROLLBACK_SCRIPT: rollbackScript() }) }));
+  // The API stays unhealthy: each verification waits VERIFY_SECONDS out, the shortest here.
+  const t = useTestApp(() => ({
+    env: deploy.env({ ROLLBACK_SCRIPT: rollbackScript(), VERIFY_SECONDS: "1" }),
+  }));
   const { requestDeploy, press } = createOperator();
 
   it("says the API is not healthy, offers Rollback to the previous ref, and runs ROLLBACK_SCRIPT with it", async () => {

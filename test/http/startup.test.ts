@@ -11,7 +11,6 @@ import { startTcpProxy, type TcpProxy } from "../kit/tcp-proxy.js";
 import { createUpdates, STRANGER } from "../kit/updates.js";
 
 const updates = createUpdates(9_100);
-const noWait = () => Promise.resolve();
 
 async function healthz(baseUrl: string) {
   const res = await fetch(`${baseUrl}/healthz`);
@@ -77,11 +76,14 @@ describe("while PostgreSQL cannot be migrated yet", () => {
 
 describe("while Telegram is unreachable at start", () => {
   let t: TestApp;
+  // The app's waits (between retries) all end once the test has seen it starting.
+  let seenStarting!: () => void;
+  const held = new Promise<void>((resolve) => (seenStarting = resolve));
   beforeAll(async () => {
     const fake = await startFakeBotApi();
     // Each start-up attempt is one call and the client's one retry of a 5xx: three attempts fail.
     fake.failNext("getMe", { kind: "500" }, 6);
-    t = await buildTestApp({ fake, sleep: noWait, waitReady: false });
+    t = await buildTestApp({ fake, sleep: () => held, waitReady: false });
   });
   afterAll(async () => {
     await t.close();
@@ -91,6 +93,7 @@ describe("while Telegram is unreachable at start", () => {
   it("answers /healthz 503 starting at once, logs each getMe retry, then becomes ready", async () => {
     const first = await healthz(t.baseUrl);
     expect(first).toMatchObject({ status: 503, body: { status: "starting" } });
+    seenStarting();
     await t.app.ready();
     const retries = t.logs.entries().filter((e) => e.msg === "getMe failed; retrying");
     expect(retries.map((e) => e.attempt)).toEqual([1, 2, 3]);
@@ -101,17 +104,24 @@ describe("while Telegram is unreachable at start", () => {
 
 describe("while shutting down", () => {
   let t: TestApp;
+  let asked = false;
   let releaseApi: () => void = () => undefined;
   let stopApi: () => void = () => undefined;
   beforeAll(async () => {
-    // An API /health that answers only when told: it holds a watcher tick in flight.
+    // An API /health that answers only when told: it holds the probe loop's round in
+    // flight (the app waits no less for it), which the app's stop waits for.
     const api = createServer((_req, res) => {
+      asked = true;
       releaseApi = () => {
         if (!res.headersSent) res.writeHead(200).end('{"status":"ok"}');
       };
     });
     const port = await listen(api);
-    t = await buildTestApp({ env: { API_HEALTH_URL: `http://127.0.0.1:${port}/health` } });
+    t = await buildTestApp({
+      env: { API_HEALTH_URL: `http://127.0.0.1:${port}/health` },
+      probes: "loop",
+      apiTimeoutMs: 60_000,
+    });
     stopApi = () => {
       releaseApi();
       api.closeAllConnections();
@@ -119,13 +129,14 @@ describe("while shutting down", () => {
     };
   });
   afterAll(async () => {
-    await t.close();
+    // Released first: a test that failed before releasing it would hold the stop.
     stopApi();
+    await t.close();
   });
 
   it("answers /healthz 503 stopping, and updates 503, until the listener closes", async () => {
     expect((await healthz(t.baseUrl)).status).toBe(200);
-    const tick = t.app.watcher.tick();
+    await eventually(() => asked, 5_000, "a probe round asking the API");
     const stopped = t.app.stop();
     const { status, body } = await healthz(t.baseUrl);
     expect(status).toBe(503);
@@ -134,7 +145,7 @@ describe("while shutting down", () => {
     expect(res.status).toBe(503);
     expect(await res.text()).toBe("shutting down");
     releaseApi();
-    await Promise.all([tick, stopped]);
+    await stopped;
   });
 });
 

@@ -45,7 +45,8 @@ beforeAll(async () => {
       // ROLLBACK_SCRIPT unset: a rollback is refused as not configured.
       API_HEALTH_URL: health.url,
       PROGRESS_EDIT_SECONDS: "1",
-      VERIFY_SECONDS: "2",
+      // The shortest: one test waits an unhealthy API's verification out.
+      VERIFY_SECONDS: "1",
       WATCH_CRON: "0 0 1 1 *",
     },
   });

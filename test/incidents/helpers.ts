@@ -3,7 +3,7 @@
 import { afterEach, expect } from "vitest";
 import type { Pool } from "../../src/db/pool.js";
 import { webhookPayload, type AlertSpec } from "../alertmanager/payloads.js";
-import { buildAlertApp, eventually, outbox, probeFor } from "../kit/alerts.js";
+import { buildAlertApp, eventually, okTicks, outbox, probeFor } from "../kit/alerts.js";
 import type { TestApp } from "../kit/build-test-app.js";
 import type { FakeBotApi } from "../kit/fake-bot-api.js";
 import type { createFakeClock } from "../kit/fake-clock.js";
@@ -64,7 +64,7 @@ const sentCount = async (t: TestApp) => (await outbox(t.pool)).filter((r) => r.s
 
 /**
  * Posts Alertmanager alerts (started now on `clock`, unless they say) and waits until
- * `messages` more alert messages were sent: the receiver's own tick has run.
+ * `messages` more alert messages were sent and the receiver's own tick is over.
  */
 export async function postAlerts(
   t: TestApp,
@@ -73,6 +73,7 @@ export async function postAlerts(
   messages = 1,
 ): Promise<void> {
   const before = await sentCount(t);
+  const ticksBefore = await okTicks(t);
   const res = await fetch(`${t.baseUrl}/alertmanager`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${AM_TOKEN}` },
@@ -86,6 +87,7 @@ export async function postAlerts(
     5_000,
     `${messages} more messages sent`,
   );
+  await eventually(async () => (await okTicks(t)) > ticksBefore, 5_000, "the tick after the batch");
 }
 
 /** api_down decided by the probes of `apps` (failing for DOWN_AFTER_SECONDS) and paged. */

@@ -133,6 +133,10 @@ export async function ticks(t: TestApp, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await tick(t);
 }
 
+/** How many ticks of the app finished ok: for ticks it runs by itself (cron, batches). */
+export const okTicks = async (t: TestApp): Promise<number> =>
+  (await t.app.metrics.ticks.get()).values.find((v) => v.labels.result === "ok")?.value ?? 0;
+
 /**
  * Probe rounds by hand, `everyMs` apart on `clock`, for `ms` (the first at once): each round
  * runs the tick its verdicts start, so a page it decides has reached the fake Bot API.

@@ -6,6 +6,7 @@ import { createApp, type App, type AppDeps } from "../../src/app.js";
 import { systemClock, type Clock } from "../../src/clock.js";
 import { parseConfig, secretsOf, type Config } from "../../src/config/parse-config.js";
 import { createPool, type Pool } from "../../src/db/pool.js";
+import { createCatalogue, type Catalogue } from "../../src/i18n/catalogue.js";
 import { createRedis } from "../../src/db/redis.js";
 import { SECRET_HEADER } from "../../src/http/webhook.js";
 import { createLogger } from "../../src/log/create-logger.js";
@@ -19,6 +20,9 @@ export const TEST_SECRET = "webhook_Secret-0123456789";
 
 /** What main.ts hands deploy scripts: the test process's own PATH and HOME. */
 export const SCRIPT_ENV = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/" };
+
+// Parsed once per worker, not per app (what it holds never changes).
+let catalogue: Catalogue | undefined;
 
 export interface TestAppOptions {
   /** Overrides of the environment (the documented variable names). */
@@ -37,8 +41,12 @@ export interface TestAppOptions {
   waitReady?: boolean;
   /** "loop": the probe loop runs on its own timer; by default rounds are run by hand. */
   probes?: "by-hand" | "loop";
-  /** The main pool's statement timeout (default: the product's 5 s). */
+  /** The API health check's timeout (3 s by default), for a test waiting it out. */
+  apiTimeoutMs?: number;
+  /** The pools' statement_timeout (5 s by default), for a test waiting it out. */
   statementTimeoutMs?: number;
+  /** Between SIGTERM and SIGKILL to a deploy script's group (5 s by default). */
+  actionGraceMs?: number;
 }
 
 export interface TestApp {
@@ -94,11 +102,9 @@ export async function buildTestApp(
   const pool = createPool({
     connectionString: config.DATABASE_URL,
     max: database?.embedded ? 1 : 5,
+    statementTimeoutMs: options.statementTimeoutMs,
     // Without a test database the URL may lead nowhere: fail each attempt fast.
     ...(database ? {} : { connectTimeoutMs: 1_000 }),
-    ...(options.statementTimeoutMs !== undefined
-      ? { statementTimeoutMs: options.statementTimeoutMs }
-      : {}),
   });
   // As in production: the watcher and the executor on connections of their own.
   const reservedPool = database?.embedded
@@ -107,6 +113,7 @@ export async function buildTestApp(
         connectionString: config.DATABASE_URL,
         max: 3,
         applicationName: "opsbot-watcher",
+        statementTimeoutMs: options.statementTimeoutMs,
         ...(database ? {} : { connectTimeoutMs: 1_000 }),
       });
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, logger) : undefined;
@@ -118,10 +125,16 @@ export async function buildTestApp(
     redis,
     clock: options.clock ?? systemClock,
     version: "test",
+    catalogue: (catalogue ??= createCatalogue()),
     scriptEnv: SCRIPT_ENV,
     ...(options.self ? { self: options.self } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     probeByHand: options.probes !== "loop",
+    apiTimeoutMs: options.apiTimeoutMs,
+    actionGraceMs: options.actionGraceMs,
+    // Tests wait for the tick an Alertmanager batch starts; the delay that lets batches
+    // share one is test/alertmanager/tick-kicker.test.ts's.
+    alertmanagerTickDelayMs: 10,
   });
   const { port, metricsPort } = await app.start();
   if (options.waitReady !== false) await app.ready();

@@ -14,16 +14,23 @@ function retained(): number {
   return heapUsed + external;
 }
 
+/**
+ * The peak growth of what is retained while `work` runs, sampled every `everyMs` (none with
+ * null) and whenever `work` calls the `sample` it is handed. Each sample is a full collection
+ * of the worker's whole heap: a flood of output is better sampled by its volume than by time.
+ */
 export async function peakRetainedGrowth(
-  work: () => Promise<void>,
-  everyMs = 500,
+  work: (sample: () => void) => Promise<void>,
+  everyMs: number | null = 500,
 ): Promise<number> {
   const before = retained();
   let peak = before;
-  const sample = () => (peak = Math.max(peak, retained()));
-  const sampler = setInterval(sample, everyMs);
+  const sample = () => {
+    peak = Math.max(peak, retained());
+  };
+  const sampler = everyMs === null ? undefined : setInterval(sample, everyMs);
   try {
-    await work();
+    await work(sample);
   } finally {
     clearInterval(sampler);
   }
