@@ -17,6 +17,26 @@ afterEach(async () => {
 });
 
 describe("createPool", () => {
+  it("bounds every statement at 5 s unless told otherwise (tests wait out a shorter one)", async (ctx) => {
+    database = await createTestDatabase();
+    if (database.embedded) return ctx.skip();
+    const timeoutOf = async (p: Pool) =>
+      (await p.query<{ statement_timeout: string }>("SHOW statement_timeout")).rows[0]!
+        .statement_timeout;
+    pool = createPool({ connectionString: database.connectionString, max: 1 });
+    expect(await timeoutOf(pool)).toBe("5s");
+    const short = createPool({
+      connectionString: database.connectionString,
+      max: 1,
+      statementTimeoutMs: 1_000,
+    });
+    try {
+      expect(await timeoutOf(short)).toBe("1s");
+    } finally {
+      await short.end();
+    }
+  });
+
   it("survives a reset of a checked-out client's connection, and serves again after", async (ctx) => {
     database = await createTestDatabase();
     if (database.embedded) return ctx.skip();
