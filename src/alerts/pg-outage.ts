@@ -14,6 +14,10 @@ export interface PgOutageDeps {
 
 const FINGERPRINT = "pg_down";
 
+// Holds when the paged outage began; whichever replica ticks first afterwards resolves it.
+const PAGE_KEY = "opsbot:alert:pg_down";
+const PAGE_TTL_SECONDS = 7 * 24 * 3600;
+
 /**
  * The page of an outage that has ended, for the record, which could not be written while it
  * lasted: it opens (or joins) the incident of its time, and its resolution closes it.
@@ -31,9 +35,6 @@ export function outagePage(resolved: AlertState): { alerts: NotifiedAlert[]; at:
     at: resolved.notifiedAt ?? resolved.firingSince,
   };
 }
-// Holds when the paged outage began; whichever replica ticks first afterwards resolves it.
-const PAGE_KEY = "opsbot:alert:pg_down";
-const PAGE_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * PostgreSQL down is the one alert its own tables cannot hold. The probe loop decides it

@@ -167,8 +167,11 @@ export function createWatcher(deps: WatcherDeps) {
         probed.postgresUp ? await outage.recovered(now) : [],
         withProbes(fromSources, probed),
       );
-      await recordStartedWindows(pool, now);
       const delivery = await deliverPending(deps);
+      // A side record: its failure must not hold pages back (the next tick claims it again).
+      await recordStartedWindows(pool, now).catch((error: unknown) =>
+        logger.warn({ err: error }, "maintenance window starts not recorded; next tick"),
+      );
       for (const { kind } of delivery.sent) metrics.alertsSent.inc({ kind });
       metrics.alertsFailed.inc(delivery.failed);
       // A quiet tick keeps its copy of the firing alerts for the next one.

@@ -166,7 +166,7 @@ const refusedLink = (error: unknown) =>
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** A failed Bot API call as the senders report it: retry_after, migration, transient or not. */
-export function failureOf(error: unknown): SendResult {
+export function failureOf(error: unknown): Extract<SendResult, { ok: false }> {
   if (error instanceof GrammyError) {
     return {
       ok: false,

@@ -1,5 +1,5 @@
 /** The on-call pager over the Bot API: handovers, private pages, group escalations. */
-import { InlineKeyboard, type Api } from "grammy";
+import { GrammyError, InlineKeyboard, type Api } from "grammy";
 import type { Destination } from "../alerts/routes.js";
 import type { Clock } from "../clock.js";
 import type { Translator } from "../i18n/translator.js";
@@ -116,15 +116,15 @@ export function createOnCallPager(
 
 /**
  * Telegram's answer as the alert senders read it; refused when it will not take the message
- * as it is (a 4xx but 429: no retry_after, not transient), else tried again later.
+ * as it is (a 4xx but 429), else tried again later.
  */
 function failureOf(error: unknown): PageResult {
   const failure = sendFailureOf(error);
-  if (failure.ok) return failure;
   const { retryAfterSeconds } = failure;
+  const tooMany = error instanceof GrammyError && error.error_code === 429;
   return {
     ok: false,
-    refused: !failure.transient && retryAfterSeconds === undefined,
+    refused: !failure.transient && !tooMany,
     error: failure.error,
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   };

@@ -1,7 +1,8 @@
 /**
  * The record of what happened to each alert (opsbot.alert_events): fired, resolved, paged,
- * escalated (or the private page refused), acked, silenced. Each is written by the code that makes it happen, in its
- * transaction, so N replicas record it once; incidents' timelines and /report read it.
+ * escalated (or the private page refused), acked, silenced. Each is written by the code that
+ * makes it happen, in its transaction, so N replicas record it once; incidents' timelines and
+ * /report read it.
  */
 import type { PoolClient } from "pg";
 import { severityOf } from "../alerts/severity.js";
@@ -91,29 +92,37 @@ export async function recordAlertEvents(db: Db, events: readonly AlertEvent[]): 
 }
 
 /**
- * A silence was created on `matchers` (exact keys or prefixes ending in "*"): "silenced"
- * for each alert firing now that it covers, with who and until when.
+ * A silence came in force on `matchers` (exact keys or prefixes ending in "*") at `at`:
+ * "silenced" for each alert firing now that it covers, with who and until when; at `at`, or
+ * when the alert fired if that was later (a window's start recorded by a later tick).
  */
 export async function recordSilenced(
   db: Db,
   matchers: readonly string[],
   silence: { by: EventActor; until: Date },
-  now: Date,
+  at: Date,
 ): Promise<void> {
   // Exact keys by the primary key; prefixes (rare, few) one by one: a storm's thousands
   // of keys silenced with one press stay one quick statement.
   const prefixes = matchers.filter((m) => m.endsWith("*")).map((m) => m.slice(0, -1));
-  const { rows } = await db.query<EventAlert & { severity: Severity | null }>(
-    `SELECT fingerprint, kind, severity FROM opsbot.alerts
+  const { rows } = await db.query<EventAlert & { severity: Severity | null; firing_since: Date }>(
+    `SELECT fingerprint, kind, severity, firing_since FROM opsbot.alerts
       WHERE resolved_at IS NULL AND (fingerprint = ANY($1)
          OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix)
                      WHERE left(fingerprint, length(p.prefix)) = p.prefix))
       ORDER BY fingerprint`,
     [matchers.filter((m) => !m.endsWith("*")), prefixes],
   );
-  const alerts = rows.map((r) => ({ ...r, severity: r.severity ?? undefined }));
+  const extra = { actor: silence.by, detail: silence.until.toISOString() };
   await recordAlertEvents(
     db,
-    eventsOf(alerts, "silenced", now, { actor: silence.by, detail: silence.until.toISOString() }),
+    rows.flatMap(({ firing_since, ...alert }) =>
+      eventsOf(
+        [{ ...alert, severity: alert.severity ?? undefined }],
+        "silenced",
+        firing_since > at ? firing_since : at,
+        extra,
+      ),
+    ),
   );
 }

@@ -71,7 +71,7 @@ export function createMetrics() {
     }),
     escalationSteps: new Counter({
       name: "opsbot_escalation_steps_total",
-      help: "Escalation steps due, by target (oncall, next, group) and outcome: sent, refused (Telegram will not take it; the chain goes on), retried (failed for now), cancelled (acked, resolved or silenced first)",
+      help: "Tries of escalation steps, by target (oncall, next, group) and outcome: sent, refused (Telegram will not take it; the chain goes on), retried (failed for now; one per try), cancelled (acked, resolved or silenced first)",
       labelNames: ["target", "outcome"] as const,
       registers,
     }),

@@ -27,7 +27,7 @@ import {
   type DueStep,
 } from "./store.js";
 
-/** What became of a due step (opsbot_escalation_steps_total's outcome). */
+/** What became of a try of a due step (opsbot_escalation_steps_total's outcome). */
 export type StepOutcome = "sent" | "refused" | "retried" | "cancelled";
 
 export interface EscalationDeps {
@@ -38,7 +38,7 @@ export interface EscalationDeps {
   steps: readonly EscalationStep[];
   /** OPERATOR_IDS: mentioned by a group step. */
   operators: readonly number[];
-  /** Told of each due step's outcome (the metrics). */
+  /** Told of each try's outcome (the metrics). */
   onStep?: (target: EscalationTarget, outcome: StepOutcome) => void;
 }
 
