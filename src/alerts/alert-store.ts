@@ -285,7 +285,8 @@ export async function loadSilences(db: Db, now: Date): Promise<Silence[]> {
  * digest silenced with one press). Never shortens nor drops anything: a window that
  * overlaps or touches one already stored on the key is merged with it (earliest start,
  * latest end; the older author kept when it already covered the new one), a separate
- * later window is stored beside it. Returns, per key, the window now covering the new one.
+ * later window is stored beside it. Returns the span of the windows now covering the new
+ * one, and which keys are silenced now (the rest start later).
  */
 export async function saveSilences(
   db: Db,
@@ -293,8 +294,13 @@ export async function saveSilences(
   window: { startsAt: Date; until: Date },
   createdBy: string,
   now: Date,
-): Promise<{ startsAt: Date; until: Date }> {
-  const { rows } = await db.query<{ starts_at: Date; until: Date }>(
+): Promise<{ startsAt: Date; until: Date; inForce: string[] }> {
+  const { rows } = await db.query<{
+    matcher: string;
+    starts_at: Date;
+    until: Date;
+    start_recorded: boolean;
+  }>(
     `WITH merged AS (
        DELETE FROM opsbot.silences s USING unnest($1::text[]) AS w(matcher)
         WHERE s.matcher = w.matcher AND s.until > $5 AND s.starts_at <= $3 AND s.until >= $2
@@ -308,12 +314,13 @@ export async function saveSilences(
             LEAST($2, min(m.starts_at)) <= $5
        FROM unnest($1::text[]) AS w(matcher) LEFT JOIN merged m ON m.matcher = w.matcher
       GROUP BY w.matcher
-     RETURNING starts_at, until`,
+     RETURNING matcher, starts_at, until, start_recorded`,
     [matchers, window.startsAt, window.until, createdBy, now],
   );
   return {
     startsAt: new Date(Math.min(...rows.map((r) => r.starts_at.getTime()))),
     until: new Date(Math.max(...rows.map((r) => r.until.getTime()))),
+    inForce: rows.filter((r) => r.start_recorded).map((r) => r.matcher),
   };
 }
 

@@ -55,12 +55,10 @@ export async function silenceKeys(
   now: Date,
 ): Promise<{ startsAt: Date; until: Date }> {
   return withTransaction(pool, async (tx) => {
-    const inForce = await saveSilences(tx, keys, window, by.name, now);
-    // A maintenance window that starts later covers nothing yet.
-    if (inForce.startsAt <= now) {
-      await recordSilenced(tx, keys, { by, until: inForce.until }, now);
-    }
-    return inForce;
+    const { inForce, ...span } = await saveSilences(tx, keys, window, by.name, now);
+    // A key whose window starts later covers nothing yet: the tick records it at its start.
+    await recordSilenced(tx, inForce, { by, until: span.until }, now);
+    return span;
   });
 }
 

@@ -102,6 +102,7 @@ export async function recordSilenced(
   silence: { by: EventActor; until: Date },
   at: Date,
 ): Promise<void> {
+  if (matchers.length === 0) return;
   // Exact keys by the primary key; prefixes (rare, few) one by one: a storm's thousands
   // of keys silenced with one press stay one quick statement.
   const prefixes = matchers.filter((m) => m.endsWith("*")).map((m) => m.slice(0, -1));

@@ -1,6 +1,7 @@
 // Which alerts a new silence is recorded for: those firing now that its keys cover, exact
 // or by prefix; none resolved, none it does not match.
 import { describe, expect, it } from "vitest";
+import { recordStartedWindows, silenceKeys } from "../../src/alerts/silence-actions.js";
 import { recordSilenced } from "../../src/incidents/alert-events.js";
 import { useMigratedPool } from "../kit/migrated-pool.js";
 import { events } from "./helpers.js";
@@ -44,5 +45,40 @@ describe("recordSilenced", () => {
           e.at.getTime() === NOW.getTime(),
       ),
     ).toBe(true);
+  });
+
+  it("a window set on several keys is recorded now for those it joins in force, at its start for the rest", async () => {
+    const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
+    await db.pool.query("TRUNCATE opsbot.alerts, opsbot.alert_events, opsbot.silences");
+    await db.pool.query(
+      `INSERT INTO opsbot.alerts (fingerprint, kind, source, summary, firing_since, resolved_at)
+       VALUES ('job_failed:sync', 'job_failed', 'jobs', 's', $1, NULL),
+              ('job_failed:embed', 'job_failed', 'jobs', 's', $1, NULL)`,
+      [minutes(-10)],
+    );
+    const olga = { id: 1001, name: "@olga_ops" };
+    // sync is silenced until +45 min; a window from +30 to +120 min on both keys joins it.
+    await silenceKeys(
+      db.pool,
+      ["job_failed:sync"],
+      { startsAt: NOW, until: minutes(45) },
+      olga,
+      NOW,
+    );
+    await db.pool.query("TRUNCATE opsbot.alert_events");
+    await silenceKeys(
+      db.pool,
+      ["job_failed:sync", "job_failed:embed"],
+      { startsAt: minutes(30), until: minutes(120) },
+      olga,
+      minutes(5),
+    );
+    await recordStartedWindows(db.pool, minutes(29));
+    await recordStartedWindows(db.pool, minutes(31));
+    const recorded = await events(db.pool);
+    expect(recorded.map((e) => [e.fingerprint, e.at])).toEqual([
+      ["job_failed:sync", minutes(5)],
+      ["job_failed:embed", minutes(30)],
+    ]);
   });
 });
