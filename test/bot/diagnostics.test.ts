@@ -1,46 +1,21 @@
 // /runs (with its chart as a photo), /pg and /backups through the real webhook, against real
 // PostgreSQL with the reference worker_runs, a fixed clock and a temp backup directory.
-import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EN, REFUSAL } from "../kit/english.js";
-import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
-import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
-import { HOUR } from "../kit/fake-clock.js";
+import type { TestApp } from "../kit/build-test-app.js";
+import { startDiagnosticsApp, type DiagnosticsApp } from "../kit/diagnostics-app.js";
 import { createUpdates, STRANGER, VIEWER } from "../kit/updates.js";
 
-const NOW = new Date("2026-11-28T12:00:00Z");
 const RUNS_USAGE = EN.t("runs-usage");
-const clock: Clock = { now: () => NOW };
 const updates = createUpdates(90_000);
+let diagnostics: DiagnosticsApp | undefined;
 let t: TestApp;
-let backupDir: string;
 
 beforeAll(async () => {
-  backupDir = await mkdtemp(join(tmpdir(), "opsbot-backups-"));
-  const dump = join(backupDir, "labpics_20261128_030000.sql.gz");
-  await writeFile(dump, Buffer.alloc(4096));
-  await utimes(dump, new Date(NOW.getTime() - 9 * HOUR), new Date(NOW.getTime() - 9 * HOUR));
-  t = await buildTestApp({ clock, env: { WATCH_CRON: "0 0 1 1 *", BACKUP_DIR: backupDir } });
-  await applyShape(t.pool, "reference");
-  // digest: every 6 h for a week, the one 30 h ago failed; sync: one ok run an hour ago.
-  await t.pool.query(
-    `INSERT INTO worker_runs (job_type, status, started_at, finished_at, error)
-     SELECT 'digest', CASE WHEN h = 30 THEN 'failed' ELSE 'ok' END,
-            $1::timestamptz - make_interval(hours => h),
-            $1::timestamptz - make_interval(hours => h) + make_interval(secs => 20 + h),
-            CASE WHEN h = 30 THEN 'smtp <refused>' END
-       FROM generate_series(0, 162, 6) AS h
-     UNION ALL SELECT 'sync', 'ok', $1::timestamptz - interval '1 hour', $1::timestamptz - interval '59 minutes', NULL`,
-    [NOW],
-  );
+  diagnostics = await startDiagnosticsApp();
+  ({ t } = diagnostics);
 });
-afterAll(async () => {
-  await t?.close();
-  await rm(backupDir, { recursive: true, force: true });
-});
+afterAll(() => diagnostics?.close());
 
 async function send(text: string, from = VIEWER) {
   t.fake.reset();

@@ -1,9 +1,6 @@
 // /runs, /pg and /backups in Russian: through the real webhook for a viewer whose Telegram
 // speaks Russian, then on plain data for the locale's number separators and for the longest
 // Russian answers, which must still fit one message with what was cut counted.
-import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { User } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGE_LIMIT } from "../../src/bot/format/html.js";
@@ -12,17 +9,18 @@ import { renderPg } from "../../src/bot/render/pg.js";
 import { renderRunChartCaption, renderRunsSummary } from "../../src/bot/render/runs.js";
 import type { PgActivity, PgSession } from "../../src/checks/listings/pg-activity.js";
 import type { JobRunStats, RunRow } from "../../src/checks/listings/runs.js";
-import type { Clock } from "../../src/clock.js";
-import { applyShape } from "../../src/console/demo/labpics-fixtures.js";
 import { createTranslator } from "../../src/i18n/catalogue.js";
-import { buildTestApp, type TestApp } from "../kit/build-test-app.js";
+import type { TestApp } from "../kit/build-test-app.js";
 import { HOUR } from "../kit/fake-clock.js";
+import {
+  DIAGNOSTICS_NOW as NOW,
+  startDiagnosticsApp,
+  type DiagnosticsApp,
+} from "../kit/diagnostics-app.js";
 import { createUpdates, VIEWER } from "../kit/updates.js";
 
 const ru = createTranslator("ru");
 const RU_VIEWER: User = { ...VIEWER, language_code: "ru" };
-const NOW = new Date("2026-11-28T12:00:00Z");
-const clock: Clock = { now: () => NOW };
 /** Intl's Russian digit-group separator: a no-break space ("1 000"). */
 const NBSP = "\u00a0";
 
@@ -35,32 +33,15 @@ const cutCount = (text: string) => {
 
 describe("diagnostics through the webhook, for a Russian-speaking viewer", () => {
   const updates = createUpdates(976_000);
+  let diagnostics: DiagnosticsApp | undefined;
   let t: TestApp;
   let backupDir: string;
 
   beforeAll(async () => {
-    backupDir = await mkdtemp(join(tmpdir(), "opsbot-backups-ru-"));
-    const dump = join(backupDir, "labpics_20261128_030000.sql.gz");
-    await writeFile(dump, Buffer.alloc(4096));
-    const nineHoursAgo = new Date(NOW.getTime() - 9 * HOUR);
-    await utimes(dump, nineHoursAgo, nineHoursAgo);
-    t = await buildTestApp({ clock, env: { WATCH_CRON: "0 0 1 1 *", BACKUP_DIR: backupDir } });
-    await applyShape(t.pool, "reference");
-    // digest: every 6 h for a week, the one 30 h ago failed.
-    await t.pool.query(
-      `INSERT INTO worker_runs (job_type, status, started_at, finished_at, error)
-       SELECT 'digest', CASE WHEN h = 30 THEN 'failed' ELSE 'ok' END,
-              $1::timestamptz - make_interval(hours => h),
-              $1::timestamptz - make_interval(hours => h) + make_interval(secs => 20 + h),
-              CASE WHEN h = 30 THEN 'smtp refused' END
-         FROM generate_series(0, 162, 6) AS h`,
-      [NOW],
-    );
+    diagnostics = await startDiagnosticsApp();
+    ({ t, backupDir } = diagnostics);
   });
-  afterAll(async () => {
-    await t?.close();
-    await rm(backupDir, { recursive: true, force: true });
-  });
+  afterAll(() => diagnostics?.close());
 
   async function send(text: string) {
     t.fake.reset();
