@@ -63,10 +63,9 @@ export function createFormatters(locale: Locale, t: Translate): Formatters {
     return (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
   };
 
-  const time = (at: Date, timeZone = "UTC") => {
-    const part = partsIn(at, timeZone);
-    return `${part("hour")}:${part("minute")}`;
-  };
+  const clockOf = (part: ReturnType<typeof partsIn>) => `${part("hour")}:${part("minute")}`;
+
+  const time = (at: Date, timeZone = "UTC") => clockOf(partsIn(at, timeZone));
 
   const dateTime = (at: Date, timeZone = "UTC") => {
     const part = partsIn(at, timeZone);
@@ -74,7 +73,7 @@ export function createFormatters(locale: Locale, t: Translate): Formatters {
       year: part("year"),
       month: part("month"),
       day: part("day"),
-      time: `${part("hour")}:${part("minute")}`,
+      time: clockOf(part),
       zone: timeZone,
     });
   };
